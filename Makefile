@@ -1,0 +1,91 @@
+# kstamp: stamp_refl.ko, the BPF objects and stampnl.
+#
+#   make                 build all three (module against KDIR, see below)
+#   make check           install test dependencies, run the whole test suite
+#   make demo            a real STAMP measurement, reflector in a VM
+#   make modules-all     the module for every kernel with headers installed
+#   make checkpatch      kernel coding style of kmod/
+#
+# KDIR defaults to /lib/modules/$(uname -r)/build; where that does not exist
+# (a host without headers for its running kernel), to the newest installed
+# Debian headers, saying so. KVER=... picks /lib/modules/KVER/build instead.
+
+SRC := $(CURDIR)
+BUILD := $(SRC)/build
+
+ifeq ($(origin KDIR),undefined)
+ifeq ($(KVER),)
+KVER := $(shell uname -r)
+ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+KVER_RUNNING := $(KVER)
+KVER := $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | \
+		tail -n 1 | cut -d/ -f4)
+ifneq ($(MAKECMDGOALS),deps)
+$(info kstamp: no headers for the running kernel $(KVER_RUNNING); building against the newest installed: $(or $(KVER),none))
+endif
+endif
+endif
+KDIR := /lib/modules/$(KVER)/build
+else
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+endif
+
+MOD_BUILD := $(BUILD)/kmod-$(KVER)
+MODULE := $(MOD_BUILD)/kmod/stamp_refl.ko
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+
+all: module bpf tools
+
+# Kbuild writes objects next to the sources: build each kernel in its own
+# tree of links so 6.1 and 6.12 builds never clobber each other.
+module:
+	@test -d "$(KDIR)" || { echo "kstamp: no kernel build tree at KDIR=$(KDIR) (apt-get install linux-headers-amd64, or scripts/deps.sh --build)" >&2; exit 1; }
+	@mkdir -p $(MOD_BUILD)
+	@cp -rsf $(SRC)/Kbuild $(SRC)/kmod $(SRC)/include $(MOD_BUILD)/
+	$(MAKE) -C $(KDIR) M=$(MOD_BUILD) modules
+	@echo "kstamp: built $(MODULE)"
+
+modules-all:
+	@for d in $$(ls -d /lib/modules/*/build); do \
+		$(MAKE) --no-print-directory module KDIR=$$d \
+			KVER=$$(echo $$d | cut -d/ -f4) || exit 1; \
+	done
+
+# CO-RE objects against the running kernel's BTF; skeletons for stampnl.
+bpf: $(BPF_OBJS) $(BPF_SKELS)
+
+$(BUILD)/bpf/vmlinux.h:
+	@mkdir -p $(@D)
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/bpf/vmlinux.h
+	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I$(BUILD)/bpf -Ibpf \
+		-Iinclude -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	bpftool gen skeleton $< > $@.tmp
+	mv $@.tmp $@
+
+tools:
+	$(MAKE) -C tools OBJDIR=$(BUILD)/tools
+
+deps:
+	bash scripts/deps.sh
+
+check: deps
+	bash tests/run.sh
+
+demo: deps
+	bash tests/demo.sh
+
+checkpatch:
+	bash tests/checkpatch.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all module modules-all bpf tools deps check demo checkpatch clean

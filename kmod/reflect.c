@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reflection: answer a STAMP request (RFC 8762 section 4.3) from softirq.
+ *
+ * The reply is a new skb rather than the request turned around: the request
+ * may be shared, cloned or paged, and a fresh skb routed with ip_local_out()
+ * goes through routing, OUTPUT hooks and the qdisc like any locally
+ * generated packet. Only the UDP payload is copied (44 octets typically).
+ * T3 is taken last, just before the UDP checksum and ip_local_out().
+ *
+ * Called from the netfilter hooks under their RCU read lock. Every request
+ * that reaches here ends as exactly one of: reflected, or a counted drop.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/udp.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/l3mdev.h>
+#include <net/route.h>
+#include <net/udp.h>
+
+#include "compat.h"
+#include "stamp.h"
+
+#define HDRS_ROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
+		   sizeof(struct udphdr))
+#define REPLY_TTL 255
+
+struct stamp_req {
+	struct stamp_net *sn;
+	const struct stamp_cfg *cfg;
+	ktime_t tai_off;	/* TAI - UTC, whole seconds */
+	ktime_t t2;		/* TAI */
+	unsigned int plen;	/* request payload length */
+	u8 ttl;
+};
+
+/* TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s. */
+static ktime_t tai_offset(void)
+{
+	return ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
+			 ktime_mono_to_any(0, TK_OFFS_REAL));
+}
+
+/* NTP format is UTC, PTPv2 format is TAI (RFC 8762 section 4.2.1). */
+static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
+{
+	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
+	struct timespec64 ts;
+	struct stamp_time t;
+
+	ts = ktime_to_timespec64(ptp ? tai : ktime_sub(tai, r->tai_off));
+	t.sec = ts.tv_sec;
+	t.nsec = ts.tv_nsec;
+	return stamp_ts_encode(&t, ptp);
+}
+
+/*
+ * T2 as early as the kernel recorded it: the NIC's stamp (a PHC runs on
+ * TAI where ptp4l disciplines it), else the stack's receive stamp (the
+ * module keeps net_enable_timestamp() on), else now.
+ */
+static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off)
+{
+	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV) &&
+	    skb_hwtstamps(skb)->hwtstamp)
+		return skb_hwtstamps(skb)->hwtstamp;
+	if (stamp_skb_tstamp_is_real(skb))
+		return ktime_add(skb->tstamp, tai_off);
+	return ktime_get_clocktai();
+}
+
+static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
+		     u8 ttl)
+{
+	r->sn = stamp_pernet(net);
+	r->cfg = rcu_dereference(r->sn->cfg);
+	r->tai_off = tai_offset();
+	r->t2 = rx_time(skb, r->tai_off);
+	r->ttl = ttl;
+}
+
+/* Check the UDP header and checksum; sets r->plen. */
+static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
+		   unsigned int thoff, u8 pf)
+{
+	const struct udphdr *uh;
+	struct udphdr buf;
+	unsigned int ulen;
+
+	uh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	ulen = ntohs(uh->len);
+	/* IP trimmed the skb to its own length; UDP must agree with it */
+	if (ulen < sizeof(*uh) || ulen != skb->len - thoff) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
+		return false;
+	}
+	/* a zero checksum means none on IPv4, and is invalid on IPv6 */
+	if ((pf == NFPROTO_IPV6 || uh->check) &&
+	    nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP, pf)) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_CSUM);
+		return false;
+	}
+	r->plen = ulen - sizeof(*uh);
+	if (r->plen < STAMP_MIN_REQ_LEN) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The reply's payload and UDP header, ports swapped. Its data starts at
+ * the UDP header, with room for the IP header in front.
+ */
+static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
+				   unsigned int thoff)
+{
+	unsigned int rlen = max_t(unsigned int, r->plen, STAMP_BASE_LEN);
+	struct stamp_refl_params p = {};
+	const struct udphdr *ouh;
+	struct sk_buff *nskb;
+	struct udphdr *uh;
+	struct udphdr buf;
+	u8 *data;
+	int len;
+
+	nskb = alloc_skb(HDRS_ROOM + rlen, GFP_ATOMIC);
+	if (!nskb) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NOMEM);
+		return NULL;
+	}
+	skb_reserve(nskb, HDRS_ROOM);
+	data = skb_put(nskb, rlen);
+	if (skb_copy_bits(skb, thoff + sizeof(*uh), data, r->plen))
+		goto malformed;
+	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
+	if (!(stamp_get16(data + STAMP_OFF_ERREST) & STAMP_ERREST_MULT_MASK)) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_ERREST);
+		goto free;
+	}
+
+	p.copy_seq = true;
+	p.rx_ts = ts_wire(r, r->t2);
+	p.errest = stamp_cfg_clock_synced(r->cfg) ? r->cfg->errest_synced :
+						    r->cfg->errest_unsynced;
+	p.ttl = r->ttl;
+	len = stamp_reflect(data, r->plen, rlen, &p, false);
+	if (len < 0)
+		goto malformed;
+
+	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	uh = skb_push(nskb, sizeof(*uh));
+	skb_reset_transport_header(nskb);
+	uh->source = ouh->dest;
+	uh->dest = ouh->source;
+	uh->len = htons(nskb->len);
+	uh->check = 0;
+	return nskb;
+
+malformed:
+	stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
+free:
+	kfree_skb(nskb);
+	return NULL;
+}
+
+/* Write T3 into the reply and return the UDP checksum's partial sum. */
+static __wsum stamp_tx(const struct stamp_req *r, struct sk_buff *nskb)
+{
+	struct udphdr *uh = udp_hdr(nskb);
+
+	stamp_reflect_set_tx_ts((u8 *)(uh + 1), ts_wire(r, ktime_get_clocktai()),
+				false);
+	nskb->ip_summed = CHECKSUM_NONE;
+	return csum_partial(uh, ntohs(uh->len), 0);
+}
+
+static unsigned int stamp_sent(const struct stamp_req *r, struct sk_buff *skb,
+			       int err)
+{
+	stamp_stats_inc(r->sn, net_xmit_eval(err) ? STAMP_CNT_DROP_XMIT :
+						   STAMP_CNT_REFLECTED);
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+/**
+ * stamp_reflect_v4() - answer an IPv4 STAMP request
+ * @net: the namespace it arrived in
+ * @skb: the request, addressed to a local unicast address
+ * @thoff: offset of its UDP header
+ *
+ * Return: the netfilter verdict; NF_STOLEN once answered.
+ */
+unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
+			      unsigned int thoff)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {};
+	struct stamp_req r;
+	struct sk_buff *nskb;
+	const struct udphdr *ouh;
+	struct udphdr buf;
+	struct iphdr *niph;
+	struct udphdr *uh;
+	struct rtable *rt;
+	__wsum csum;
+
+	req_init(&r, net, skb, iph->ttl);
+	if (!udp_ok(&r, skb, thoff, NFPROTO_IPV4))
+		return NF_DROP;
+
+	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	fl4.daddr = iph->saddr;
+	fl4.saddr = iph->daddr;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.fl4_sport = ouh->dest;
+	fl4.fl4_dport = ouh->source;
+	fl4.flowi4_oif = l3mdev_master_ifindex_rcu(skb->dev);
+	fl4.flowi4_mark = IP4_REPLY_MARK(net, skb->mark);
+	rt = ip_route_output_flow(net, &fl4, NULL);
+	if (IS_ERR(rt)) {
+		stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+		return NF_DROP;
+	}
+
+	nskb = build_reply(&r, skb, thoff);
+	if (!nskb) {
+		ip_rt_put(rt);
+		return NF_DROP;
+	}
+	skb_dst_set(nskb, &rt->dst);
+	uh = udp_hdr(nskb);
+
+	niph = skb_push(nskb, sizeof(*niph));
+	skb_reset_network_header(nskb);
+	niph->version = 4;
+	niph->ihl = sizeof(*niph) / 4;
+	/* keep the class of service the sender measures, not its ECN */
+	niph->tos = iph->tos & ~INET_ECN_MASK;
+	niph->frag_off = 0;
+	niph->ttl = REPLY_TTL;
+	niph->protocol = IPPROTO_UDP;
+	niph->saddr = fl4.saddr;
+	niph->daddr = fl4.daddr;
+	niph->tot_len = htons(nskb->len);
+	ip_select_ident(net, nskb, NULL);
+	nskb->protocol = htons(ETH_P_IP);
+	nskb->mark = fl4.flowi4_mark;
+	/* the request's conntrack entry covers the reply (like nf_reject) */
+	nf_ct_attach(nskb, skb);
+
+	csum = stamp_tx(&r, nskb);
+	uh->check = csum_tcpudp_magic(niph->saddr, niph->daddr,
+				      ntohs(uh->len), IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	return stamp_sent(&r, skb, ip_local_out(net, NULL, nskb));
+}
+
+/**
+ * stamp_reflect_v6() - answer an IPv6 STAMP request
+ * @net: the namespace it arrived in
+ * @skb: the request, addressed to a local unicast address, unfragmented
+ * @thoff: offset of its UDP header (after any extension headers)
+ *
+ * Return: the netfilter verdict; NF_STOLEN once answered.
+ */
+unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
+			      unsigned int thoff)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct flowi6 fl6 = {};
+	struct stamp_req r;
+	struct sk_buff *nskb;
+	const struct udphdr *ouh;
+	struct dst_entry *dst;
+	struct ipv6hdr *nip6h;
+	struct udphdr buf;
+	struct udphdr *uh;
+	__wsum csum;
+
+	req_init(&r, net, skb, ip6h->hop_limit);
+	if (!udp_ok(&r, skb, thoff, NFPROTO_IPV6))
+		return NF_DROP;
+
+	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	fl6.daddr = ip6h->saddr;
+	fl6.saddr = ip6h->daddr;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.fl6_sport = ouh->dest;
+	fl6.fl6_dport = ouh->source;
+	/* link-local peers are only reachable through the ingress link */
+	fl6.flowi6_oif = rt6_need_strict(&fl6.daddr) ? skb->dev->ifindex :
+			 l3mdev_master_ifindex_rcu(skb->dev);
+	fl6.flowi6_mark = IP6_REPLY_MARK(net, skb->mark);
+	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (IS_ERR(dst)) {
+		stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+		return NF_DROP;
+	}
+
+	nskb = build_reply(&r, skb, thoff);
+	if (!nskb) {
+		dst_release(dst);
+		return NF_DROP;
+	}
+	skb_dst_set(nskb, dst);
+	uh = udp_hdr(nskb);
+
+	nip6h = skb_push(nskb, sizeof(*nip6h));
+	skb_reset_network_header(nskb);
+	ip6_flow_hdr(nip6h, ipv6_get_dsfield(ip6h) & ~INET_ECN_MASK, 0);
+	nip6h->nexthdr = IPPROTO_UDP;
+	nip6h->hop_limit = REPLY_TTL;
+	nip6h->saddr = fl6.saddr;
+	nip6h->daddr = fl6.daddr;
+	nskb->protocol = htons(ETH_P_IPV6);
+	nskb->mark = fl6.flowi6_mark;
+	/* a reply as long as its request may need fragmenting at the source */
+	nskb->ignore_df = 1;
+	nf_ct_attach(nskb, skb);
+
+	csum = stamp_tx(&r, nskb);
+	uh->check = csum_ipv6_magic(&nip6h->saddr, &nip6h->daddr,
+				    ntohs(uh->len), IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	return stamp_sent(&r, skb, ip6_local_out(net, NULL, nskb));
+}

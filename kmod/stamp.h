@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of stamp_refl.
+ *
+ * Per network namespace state is a struct stamp_net (net_generic). Its
+ * configuration is an immutable struct stamp_cfg published with RCU: the
+ * netfilter hooks read it under the RCU read lock netfilter already holds;
+ * writers build a new copy under stamp_net.cfg_lock and free the old one
+ * with kfree_rcu. Counters are per-CPU (stats.c).
+ */
+#ifndef _STAMP_H
+#define _STAMP_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/stamp.h>
+
+#include "wire.h"
+
+/* Error advertised when no synchronization state was provided: honest. */
+#define STAMP_UNSYNC_ERROR_NS	NSEC_PER_SEC
+
+enum stamp_counter {
+	STAMP_CNT_RX,
+	STAMP_CNT_REFLECTED,
+	STAMP_CNT_DROP_SHORT,
+	STAMP_CNT_DROP_MALFORMED,
+	STAMP_CNT_DROP_CSUM,
+	STAMP_CNT_DROP_ERREST,
+	STAMP_CNT_DROP_NOT_LOCAL,
+	STAMP_CNT_DROP_FRAGMENT,
+	STAMP_CNT_DROP_NO_ROUTE,
+	STAMP_CNT_DROP_NOMEM,
+	STAMP_CNT_DROP_XMIT,
+	STAMP_CNT_MAX
+};
+
+struct stamp_cfg {
+	struct rcu_head rcu;
+	u16 ports[STAMP_MAX_PORTS];
+	u8 nports;
+	u8 ts_format;		/* enum stamp_ts_format */
+	bool clock_synced;
+	u32 clock_error_ns;
+	u32 clock_validity_s;
+	unsigned long clock_expires;	/* jiffies; only if clock_validity_s */
+	u16 errest_synced;	/* precomputed Error Estimates */
+	u16 errest_unsynced;
+};
+
+struct stamp_pcpu_stats;
+
+struct stamp_net {
+	struct stamp_cfg __rcu *cfg;
+	struct mutex cfg_lock;	/* serializes cfg writers */
+	struct stamp_pcpu_stats __percpu *stats;
+};
+
+extern unsigned int stamp_net_id;
+
+static inline struct stamp_net *stamp_pernet(const struct net *net)
+{
+	return net_generic(net, stamp_net_id);
+}
+
+/* main.c */
+extern unsigned short stamp_default_port;
+
+/* cfg.c */
+struct stamp_cfg *stamp_cfg_alloc(const struct stamp_cfg *from, gfp_t gfp);
+void stamp_cfg_finalize(struct stamp_cfg *cfg);
+void stamp_cfg_publish(struct stamp_net *sn, struct stamp_cfg *cfg);
+bool stamp_cfg_clock_synced(const struct stamp_cfg *cfg);
+
+static inline bool stamp_cfg_has_port(const struct stamp_cfg *cfg, u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nports; i++)
+		if (cfg->ports[i] == port)
+			return true;
+	return false;
+}
+
+/* stats.c */
+int stamp_stats_init(struct stamp_net *sn);
+void stamp_stats_free(struct stamp_net *sn);
+void stamp_stats_inc(struct stamp_net *sn, enum stamp_counter c);
+void stamp_stats_sum(struct stamp_net *sn, u64 *out);
+
+/* hooks.c */
+int stamp_hooks_register(struct net *net);
+void stamp_hooks_unregister(struct net *net);
+
+/* reflect.c */
+struct stamp_req;
+unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
+			      unsigned int thoff);
+unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
+			      unsigned int thoff);
+
+/* netlink.c */
+int stamp_genl_register(void);
+void stamp_genl_unregister(void);
+
+#endif /* _STAMP_H */

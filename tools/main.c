@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stampnl: configure the kstamp reflector over generic netlink and run
+ * STAMP Session-Sender tests.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "stampnl.h"
+
+static const struct stampnl_cmd cmds[] = {
+	{ "sender", cmd_sender,
+	  "TARGET [-c count] [-i interval] [-p port] [-s source-port] [-W loss-timeout] [-j]" },
+	{ "reflector", cmd_reflector,
+	  "show [-j] | set [port PORT[,PORT...]] [format ntp|ptp] | clock-sync" },
+	{ "stats", cmd_stats, "[-j]" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: stampnl COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "stampnl: unknown command '%s'; try 'stampnl help'\n",
+		argv[1]);
+	return 2;
+}

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `stampnl reflector show|set|clock-sync`: the reflector's configuration in
+ * the current network namespace, over the "stamp" netlink family.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timex.h>
+
+#include <netlink/genl/genl.h>
+
+#include <uapi/linux/stamp.h>
+
+#include "nl.h"
+#include "stampnl.h"
+
+/* How long a clock-sync report stays valid unless told otherwise. */
+#define DEFAULT_VALIDITY_S 300
+
+struct refl_cfg {
+	unsigned int ports[STAMP_MAX_PORTS];
+	int nports;
+	int ts_format;
+	int synced;
+	unsigned int error_ns;
+	unsigned int validity_s;
+};
+
+static const char *const ts_names[] = { "ntp", "ptp" };
+
+static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
+{
+	struct refl_cfg *cfg = arg;
+	struct nlattr *nla;
+	int rem;
+
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(nla) == STAMP_A_PORT &&
+		    cfg->nports < STAMP_MAX_PORTS)
+			cfg->ports[cfg->nports++] = nla_get_u16(nla);
+	}
+	if (tb[STAMP_A_TS_FORMAT])
+		cfg->ts_format = nla_get_u8(tb[STAMP_A_TS_FORMAT]);
+	if (tb[STAMP_A_CLOCK_SYNCED])
+		cfg->synced = nla_get_u8(tb[STAMP_A_CLOCK_SYNCED]);
+	if (tb[STAMP_A_CLOCK_ERROR])
+		cfg->error_ns = nla_get_u32(tb[STAMP_A_CLOCK_ERROR]);
+	if (tb[STAMP_A_CLOCK_VALIDITY])
+		cfg->validity_s = nla_get_u32(tb[STAMP_A_CLOCK_VALIDITY]);
+	return 0;
+}
+
+static int get_cfg(struct nlctx *c, struct refl_cfg *cfg)
+{
+	struct nl_msg *msg = nlctx_msg(c, STAMP_CMD_REFL_GET);
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!msg)
+		return -ENOMEM;
+	return nlctx_call(c, msg, parse_cfg, cfg);
+}
+
+static void print_cfg(const struct refl_cfg *cfg, bool json)
+{
+	const char *fmt = cfg->ts_format < 2 ? ts_names[cfg->ts_format] : "?";
+	int i;
+
+	if (json) {
+		printf("{\"ports\":[");
+		for (i = 0; i < cfg->nports; i++)
+			printf("%s%u", i ? "," : "", cfg->ports[i]);
+		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,"
+		       "\"clock_error_ns\":%u,\"clock_validity_s\":%u}\n",
+		       fmt, cfg->synced ? "true" : "false", cfg->error_ns,
+		       cfg->validity_s);
+		return;
+	}
+	printf("ports:            ");
+	for (i = 0; i < cfg->nports; i++)
+		printf("%s%u", i ? "," : "", cfg->ports[i]);
+	printf("\ntimestamp format: %s (%s)\n", fmt,
+	       cfg->ts_format ? "PTPv2, TAI" : "NTP, UTC");
+	printf("clock:            %s, error estimate %.6f ms",
+	       cfg->synced ? "synchronized" : "not synchronized",
+	       cfg->error_ns / 1e6);
+	if (cfg->synced && cfg->validity_s)
+		printf(", report valid for %u s more", cfg->validity_s);
+	printf("\n");
+}
+
+static int parse_uint(const char *what, const char *s, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || *out > max) {
+		fprintf(stderr, "stampnl: bad %s '%s' (0-%lu)\n", what, s, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_ports(struct nl_msg *msg, const char *list)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned long port;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (parse_uint("port", tok, 65535, &port) || !port) {
+			if (!port)
+				fprintf(stderr, "stampnl: port 0 is not a port\n");
+			return -EINVAL;
+		}
+		if (nla_put_u16(msg, STAMP_A_PORT, port))
+			return -EMSGSIZE;
+		n++;
+	}
+	if (!n) {
+		fprintf(stderr, "stampnl: 'port' needs PORT[,PORT...]\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* `set` arguments are keyword/value pairs, like ip(8). */
+static int build_set(struct nl_msg *msg, int argc, char **argv)
+{
+	unsigned long v;
+	int i, err;
+
+	if (argc < 2) {
+		fprintf(stderr, "stampnl: reflector set needs something to set\n");
+		return -EINVAL;
+	}
+	for (i = 1; i < argc; i += 2) {
+		const char *key = argv[i], *val = argv[i + 1];
+
+		if (i + 1 >= argc) {
+			fprintf(stderr, "stampnl: '%s' needs a value\n", key);
+			return -EINVAL;
+		}
+		if (!strcmp(key, "port")) {
+			err = add_ports(msg, val);
+		} else if (!strcmp(key, "format")) {
+			if (strcmp(val, "ntp") && strcmp(val, "ptp")) {
+				fprintf(stderr, "stampnl: format is ntp or ptp\n");
+				return -EINVAL;
+			}
+			err = nla_put_u8(msg, STAMP_A_TS_FORMAT,
+					 strcmp(val, "ntp") ? STAMP_TS_PTP :
+							      STAMP_TS_NTP);
+		} else if (!strcmp(key, "clock")) {
+			if (strcmp(val, "synced") && strcmp(val, "unsynced")) {
+				fprintf(stderr, "stampnl: clock is synced or unsynced\n");
+				return -EINVAL;
+			}
+			err = nla_put_u8(msg, STAMP_A_CLOCK_SYNCED,
+					 !strcmp(val, "synced"));
+		} else if (!strcmp(key, "error-ns")) {
+			err = parse_uint(key, val, UINT32_MAX, &v);
+			if (!err && !v) {
+				fprintf(stderr, "stampnl: error-ns must be at least 1\n");
+				err = -EINVAL;
+			}
+			if (!err)
+				err = nla_put_u32(msg, STAMP_A_CLOCK_ERROR, v);
+		} else if (!strcmp(key, "validity")) {
+			err = parse_uint(key, val, UINT32_MAX, &v);
+			if (!err)
+				err = nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, v);
+		} else {
+			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity)\n",
+				key);
+			return -EINVAL;
+		}
+		if (err)
+			return err < 0 ? err : -EMSGSIZE;
+	}
+	return 0;
+}
+
+/*
+ * The module cannot see the kernel's NTP state (nothing exports it), so
+ * userspace reports it: adjtimex says whether chrony/ntpd/ptp4l keep the
+ * clock synchronized and how large its estimated error is.
+ */
+static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
+{
+	unsigned long validity = DEFAULT_VALIDITY_S;
+	struct timex tx = { 0 };
+	unsigned long err_ns;
+	int state, synced;
+
+	if (argc == 3 && !strcmp(argv[1], "validity")) {
+		if (parse_uint("validity", argv[2], UINT32_MAX, &validity))
+			return -EINVAL;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: stampnl reflector clock-sync [validity SECONDS]\n");
+		return -EINVAL;
+	}
+	state = adjtimex(&tx);
+	if (state < 0) {
+		perror("stampnl: adjtimex");
+		return -errno;
+	}
+	synced = state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+	err_ns = (unsigned long)tx.esterror * 1000;
+	if (err_ns < 1)
+		err_ns = 1;
+	if (err_ns > UINT32_MAX)
+		err_ns = UINT32_MAX;
+	printf("clock %s, estimated error %.3f ms, reported for %lu s\n",
+	       synced ? "synchronized" : "not synchronized", err_ns / 1e6,
+	       validity);
+	if (nla_put_u8(msg, STAMP_A_CLOCK_SYNCED, synced) ||
+	    nla_put_u32(msg, STAMP_A_CLOCK_ERROR, err_ns) ||
+	    nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, validity))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: stampnl reflector show [-j]\n"
+		"       stampnl reflector set [port PORT[,PORT...]] [format ntp|ptp]\n"
+		"                             [clock synced|unsynced] [error-ns NS] [validity S]\n"
+		"       stampnl reflector clock-sync [validity S]\n");
+}
+
+/**
+ * cmd_reflector() - `stampnl reflector ...`
+ * @argc: argument count, argv[0] is "reflector"
+ * @argv: arguments
+ *
+ * Return: process exit status.
+ */
+int cmd_reflector(int argc, char **argv)
+{
+	struct refl_cfg cfg;
+	struct nl_msg *msg;
+	struct nlctx c;
+	bool json = false;
+	int err;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (!strcmp(argv[1], "show")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-j"))) {
+			usage();
+			return 2;
+		}
+		json = argc == 3;
+		if (nlctx_open(&c))
+			return 1;
+		err = get_cfg(&c, &cfg);
+		nlctx_close(&c);
+		if (err)
+			return 1;
+		print_cfg(&cfg, json);
+		return 0;
+	}
+	if (strcmp(argv[1], "set") && strcmp(argv[1], "clock-sync")) {
+		usage();
+		return 2;
+	}
+	if (nlctx_open(&c))
+		return 1;
+	msg = nlctx_msg(&c, STAMP_CMD_REFL_SET);
+	if (!msg) {
+		nlctx_close(&c);
+		return 1;
+	}
+	if (!strcmp(argv[1], "set"))
+		err = build_set(msg, argc - 1, argv + 1);
+	else
+		err = build_clock_sync(msg, argc - 1, argv + 1);
+	if (err) {
+		nlmsg_free(msg);
+		nlctx_close(&c);
+		return 2;
+	}
+	err = nlctx_call(&c, msg, NULL, NULL);
+	nlctx_close(&c);
+	return err ? 1 : 0;
+}
