@@ -31,7 +31,7 @@ static const struct {
 	{ STAMP_STATS_A_DROP_XMIT, "drop_xmit", "dropped: transmit failed" },
 };
 
-#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+#define NCOUNTERS ARRAY_SIZE(counters)
 
 static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {

@@ -16,12 +16,12 @@ static const struct stampnl_cmd cmds[] = {
 	{ "stats", cmd_stats, "[-j]" },
 };
 
-static void usage(FILE *f)
+static void print_help(FILE *f)
 {
 	size_t i;
 
 	fprintf(f, "usage: stampnl COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
 }
 
@@ -30,15 +30,15 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		print_help(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
-		usage(stdout);
+		print_help(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "stampnl: unknown command '%s'; try 'stampnl help'\n",

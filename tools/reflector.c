@@ -72,8 +72,7 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		printf("{\"ports\":[");
 		for (i = 0; i < cfg->nports; i++)
 			printf("%s%u", i ? "," : "", cfg->ports[i]);
-		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,"
-		       "\"clock_error_ns\":%u,\"clock_validity_s\":%u}\n",
+		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"clock_error_ns\":%u,\"clock_validity_s\":%u}\n",
 		       fmt, cfg->synced ? "true" : "false", cfg->error_ns,
 		       cfg->validity_s);
 		return;
@@ -227,7 +226,7 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 	return 0;
 }
 
-static void usage(void)
+static void print_help(void)
 {
 	fprintf(stderr,
 		"usage: stampnl reflector show [-j]\n"
@@ -252,12 +251,12 @@ int cmd_reflector(int argc, char **argv)
 	int err;
 
 	if (argc < 2) {
-		usage();
+		print_help();
 		return 2;
 	}
 	if (!strcmp(argv[1], "show")) {
 		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-j"))) {
-			usage();
+			print_help();
 			return 2;
 		}
 		json = argc == 3;
@@ -271,7 +270,7 @@ int cmd_reflector(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "set") && strcmp(argv[1], "clock-sync")) {
-		usage();
+		print_help();
 		return 2;
 	}
 	if (nlctx_open(&c))

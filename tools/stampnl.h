@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* One subcommand family: `stampnl NAME ...`. argv[0] is NAME. */
 struct stampnl_cmd {
 	const char *name;

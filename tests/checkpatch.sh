@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel coding style for the module, the UAPI headers and stampnl, checked
+# by the checkpatch.pl that ships in Debian's linux-source (extracted once
+# into the cache). One check per file; ends with "N passed, N failed".
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${KSTAMP_CACHE:-/var/cache/kstamp}
+TAR=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+[ -n "$TAR" ] || skip "no /usr/src/linux-source-*.tar.xz (apt-get install linux-source-6.1)"
+DIR=$CACHE/$(basename "$TAR" .tar.xz)-checkpatch
+if [ ! -x "$DIR/scripts/checkpatch.pl" ]; then
+	mkdir -p "$CACHE"
+	tmp=$(mktemp -d "$CACHE/.cp.XXXXXX")
+	top=$(basename "$TAR" .tar.xz)
+	tar -xJf "$TAR" -C "$tmp" --strip-components=1 \
+		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
+		"$top/scripts/const_structs.checkpatch"
+	rm -rf "$DIR"
+	mv "$tmp" "$DIR"
+fi
+
+cd "$ROOT"
+for f in kmod/*.[ch] include/uapi/linux/*.h tools/*.[ch]; do
+	if out=$("$DIR/scripts/checkpatch.pl" --no-tree --quiet --terse \
+		--ignore SPDX_LICENSE_TAG -f "$f" 2>&1); then
+		pass "checkpatch $f"
+	else
+		fail "checkpatch $f"
+		echo "$out"
+	fi
+done
+finish

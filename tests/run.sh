@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole kstamp test suite: coding style, userspace unit tests, host
+# network-namespace tests, and the module end to end in a VM on every
+# Debian kernel installed (6.1 and 6.12). Each part prints its own
+# "N passed, N failed"; this adds them up and ends with the total.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+LOGDIR=$ROOT/build/test-logs
+mkdir -p "$LOGDIR"
+TOTAL_PASS=0
+TOTAL_FAIL=0
+TOTAL_SKIP=0
+
+# section NAME COMMAND...: run, show the output, add up its results
+section() {
+	local name=$1 log=$LOGDIR/$1.log p=0 f=0 rc line
+	shift
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	# shell tests and this runner: "N passed, N failed"
+	while read -r line; do
+		p=$((p + $(echo "$line" | sed -E 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\1/')))
+		f=$((f + $(echo "$line" | sed -E 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\2/')))
+	done < <(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log")
+	# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"
+	while read -r line; do
+		p=$((p + $(echo "$line" | grep -oE '[0-9]+' | head -n 1)))
+	done < <(grep -E '^\[  PASSED  \] [0-9]+ test' "$log")
+	while read -r line; do
+		f=$((f + $(echo "$line" | grep -oE '[0-9]+' | head -n 1)))
+	done < <(grep -E '^\[  FAILED  \] [0-9]+ test' "$log")
+	if [ "$rc" = 77 ]; then
+		TOTAL_SKIP=$((TOTAL_SKIP + 1))
+		echo "=== $name: skipped"
+		return
+	fi
+	# a crash or a failure nobody counted still fails the suite
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "FAIL: $name exited $rc"
+	fi
+	echo "=== $name: $p passed, $f failed (exit $rc)"
+	TOTAL_PASS=$((TOTAL_PASS + p))
+	TOTAL_FAIL=$((TOTAL_FAIL + f))
+}
+
+build() {
+	make --no-print-directory modules-all tools bpf &&
+		make --no-print-directory -C tests/unit
+}
+
+section build build
+section checkpatch bash tests/checkpatch.sh
+section unit make --no-print-directory -C tests/unit run
+section unit-valgrind make --no-print-directory -C tests/unit valgrind
+for t in tests/netns/host_*.sh tests/netns/sender_host.sh; do
+	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
+done
+for k in $(bash tests/vm/run.sh --list-kernels); do
+	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/reflector.sh
+done
+
+echo
+echo "suite: $TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
+[ "$TOTAL_FAIL" = 0 ]
