@@ -6,6 +6,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+bash scripts/deps.sh
 make --no-print-directory modules-all tools >/dev/null
 KVER=$(bash tests/vm/run.sh --list-kernels | head -n 1)
 echo "kstamp demo: booting Linux $KVER under QEMU (TCG, about 10-20 s)..."

@@ -7,6 +7,12 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# the quick start runs this on a fresh machine: bring what it needs
+if ! bash scripts/deps.sh; then
+	echo "FAIL: installing dependencies (scripts/deps.sh)"
+	echo "suite: 0 passed, 1 failed"
+	exit 1
+fi
 LOGDIR=$ROOT/build/test-logs
 mkdir -p "$LOGDIR"
 TOTAL_PASS=0
