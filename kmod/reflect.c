@@ -95,8 +95,13 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 
 	uh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
 	ulen = ntohs(uh->len);
-	/* IP trimmed the skb to its own length; UDP must agree with it */
-	if (ulen < sizeof(*uh) || ulen != skb->len - thoff) {
+	/*
+	 * IP trimmed the skb to its own length; UDP must agree with it. A GRO
+	 * aggregate (possible when a socket on the port enabled UDP_GRO) holds
+	 * several datagrams: not one request.
+	 */
+	if (ulen < sizeof(*uh) || ulen != skb->len - thoff ||
+	    skb_is_gso(skb)) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
 		return false;
 	}
