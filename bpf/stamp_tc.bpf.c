@@ -4,8 +4,9 @@
  * test packet as it leaves the stack, ingress takes T4 as the reply
  * arrives. Only the session's own packets are touched: both match the
  * sender socket's addresses and ports from the read-only configuration.
- * Everything else passes untouched (TC_ACT_OK), so other programs and
- * traffic on the device are not disturbed.
+ * Every packet, ours included, leaves with TC_ACT_UNSPEC: in direct-action
+ * mode TC_ACT_OK would end classification and starve the filters after
+ * ours, so other programs on the device keep seeing all traffic.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -116,10 +117,10 @@ int stamp_egress(struct __sk_buff *skb)
 	__u64 ts;
 
 	if (!match(skb, 1, &p))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	off = p.udp_off + sizeof(struct udphdr) + STAMP_OFF_TS;
 	if (bpf_skb_load_bytes(skb, off, old, sizeof(old)))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	ts = wire_ts(tai_ns());
 	new[0] = bpf_htonl(ts >> 32);
 	new[1] = bpf_htonl((__u32)ts);
@@ -129,7 +130,7 @@ int stamp_egress(struct __sk_buff *skb)
 	bpf_l4_csum_replace(skb, p.udp_off + offsetof(struct udphdr, check),
 			    old[1], new[1], BPF_F_MARK_MANGLED_0 | 4);
 	bpf_skb_store_bytes(skb, off, new, sizeof(new), 0);
-	return TC_ACT_OK;
+	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")
@@ -141,19 +142,19 @@ int stamp_ingress(struct __sk_buff *skb)
 	struct pkt p;
 
 	if (!match(skb, 0, &p))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	if (bpf_skb_load_bytes(skb, p.udp_off + sizeof(struct udphdr) +
 			       STAMP_OFF_SENDER_SEQ, &seq, sizeof(seq)))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	seq = bpf_ntohl(seq);
 	key = seq % STAMP_TC_SLOTS;
 	slot = bpf_map_lookup_elem(&rx_stamps, &key);
 	if (!slot)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	slot->seq = seq;
 	slot->t4_tai_ns = t4;
 	slot->valid = 1;
-	return TC_ACT_OK;
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load and attach the TC programs of bpf/stamp_tc.bpf.c for one sender
+ * session: T1 written into test packets on egress, T4 recorded on ingress.
+ *
+ * The clsact qdisc is shared with whatever else runs on the device: an
+ * existing one is used as it is, our filters get kernel-chosen handles and
+ * priorities, and on close only our own filters go, plus the qdisc if we
+ * were the ones who created it.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_stamp.h"
+#include "stamp_tc.skel.h"
+
+struct bpf_stamp {
+	struct stamp_tc_bpf *skel;
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts egress;
+	struct bpf_tc_opts ingress;
+	bool created_qdisc;
+	bool egress_on;
+	bool ingress_on;
+};
+
+/*
+ * Priorities tried for our filters: away from the low numbers people give
+ * by hand. Asking the kernel to pick (priority 0) fails with EEXIST when a
+ * filter already sits at the top of the chain.
+ */
+#define PRIO_FIRST 0xc000
+#define PRIO_TRIES 64
+
+static int attach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
+		  int prog_fd, struct bpf_tc_opts *opts)
+{
+	struct bpf_tc_hook hook = b->hook;
+	int i, err = -EEXIST;
+
+	hook.attach_point = where;
+	for (i = 0; i < PRIO_TRIES && err == -EEXIST; i++) {
+		memset(opts, 0, sizeof(*opts));
+		opts->sz = sizeof(*opts);
+		opts->prog_fd = prog_fd;
+		opts->handle = 1;
+		opts->priority = PRIO_FIRST + i;
+		err = bpf_tc_attach(&hook, opts);
+	}
+	return err;
+}
+
+static void detach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
+		   struct bpf_tc_opts *opts)
+{
+	struct bpf_tc_hook hook = b->hook;
+
+	hook.attach_point = where;
+	/* detach names the filter by handle and priority alone */
+	opts->prog_fd = 0;
+	opts->prog_id = 0;
+	opts->flags = 0;
+	bpf_tc_detach(&hook, opts);
+}
+
+/**
+ * bpf_stamp_open() - stamp one session's packets on a device
+ * @out: the new handle
+ * @ifindex: the device the session's packets leave and arrive on
+ * @cfg: the session's addresses and ports, and the timestamp format
+ *
+ * Return: 0, or -errno (-EPERM without CAP_BPF/CAP_NET_ADMIN).
+ */
+int bpf_stamp_open(struct bpf_stamp **out, int ifindex,
+		   const struct stamp_tc_cfg *cfg)
+{
+	struct bpf_stamp *b;
+	int err;
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->skel = stamp_tc_bpf__open();
+	if (!b->skel) {
+		err = -errno;
+		goto err_free;
+	}
+	b->skel->rodata->cfg = *cfg;
+	err = stamp_tc_bpf__load(b->skel);
+	if (err)
+		goto err_destroy;
+
+	b->hook.sz = sizeof(b->hook);
+	b->hook.ifindex = ifindex;
+	b->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	err = bpf_tc_hook_create(&b->hook);
+	if (err && err != -EEXIST)
+		goto err_destroy;
+	b->created_qdisc = !err;
+
+	err = attach(b, BPF_TC_EGRESS,
+		     bpf_program__fd(b->skel->progs.stamp_egress), &b->egress);
+	if (err)
+		goto err_hook;
+	b->egress_on = true;
+	err = attach(b, BPF_TC_INGRESS,
+		     bpf_program__fd(b->skel->progs.stamp_ingress),
+		     &b->ingress);
+	if (err)
+		goto err_egress;
+	b->ingress_on = true;
+	*out = b;
+	return 0;
+
+err_egress:
+	detach(b, BPF_TC_EGRESS, &b->egress);
+err_hook:
+	if (b->created_qdisc)
+		bpf_tc_hook_destroy(&b->hook);
+err_destroy:
+	stamp_tc_bpf__destroy(b->skel);
+err_free:
+	free(b);
+	return err < 0 ? err : -EINVAL;
+}
+
+/**
+ * bpf_stamp_t4() - the receive stamp of the reply to @seq
+ * @b: the handle
+ * @seq: the Sender Seq the reply carries
+ * @t4_tai_ns: result, CLOCK_TAI nanoseconds
+ *
+ * Return: 0, or -ENOENT when the ingress program did not see that reply.
+ */
+int bpf_stamp_t4(struct bpf_stamp *b, __u32 seq, __u64 *t4_tai_ns)
+{
+	__u32 key = seq % STAMP_TC_SLOTS;
+	struct stamp_tc_rx rx;
+
+	if (bpf_map__lookup_elem(b->skel->maps.rx_stamps, &key, sizeof(key),
+				 &rx, sizeof(rx), 0))
+		return -errno;
+	if (!rx.valid || rx.seq != seq)
+		return -ENOENT;
+	*t4_tai_ns = rx.t4_tai_ns;
+	return 0;
+}
+
+/**
+ * bpf_stamp_close() - detach our filters and free everything
+ * @b: the handle, may be NULL
+ */
+void bpf_stamp_close(struct bpf_stamp *b)
+{
+	if (!b)
+		return;
+	if (b->ingress_on)
+		detach(b, BPF_TC_INGRESS, &b->ingress);
+	if (b->egress_on)
+		detach(b, BPF_TC_EGRESS, &b->egress);
+	if (b->created_qdisc)
+		bpf_tc_hook_destroy(&b->hook);
+	stamp_tc_bpf__destroy(b->skel);
+	free(b);
+}
