@@ -69,8 +69,8 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	bpftool gen skeleton $< > $@.tmp
 	mv $@.tmp $@
 
-tools:
-	$(MAKE) -C tools OBJDIR=$(BUILD)/tools
+tools: bpf
+	$(MAKE) -C tools OBJDIR=$(BUILD)/tools BPFDIR=$(BUILD)/bpf
 
 deps:
 	bash scripts/deps.sh

@@ -54,7 +54,8 @@ section() {
 }
 
 build() {
-	make --no-print-directory modules-all tools bpf &&
+	make --no-print-directory modules-all tools &&
+		make --no-print-directory -C tests/bpf &&
 		make --no-print-directory -C tests/unit
 }
 
