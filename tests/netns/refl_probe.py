@@ -206,7 +206,7 @@ def main():
     ap.add_argument("--synced", action="store_true",
                     help="the reflector must report a synchronized clock")
     ap.add_argument("--timeout", type=float, default=2.0)
-    ap.add_argument("--quiet-ms", type=float, default=150)
+    ap.add_argument("--quiet-ms", type=float, default=100)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("SEED", "1")))
     args = ap.parse_args()
 
@@ -220,13 +220,14 @@ def main():
 
     def expect_for(payload):
         plen = len(payload)
+        # the reflector's order: the hook sees a fragment (IPv6 reassembles
+        # after LOCAL_IN) before anything looks at the payload
+        if p.v6 and plen + 8 + 40 > args.mtu:
+            return "fragment"
         if plen < MIN_REQ:
             return "short"
         if payload[13] == 0:
             return "zero_errest"
-        # IPv6 reassembles after LOCAL_IN: the reflector drops fragments
-        if p.v6 and plen + 8 + 40 > args.mtu:
-            return "fragment"
         return "reply"
 
     for plen in sizes:

@@ -1,0 +1,46 @@
+#!/bin/busybox sh
+# PID 1 of the test VM: load virtio/9p, mount the host's root read-only,
+# run the job in a chroot of it, report its status on the console.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+# modules built into a debug kernel simply are not in the list
+for m in $(cat /lib/modules/order 2>/dev/null); do
+	insmod "/lib/modules/$m" 2>/dev/null
+done
+R=/mnt
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro root $R; then
+	echo "KSTAMP-VM-ERROR: cannot mount the host root over 9p"
+	poweroff -f
+fi
+mount -t tmpfs tmp $R/tmp
+mount -t tmpfs run $R/run
+mount -t proc proc $R/proc
+mount -t sysfs sys $R/sys
+mount -t devtmpfs dev $R/dev
+mkdir -p $R/dev/pts $R/dev/shm $R/run/job
+mount -t devpts devpts $R/dev/pts
+mount -t tmpfs shm $R/dev/shm
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 job $R/run/job
+mount -t bpf bpf $R/sys/fs/bpf 2>/dev/null
+# kernel messages stay in dmesg for the scan, off the test's output
+echo 1 > /proc/sys/kernel/printk
+hostname kstamp-vm
+echo
+echo KSTAMP-VM-START
+chroot $R /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root TERM=dumb CI="$(cat $R/run/job/ci 2>/dev/null)" \
+	/bin/bash /run/job/cmd.sh < /dev/null 2>&1
+rc=$?
+hits=$(chroot $R dmesg | grep -E 'BUG:|WARNING:|KASAN|kmemleak|Oops|Call Trace|general protection|refcount_t:')
+if [ -n "$hits" ]; then
+	echo "KSTAMP-VM: the kernel log has errors:"
+	chroot $R dmesg | tail -n 80 | sed 's/^/dmesg: /'
+	[ $rc = 0 ] && rc=99
+elif [ $rc != 0 ]; then
+	chroot $R dmesg | tail -n 50 | sed 's/^/dmesg: /'
+fi
+echo "KSTAMP-VM-EXIT=$rc"
+sync
+poweroff -f
