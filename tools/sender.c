@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timex.h>
 #include <time.h>
@@ -68,6 +69,8 @@ struct sender {
 	struct sender_opts o;
 	struct sender_clock clk;
 	int fd;
+	int sigfd;		/* SIGINT/SIGTERM, read in the poll loop */
+	bool interrupted;
 	char addr[INET6_ADDRSTRLEN];
 	struct probe *probes;
 	size_t nprobes_cap;
@@ -77,13 +80,6 @@ struct sender {
 	bool refl_synced;
 	bool refl_ptp;
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-	interrupted = 1;
-}
 
 static uint64_t mono_ns(void)
 {
@@ -470,10 +466,11 @@ static int run(struct sender *s)
 	buf = calloc(1, s->o.len);
 	if (!buf)
 		return -ENOMEM;
-	while (!interrupted) {
+	while (!s->interrupted) {
 		bool more = !s->o.count || s->loss.sent < s->o.count;
 		uint64_t now = mono_ns(), until;
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = s->fd, .events = POLLIN },
+					 { .fd = s->sigfd, .events = POLLIN } };
 		int64_t ms;
 
 		if (more && now >= next_send) {
@@ -494,8 +491,12 @@ static int run(struct sender *s)
 			until = next_exp;
 		ms = until == UINT64_MAX ? 1000 :
 		     (int64_t)((until > now ? until - now : 0) + 999999) / 1000000;
-		if (poll(&pfd, 1, ms > 1000 ? 1000 : (int)ms) > 0)
-			receive_all(s);
+		if (poll(pfd, 2, ms > 1000 ? 1000 : (int)ms) > 0) {
+			if (pfd[0].revents)
+				receive_all(s);
+			if (pfd[1].revents)
+				s->interrupted = true;
+		}
 	}
 	/* Ctrl-C: what is still within its threshold is in flight, not lost */
 	expire(s, mono_ns());
@@ -610,8 +611,8 @@ static void print_json(struct sender *s)
  */
 int cmd_sender(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_sigint };
-	struct sender s = { .fd = -1 };
+	struct sender s = { .fd = -1, .sigfd = -1 };
+	sigset_t mask;
 	int err;
 
 	err = parse_opts(argc, argv, &s.o);
@@ -621,8 +622,17 @@ int cmd_sender(int argc, char **argv)
 		return 2;
 	if (open_socket(&s))
 		return 2;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Ctrl-C is an event of the poll loop: it ends the test, not us */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sigfd < 0) {
+		perror("stampnl sender: signalfd");
+		close(s.fd);
+		return 2;
+	}
 	if (!s.o.json)
 		printf("STAMP %s (%s) port %u: %u-octet packets every %g s, loss threshold %g s, %s timestamps\n",
 		       s.o.target, s.addr, s.o.port, s.o.len, s.o.interval_s,
@@ -634,6 +644,7 @@ int cmd_sender(int argc, char **argv)
 	else
 		print_summary_text(&s);
 
+	close(s.sigfd);
 	close(s.fd);
 	free(s.probes);
 	stat_free(&s.rtt);
