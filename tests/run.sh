@@ -26,11 +26,14 @@ section() {
 	echo "=== $name: $*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	# shell tests and this runner: "N passed, N failed"
-	while read -r line; do
-		p=$((p + $(echo "$line" | sed -E 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\1/')))
-		f=$((f + $(echo "$line" | sed -E 's/.*\b([0-9]+) passed, ([0-9]+) failed.*/\2/')))
-	done < <(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log")
+	# a shell test's own summary is its last line of this form (the
+	# output may quote other summaries before it)
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=${line%% passed*}
+		f=${line#*passed, }
+		f=${f%% failed*}
+	fi
 	# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"
 	while read -r line; do
 		p=$((p + $(echo "$line" | grep -oE '[0-9]+' | head -n 1)))

@@ -40,7 +40,16 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "usage: run.sh [-k KVER] [-K bzImage] [-a APPEND] -- CMD..." >&2; exit 2; }
 
-match=$(list_kernels | grep -E "^${KVER//./\\.}([.-]|$)" | head -n 1 || true)
+# a prefix that ends at a dot or dash: 6.1 is not 6.12; no regex, since
+# Debian's releases contain '+'
+match=
+for k in $(list_kernels); do
+	case "$k" in
+	"$KVER") match=$k; break ;;
+	"$KVER".* | "$KVER"-*) [ -n "$match" ] || match=$k ;;
+	esac
+done
+[ -n "$KVER" ] || match=$(list_kernels | head -n 1)
 [ -n "$match" ] || { echo "run.sh: no bootable kernel matches '${KVER}' (have: $(list_kernels | tr '\n' ' '))" >&2; exit 2; }
 KVER=$match
 KIMG=${KIMG:-/boot/vmlinuz-$KVER}
