@@ -23,6 +23,13 @@ mkdir -p $R/dev/pts $R/dev/shm $R/run/job
 mount -t devpts devpts $R/dev/pts
 mount -t tmpfs shm $R/dev/shm
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 job $R/run/job
+# the caller's directory comes as its own share: under /tmp or /run (a CI
+# clone, say) the tmpfs mounts above would hide it
+CWD=$(cat $R/run/job/cwd)
+if [ "$CWD" != / ]; then
+	mkdir -p "$R$CWD" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro cwd "$R$CWD"
+fi
 mount -t bpf bpf $R/sys/fs/bpf 2>/dev/null
 # kernel messages stay in dmesg for the scan, off the test's output
 echo 1 > /proc/sys/kernel/printk

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run a command as root inside a QEMU (TCG) VM booted from a Debian kernel,
 # with the host's root mounted read-only over 9p and the caller's directory
-# as the working directory. Exits with the command's status, or 99 when the
+# (shared on its own, read-only) as the working directory. Exits with the command's status, or 99 when the
 # kernel log shows BUG/WARNING/KASAN/Oops, 124 on timeout.
 #
 #   tests/vm/run.sh [-k KVER] [-K bzImage] [-a APPEND] [-m MEM] [-t SECONDS] -- CMD...
@@ -72,6 +72,7 @@ trap 'rm -rf "$JOB"' EXIT
 	echo
 } > "$JOB/cmd.sh"
 echo "${CI:-}" > "$JOB/ci"
+echo "$PWD" > "$JOB/cwd"
 
 LOG=$JOB/console.log
 set +e
@@ -82,6 +83,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 quiet loglevel=3 $APPEND" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$JOB",mount_tag=job,security_model=none,multidevs=remap \
+	-virtfs local,path="$PWD",mount_tag=cwd,security_model=none,readonly=on,multidevs=remap \
 	< /dev/null 2>&1 | tr -d '\r' | tee "$LOG" |
 	sed -un '/^KSTAMP-VM-START/,/^KSTAMP-VM-EXIT=/{/^KSTAMP-VM-START/d;/^KSTAMP-VM-EXIT=/d;p}'
 qrc=${PIPESTATUS[0]}
