@@ -11,7 +11,7 @@ run() {
 	"$@"
 }
 
-modprobe veth
+modprobe veth 2>/dev/null || true  # built in on the debug kernel
 run insmod "$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko" port=862
 netns_pair
 trap 'netns_cleanup; rmmod stamp_refl 2>/dev/null || true' EXIT
