@@ -339,3 +339,7 @@ unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
 		uh->check = CSUM_MANGLED_0;
 	return stamp_sent(&r, skb, ip6_local_out(net, NULL, nskb));
 }
+
+#ifdef STAMP_KUNIT
+#include "reflect_kunit.c"
+#endif

@@ -67,7 +67,7 @@ section checkpatch bash tests/checkpatch.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-for t in tests/netns/host_*.sh tests/netns/sender_host.sh; do
+for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done
 for k in $(bash tests/vm/run.sh --list-kernels); do

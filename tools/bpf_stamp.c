@@ -4,9 +4,8 @@
  * session: T1 written into test packets on egress, T4 recorded on ingress.
  *
  * The clsact qdisc is shared with whatever else runs on the device: an
- * existing one is used as it is, our filters get kernel-chosen handles and
- * priorities, and on close only our own filters go, plus the qdisc if we
- * were the ones who created it.
+ * existing one is used as it is, our filters take free priorities, and on
+ * close only our own filters go, plus the qdisc if we created it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -30,12 +29,14 @@ struct bpf_stamp {
 };
 
 /*
- * Priorities tried for our filters: away from the low numbers people give
- * by hand. Asking the kernel to pick (priority 0) fails with EEXIST when a
- * filter already sits at the top of the chain.
+ * Filters run in priority order and one that returns a verdict ends the
+ * chain, so ours go first: the lowest free priority. They return
+ * TC_ACT_UNSPEC, so everything after them still sees every packet. A
+ * priority is taken when the kernel answers EEXIST (one of ours, from
+ * another sender) or EINVAL (another kind of filter sits there).
+ * Asking the kernel to pick (priority 0) would put us last.
  */
-#define PRIO_FIRST 0xc000
-#define PRIO_TRIES 64
+#define PRIO_TRIES 256
 
 static int attach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
 		  int prog_fd, struct bpf_tc_opts *opts)
@@ -44,12 +45,13 @@ static int attach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
 	int i, err = -EEXIST;
 
 	hook.attach_point = where;
-	for (i = 0; i < PRIO_TRIES && err == -EEXIST; i++) {
+	for (i = 1; i <= PRIO_TRIES && (err == -EEXIST || err == -EINVAL);
+	     i++) {
 		memset(opts, 0, sizeof(*opts));
 		opts->sz = sizeof(*opts);
 		opts->prog_fd = prog_fd;
 		opts->handle = 1;
-		opts->priority = PRIO_FIRST + i;
+		opts->priority = i;
 		err = bpf_tc_attach(&hook, opts);
 	}
 	return err;

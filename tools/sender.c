@@ -28,9 +28,11 @@
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 
 #include "sender_clock.h"
 #include "sender_stats.h"
+#include "sender_ts.h"
 #include "stampnl.h"
 #include "wire.h"
 
@@ -48,12 +50,16 @@ struct sender_opts {
 	uint16_t ssid;
 	bool ptp;
 	bool json;
+	bool require_sync;
 	int family;
+	enum sender_ts_method tsm;
 };
 
 /* What is known about one packet sent. */
 struct probe {
 	uint64_t sent_mono;
+	int64_t t1_user;	/* the clock just before send(), UTC ns */
+	int64_t t1_tx;		/* the kernel's transmit stamp, 0 if none */
 	int64_t t1, t2, t3, t4;	/* UTC ns */
 	uint32_t refl_seq;
 	uint16_t refl_errest;
@@ -68,6 +74,7 @@ enum { PENDING, ANSWERED, LOST };
 struct sender {
 	struct sender_opts o;
 	struct sender_clock clk;
+	struct sender_ts ts;
 	int fd;
 	int sigfd;		/* SIGINT/SIGTERM, read in the poll loop */
 	bool interrupted;
@@ -79,6 +86,7 @@ struct sender {
 	struct stat_acc rtt, fwd, bwd, res;
 	bool refl_synced;
 	bool refl_ptp;
+	uint64_t t1_fallbacks;	/* kernel: transmit stamp missing */
 };
 
 static uint64_t mono_ns(void)
@@ -99,6 +107,7 @@ static void print_help(void)
 	fprintf(stderr,
 		"usage: stampnl sender TARGET [-c count] [-i interval] [-p port] [-s source-port]\n"
 		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
+		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
 		"  -p  reflector port (default 862)\n"
@@ -107,7 +116,12 @@ static void print_help(void)
 		"  -l  UDP payload length, 44-%d (default 44)\n"
 		"  --ptp   T1 in PTPv2 format (TAI) instead of NTP (UTC)\n"
 		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972)\n"
-		"  -j  print one JSON document at the end instead of text\n",
+		"  -j  print one JSON document at the end instead of text\n"
+		"  --timestamping  where T1 and T4 are taken (default auto: the first that works)\n"
+		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN)\n"
+		"        kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
+		"        user    the clock around send() and recv()\n"
+		"  --require-sync  refuse to measure unless both clocks are synchronized\n",
 		MAX_LEN);
 }
 
@@ -145,6 +159,8 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 	static const struct option longopts[] = {
 		{ "ptp", no_argument, NULL, 'P' },
 		{ "ssid", required_argument, NULL, 'S' },
+		{ "timestamping", required_argument, NULL, 'T' },
+		{ "require-sync", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -197,6 +213,16 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 			break;
 		case 'P':
 			o->ptp = true;
+			break;
+		case 'T':
+			if (sender_ts_parse(optarg, &o->tsm)) {
+				fprintf(stderr, "stampnl sender: --timestamping is auto, bpf, kernel or user, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'R':
+			o->require_sync = true;
 			break;
 		case '4':
 			o->family = AF_INET;
@@ -323,8 +349,12 @@ static int send_one(struct sender *s, uint8_t *buf)
 	sender_clock_now(&s->clk, &t1);
 	t.ts = stamp_ts_encode(&t1, s->o.ptp);
 	stamp_test_encode(buf, s->o.len, &t, false);
-	p->sent_mono = mono_ns();
-	if (send(s->fd, buf, s->o.len, 0) < 0) {
+	*p = (struct probe){ .sent_mono = mono_ns(),
+			     .t1_user = sender_clock_to_utc_ns(&s->clk, &t1,
+							       s->o.ptp) };
+	if (send(s->fd, buf, s->o.len, 0) >= 0) {
+		sender_ts_sent(&s->ts, (uint32_t)seq);
+	} else {
 		/* an ICMP error from an earlier packet surfaces here too */
 		if (errno != ECONNREFUSED && errno != EHOSTUNREACH &&
 		    errno != ENETUNREACH) {
@@ -348,10 +378,18 @@ static void print_reply(struct sender *s, uint64_t seq, const struct probe *p)
 	fflush(stdout);
 }
 
-static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
-			 struct msghdr *mh)
+static void tx_stamp(void *arg, uint32_t seq, int64_t t1_utc_ns)
 {
-	struct stamp_time t1, t2, t3, t4 = { 0 };
+	struct sender *s = arg;
+
+	if (seq < s->loss.sent)
+		s->probes[seq].t1_tx = t1_utc_ns;
+}
+
+static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
+			 struct msghdr *mh, int64_t now_utc_ns)
+{
+	struct stamp_time t1, t2, t3;
 	struct stamp_reply r;
 	struct cmsghdr *cm;
 	struct probe *p;
@@ -359,23 +397,12 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	bool ptp;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SO_TIMESTAMPNS) {
-			struct timespec ts;
-
-			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-			t4.sec = ts.tv_sec;
-			t4.nsec = ts.tv_nsec;
-		} else if ((cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_TTL) ||
-			   (cm->cmsg_level == IPPROTO_IPV6 &&
-			    cm->cmsg_type == IPV6_HOPLIMIT)) {
+		if ((cm->cmsg_level == IPPROTO_IP &&
+		     cm->cmsg_type == IP_TTL) ||
+		    (cm->cmsg_level == IPPROTO_IPV6 &&
+		     cm->cmsg_type == IPV6_HOPLIMIT))
 			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
-		}
 	}
-	/* the kernel's receive stamp is UTC; without it, the clock now */
-	if (!t4.sec)
-		sender_clock_utc(&t4);
 
 	if (stamp_reply_decode(buf, n, &r, false) ||
 	    r.sender_seq >= s->loss.sent) {
@@ -398,9 +425,22 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	stamp_ts_decode(r.rx_ts, ptp, &t2);
 	stamp_ts_decode(r.ts, ptp, &t3);
 	p->t1 = sender_clock_to_utc_ns(&s->clk, &t1, s->o.ptp);
+	/* the kernel's transmit stamp beats the one the packet carries */
+	if (s->ts.method == TS_KERNEL) {
+		if (p->t1_tx)
+			p->t1 = p->t1_tx;
+		else
+			s->t1_fallbacks++;
+	}
+	/*
+	 * The T1 we wrote came back: the program never saw the packet (a
+	 * filter ahead of ours ended the chain, or it left another way).
+	 */
+	if (s->ts.method == TS_BPF && llabs(p->t1 - p->t1_user) <= 1)
+		s->t1_fallbacks++;
 	p->t2 = sender_clock_to_utc_ns(&s->clk, &t2, ptp);
 	p->t3 = sender_clock_to_utc_ns(&s->clk, &t3, ptp);
-	p->t4 = time_ns(&t4);
+	p->t4 = sender_ts_rx(&s->ts, mh, r.sender_seq, now_utc_ns);
 	p->refl_seq = r.seq;
 	p->refl_errest = r.errest;
 	p->length = n;
@@ -425,16 +465,20 @@ static void receive_all(struct sender *s)
 	char ctrl[256];
 	int i;
 
+	/* transmit stamps first: they belong to packets being answered */
+	sender_ts_tx_drain(&s->ts, tx_stamp, s);
 	for (i = 0; i < RECV_BATCH; i++) {
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = ctrl,
 				     .msg_controllen = sizeof(ctrl) };
 		ssize_t n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
+		struct stamp_time now;
 
+		sender_clock_utc(&now);
 		if (n < 0)
 			return;
-		handle_reply(s, buf, n, &mh);
+		handle_reply(s, buf, n, &mh, time_ns(&now));
 	}
 }
 
@@ -504,6 +548,21 @@ static int run(struct sender *s)
 	return err;
 }
 
+/* "bpf timestamping on eth0" */
+static const char *ts_method_text(struct sender *s)
+{
+	static char buf[64];
+	char ifname[IF_NAMESIZE] = "?";
+
+	if (s->ts.method != TS_BPF)
+		return s->ts.method == TS_KERNEL ?
+		       "kernel (SO_TIMESTAMPING) timestamping" :
+		       "userspace timestamping";
+	if_indextoname(s->ts.ifindex, ifname);
+	snprintf(buf, sizeof(buf), "bpf timestamping on %s", ifname);
+	return buf;
+}
+
 static void print_stat_text(const char *name, const struct stat_acc *a,
 			    bool mdev)
 {
@@ -535,9 +594,14 @@ static void print_summary_text(struct sender *s)
 	print_stat_text("forward one-way", &s->fwd, false);
 	print_stat_text("backward one-way", &s->bwd, false);
 	print_stat_text("reflector residence", &s->res, false);
+	if (s->ts.fallbacks || s->t1_fallbacks)
+		printf("%" PRIu64 " T4 and %" PRIu64 " T1 stamps fell back to coarser sources\n",
+		       s->ts.fallbacks, s->t1_fallbacks);
 	if (s->rtt.n && (!s->clk.synced || !s->refl_synced))
 		printf("note: %s clock not synchronized: one-way delays include the offset between the two clocks\n",
 		       !s->clk.synced ? "local" : "reflector");
+	if (s->rtt.n && (s->fwd.min < 0 || s->bwd.min < 0))
+		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
 }
 
 static void json_stat(const char *name, const struct stat_acc *a)
@@ -576,6 +640,17 @@ static void print_json(struct sender *s)
 	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
 	       s->o.ptp ? "ptp" : "ntp", s->clk.synced ? "true" : "false",
 	       s->refl_synced ? "true" : "false", s->refl_ptp ? "ptp" : "ntp");
+	printf(",\"timestamping\":\"%s\",\"t4_fallbacks\":%" PRIu64
+	       ",\"t1_fallbacks\":%" PRIu64 ",\"hw_stamps\":%" PRIu64,
+	       sender_ts_name(s->ts.method), s->ts.fallbacks, s->t1_fallbacks,
+	       s->ts.hw_stamps);
+	if (s->ts.method == TS_BPF) {
+		char ifname[IF_NAMESIZE] = "";
+
+		if_indextoname(s->ts.ifindex, ifname);
+		printf(",\"timestamping_device\":");
+		json_string(ifname);
+	}
 	printf(",\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
 	       ",\"loss_pct\":%.3f,\"in_flight\":%" PRIu64 ",\"late\":%" PRIu64
 	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
@@ -591,9 +666,10 @@ static void print_json(struct sender *s)
 
 		if (p->state != ANSWERED)
 			continue;
-		printf("%s{\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u,\"t1_ns\":%" PRId64 ",\"t2_ns\":%" PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 ",\"forward_ns\":%" PRId64 ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64 "}",
+		printf("%s{\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u,\"t1_user_ns\":%" PRId64 ",\"t1_ns\":%" PRId64 ",\"t2_ns\":%" PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 ",\"forward_ns\":%" PRId64 ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64 "}",
 		       first ? "" : ",", i, p->refl_seq, p->length, p->ttl,
-		       p->sender_ttl, p->refl_errest, p->t1, p->t2, p->t3,
+		       p->sender_ttl, p->refl_errest, p->t1_user, p->t1, p->t2,
+		       p->t3,
 		       p->t4, (p->t4 - p->t1) - (p->t3 - p->t2),
 		       p->t2 - p->t1, p->t4 - p->t3, p->t3 - p->t2);
 		first = false;
@@ -630,13 +706,26 @@ int cmd_sender(int argc, char **argv)
 	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sigfd < 0) {
 		perror("stampnl sender: signalfd");
-		close(s.fd);
-		return 2;
+		goto err_sock;
 	}
+	if (s.o.require_sync && !s.clk.synced) {
+		fprintf(stderr, "stampnl sender: --require-sync: the local clock is not synchronized (adjtimex); start chronyd, ntpd or ptp4l, or drop --require-sync\n");
+		goto err_sig;
+	}
+	err = sender_ts_open(&s.ts, s.o.tsm, s.fd, s.clk.tai_off_ns, s.o.ptp);
+	if (err) {
+		fprintf(stderr, "stampnl sender: --timestamping %s: %s\n",
+			sender_ts_name(s.o.tsm), s.ts.note[0] ? s.ts.note :
+			strerror(-err));
+		goto err_sig;
+	}
+	if (s.ts.note[0])
+		fprintf(stderr, "stampnl sender: note: %s; timestamping with %s\n",
+			s.ts.note, sender_ts_name(s.ts.method));
 	if (!s.o.json)
-		printf("STAMP %s (%s) port %u: %u-octet packets every %g s, loss threshold %g s, %s timestamps\n",
+		printf("STAMP %s (%s) port %u: %u-octet packets every %g s, loss threshold %g s, %s timestamps, %s\n",
 		       s.o.target, s.addr, s.o.port, s.o.len, s.o.interval_s,
-		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP");
+		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", ts_method_text(&s));
 
 	err = run(&s);
 	if (s.o.json)
@@ -644,6 +733,7 @@ int cmd_sender(int argc, char **argv)
 	else
 		print_summary_text(&s);
 
+	sender_ts_close(&s.ts);
 	close(s.sigfd);
 	close(s.fd);
 	free(s.probes);
@@ -653,5 +743,15 @@ int cmd_sender(int argc, char **argv)
 	stat_free(&s.res);
 	if (err)
 		return 2;
+	if (s.o.require_sync && s.loss.received && !s.refl_synced) {
+		fprintf(stderr, "stampnl sender: --require-sync: the reflector's clock is not synchronized (S bit clear): one-way delays are not valid\n");
+		return 2;
+	}
 	return s.loss.received ? 0 : 1;
+
+err_sig:
+	close(s.sigfd);
+err_sock:
+	close(s.fd);
+	return 2;
 }

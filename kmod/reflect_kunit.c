@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite stamp_reflect: the request checks and the reply builder of
+ * reflect.c, on skbs shaped the ways the stack hands them to the hook:
+ * linear, paged (headers and payload split over the head and two page
+ * fragments) and cloned, IPv4 and IPv6. Included by reflect.c when built
+ * with STAMP_KUNIT=1, so it reaches the static functions under test.
+ *
+ * KUnit runs a module's suites before its init, so these tests use their
+ * own struct stamp_net and configuration, not a namespace's.
+ */
+#include <kunit/test.h>
+#include <linux/highmem.h>
+
+enum skb_shape { SHAPE_LINEAR, SHAPE_PAGED, SHAPE_CLONED };
+
+enum req_defect { REQ_OK, REQ_BAD_CSUM, REQ_LONG_ULEN, REQ_ZERO_ERREST,
+		  REQ_NO_CSUM };
+
+struct skb_case {
+	u8 pf;
+	enum skb_shape shape;
+	unsigned int plen;
+	enum req_defect defect;
+	int drop;		/* expected counter, or -1: reflected */
+};
+
+#define SPORT 40000
+#define DPORT 862
+/* T2 = 1000.5 s TAI with TAI - UTC = 37 s: 963.5 s UTC */
+#define T2_TAI_NS (1000ULL * NSEC_PER_SEC + NSEC_PER_SEC / 2)
+#define TAI_OFF_S 37
+#define T2_NTP (((963ULL + 2208988800ULL) << 32) | 0x80000000ULL)
+
+static const struct skb_case skb_cases[] = {
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_CLONED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 14, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 14, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 45, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 1472, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_CLONED, 2000, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_NO_CSUM, -1 },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 0, REQ_OK, STAMP_CNT_DROP_SHORT },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 13, REQ_OK, STAMP_CNT_DROP_SHORT },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_LONG_ULEN,
+	  STAMP_CNT_DROP_MALFORMED },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_ZERO_ERREST,
+	  STAMP_CNT_DROP_ERREST },
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_PAGED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_CLONED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_PAGED, 20, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_PAGED, 1452, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_CLONED, 2000, REQ_OK, -1 },
+	/* no checksum is no excuse on IPv6 (RFC 8200 section 8.1) */
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_NO_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV6, SHAPE_PAGED, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV6, SHAPE_PAGED, 0, REQ_OK, STAMP_CNT_DROP_SHORT },
+	{ NFPROTO_IPV6, SHAPE_CLONED, 44, REQ_LONG_ULEN,
+	  STAMP_CNT_DROP_MALFORMED },
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_ZERO_ERREST,
+	  STAMP_CNT_DROP_ERREST },
+};
+
+static const char * const shape_names[] = { "linear", "paged", "cloned" };
+static const char * const defect_names[] = { "", " bad-csum", " long-ulen",
+					     " zero-errest", " no-csum" };
+
+static void skb_case_desc(const struct skb_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s %u%s",
+		 c->pf == NFPROTO_IPV4 ? "ipv4" : "ipv6", shape_names[c->shape],
+		 c->plen, defect_names[c->defect]);
+}
+
+KUNIT_ARRAY_PARAM(skb, skb_cases, skb_case_desc);
+
+/* The request as one flat buffer: IP header, UDP header, payload. */
+static unsigned int flat_request(const struct skb_case *c, u8 *pkt,
+				 const u8 *payload)
+{
+	unsigned int iplen = c->pf == NFPROTO_IPV4 ? sizeof(struct iphdr) :
+						     sizeof(struct ipv6hdr);
+	unsigned int ulen = sizeof(struct udphdr) + c->plen;
+	struct udphdr *uh = (struct udphdr *)(pkt + iplen);
+	__wsum csum;
+
+	memcpy(uh + 1, payload, c->plen);
+	uh->source = htons(SPORT);
+	uh->dest = htons(DPORT);
+	uh->len = htons(ulen + (c->defect == REQ_LONG_ULEN ? 4 : 0));
+	uh->check = 0;
+	csum = csum_partial(uh, ulen, 0);
+	if (c->pf == NFPROTO_IPV4) {
+		struct iphdr *iph = (struct iphdr *)pkt;
+
+		*iph = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 61,
+				       .protocol = IPPROTO_UDP,
+				       .tot_len = htons(iplen + ulen),
+				       .saddr = htonl(0x0a000001),
+				       .daddr = htonl(0x0a000002) };
+		ip_send_check(iph);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+					      IPPROTO_UDP, csum);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)pkt;
+
+		*ip6h = (struct ipv6hdr){ .version = 6, .hop_limit = 61,
+					  .nexthdr = IPPROTO_UDP,
+					  .payload_len = htons(ulen) };
+		ip6h->saddr.s6_addr[0] = 0xfd;
+		ip6h->saddr.s6_addr[15] = 1;
+		ip6h->daddr.s6_addr[0] = 0xfd;
+		ip6h->daddr.s6_addr[15] = 2;
+		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
+					    IPPROTO_UDP, csum);
+	}
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	if (c->defect == REQ_BAD_CSUM)
+		uh->check ^= htons(0x0100);
+	if (c->defect == REQ_NO_CSUM)
+		uh->check = 0;
+	return iplen + ulen;
+}
+
+/* Split a flat request into the shape under test. */
+static struct sk_buff *shape_skb(struct kunit *test, const struct skb_case *c,
+				 const u8 *pkt, unsigned int len,
+				 unsigned int thoff)
+{
+	/* paged: the head ends inside the payload, two fragments hold the rest */
+	unsigned int head = c->shape == SHAPE_PAGED ?
+			    min(len, thoff + (unsigned int)sizeof(struct udphdr) + 10) :
+			    len;
+	unsigned int off = head;
+	struct sk_buff *skb, *clone;
+	int i;
+
+	skb = alloc_skb(head, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put_data(skb, pkt, head);
+	for (i = 0; i < 2 && off < len; i++) {
+		unsigned int n = i ? len - off : (len - off) / 2;
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			kfree_skb(skb);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		/* at an odd offset, so nothing relies on alignment */
+		memcpy_to_page(page, 1, pkt + off, n);
+		skb_add_rx_frag(skb, i, page, 1, n, PAGE_SIZE);
+		off += n;
+	}
+	skb->protocol = htons(c->pf == NFPROTO_IPV4 ? ETH_P_IP : ETH_P_IPV6);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, thoff);
+	skb->ip_summed = CHECKSUM_NONE;
+	if (c->shape != SHAPE_CLONED)
+		return skb;
+	clone = skb_clone(skb, GFP_KERNEL);
+	kfree_skb(skb);
+	KUNIT_ASSERT_NOT_NULL(test, clone);
+	return clone;
+}
+
+static void stamp_reflect_skb(struct kunit *test)
+{
+	const struct skb_case *c = test->param_value;
+	unsigned int thoff = c->pf == NFPROTO_IPV4 ? sizeof(struct iphdr) :
+						     sizeof(struct ipv6hdr);
+	unsigned int rlen = max_t(unsigned int, c->plen, STAMP_BASE_LEN);
+	u64 counters[STAMP_CNT_MAX];
+	struct stamp_net sn = {};
+	struct stamp_req r = {};
+	struct sk_buff *skb, *nskb = NULL;
+	struct stamp_reply rep;
+	struct stamp_test t;
+	struct udphdr *uh;
+	unsigned int len;
+	u8 *payload, *pkt;
+	int i;
+
+	payload = kunit_kzalloc(test, c->plen + 1, GFP_KERNEL);
+	pkt = kunit_kzalloc(test, thoff + 8 + c->plen, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, payload);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	get_random_bytes(payload, c->plen);
+	if (c->plen >= STAMP_OFF_ERREST + 2)
+		stamp_put16(payload + STAMP_OFF_ERREST,
+			    c->defect == REQ_ZERO_ERREST ? STAMP_ERREST_S : 0x0101);
+	len = flat_request(c, pkt, payload);
+
+	KUNIT_ASSERT_EQ(test, stamp_stats_init(&sn), 0);
+	r.sn = &sn;
+	r.cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
+	if (!r.cfg)
+		stamp_stats_free(&sn);
+	KUNIT_ASSERT_NOT_NULL(test, r.cfg);
+	r.tai_off = ktime_set(TAI_OFF_S, 0);
+	r.t2 = ns_to_ktime(T2_TAI_NS);
+	r.ttl = 61;
+	skb = shape_skb(test, c, pkt, len, thoff);
+
+	local_bh_disable();
+	if (udp_ok(&r, skb, thoff, c->pf))
+		nskb = build_reply(&r, skb, thoff);
+	local_bh_enable();
+	stamp_stats_sum(&sn, counters);
+	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, counters[i], i == c->drop ? 1ULL : 0ULL,
+				    "counter %d", i);
+	if (c->drop >= 0) {
+		KUNIT_EXPECT_NULL(test, nskb);
+		goto out;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, nskb);
+	KUNIT_EXPECT_EQ(test, nskb->len, 8 + rlen);
+	uh = udp_hdr(nskb);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->source), DPORT);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->dest), SPORT);
+	KUNIT_EXPECT_EQ(test, ntohs(uh->len), 8 + rlen);
+	KUNIT_ASSERT_EQ(test, stamp_reply_decode((u8 *)(uh + 1), rlen, &rep,
+						 false), 0);
+	KUNIT_ASSERT_EQ(test, stamp_test_decode(payload, c->plen, &t, false),
+			0);
+	KUNIT_EXPECT_EQ(test, rep.seq, t.seq);
+	KUNIT_EXPECT_EQ(test, rep.sender_seq, t.seq);
+	KUNIT_EXPECT_EQ(test, rep.sender_ts, t.ts);
+	KUNIT_EXPECT_EQ(test, rep.sender_errest, t.errest);
+	KUNIT_EXPECT_EQ(test, rep.ssid, t.ssid);
+	KUNIT_EXPECT_EQ(test, rep.sender_ttl, 61);
+	KUNIT_EXPECT_EQ(test, rep.rx_ts, T2_NTP);
+	KUNIT_EXPECT_EQ(test, rep.errest, r.cfg->errest_unsynced);
+	if (c->plen > STAMP_BASE_LEN)
+		KUNIT_EXPECT_EQ(test, memcmp((u8 *)(uh + 1) + STAMP_BASE_LEN,
+					     payload + STAMP_BASE_LEN,
+					     c->plen - STAMP_BASE_LEN), 0);
+	kfree_skb(nskb);
+out:
+	kfree_skb(skb);
+	kfree(r.cfg);
+	stamp_stats_free(&sn);
+}
+
+static struct kunit_case stamp_reflect_cases[] = {
+	KUNIT_CASE_PARAM(stamp_reflect_skb, skb_gen_params),
+	{}
+};
+
+static struct kunit_suite stamp_reflect_suite = {
+	.name = "stamp_reflect",
+	.test_cases = stamp_reflect_cases,
+};
+
+kunit_test_suite(stamp_reflect_suite);

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The sender's timestamping methods, on the host in network namespaces
+# (BPF and clsact work on these hosts): --timestamping bpf|kernel|user|auto
+# against a userspace reflector, what each method puts in T1 and T4, the
+# BPF programs leaving the device as they found it (after a normal end, an
+# error and Ctrl-C, next to someone else's filter), and the fallbacks.
+. "$(dirname "$0")/../lib.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STAMPNL=$ROOT/build/tools/stampnl
+[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, BPF)"
+
+netns_pair
+inA() { ip netns exec "$NS_A" "$@"; }
+
+# A stateless reflector in userspace, IPv4 and IPv6, NTP timestamps.
+ip netns exec "$NS_B" python3 -c '
+import select, socket, struct, time
+socks = []
+for fam, addr in ((socket.AF_INET, "10.0.0.2"), (socket.AF_INET6, "fd00::2")):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((addr, 862))
+    socks.append(s)
+def ntp():
+    now = time.time_ns()
+    return ((now // 10**9 + 2208988800) << 32) | ((now % 10**9) << 32) // 10**9
+while True:
+    for s in select.select(socks, [], [], 60)[0]:
+        d, a = s.recvfrom(2000)
+        t2 = ntp()
+        seq, ts, err = struct.unpack("!IQH", d[:14])
+        r = struct.pack("!IQHHQIQHHB3s", seq, 0, 0x8001, 0, t2, seq, ts, err, 0, 64, b"")
+        r = r[:4] + struct.pack("!Q", ntp()) + r[12:]
+        s.sendto(r, a)
+' &
+REFL=$!
+trap 'kill $REFL 2>/dev/null; netns_cleanup' EXIT
+sleep 0.5
+
+# check_run NAME METHOD ADDR [sender options...]: every packet answered, the
+# method in use, and T1 as the method takes it
+check_run() {
+	local name=$1 method=$2 addr=$3 out rc=0
+	shift 3
+	out=$(inA "$STAMPNL" sender "$addr" -c 5 -i 0.05 -W 1 -j "$@" 2>/tmp/sender_ts.$$) || rc=$?
+	check_eq "$name: exit status" 0 "$rc"
+	check_ok "$name: 5 answered, $method, T1 where $method takes it" python3 -c '
+import json, sys
+d, method = json.loads(sys.argv[1]), sys.argv[2]
+assert d["received"] == 5 and d["lost"] == 0, d
+assert d["timestamping"] == method, d["timestamping"]
+assert d["t4_fallbacks"] == 0 and d["t1_fallbacks"] == 0, d
+for p in d["packets"]:
+    lag = p["t1_ns"] - p["t1_user_ns"]
+    if method == "user":
+        # the T1 sent is the T1 used (NTP rounds to under 1 ns)
+        assert abs(lag) <= 1, p
+    else:
+        # stamped later than the send() call, and by the same clock
+        assert 0 < lag < 10**8, p
+    assert p["t1_ns"] < p["t2_ns"] <= p["t3_ns"] < p["t4_ns"], p
+    assert 0 < p["rtt_ns"] < 10**9, p
+if method == "bpf":
+    assert d["timestamping_device"] == "veth0", d
+' "$out" "$method"
+}
+
+# the device as the test found it: no clsact left behind
+clsact_gone() {
+	! tc -n "$NS_A" qdisc show dev veth0 | grep -q clsact
+}
+
+# resolve the neighbours first: packets waiting for ARP or ND leave (and
+# are stamped by BPF) only once it answers, a second later if a probe is lost
+inA ping -c 1 -W 2 $ADDR4_B >/dev/null
+inA ping -c 1 -W 2 $ADDR6_B >/dev/null
+
+check_run "bpf ipv4" bpf $ADDR4_B --timestamping bpf
+check_run "bpf ipv6" bpf $ADDR6_B --timestamping bpf
+check_ok "bpf: the clsact qdisc it created is gone" clsact_gone
+check_run "auto as root" bpf $ADDR4_B
+check_run "kernel ipv4" kernel $ADDR4_B --timestamping kernel
+check_run "kernel ipv6" kernel $ADDR6_B --timestamping kernel
+check_run "user ipv4" user $ADDR4_B --timestamping user
+check_run "user ipv6" user $ADDR6_B --timestamping user
+
+# The BPF T1 is in the packet on the wire with a valid checksum: a capture
+# on the reflector's side decodes the T1 the sender reports. veth offloads
+# checksums (the packet carries only the pseudo-header sum) unless told not
+# to: with offload off the stack sums it all, and BPF must patch the sum.
+inA ethtool -K veth0 tx off >/dev/null
+ip netns exec "$NS_B" python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind(("veth0", 0))
+s.settimeout(10)
+while True:
+    f = s.recv(2000)
+    ip = f[14:]
+    if ip[9] != 17 or struct.unpack("!H", ip[22:24])[0] != 862:
+        continue
+    udp = ip[20:]
+    src, dst = ip[12:16], ip[16:20]
+    ln = struct.unpack("!H", udp[4:6])[0]
+    ps = src + dst + struct.pack("!BBH", 0, 17, ln) + udp[:ln]
+    if len(ps) % 2:
+        ps += b"\0"
+    c = sum(struct.unpack("!%dH" % (len(ps) // 2), ps))
+    while c >> 16:
+        c = (c & 0xffff) + (c >> 16)
+    seq, ts = struct.unpack("!IQ", udp[8:20])
+    print(seq, ts >> 32, ((ts & 0xffffffff) * 10**9) >> 32, "ok" if c == 0xffff else "bad")
+    sys.stdout.flush()
+    if seq == 2:
+        break
+' > /tmp/sender_ts_cap.$$ &
+CAP=$!
+sleep 0.5
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
+wait $CAP || true
+check_ok "bpf: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+cap = [l.split() for l in open(sys.argv[2])]
+assert len(cap) == 3 and all(c[3] == "ok" for c in cap), cap
+assert d["received"] == 3 and len(d["packets"]) == 3, d
+for (seq, sec, nsec, ck), p in zip(cap, d["packets"]):
+    assert int(seq) == p["seq"], (cap, p)
+    wire = (int(sec) - 2208988800) * 10**9 + int(nsec)
+    assert abs(wire - p["t1_ns"]) <= 1, (wire, p["t1_ns"])
+    assert wire > p["t1_user_ns"], (wire, p)
+' "$out" /tmp/sender_ts_cap.$$
+rm -f /tmp/sender_ts_cap.$$
+inA ethtool -K veth0 tx on >/dev/null
+
+# Someone else's clsact and filter stay as they were. The filter ends the
+# chain (a match without actions is a verdict): ours must run before it.
+tc -n "$NS_A" qdisc add dev veth0 clsact
+tc -n "$NS_A" filter add dev veth0 egress prio 100 u32 match u32 0 0 flowid 1:1
+before=$(tc -n "$NS_A" filter show dev veth0 egress)
+check_run "bpf next to another filter" bpf $ADDR4_B --timestamping bpf
+check_eq "bpf: the other filter is untouched" "$before" \
+	"$(tc -n "$NS_A" filter show dev veth0 egress)"
+check_ok "bpf: the clsact it did not create stays" \
+	sh -c "tc -n $NS_A qdisc show dev veth0 | grep -q clsact"
+tc -n "$NS_A" qdisc del dev veth0 clsact
+
+# Ctrl-C: the summary, and the programs gone.
+out=$(inA timeout -s INT 1 "$STAMPNL" sender $ADDR4_B -i 0.1 --timestamping bpf) || true
+check_ok "bpf, Ctrl-C: summary printed" grep -q 'packets transmitted' <<<"$out"
+check_ok "bpf, Ctrl-C: the clsact qdisc is gone" clsact_gone
+check_ok "bpf, Ctrl-C: the method is named" grep -q 'bpf timestamping on veth0' <<<"$out"
+
+# Without privilege: auto falls back to the kernel's stamps and says why;
+# bpf asked for by name is refused.
+NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all"
+rc=0
+out=$(inA $NOBODY "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -j 2>/tmp/sender_ts.$$) || rc=$?
+check_eq "unprivileged auto: exit status" 0 "$rc"
+check_ok "unprivileged auto: kernel timestamping" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["timestamping"] == "kernel" and d["received"] == 2, d' "$out"
+check_ok "unprivileged auto: says why not bpf" grep -q 'note: bpf: Operation not permitted' /tmp/sender_ts.$$
+rc=0
+inA $NOBODY "$STAMPNL" sender $ADDR4_B -c 1 --timestamping bpf 2>/tmp/sender_ts.$$ || rc=$?
+check_eq "unprivileged --timestamping bpf: exit status" 2 "$rc"
+check_ok "unprivileged --timestamping bpf: a clear error" \
+	grep -q 'timestamping bpf: bpf: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN)' /tmp/sender_ts.$$
+check_ok "unprivileged: nothing attached" clsact_gone
+
+rc=0
+inA "$STAMPNL" sender $ADDR4_B -c 1 --timestamping nic 2>/tmp/sender_ts.$$ || rc=$?
+check_eq "--timestamping nic: exit status" 2 "$rc"
+check_ok "--timestamping nic: names the choices" grep -q 'auto, bpf, kernel or user' /tmp/sender_ts.$$
+rm -f /tmp/sender_ts.$$
+finish
