@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timex.h>
@@ -31,6 +32,7 @@
 #include <net/if.h>
 
 #include "sender_clock.h"
+#include "sender_sched.h"
 #include "sender_stats.h"
 #include "sender_ts.h"
 #include "stampnl.h"
@@ -38,6 +40,7 @@
 
 #define MAX_LEN 9000
 #define RECV_BATCH 64
+#define SEND_BATCH 64
 
 struct sender_opts {
 	const char *target;
@@ -51,6 +54,12 @@ struct sender_opts {
 	bool ptp;
 	bool json;
 	bool require_sync;
+	bool poisson;
+	bool random_start;
+	bool quiet;
+	uint64_t seed;
+	double duration_s;	/* 0: by count */
+	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
 	int family;
 	enum sender_ts_method tsm;
 };
@@ -87,6 +96,10 @@ struct sender {
 	bool refl_synced;
 	bool refl_ptp;
 	uint64_t t1_fallbacks;	/* kernel: transmit stamp missing */
+	struct sched sched;
+	uint64_t first_send;	/* CLOCK_MONOTONIC ns of the first packet */
+	uint64_t last_send;
+	uint64_t slips;		/* times the schedule fell too far behind */
 };
 
 static uint64_t mono_ns(void)
@@ -108,8 +121,17 @@ static void print_help(void)
 		"usage: stampnl sender TARGET [-c count] [-i interval] [-p port] [-s source-port]\n"
 		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
 		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
+		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
+		"                      [--dscp N] [--ecn N] [-q]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
+		"  -w  stop sending after this many seconds (with or instead of -c)\n"
+		"  --rate  packets per second (same as -i 1/PPS); sends in batches when behind\n"
+		"  --poisson       exponential gaps with mean -i (RFC 2330 11.1.1)\n"
+		"  --random-start  first packet at a random point of the first period (RFC 3432)\n"
+		"  --seed  seed for --poisson and --random-start (default: random)\n"
+		"  --dscp, --ecn   the test packets' DSCP (0-63) and ECN (0-3)\n"
+		"  -q  no line per reply, only the summary\n"
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
@@ -161,6 +183,13 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "ssid", required_argument, NULL, 'S' },
 		{ "timestamping", required_argument, NULL, 'T' },
 		{ "require-sync", no_argument, NULL, 'R' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "poisson", no_argument, NULL, 'o' },
+		{ "random-start", no_argument, NULL, 'a' },
+		{ "seed", required_argument, NULL, 'e' },
+		{ "dscp", required_argument, NULL, 'd' },
+		{ "ecn", required_argument, NULL, 'E' },
+		{ "duration", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -169,10 +198,11 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 
 	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
 				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
-				   .family = AF_UNSPEC };
+				   .family = AF_UNSPEC, .tos = -1 };
+	int dscp = -1, ecn = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:46jh", longopts,
+	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:w:46jqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -224,6 +254,40 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 		case 'R':
 			o->require_sync = true;
 			break;
+		case 'r':
+			if (parse_num("rate", optarg, 0.001, 1e7, &v))
+				return -EINVAL;
+			o->interval_s = 1 / v;
+			break;
+		case 'o':
+			o->poisson = true;
+			break;
+		case 'a':
+			o->random_start = true;
+			break;
+		case 'e':
+			if (parse_int("seed", optarg, 1, 1e18, &v))
+				return -EINVAL;
+			o->seed = (uint64_t)v;
+			break;
+		case 'd':
+			if (parse_int("dscp", optarg, 0, 63, &v))
+				return -EINVAL;
+			dscp = v;
+			break;
+		case 'E':
+			if (parse_int("ecn", optarg, 0, 3, &v))
+				return -EINVAL;
+			ecn = v;
+			break;
+		case 'w':
+			if (parse_num("duration", optarg, 0.001, 1e9, &v))
+				return -EINVAL;
+			o->duration_s = v;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
 		case '4':
 			o->family = AF_INET;
 			break;
@@ -251,6 +315,12 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 		return -EINVAL;
 	}
 	o->target = argv[optind];
+	if (o->poisson && o->random_start) {
+		fprintf(stderr, "stampnl sender: --poisson and --random-start do not go together: a Poisson stream has no period\n");
+		return -EINVAL;
+	}
+	if (dscp >= 0 || ecn >= 0)
+		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
 	return 0;
 }
 
@@ -284,6 +354,16 @@ static int open_socket(struct sender *s)
 			   sizeof(one));
 	else
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+	if (s->o.tos >= 0 &&
+	    (ai->ai_family == AF_INET6 ?
+	     setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &s->o.tos,
+			sizeof(s->o.tos)) :
+	     setsockopt(s->fd, IPPROTO_IP, IP_TOS, &s->o.tos,
+			sizeof(s->o.tos)))) {
+		err = -errno;
+		perror("stampnl sender: setting DSCP/ECN");
+		goto err_close;
+	}
 	if (s->o.sport) {
 		local.ss_family = ai->ai_family;
 		if (ai->ai_family == AF_INET6)
@@ -455,7 +535,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	stat_add(&s->fwd, p->t2 - p->t1);
 	stat_add(&s->bwd, p->t4 - p->t3);
 	stat_add(&s->res, p->t3 - p->t2);
-	if (!s->o.json)
+	if (!s->o.json && !s->o.quiet)
 		print_reply(s, r.sender_seq, p);
 }
 
@@ -500,32 +580,55 @@ static uint64_t expire(struct sender *s, uint64_t now)
 	return UINT64_MAX;
 }
 
+/* Still sending: neither the count nor the duration reached? */
+static bool sending(const struct sender *s, uint64_t next_send,
+		    uint64_t stop_at)
+{
+	return (!s->o.count || s->loss.sent < s->o.count) &&
+	       next_send < stop_at;
+}
+
 static int run(struct sender *s)
 {
 	uint64_t interval = (uint64_t)(s->o.interval_s * 1e9);
-	uint64_t next_send = mono_ns(), next_exp;
+	uint64_t start = mono_ns(), next_send, next_exp, stop_at, slack;
 	uint8_t *buf;
 	int err = 0;
 
 	buf = calloc(1, s->o.len);
 	if (!buf)
 		return -ENOMEM;
+	sched_init(&s->sched, s->o.poisson, interval, s->o.seed);
+	next_send = start;
+	if (s->o.poisson || s->o.random_start)
+		next_send += sched_start(&s->sched);
+	stop_at = s->o.duration_s ? start + (uint64_t)(s->o.duration_s * 1e9) :
+				    UINT64_MAX;
+	/* behind by more than this, the schedule moves on rather than burst */
+	slack = interval * SEND_BATCH > 100000000 ? interval * SEND_BATCH :
+						   100000000;
 	while (!s->interrupted) {
-		bool more = !s->o.count || s->loss.sent < s->o.count;
+		bool more = sending(s, next_send, stop_at);
 		uint64_t now = mono_ns(), until;
 		struct pollfd pfd[2] = { { .fd = s->fd, .events = POLLIN },
 					 { .fd = s->sigfd, .events = POLLIN } };
 		int64_t ms;
+		int i;
 
-		if (more && now >= next_send) {
+		/* at high rates, every packet that is due, in one go */
+		for (i = 0; more && now >= next_send && i < SEND_BATCH; i++) {
 			err = send_one(s, buf);
 			if (err)
-				break;
-			next_send += interval;
-			/* a stalled process catches up without a burst */
-			if (next_send < now)
-				next_send = now + interval;
-			more = !s->o.count || s->loss.sent < s->o.count;
+				goto out;
+			if (!s->first_send)
+				s->first_send = now;
+			s->last_send = now;
+			next_send += sched_gap(&s->sched);
+			more = sending(s, next_send, stop_at);
+		}
+		if (more && now > next_send + slack) {
+			s->slips++;
+			next_send = now;
 		}
 		next_exp = expire(s, now);
 		if (!more && !loss_in_flight(&s->loss))
@@ -542,10 +645,20 @@ static int run(struct sender *s)
 				s->interrupted = true;
 		}
 	}
+out:
 	/* Ctrl-C: what is still within its threshold is in flight, not lost */
 	expire(s, mono_ns());
 	free(buf);
 	return err;
+}
+
+/* Packets per second actually sent, 0 for fewer than two. */
+static double achieved_pps(const struct sender *s)
+{
+	if (s->loss.sent < 2 || s->last_send == s->first_send)
+		return 0;
+	return (double)(s->loss.sent - 1) * 1e9 /
+	       (double)(s->last_send - s->first_send);
 }
 
 /* "bpf timestamping on eth0" */
@@ -590,6 +703,10 @@ static void print_summary_text(struct sender *s)
 		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
 		       " malformed replies\n",
 		       l->late, l->duplicates, l->malformed);
+	if (achieved_pps(s))
+		printf("sent at %.1f packets/s (asked %.1f)%s\n", achieved_pps(s),
+		       1 / s->o.interval_s, s->slips ?
+		       ", fell behind the schedule" : "");
 	print_stat_text("rtt", &s->rtt, true);
 	print_stat_text("forward one-way", &s->fwd, false);
 	print_stat_text("backward one-way", &s->bwd, false);
@@ -640,6 +757,11 @@ static void print_json(struct sender *s)
 	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
 	       s->o.ptp ? "ptp" : "ntp", s->clk.synced ? "true" : "false",
 	       s->refl_synced ? "true" : "false", s->refl_ptp ? "ptp" : "ntp");
+	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
+	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64,
+	       s->o.poisson ? "poisson" : s->o.random_start ?
+	       "periodic-random-start" : "periodic", s->o.seed,
+	       achieved_pps(s), s->slips);
 	printf(",\"timestamping\":\"%s\",\"t4_fallbacks\":%" PRIu64
 	       ",\"t1_fallbacks\":%" PRIu64 ",\"hw_stamps\":%" PRIu64,
 	       sender_ts_name(s->ts.method), s->ts.fallbacks, s->t1_fallbacks,
@@ -694,6 +816,8 @@ int cmd_sender(int argc, char **argv)
 	err = parse_opts(argc, argv, &s.o);
 	if (err)
 		return err == -ECANCELED ? 0 : 2;
+	if (!s.o.seed && getrandom(&s.o.seed, sizeof(s.o.seed), 0) < 0)
+		s.o.seed = mono_ns();
 	if (sender_clock_init(&s.clk, s.o.ptp))
 		return 2;
 	if (open_socket(&s))

@@ -14,26 +14,7 @@ STAMPNL=$ROOT/build/tools/stampnl
 netns_pair
 inA() { ip netns exec "$NS_A" "$@"; }
 
-# A stateless reflector in userspace, IPv4 and IPv6, NTP timestamps.
-ip netns exec "$NS_B" python3 -c '
-import select, socket, struct, time
-socks = []
-for fam, addr in ((socket.AF_INET, "10.0.0.2"), (socket.AF_INET6, "fd00::2")):
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((addr, 862))
-    socks.append(s)
-def ntp():
-    now = time.time_ns()
-    return ((now // 10**9 + 2208988800) << 32) | ((now % 10**9) << 32) // 10**9
-while True:
-    for s in select.select(socks, [], [], 60)[0]:
-        d, a = s.recvfrom(2000)
-        t2 = ntp()
-        seq, ts, err = struct.unpack("!IQH", d[:14])
-        r = struct.pack("!IQHHQIQHHB3s", seq, 0, 0x8001, 0, t2, seq, ts, err, 0, 64, b"")
-        r = r[:4] + struct.pack("!Q", ntp()) + r[12:]
-        s.sendto(r, a)
-' &
+ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" &
 REFL=$!
 trap 'kill $REFL 2>/dev/null; netns_cleanup' EXIT
 sleep 0.5

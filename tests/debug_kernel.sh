@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The proving ground: build (once, cached) the debug kernel, build the
+# module with its KUnit suites against it, and run tests/netns/
+# debug_in_vm.sh in a VM booted on it. Ends with "N passed, N failed".
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+DIR=$(bash tests/vm/debug-kernel.sh)
+KVER=$(make -s -C "$DIR" kernelrelease)
+make -s module KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
+make -s tools
+# KASAN and lockdep make everything several times slower under TCG
+exec bash tests/vm/run.sh -K "$DIR/arch/x86/boot/bzImage" -a acpi=off \
+	-m 2048 -t 2400 -- bash tests/netns/debug_in_vm.sh

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The sender's schedules and packet options on the host, against the
+# userspace reflector: duration, rate (batched) mode, Poisson and random
+# start, DSCP/ECN as the reflector receives them, quiet output, and the
+# combinations that are refused. Nothing here asserts a time.
+. "$(dirname "$0")/../lib.sh"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STAMPNL=$ROOT/build/tools/stampnl
+[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+
+netns_pair
+inA() { ip netns exec "$NS_A" "$@"; }
+TOS=/tmp/sender_sched_tos.$$
+ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" --tos-log $TOS &
+REFL=$!
+trap 'kill $REFL 2>/dev/null; rm -f $TOS; netns_cleanup' EXIT
+inA ping -c 1 -W 2 $ADDR4_B >/dev/null
+inA ping -c 1 -W 2 $ADDR6_B >/dev/null
+
+# jcheck NAME JSON PYTHON-ASSERTIONS-ON-d
+jcheck() {
+	check_ok "$1" python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+$3" <<<"$2"
+}
+
+# -w: packets due before the end of the duration are sent, no more
+out=$(inA "$STAMPNL" sender $ADDR4_B -w 0.5 -i 0.1 -W 1 -j)
+jcheck "-w 0.5 -i 0.1: 5 sent, all answered" "$out" \
+	'assert d["sent"] == 5 and d["received"] == 5, d'
+out=$(inA "$STAMPNL" sender $ADDR4_B -w 10 -c 3 -i 0.05 -j)
+jcheck "-w with -c: the count ends it first" "$out" 'assert d["sent"] == 3, d'
+
+# rate mode: many packets per poll wakeup; the achieved rate is reported
+out=$(inA "$STAMPNL" sender $ADDR4_B --rate 2000 -c 1000 -W 2 -j)
+jcheck "--rate 2000 -c 1000: all sent and answered, rate reported" "$out" '
+assert d["sent"] == 1000 and d["received"] + d["lost"] == 1000, d
+assert d["interval_s"] == 0.0005 and d["achieved_pps"] > 0, d
+assert d["schedule"] == "periodic" and "schedule_slips" in d, d'
+
+# Poisson and random start, reproducible by seed
+out=$(inA "$STAMPNL" sender $ADDR6_B --poisson --seed 5 -c 20 -i 0.01 -j)
+jcheck "--poisson --seed 5: named and seeded in the output" "$out" '
+assert d["schedule"] == "poisson" and d["seed"] == 5, d
+assert d["received"] == 20, d'
+out=$(inA "$STAMPNL" sender $ADDR4_B --random-start -c 3 -i 0.1 -j)
+jcheck "--random-start: periodic with a random start" "$out" '
+assert d["schedule"] == "periodic-random-start" and d["received"] == 3, d'
+
+# DSCP and ECN on the wire, as the reflector receives them
+: > $TOS
+inA "$STAMPNL" sender $ADDR4_B --dscp 46 --ecn 1 -c 3 -i 0.05 -q >/dev/null
+inA "$STAMPNL" sender $ADDR6_B --dscp 10 -c 2 -i 0.05 -q >/dev/null
+check_eq "--dscp/--ecn: TOS and Traffic Class received" "185 185 185 40 40" \
+	"$(tr '\n' ' ' < $TOS | sed 's/ $//')"
+
+# -q: the summary without a line per reply
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -q)
+check_eq "-q: no per-reply lines" 0 "$(grep -c 'bytes from' <<<"$out" || true)"
+check_ok "-q: the summary" grep -q '^3 packets transmitted, 3 received' <<<"$out"
+
+for args in "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
+	    "-w 0" "--seed x"; do
+	rc=0
+	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = 2 ] && [ -n "$err" ]; then
+		pass "sender $args: refused: $(echo "$err" | head -n 1)"
+	else
+		fail "sender $args: exit $rc, message '$err'"
+	fi
+done
+finish
