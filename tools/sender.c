@@ -193,13 +193,13 @@ static int parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	int dscp = -1, ecn = -1;
 	double v;
 	int c;
 
 	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
 				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
 				   .family = AF_UNSPEC, .tos = -1 };
-	int dscp = -1, ecn = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:w:46jqh", longopts,
