@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The sender's state, shared by its option parser, loop and outputs. */
+#ifndef _STAMPNL_SENDER_H
+#define _STAMPNL_SENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "sender_clock.h"
+#include "sender_sched.h"
+#include "sender_stats.h"
+#include "sender_ts.h"
+#include "wire.h"
+
+#define MAX_LEN 9000
+
+struct sender_opts {
+	const char *target;
+	uint64_t count;		/* 0: until interrupted */
+	double interval_s;
+	double wait_s;		/* loss threshold */
+	uint16_t port;
+	uint16_t sport;
+	unsigned int len;
+	uint16_t ssid;
+	bool ptp;
+	bool json;
+	bool require_sync;
+	bool poisson;
+	bool random_start;
+	bool quiet;
+	uint64_t seed;
+	double duration_s;	/* 0: by count */
+	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
+	int family;
+	enum sender_ts_method tsm;
+};
+
+/* What is known about one packet sent. */
+struct probe {
+	uint64_t sent_mono;
+	int64_t t1_user;	/* the clock just before send(), UTC ns */
+	int64_t t1_tx;		/* the kernel's transmit stamp, 0 if none */
+	int64_t t1, t2, t3, t4;	/* UTC ns */
+	uint32_t refl_seq;
+	uint16_t refl_errest;
+	uint16_t length;
+	uint8_t ttl;
+	uint8_t sender_ttl;
+	uint8_t state;
+};
+
+enum { PENDING, ANSWERED, LOST };
+
+struct sender {
+	struct sender_opts o;
+	struct sender_clock clk;
+	struct sender_ts ts;
+	int fd;
+	int sigfd;		/* SIGINT/SIGTERM, read in the poll loop */
+	bool interrupted;
+	char addr[INET6_ADDRSTRLEN];
+	struct probe *probes;
+	size_t nprobes_cap;
+	uint64_t next_expire;	/* oldest packet that may still be pending */
+	struct loss_acc loss;
+	struct stat_acc rtt, fwd, bwd, res;
+	bool refl_synced;
+	bool refl_ptp;
+	uint64_t t1_fallbacks;	/* kernel: transmit stamp missing */
+	struct sched sched;
+	uint64_t first_send;	/* CLOCK_MONOTONIC ns of the first packet */
+	uint64_t last_send;
+	uint64_t slips;		/* times the schedule fell too far behind */
+};
+
+static inline uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline int64_t time_ns(const struct stamp_time *t)
+{
+	return t->sec * 1000000000LL + t->nsec;
+}
+
+int sender_parse_opts(int argc, char **argv, struct sender_opts *o);
+void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);
+const char *sender_ts_text(struct sender *s);
+void sender_print_text(struct sender *s);
+void sender_print_json(struct sender *s);
+
+#endif /* _STAMPNL_SENDER_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `stampnl sender` options: parsed and checked before anything is sent. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sender.h"
+
+static void print_help(void)
+{
+	fprintf(stderr,
+		"usage: stampnl sender TARGET [-c count] [-i interval] [-p port] [-s source-port]\n"
+		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
+		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
+		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
+		"                      [--dscp N] [--ecn N] [-q]\n"
+		"  -c  packets to send (default: until Ctrl-C)\n"
+		"  -i  seconds between packets (default 1, fractions allowed)\n"
+		"  -w  stop sending after this many seconds (with or instead of -c)\n"
+		"  --rate  packets per second (same as -i 1/PPS); sends in batches when behind\n"
+		"  --poisson       exponential gaps with mean -i (RFC 2330 11.1.1)\n"
+		"  --random-start  first packet at a random point of the first period (RFC 3432)\n"
+		"  --seed  seed for --poisson and --random-start (default: random)\n"
+		"  --dscp, --ecn   the test packets' DSCP (0-63) and ECN (0-3)\n"
+		"  -q  no line per reply, only the summary\n"
+		"  -p  reflector port (default 862)\n"
+		"  -s  local source port (default: any)\n"
+		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
+		"  -l  UDP payload length, 44-%d (default 44)\n"
+		"  --ptp   T1 in PTPv2 format (TAI) instead of NTP (UTC)\n"
+		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972)\n"
+		"  -j  print one JSON document at the end instead of text\n"
+		"  --timestamping  where T1 and T4 are taken (default auto: the first that works)\n"
+		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN)\n"
+		"        kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
+		"        user    the clock around send() and recv()\n"
+		"  --require-sync  refuse to measure unless both clocks are synchronized\n",
+		MAX_LEN);
+}
+
+static int parse_num(const char *what, const char *s, double min, double max,
+		     double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno || end == s || *end || isnan(*out) || *out < min ||
+	    *out > max) {
+		fprintf(stderr, "stampnl sender: bad %s '%s' (%g to %g)\n",
+			what, s, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_int(const char *what, const char *s, double min, double max,
+		     double *out)
+{
+	if (parse_num(what, s, min, max, out))
+		return -EINVAL;
+	if (*out != floor(*out)) {
+		fprintf(stderr, "stampnl sender: %s must be a whole number\n",
+			what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * sender_parse_opts() - the command line of `stampnl sender`
+ * @argc: argument count, argv[0] is "sender"
+ * @argv: arguments
+ * @o: result
+ *
+ * Return: 0, -ECANCELED after --help, or -EINVAL with a message printed.
+ */
+int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "ptp", no_argument, NULL, 'P' },
+		{ "ssid", required_argument, NULL, 'S' },
+		{ "timestamping", required_argument, NULL, 'T' },
+		{ "require-sync", no_argument, NULL, 'R' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "poisson", no_argument, NULL, 'o' },
+		{ "random-start", no_argument, NULL, 'a' },
+		{ "seed", required_argument, NULL, 'e' },
+		{ "dscp", required_argument, NULL, 'd' },
+		{ "ecn", required_argument, NULL, 'E' },
+		{ "duration", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int dscp = -1, ecn = -1;
+	double v;
+	int c;
+
+	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
+				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
+				   .family = AF_UNSPEC, .tos = -1 };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:w:46jqh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (parse_int("count", optarg, 1, 1e12, &v))
+				return -EINVAL;
+			o->count = (uint64_t)v;
+			break;
+		case 'i':
+			if (parse_num("interval", optarg, 0.0001, 3600, &v))
+				return -EINVAL;
+			o->interval_s = v;
+			break;
+		case 'p':
+			if (parse_int("port", optarg, 1, 65535, &v))
+				return -EINVAL;
+			o->port = v;
+			break;
+		case 's':
+			if (parse_int("source port", optarg, 1, 65535, &v))
+				return -EINVAL;
+			o->sport = v;
+			break;
+		case 'W':
+			if (parse_num("loss timeout", optarg, 0.001, 3600, &v))
+				return -EINVAL;
+			o->wait_s = v;
+			break;
+		case 'l':
+			if (parse_int("length", optarg, STAMP_BASE_LEN, MAX_LEN,
+				      &v))
+				return -EINVAL;
+			o->len = v;
+			break;
+		case 'S':
+			if (parse_int("ssid", optarg, 1, 65535, &v))
+				return -EINVAL;
+			o->ssid = v;
+			break;
+		case 'P':
+			o->ptp = true;
+			break;
+		case 'T':
+			if (sender_ts_parse(optarg, &o->tsm)) {
+				fprintf(stderr, "stampnl sender: --timestamping is auto, bpf, kernel or user, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'R':
+			o->require_sync = true;
+			break;
+		case 'r':
+			if (parse_num("rate", optarg, 0.001, 1e7, &v))
+				return -EINVAL;
+			o->interval_s = 1 / v;
+			break;
+		case 'o':
+			o->poisson = true;
+			break;
+		case 'a':
+			o->random_start = true;
+			break;
+		case 'e':
+			if (parse_int("seed", optarg, 1, 1e18, &v))
+				return -EINVAL;
+			o->seed = (uint64_t)v;
+			break;
+		case 'd':
+			if (parse_int("dscp", optarg, 0, 63, &v))
+				return -EINVAL;
+			dscp = v;
+			break;
+		case 'E':
+			if (parse_int("ecn", optarg, 0, 3, &v))
+				return -EINVAL;
+			ecn = v;
+			break;
+		case 'w':
+			if (parse_num("duration", optarg, 0.001, 1e9, &v))
+				return -EINVAL;
+			o->duration_s = v;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case '4':
+			o->family = AF_INET;
+			break;
+		case '6':
+			o->family = AF_INET6;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			print_help();
+			return -ECANCELED;
+		default:
+			fprintf(stderr, "stampnl sender: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			print_help();
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "stampnl sender: %s\n", optind >= argc ?
+			"which reflector? give TARGET" :
+			"give exactly one TARGET");
+		print_help();
+		return -EINVAL;
+	}
+	o->target = argv[optind];
+	if (o->poisson && o->random_start) {
+		fprintf(stderr, "stampnl sender: --poisson and --random-start do not go together: a Poisson stream has no period\n");
+		return -EINVAL;
+	}
+	if (dscp >= 0 || ecn >= 0)
+		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
+	return 0;
+}

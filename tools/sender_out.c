@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What `stampnl sender` prints: ping-like text, or one JSON document. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <net/if.h>
+
+#include "sender.h"
+
+void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p)
+{
+	printf("%u bytes from %s: seq=%" PRIu64 " rseq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms res=%.3f ms sttl=%u ttl=%u\n",
+	       p->length, s->addr, seq, p->refl_seq,
+	       ((p->t4 - p->t1) - (p->t3 - p->t2)) / 1e6,
+	       (p->t2 - p->t1) / 1e6, (p->t4 - p->t3) / 1e6,
+	       (p->t3 - p->t2) / 1e6, p->sender_ttl, p->ttl);
+	fflush(stdout);
+}
+
+/* Packets per second actually sent, 0 for fewer than two. */
+static double achieved_pps(const struct sender *s)
+{
+	if (s->loss.sent < 2 || s->last_send == s->first_send)
+		return 0;
+	return (double)(s->loss.sent - 1) * 1e9 /
+	       (double)(s->last_send - s->first_send);
+}
+
+/* "bpf timestamping on eth0" */
+const char *sender_ts_text(struct sender *s)
+{
+	static char buf[64];
+	char ifname[IF_NAMESIZE] = "?";
+
+	if (s->ts.method != TS_BPF)
+		return s->ts.method == TS_KERNEL ?
+		       "kernel (SO_TIMESTAMPING) timestamping" :
+		       "userspace timestamping";
+	if_indextoname(s->ts.ifindex, ifname);
+	snprintf(buf, sizeof(buf), "bpf timestamping on %s", ifname);
+	return buf;
+}
+
+static void print_stat_text(const char *name, const struct stat_acc *a,
+			    bool mdev)
+{
+	if (!a->n)
+		return;
+	printf("%s min/avg/max%s = %.3f/%.3f/%.3f", name, mdev ? "/mdev" : "",
+	       a->min / 1e6, a->mean / 1e6, a->max / 1e6);
+	if (mdev)
+		printf("/%.3f", stat_mdev(a) / 1e6);
+	printf(" ms\n");
+}
+
+void sender_print_text(struct sender *s)
+{
+	const struct loss_acc *l = &s->loss;
+
+	printf("\n--- %s stamp statistics ---\n", s->o.target);
+	printf("%" PRIu64 " packets transmitted, %" PRIu64 " received, %" PRIu64
+	       " lost (%.1f%%), loss threshold %.3f s\n",
+	       l->sent, l->received, l->lost, loss_pct(l), s->o.wait_s);
+	if (loss_in_flight(l))
+		printf("%" PRIu64 " still in flight when interrupted\n",
+		       loss_in_flight(l));
+	if (l->late || l->duplicates || l->malformed)
+		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
+		       " malformed replies\n",
+		       l->late, l->duplicates, l->malformed);
+	if (achieved_pps(s))
+		printf("sent at %.1f packets/s (asked %.1f)%s\n", achieved_pps(s),
+		       1 / s->o.interval_s, s->slips ?
+		       ", fell behind the schedule" : "");
+	print_stat_text("rtt", &s->rtt, true);
+	print_stat_text("forward one-way", &s->fwd, false);
+	print_stat_text("backward one-way", &s->bwd, false);
+	print_stat_text("reflector residence", &s->res, false);
+	if (s->ts.fallbacks || s->t1_fallbacks)
+		printf("%" PRIu64 " T4 and %" PRIu64 " T1 stamps fell back to coarser sources\n",
+		       s->ts.fallbacks, s->t1_fallbacks);
+	if (s->rtt.n && (!s->clk.synced || !s->refl_synced))
+		printf("note: %s clock not synchronized: one-way delays include the offset between the two clocks\n",
+		       !s->clk.synced ? "local" : "reflector");
+	if (s->rtt.n && (s->fwd.min < 0 || s->bwd.min < 0))
+		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
+}
+
+static void json_stat(const char *name, const struct stat_acc *a)
+{
+	printf(",\"%s\":{\"count\":%" PRIu64, name, a->n);
+	if (a->n)
+		printf(",\"min_ns\":%" PRId64 ",\"avg_ns\":%.0f,\"max_ns\":%" PRId64
+		       ",\"mdev_ns\":%.0f", a->min, a->mean, a->max,
+		       stat_mdev(a));
+	printf("}");
+}
+
+static void json_string(const char *str)
+{
+	putchar('"');
+	for (; *str; str++) {
+		if (*str == '"' || *str == '\\')
+			printf("\\%c", *str);
+		else if ((unsigned char)*str < 0x20)
+			printf("\\u%04x", *str);
+		else
+			putchar(*str);
+	}
+	putchar('"');
+}
+
+void sender_print_json(struct sender *s)
+{
+	const struct loss_acc *l = &s->loss;
+	uint64_t i;
+	bool first = true;
+
+	printf("{\"target\":");
+	json_string(s->o.target);
+	printf(",\"address\":\"%s\",\"port\":%u,\"interval_s\":%g,\"loss_threshold_s\":%g,\"length\":%u,\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"reflector_clock_synced\":%s,\"reflector_timestamp_format\":\"%s\"",
+	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
+	       s->o.ptp ? "ptp" : "ntp", s->clk.synced ? "true" : "false",
+	       s->refl_synced ? "true" : "false", s->refl_ptp ? "ptp" : "ntp");
+	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
+	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64,
+	       s->o.poisson ? "poisson" : s->o.random_start ?
+	       "periodic-random-start" : "periodic", s->o.seed,
+	       achieved_pps(s), s->slips);
+	printf(",\"timestamping\":\"%s\",\"t4_fallbacks\":%" PRIu64
+	       ",\"t1_fallbacks\":%" PRIu64 ",\"hw_stamps\":%" PRIu64,
+	       sender_ts_name(s->ts.method), s->ts.fallbacks, s->t1_fallbacks,
+	       s->ts.hw_stamps);
+	if (s->ts.method == TS_BPF) {
+		char ifname[IF_NAMESIZE] = "";
+
+		if_indextoname(s->ts.ifindex, ifname);
+		printf(",\"timestamping_device\":");
+		json_string(ifname);
+	}
+	printf(",\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
+	       ",\"loss_pct\":%.3f,\"in_flight\":%" PRIu64 ",\"late\":%" PRIu64
+	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
+	       l->sent, l->received, l->lost, loss_pct(l), loss_in_flight(l),
+	       l->late, l->duplicates, l->malformed);
+	json_stat("rtt", &s->rtt);
+	json_stat("forward", &s->fwd);
+	json_stat("backward", &s->bwd);
+	json_stat("residence", &s->res);
+	printf(",\"packets\":[");
+	for (i = 0; i < l->sent; i++) {
+		const struct probe *p = &s->probes[i];
+
+		if (p->state != ANSWERED)
+			continue;
+		printf("%s{\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u,\"t1_user_ns\":%" PRId64 ",\"t1_ns\":%" PRId64 ",\"t2_ns\":%" PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 ",\"forward_ns\":%" PRId64 ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64 "}",
+		       first ? "" : ",", i, p->refl_seq, p->length, p->ttl,
+		       p->sender_ttl, p->refl_errest, p->t1_user, p->t1, p->t2,
+		       p->t3,
+		       p->t4, (p->t4 - p->t1) - (p->t3 - p->t2),
+		       p->t2 - p->t1, p->t4 - p->t3, p->t3 - p->t2);
+		first = false;
+	}
+	printf("]}\n");
+}
