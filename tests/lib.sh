@@ -74,7 +74,9 @@ netns_cleanup() {
 
 # Two hosts, A and B, on one veth link with IPv4 and IPv6 (no DAD delay).
 netns_pair() {
-	modprobe veth 2>/dev/null || true
+	# no module autoloading in the VM's chroot: what the tests use, by hand
+	# (built in, or already loaded, on the host)
+	modprobe -a veth sch_ingress cls_bpf 2>/dev/null || true
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
 	trap netns_cleanup EXIT

@@ -71,7 +71,7 @@ for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done
 for k in $(bash tests/vm/run.sh --list-kernels); do
-	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/reflector.sh
+	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/vm_suite.sh
 done
 
 echo

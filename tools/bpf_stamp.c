@@ -8,6 +8,7 @@
  * close only our own filters go, plus the qdisc if we created it.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,20 +71,33 @@ static void detach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
 	bpf_tc_detach(&hook, opts);
 }
 
+/* libbpf's own messages would repeat ours, less clearly: only on request */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!getenv("STAMPNL_DEBUG_BPF"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
 /**
  * bpf_stamp_open() - stamp one session's packets on a device
  * @out: the new handle
  * @ifindex: the device the session's packets leave and arrive on
  * @cfg: the session's addresses and ports, and the timestamp format
+ * @why: filled with the step that failed and its reason
+ * @len: size of @why
  *
  * Return: 0, or -errno (-EPERM without CAP_BPF/CAP_NET_ADMIN).
  */
 int bpf_stamp_open(struct bpf_stamp **out, int ifindex,
-		   const struct stamp_tc_cfg *cfg)
+		   const struct stamp_tc_cfg *cfg, char *why, size_t len)
 {
+	const char *step = "loading the programs";
 	struct bpf_stamp *b;
 	int err;
 
+	libbpf_set_print(libbpf_print);
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
@@ -100,11 +114,13 @@ int bpf_stamp_open(struct bpf_stamp **out, int ifindex,
 	b->hook.sz = sizeof(b->hook);
 	b->hook.ifindex = ifindex;
 	b->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	step = "creating the clsact qdisc (is sch_ingress loaded?)";
 	err = bpf_tc_hook_create(&b->hook);
 	if (err && err != -EEXIST)
 		goto err_destroy;
 	b->created_qdisc = !err;
 
+	step = "attaching the filters (is cls_bpf loaded?)";
 	err = attach(b, BPF_TC_EGRESS,
 		     bpf_program__fd(b->skel->progs.stamp_egress), &b->egress);
 	if (err)
@@ -128,7 +144,10 @@ err_destroy:
 	stamp_tc_bpf__destroy(b->skel);
 err_free:
 	free(b);
-	return err < 0 ? err : -EINVAL;
+	err = err < 0 ? err : -EINVAL;
+	snprintf(why, len, "%s: %s%s", step, strerror(-err),
+		 err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" : "");
+	return err;
 }
 
 /**

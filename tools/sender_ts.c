@@ -120,11 +120,11 @@ static int open_bpf(struct sender_ts *t, bool ptp)
 		cfg.local_port = l->sin_port;
 		cfg.remote_port = p->sin_port;
 	}
-	err = bpf_stamp_open(&t->bpf, t->ifindex, &cfg);
+	char why[128];
+
+	err = bpf_stamp_open(&t->bpf, t->ifindex, &cfg, why, sizeof(why));
 	if (err)
-		snprintf(t->note, sizeof(t->note), "bpf: %s%s", strerror(-err),
-			 err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" :
-			 "");
+		snprintf(t->note, sizeof(t->note), "bpf: %s", why);
 	return err;
 }
 

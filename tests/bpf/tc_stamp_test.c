@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	socklen_t slen = sizeof(src);
 	struct stamp_tc_cfg cfg = { 0 };
 	struct bpf_stamp *b = NULL;
+	char why[128] = "";
 	__s64 off = tai_offset_ns();
 	int fd, ifindex, count, i, err;
 
@@ -83,9 +84,9 @@ int main(int argc, char **argv)
 	cfg.local_port = src.sin_port;
 	cfg.remote_port = dst.sin_port;
 	cfg.tai_offset_ns = off;
-	err = bpf_stamp_open(&b, ifindex, &cfg);
-	CHECK(!err, "programs loaded and attached on %s (%s)", argv[1],
-	      strerror(-err));
+	err = bpf_stamp_open(&b, ifindex, &cfg, why, sizeof(why));
+	CHECK(!err, "programs loaded and attached on %s%s%s", argv[1],
+	      err ? ": " : "", err ? why : "");
 	if (err)
 		goto out;
 

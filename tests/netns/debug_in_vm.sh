@@ -34,15 +34,14 @@ for s in $SUITES; do
 done
 
 # --- end to end, under KASAN and lockdep ------------------------------------
-out=$(bash "$ROOT/tests/netns/reflector.sh" 2>&1) || true
+out=$(bash "$ROOT/tests/netns/vm_suite.sh" 2>&1) || true
 echo "$out" | grep -v '^ok: '
 summary=$(echo "$out" | tail -n 1)
 if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 	PASSED=$((PASSED + BASH_REMATCH[1]))
 	FAILED=$((FAILED + BASH_REMATCH[2]))
-	echo "reflector.sh: $summary"
 else
-	fail "reflector.sh ended without a summary: $summary"
+	fail "vm_suite.sh ended without a summary: $summary"
 fi
 
 # --- kmemleak ---------------------------------------------------------------

@@ -143,12 +143,12 @@ check_ok "unprivileged auto: kernel timestamping" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["timestamping"] == "kernel" and d["received"] == 2, d' "$out"
-check_ok "unprivileged auto: says why not bpf" grep -q 'note: bpf: Operation not permitted' /tmp/sender_ts.$$
+check_ok "unprivileged auto: says why not bpf" grep -q 'note: bpf: loading the programs: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN); timestamping with kernel' /tmp/sender_ts.$$
 rc=0
 inA $NOBODY "$STAMPNL" sender $ADDR4_B -c 1 --timestamping bpf 2>/tmp/sender_ts.$$ || rc=$?
 check_eq "unprivileged --timestamping bpf: exit status" 2 "$rc"
 check_ok "unprivileged --timestamping bpf: a clear error" \
-	grep -q 'timestamping bpf: bpf: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN)' /tmp/sender_ts.$$
+	grep -q 'timestamping bpf: bpf: loading the programs: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN)' /tmp/sender_ts.$$
 check_ok "unprivileged: nothing attached" clsact_gone
 
 rc=0

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The sender's statistics against a path whose behaviour is known: stampnl
+# in namespace A, stamp_refl.ko answering in B, and a router namespace R
+# between them whose egress towards B runs netem (forward direction only),
+# so that no timestamp on either end is taken behind the emulated path.
+# Run inside the test VM. Each check states its tolerance;
+# the counts use about four standard deviations of the binomial, so a
+# correct sender fails them about once in 30 000 runs.
+. "$(dirname "$0")/../lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
+STAMPNL=$ROOT/build/tools/stampnl
+
+[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
+[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+modprobe sch_netem 2>/dev/null || true	# built in on the debug kernel
+
+NS_R="stampR$$"
+ADDR4_B=10.0.2.2
+cleanup() {
+	netns_cleanup
+	ip netns del "$NS_R" 2>/dev/null || true
+	rmmod stamp_refl 2>/dev/null || true
+}
+inA() { ip netns exec "$NS_A" "$@"; }
+
+modprobe -a veth sch_ingress cls_bpf 2>/dev/null || true
+check_ok "insmod stamp_refl" insmod "$KO"
+trap cleanup EXIT
+# A 10.0.1.1 -- 10.0.1.254 R 10.0.2.254 -- 10.0.2.2 B
+for ns in "$NS_A" "$NS_R" "$NS_B"; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ip -n "$NS_A" link add veth0 type veth peer name ra netns "$NS_R"
+ip -n "$NS_B" link add veth0 type veth peer name rb netns "$NS_R"
+ip -n "$NS_A" addr add 10.0.1.1/24 dev veth0
+ip -n "$NS_R" addr add 10.0.1.254/24 dev ra
+ip -n "$NS_R" addr add 10.0.2.254/24 dev rb
+ip -n "$NS_B" addr add $ADDR4_B/24 dev veth0
+for l in "$NS_A veth0" "$NS_R ra" "$NS_R rb" "$NS_B veth0"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip -n "$NS_A" route add default via 10.0.1.254
+ip -n "$NS_B" route add default via 10.0.2.254
+ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+check_ok "the path works" inA ping -c 1 -W 5 $ADDR4_B
+
+# netem ARGS...: replace A's egress qdisc
+netem() {
+	tc -n "$NS_R" qdisc replace dev rb root netem "$@"
+}
+
+# stats ASSERTIONS: run the sender, then python assertions on its JSON (d)
+# with helpers ms(key, field) and between(name, value, lo, hi)
+measure() {
+	local name=$1 args=$2 code=$3 out
+	out=$(inA "$STAMPNL" sender $ADDR4_B $args -q -j) || true
+	check_ok "$name" python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+def ms(k, f='avg_ns'):
+    return d[k][f] / 1e6
+def between(what, v, lo, hi):
+    assert lo <= v <= hi, '%s = %s, not within [%s, %s]' % (what, v, lo, hi)
+    print('  %s = %.3f (want %s..%s)' % (what, v, lo, hi))
+$code" <<<"$out"
+}
+
+# 20 ms +- 5 ms uniform jitter on the forward path, nothing on the way back
+netem delay 20ms 5ms
+measure "delay 20ms jitter 5ms: forward mean, spread, backward untouched" \
+	"-c 300 -i 0.03 -W 2" '
+assert d["received"] == 300, d["received"]
+assert d["timestamping"] == "bpf", d["timestamping"]
+# netem adds 15..25 ms; the path itself, well under 3 ms even under TCG
+between("forward avg ms", ms("forward"), 19.5, 23)
+between("forward min ms", ms("forward", "min_ns"), 14.9, 18)
+between("forward max ms", ms("forward", "max_ns"), 24.5, 30)
+# uniform over 10 ms: sd 2.89 ms
+between("forward sd ms", ms("forward", "mdev_ns"), 2.3, 3.6)
+between("rtt avg ms", ms("rtt"), 19.5, 23)
+between("backward avg ms", ms("backward"), 0, 3)'
+
+# loss: binomial(400, 0.2): mean 80, sd 8
+netem loss 20%
+measure "loss 20%: lost packets, threshold, nothing late" "-c 400 -i 0.005 -W 1" '
+between("lost", d["lost"], 48, 112)
+assert d["received"] + d["lost"] == 400 and d["late"] == 0, d
+assert d["loss_threshold_s"] == 1, d
+between("loss_pct", d["loss_pct"], 12, 28)'
+
+# duplication: binomial(400, 0.1): mean 40, sd 6
+netem duplicate 10%
+measure "duplicate 10%: duplicates counted apart, none lost" "-c 400 -i 0.005 -W 1" '
+between("duplicates", d["duplicates"], 16, 64)
+assert d["received"] == 400 and d["lost"] == 0, d'
+
+# a delay longer than the loss threshold: every reply late, all lost
+netem delay 300ms
+measure "delay 300ms, -W 0.1: all lost, answers counted late" "-c 10 -i 0.05 -W 0.1" '
+assert d["lost"] == 10 and d["received"] == 0, d
+between("late", d["late"], 1, 10)'
+tc -n "$NS_R" qdisc del dev rb root
+finish

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The end-to-end tests that need the module, run one after the other in a
+# single VM boot (tests/vm/run.sh): each prints its checks and its own
+# "N passed, N failed"; this adds them up into one such line.
+. "$(dirname "$0")/../lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+[ $# -gt 0 ] || set -- reflector.sh netem.sh
+
+for t in "$@"; do
+	echo "=== $t"
+	rc=0
+	bash "$HERE/$t" > /tmp/vm_suite.out 2>&1 || rc=$?
+	cat /tmp/vm_suite.out
+	summary=$(tail -n 1 /tmp/vm_suite.out)
+	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+		[ "$rc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] ||
+			fail "$t: exit $rc with no failed check"
+	elif [ "$rc" = "$SKIP_CODE" ]; then
+		echo "$t: skipped"
+	else
+		fail "$t: ended (exit $rc) without a summary"
+	fi
+done
+rm -f /tmp/vm_suite.out
+finish
