@@ -429,6 +429,11 @@ static void test_hist_labels(void **state)
 	/* too short: an error, and still a C string */
 	assert_int_equal(metrics_hist_label(7, buf, 5), -ENOSPC);
 	assert_string_equal(buf, "[100");
+	/* the NUL needs its byte: one short is truncation, exact fits */
+	assert_int_equal(metrics_hist_label(1, buf, 10), -ENOSPC);
+	assert_string_equal(buf, "[1us, 2us");
+	assert_int_equal(metrics_hist_label(1, buf, 11), 10);
+	assert_string_equal(buf, "[1us, 2us)");
 	assert_int_equal(metrics_hist_label(23, buf, sizeof(buf)), -EINVAL);
 	assert_int_equal(metrics_hist_label(0, NULL, 0), -EINVAL);
 }
