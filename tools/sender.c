@@ -168,6 +168,21 @@ static void tx_stamp(void *arg, uint32_t seq, int64_t t1_utc_ns)
 		s->probes[seq].t1_tx = t1_utc_ns;
 }
 
+/* The order answers came in, for reordering (RFC 4737). */
+static void note_arrival(struct sender *s, uint32_t seq)
+{
+	if (s->narrivals == s->arrivals_cap) {
+		size_t cap = s->arrivals_cap ? s->arrivals_cap * 2 : 1024;
+		uint32_t *p = realloc(s->arrivals, cap * sizeof(*p));
+
+		if (!p)
+			return;	/* reordering undercounted, nothing worse */
+		s->arrivals = p;
+		s->arrivals_cap = cap;
+	}
+	s->arrivals[s->narrivals++] = seq;
+}
+
 static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 			 struct msghdr *mh, int64_t now_utc_ns)
 {
@@ -230,6 +245,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	p->sender_ttl = r.sender_ttl;
 	p->state = ANSWERED;
 	s->loss.received++;
+	note_arrival(s, r.sender_seq);
 	s->refl_synced = stamp_errest_is_synced(r.errest);
 	s->refl_ptp = ptp;
 
@@ -417,6 +433,7 @@ int cmd_sender(int argc, char **argv)
 	close(s.sigfd);
 	close(s.fd);
 	free(s.probes);
+	free(s.arrivals);
 	stat_free(&s.rtt);
 	stat_free(&s.fwd);
 	stat_free(&s.bwd);

@@ -31,6 +31,7 @@ struct sender_opts {
 	bool poisson;
 	bool random_start;
 	bool quiet;
+	bool histogram;
 	uint64_t seed;
 	double duration_s;	/* 0: by count */
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
@@ -74,6 +75,9 @@ struct sender {
 	uint64_t first_send;	/* CLOCK_MONOTONIC ns of the first packet */
 	uint64_t last_send;
 	uint64_t slips;		/* times the schedule fell too far behind */
+	uint32_t *arrivals;	/* Sender Seqs in the order answers came */
+	size_t narrivals;
+	size_t arrivals_cap;
 };
 
 static inline uint64_t mono_ns(void)

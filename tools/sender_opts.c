@@ -17,7 +17,7 @@ static void print_help(void)
 		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
 		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
-		"                      [--dscp N] [--ecn N] [-q]\n"
+		"                      [--dscp N] [--ecn N] [-q] [--histogram]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
 		"  -w  stop sending after this many seconds (with or instead of -c)\n"
@@ -27,6 +27,7 @@ static void print_help(void)
 		"  --seed  seed for --poisson and --random-start (default: random)\n"
 		"  --dscp, --ecn   the test packets' DSCP (0-63) and ECN (0-3)\n"
 		"  -q  no line per reply, only the summary\n"
+		"  --histogram  print the RTT histogram (always in -j)\n"
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
@@ -93,6 +94,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "dscp", required_argument, NULL, 'd' },
 		{ "ecn", required_argument, NULL, 'E' },
 		{ "duration", required_argument, NULL, 'w' },
+		{ "histogram", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -190,6 +192,9 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'H':
+			o->histogram = true;
 			break;
 		case '4':
 			o->family = AF_INET;

@@ -6,6 +6,7 @@
 #include <net/if.h>
 
 #include "sender.h"
+#include "sender_report.h"
 
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p)
 {
@@ -42,7 +43,7 @@ const char *sender_ts_text(struct sender *s)
 }
 
 static void print_stat_text(const char *name, const struct stat_acc *a,
-			    bool mdev)
+			    const struct metrics_pct *pct, bool mdev)
 {
 	if (!a->n)
 		return;
@@ -50,12 +51,58 @@ static void print_stat_text(const char *name, const struct stat_acc *a,
 	       a->min / 1e6, a->mean / 1e6, a->max / 1e6);
 	if (mdev)
 		printf("/%.3f", stat_mdev(a) / 1e6);
-	printf(" ms\n");
+	printf(" ms, p50/p90/p99/p99.9 = %.3f/%.3f/%.3f/%.3f ms\n",
+	       pct->p50 / 1e6, pct->p90 / 1e6, pct->p99 / 1e6, pct->p999 / 1e6);
+}
+
+static void print_analysis_text(const struct sender *s,
+				const struct sender_report *r)
+{
+	const struct metrics_reorder *ro = &r->reorder;
+	unsigned int i;
+	int k;
+
+	if (r->ipdv[REP_RTT].n) {
+		printf("ipdv (RFC 3393) mean |ipdv|, min/max:");
+		for (k = REP_RTT; k <= REP_BWD; k++)
+			printf("%s %s %.3f ms, %.3f/%.3f ms", k ? ";" : "",
+			       sender_report_names[k], r->ipdv[k].jitter / 1e6,
+			       r->ipdv[k].min / 1e6, r->ipdv[k].max / 1e6);
+		printf("\n");
+	}
+	if (r->pdv[REP_RTT].n) {
+		printf("pdv (RFC 5481) p50/p99/max:");
+		for (k = REP_RTT; k <= REP_BWD; k++)
+			printf("%s %s %.3f/%.3f/%.3f ms", k ? ";" : "",
+			       sender_report_names[k], r->pdv[k].p50 / 1e6,
+			       r->pdv[k].p99 / 1e6, r->pdv[k].max / 1e6);
+		printf("\n");
+	}
+	if (ro->received)
+		printf("reordered (RFC 4737): %" PRIu64 " of %" PRIu64
+		       " (%.2f%%), largest extent %" PRIu64 " packets\n",
+		       ro->reordered, ro->received, 100 * ro->ratio,
+		       ro->max_extent);
+	if (!s->o.histogram || !r->hist.total)
+		return;
+	printf("rtt histogram:\n");
+	for (i = 0; i < METRICS_HIST_BUCKETS; i++) {
+		char label[40];
+
+		if (!r->hist.count[i])
+			continue;
+		metrics_hist_label(i, label, sizeof(label));
+		printf("  %-18s %8" PRIu64 " %5.1f%%\n", label, r->hist.count[i],
+		       100.0 * r->hist.count[i] / r->hist.total);
+	}
 }
 
 void sender_print_text(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
+	struct sender_report r;
+
+	sender_report(s, &r);
 
 	printf("\n--- %s stamp statistics ---\n", s->o.target);
 	printf("%" PRIu64 " packets transmitted, %" PRIu64 " received, %" PRIu64
@@ -72,10 +119,12 @@ void sender_print_text(struct sender *s)
 		printf("sent at %.1f packets/s (asked %.1f)%s\n", achieved_pps(s),
 		       1 / s->o.interval_s, s->slips ?
 		       ", fell behind the schedule" : "");
-	print_stat_text("rtt", &s->rtt, true);
-	print_stat_text("forward one-way", &s->fwd, false);
-	print_stat_text("backward one-way", &s->bwd, false);
-	print_stat_text("reflector residence", &s->res, false);
+	print_stat_text("rtt", &s->rtt, &r.pct[REP_RTT], true);
+	print_stat_text("forward one-way", &s->fwd, &r.pct[REP_FWD], false);
+	print_stat_text("backward one-way", &s->bwd, &r.pct[REP_BWD], false);
+	print_stat_text("reflector residence", &s->res, &r.pct[REP_RES],
+			false);
+	print_analysis_text(s, &r);
 	if (s->ts.fallbacks || s->t1_fallbacks)
 		printf("%" PRIu64 " T4 and %" PRIu64 " T1 stamps fell back to coarser sources\n",
 		       s->ts.fallbacks, s->t1_fallbacks);
@@ -86,14 +135,62 @@ void sender_print_text(struct sender *s)
 		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
 }
 
-static void json_stat(const char *name, const struct stat_acc *a)
+static void json_pct(const struct metrics_pct *p)
+{
+	printf("\"p50_ns\":%" PRId64 ",\"p90_ns\":%" PRId64 ",\"p99_ns\":%"
+	       PRId64 ",\"p999_ns\":%" PRId64 ",\"max_ns\":%" PRId64,
+	       p->p50, p->p90, p->p99, p->p999, p->max);
+}
+
+static void json_stat(const char *name, const struct stat_acc *a,
+		      const struct metrics_pct *pct)
 {
 	printf(",\"%s\":{\"count\":%" PRIu64, name, a->n);
-	if (a->n)
-		printf(",\"min_ns\":%" PRId64 ",\"avg_ns\":%.0f,\"max_ns\":%" PRId64
-		       ",\"mdev_ns\":%.0f", a->min, a->mean, a->max,
-		       stat_mdev(a));
+	if (a->n) {
+		printf(",\"min_ns\":%" PRId64 ",\"avg_ns\":%.0f,\"mdev_ns\":%.0f,",
+		       a->min, a->mean, stat_mdev(a));
+		json_pct(pct);
+	}
 	printf("}");
+}
+
+static void json_analysis(const struct sender_report *r)
+{
+	const struct metrics_reorder *ro = &r->reorder;
+	unsigned int i;
+	bool first = true;
+	int k;
+
+	printf(",\"ipdv\":{");
+	for (k = REP_RTT; k <= REP_BWD; k++)
+		printf("%s\"%s\":{\"count\":%" PRIu64 ",\"min_ns\":%" PRId64
+		       ",\"max_ns\":%" PRId64 ",\"mean_ns\":%.0f,\"jitter_ns\":%.0f}",
+		       k ? "," : "", sender_report_names[k], r->ipdv[k].n,
+		       r->ipdv[k].min, r->ipdv[k].max, r->ipdv[k].mean,
+		       r->ipdv[k].jitter);
+	printf("},\"pdv\":{");
+	for (k = REP_RTT; k <= REP_BWD; k++) {
+		printf("%s\"%s\":{\"count\":%zu,", k ? "," : "",
+		       sender_report_names[k], r->pdv[k].n);
+		json_pct(&r->pdv[k]);
+		printf("}");
+	}
+	printf("},\"reordering\":{\"reordered\":%" PRIu64, ro->reordered);
+	printf(",\"ratio\":%.6f,\"max_extent\":%" PRIu64 "}", ro->ratio,
+	       ro->max_extent);
+	printf(",\"rtt_histogram\":[");
+	for (i = 0; i < METRICS_HIST_BUCKETS; i++) {
+		int64_t lo, hi;
+
+		if (!r->hist.count[i])
+			continue;
+		metrics_hist_bounds(i, &lo, &hi);
+		printf("%s{\"lo_ns\":%" PRId64 ",\"hi_ns\":%" PRId64
+		       ",\"count\":%" PRIu64 "}", first ? "" : ",", lo, hi,
+		       r->hist.count[i]);
+		first = false;
+	}
+	printf("]");
 }
 
 static void json_string(const char *str)
@@ -113,6 +210,7 @@ static void json_string(const char *str)
 void sender_print_json(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
+	struct sender_report r;
 	uint64_t i;
 	bool first = true;
 
@@ -143,10 +241,12 @@ void sender_print_json(struct sender *s)
 	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
 	       l->sent, l->received, l->lost, loss_pct(l), loss_in_flight(l),
 	       l->late, l->duplicates, l->malformed);
-	json_stat("rtt", &s->rtt);
-	json_stat("forward", &s->fwd);
-	json_stat("backward", &s->bwd);
-	json_stat("residence", &s->res);
+	sender_report(s, &r);
+	json_stat("rtt", &s->rtt, &r.pct[REP_RTT]);
+	json_stat("forward", &s->fwd, &r.pct[REP_FWD]);
+	json_stat("backward", &s->bwd, &r.pct[REP_BWD]);
+	json_stat("residence", &s->res, &r.pct[REP_RES]);
+	json_analysis(&r);
 	printf(",\"packets\":[");
 	for (i = 0; i < l->sent; i++) {
 		const struct probe *p = &s->probes[i];

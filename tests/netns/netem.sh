@@ -81,9 +81,21 @@ between("forward avg ms", ms("forward"), 19.5, 23)
 between("forward min ms", ms("forward", "min_ns"), 14.9, 18)
 between("forward max ms", ms("forward", "max_ns"), 24.5, 30)
 # uniform over 10 ms: sd 2.89 ms
-between("forward sd ms", ms("forward", "mdev_ns"), 2.3, 3.6)
+between("forward sd ms", ms("forward", "mdev_ns"), 2.3, 4)
 between("rtt avg ms", ms("rtt"), 19.5, 23)
-between("backward avg ms", ms("backward"), 0, 3)'
+between("backward avg ms", ms("backward"), 0, 3)
+# percentiles: the median of 15..25 ms is 20
+between("forward p50 ms", ms("forward", "p50_ns"), 18.5, 22)
+# PDV (RFC 5481): D - min D, uniform over 0..10 ms
+between("forward pdv p50 ms", d["pdv"]["forward"]["p50_ns"] / 1e6, 3.5, 6.5)
+between("forward pdv max ms", d["pdv"]["forward"]["max_ns"] / 1e6, 8.5, 14)
+# IPDV (RFC 3393): E|U1 - U2| for U uniform over 10 ms is 10/3 ms
+between("forward ipdv jitter ms", d["ipdv"]["forward"]["jitter_ns"] / 1e6, 2.6, 4.2)
+between("backward ipdv jitter ms", d["ipdv"]["backward"]["jitter_ns"] / 1e6, 0, 1)
+assert d["ipdv"]["forward"]["count"] == 299, d["ipdv"]["forward"]
+# 30 ms apart, 10 ms of jitter cannot reorder
+assert d["reordering"]["reordered"] == 0, d["reordering"]
+assert sum(b["count"] for b in d["rtt_histogram"]) == 300, d["rtt_histogram"]'
 
 # loss: binomial(400, 0.2): mean 80, sd 8
 netem loss 20%
@@ -98,6 +110,15 @@ netem duplicate 10%
 measure "duplicate 10%: duplicates counted apart, none lost" "-c 400 -i 0.005 -W 1" '
 between("duplicates", d["duplicates"], 16, 64)
 assert d["received"] == 400 and d["lost"] == 0, d'
+
+# reordering: a quarter of the packets skip the 10 ms delay and overtake
+# the delayed ones sent in the 10 ms before them (RFC 4737: those arrive
+# after a later sequence number, so they are the reordered ones)
+netem delay 10ms reorder 25% 50%
+measure "reorder 25%: reordered packets counted, none lost" "-c 400 -i 0.002 -W 1" '
+assert d["received"] == 400 and d["lost"] == 0, d
+between("reordered ratio", d["reordering"]["ratio"], 0.05, 0.9)
+between("max extent", d["reordering"]["max_extent"], 1, 20)'
 
 # a delay longer than the loss threshold: every reply late, all lost
 netem delay 300ms

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The end-of-test analysis: percentiles, delay variation, reordering and
+ * the RTT histogram, from the per-packet records (tools/sender_metrics.c
+ * does the arithmetic).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sender.h"
+#include "sender_report.h"
+
+const char *const sender_report_names[REP_NDELAYS] = {
+	"rtt", "forward", "backward", "residence",
+};
+
+static int64_t delay(const struct probe *p, int which)
+{
+	switch (which) {
+	case REP_RTT:
+		return (p->t4 - p->t1) - (p->t3 - p->t2);
+	case REP_FWD:
+		return p->t2 - p->t1;
+	case REP_BWD:
+		return p->t4 - p->t3;
+	default:
+		return p->t3 - p->t2;
+	}
+}
+
+/**
+ * sender_report() - analyse a finished (or interrupted) test
+ * @s: the sender
+ * @r: result; a part without data is left zeroed
+ *
+ * IPDV and PDV take the delays by sequence number, a packet without an
+ * answer marking a gap; percentiles take the samples as they came.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int sender_report(const struct sender *s, struct sender_report *r)
+{
+	const struct stat_acc *acc[REP_NDELAYS] = { &s->rtt, &s->fwd, &s->bwd,
+						    &s->res };
+	uint64_t i, n = s->loss.sent;
+	int64_t *d;
+	int k;
+
+	memset(r, 0, sizeof(*r));
+	for (k = 0; k < REP_NDELAYS; k++)
+		if (acc[k]->n)
+			metrics_percentiles(acc[k]->samples, acc[k]->n,
+					    &r->pct[k]);
+	if (s->narrivals)
+		metrics_reorder(s->arrivals, s->narrivals, &r->reorder);
+	for (i = 0; i < acc[REP_RTT]->n; i++)
+		metrics_hist_add(&r->hist, acc[REP_RTT]->samples[i]);
+	if (!n)
+		return 0;
+
+	d = malloc(n * sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	for (k = 0; k < REP_NDELAYS; k++) {
+		for (i = 0; i < n; i++)
+			d[i] = s->probes[i].state == ANSWERED ?
+			       delay(&s->probes[i], k) : METRICS_ABSENT;
+		metrics_ipdv(d, n, &r->ipdv[k]);
+		metrics_pdv(d, n, &r->pdv[k]);
+	}
+	free(d);
+	return 0;
+}
