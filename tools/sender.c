@@ -204,15 +204,18 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	if (stamp_reply_decode(buf, n, &r, false) ||
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
+		sender_event(s, "malformed", 0, NULL);
 		return;
 	}
 	p = &s->probes[r.sender_seq];
 	if (p->state == ANSWERED) {
 		s->loss.duplicates++;
+		sender_event(s, "duplicate", r.sender_seq, NULL);
 		return;
 	}
 	if (p->state == LOST) {
 		s->loss.late++;
+		sender_event(s, "late", r.sender_seq, NULL);
 		return;
 	}
 
@@ -253,7 +256,10 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	stat_add(&s->fwd, p->t2 - p->t1);
 	stat_add(&s->bwd, p->t4 - p->t3);
 	stat_add(&s->res, p->t3 - p->t2);
-	if (!s->o.json && !s->o.quiet)
+	stat_add(&s->iv_rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
+	if (s->o.json_lines)
+		sender_event(s, "reply", r.sender_seq, p);
+	else if (!s->o.json && !s->o.quiet)
 		sender_print_reply(s, r.sender_seq, p);
 }
 
@@ -294,6 +300,7 @@ static uint64_t expire(struct sender *s, uint64_t now)
 			return p->sent_mono + wait;
 		p->state = LOST;
 		s->loss.lost++;
+		sender_event(s, "lost", s->next_expire, NULL);
 	}
 	return UINT64_MAX;
 }
@@ -320,6 +327,9 @@ static int run(struct sender *s)
 	next_send = start;
 	if (s->o.poisson || s->o.random_start)
 		next_send += sched_start(&s->sched);
+	s->start_mono = start;
+	if (s->o.report_s)
+		s->next_report = start + (uint64_t)(s->o.report_s * 1e9);
 	stop_at = s->o.duration_s ? start + (uint64_t)(s->o.duration_s * 1e9) :
 				    UINT64_MAX;
 	/* behind by more than this, the schedule moves on rather than burst */
@@ -349,9 +359,15 @@ static int run(struct sender *s)
 			next_send = now;
 		}
 		next_exp = expire(s, now);
+		if (s->next_report && now >= s->next_report) {
+			sender_interval(s, now);
+			s->next_report += (uint64_t)(s->o.report_s * 1e9);
+		}
 		if (!more && !loss_in_flight(&s->loss))
 			break;
 		until = more ? next_send : UINT64_MAX;
+		if (s->next_report && s->next_report < until)
+			until = s->next_report;
 		if (next_exp < until)
 			until = next_exp;
 		ms = until == UINT64_MAX ? 1000 :
@@ -418,16 +434,19 @@ int cmd_sender(int argc, char **argv)
 	if (s.ts.note[0])
 		fprintf(stderr, "stampnl sender: note: %s; timestamping with %s\n",
 			s.ts.note, sender_ts_name(s.ts.method));
-	if (!s.o.json)
+	if (!s.o.json && !s.o.json_lines)
 		printf("STAMP %s (%s) port %u: %u-octet packets every %g s, loss threshold %g s, %s timestamps, %s\n",
 		       s.o.target, s.addr, s.o.port, s.o.len, s.o.interval_s,
 		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", sender_ts_text(&s));
 
 	err = run(&s);
-	if (s.o.json)
+	if (s.o.json || s.o.json_lines)
 		sender_print_json(&s);
 	else
 		sender_print_text(&s);
+	if (s.o.prom_path && sender_write_prometheus(&s, s.o.prom_path) &&
+	    !err)
+		err = -EIO;
 
 	sender_ts_close(&s.ts);
 	close(s.sigfd);
@@ -438,6 +457,7 @@ int cmd_sender(int argc, char **argv)
 	stat_free(&s.fwd);
 	stat_free(&s.bwd);
 	stat_free(&s.res);
+	stat_free(&s.iv_rtt);
 	if (err)
 		return 2;
 	if (s.o.require_sync && s.loss.received && !s.refl_synced) {

@@ -32,6 +32,9 @@ struct sender_opts {
 	bool random_start;
 	bool quiet;
 	bool histogram;
+	bool json_lines;	/* a JSON object per event, then a summary */
+	double report_s;	/* interval reports every this many s, 0: none */
+	const char *prom_path;	/* Prometheus textfile */
 	uint64_t seed;
 	double duration_s;	/* 0: by count */
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
@@ -75,6 +78,10 @@ struct sender {
 	uint64_t first_send;	/* CLOCK_MONOTONIC ns of the first packet */
 	uint64_t last_send;
 	uint64_t slips;		/* times the schedule fell too far behind */
+	uint64_t start_mono;
+	uint64_t next_report;	/* CLOCK_MONOTONIC ns of the next interval */
+	struct loss_acc iv_base;	/* the counters when the interval began */
+	struct stat_acc iv_rtt;		/* RTTs of this interval */
 	uint32_t *arrivals;	/* Sender Seqs in the order answers came */
 	size_t narrivals;
 	size_t arrivals_cap;
@@ -98,5 +105,9 @@ void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);
 const char *sender_ts_text(struct sender *s);
 void sender_print_text(struct sender *s);
 void sender_print_json(struct sender *s);
+void sender_event(struct sender *s, const char *type, uint64_t seq,
+		  const struct probe *p);
+void sender_interval(struct sender *s, uint64_t now);
+int sender_write_prometheus(const struct sender *s, const char *path);
 
 #endif /* _STAMPNL_SENDER_H */

@@ -17,7 +17,8 @@ static void print_help(void)
 		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
 		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
-		"                      [--dscp N] [--ecn N] [-q] [--histogram]\n"
+		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
+		"                      [--report-interval S] [--prometheus FILE]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
 		"  -w  stop sending after this many seconds (with or instead of -c)\n"
@@ -28,6 +29,10 @@ static void print_help(void)
 		"  --dscp, --ecn   the test packets' DSCP (0-63) and ECN (0-3)\n"
 		"  -q  no line per reply, only the summary\n"
 		"  --histogram  print the RTT histogram (always in -j)\n"
+		"  --json-lines  a JSON object per reply, loss and interval, then a summary\n"
+		"  --report-interval S  a summary of the last S seconds every S seconds\n"
+		"  --prometheus FILE  write the results as a Prometheus textfile (at the end,\n"
+		"        and at every report interval)\n"
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
@@ -95,6 +100,9 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "ecn", required_argument, NULL, 'E' },
 		{ "duration", required_argument, NULL, 'w' },
 		{ "histogram", no_argument, NULL, 'H' },
+		{ "json-lines", no_argument, NULL, 'J' },
+		{ "report-interval", required_argument, NULL, 'I' },
+		{ "prometheus", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -196,6 +204,21 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		case 'H':
 			o->histogram = true;
 			break;
+		case 'J':
+			o->json_lines = true;
+			break;
+		case 'I':
+			if (parse_num("report interval", optarg, 0.1, 86400, &v))
+				return -EINVAL;
+			o->report_s = v;
+			break;
+		case 'M':
+			if (!*optarg) {
+				fprintf(stderr, "stampnl sender: --prometheus needs a file name\n");
+				return -EINVAL;
+			}
+			o->prom_path = optarg;
+			break;
 		case '4':
 			o->family = AF_INET;
 			break;
@@ -223,6 +246,10 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		return -EINVAL;
 	}
 	o->target = argv[optind];
+	if (o->json && o->json_lines) {
+		fprintf(stderr, "stampnl sender: -j and --json-lines do not go together: pick one document or a stream\n");
+		return -EINVAL;
+	}
 	if (o->poisson && o->random_start) {
 		fprintf(stderr, "stampnl sender: --poisson and --random-start do not go together: a Poisson stream has no period\n");
 		return -EINVAL;

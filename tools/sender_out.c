@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <net/if.h>
 
 #include "sender.h"
@@ -207,6 +208,83 @@ static void json_string(const char *str)
 	putchar('"');
 }
 
+static void json_packet(uint64_t i, const struct probe *p)
+{
+	printf("\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u",
+	       i, p->refl_seq, p->length, p->ttl, p->sender_ttl,
+	       p->refl_errest);
+	printf(",\"t1_user_ns\":%" PRId64 ",\"t1_ns\":%" PRId64 ",\"t2_ns\":%"
+	       PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64,
+	       p->t1_user, p->t1, p->t2, p->t3, p->t4);
+	printf(",\"rtt_ns\":%" PRId64 ",\"forward_ns\":%" PRId64
+	       ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64,
+	       (p->t4 - p->t1) - (p->t3 - p->t2), p->t2 - p->t1, p->t4 - p->t3,
+	       p->t3 - p->t2);
+}
+
+/**
+ * sender_event() - one event of the test, for --json-lines
+ * @s: the sender
+ * @type: reply, lost, late, duplicate or malformed
+ * @seq: the Sender Seq concerned (not for malformed)
+ * @p: the packet's record, for a reply
+ */
+void sender_event(struct sender *s, const char *type, uint64_t seq,
+		  const struct probe *p)
+{
+	if (!s->o.json_lines)
+		return;
+	printf("{\"type\":\"%s\"", type);
+	if (p) {
+		printf(",");
+		json_packet(seq, p);
+	} else if (strcmp(type, "malformed")) {
+		printf(",\"seq\":%" PRIu64, seq);
+	}
+	printf("}\n");
+	fflush(stdout);
+}
+
+/**
+ * sender_interval() - report the interval that just ended
+ * @s: the sender
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Text, a JSON line, and the Prometheus textfile, as the options ask.
+ */
+void sender_interval(struct sender *s, uint64_t now)
+{
+	const struct loss_acc *l = &s->loss, *b = &s->iv_base;
+	const struct stat_acc *a = &s->iv_rtt;
+	double t = (now - s->start_mono) / 1e9;
+
+	if (s->o.json_lines) {
+		printf("{\"type\":\"interval\",\"elapsed_s\":%.3f,\"interval_s\":%g,\"sent\":%"
+		       PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64,
+		       t, s->o.report_s, l->sent - b->sent,
+		       l->received - b->received, l->lost - b->lost);
+		printf(",\"rtt\":{\"count\":%" PRIu64, a->n);
+		if (a->n)
+			printf(",\"min_ns\":%" PRId64 ",\"avg_ns\":%.0f,\"max_ns\":%"
+			       PRId64, a->min, a->mean, a->max);
+		printf("}}\n");
+	} else if (!s->o.json) {
+		printf("[%.1f s] last %g s: %" PRIu64 " sent, %" PRIu64
+		       " received, %" PRIu64 " lost", t, s->o.report_s,
+		       l->sent - b->sent, l->received - b->received,
+		       l->lost - b->lost);
+		if (a->n)
+			printf(", rtt min/avg/max = %.3f/%.3f/%.3f ms",
+			       a->min / 1e6, a->mean / 1e6, a->max / 1e6);
+		printf("\n");
+	}
+	fflush(stdout);
+	if (s->o.prom_path)
+		sender_write_prometheus(s, s->o.prom_path);
+	s->iv_base = *l;
+	stat_free(&s->iv_rtt);
+}
+
 void sender_print_json(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
@@ -214,7 +292,7 @@ void sender_print_json(struct sender *s)
 	uint64_t i;
 	bool first = true;
 
-	printf("{\"target\":");
+	printf("{%s\"target\":", s->o.json_lines ? "\"type\":\"summary\"," : "");
 	json_string(s->o.target);
 	printf(",\"address\":\"%s\",\"port\":%u,\"interval_s\":%g,\"loss_threshold_s\":%g,\"length\":%u,\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"reflector_clock_synced\":%s,\"reflector_timestamp_format\":\"%s\"",
 	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
@@ -247,18 +325,19 @@ void sender_print_json(struct sender *s)
 	json_stat("backward", &s->bwd, &r.pct[REP_BWD]);
 	json_stat("residence", &s->res, &r.pct[REP_RES]);
 	json_analysis(&r);
+	if (s->o.json_lines) {
+		printf("}\n");
+		return;
+	}
 	printf(",\"packets\":[");
 	for (i = 0; i < l->sent; i++) {
 		const struct probe *p = &s->probes[i];
 
 		if (p->state != ANSWERED)
 			continue;
-		printf("%s{\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u,\"t1_user_ns\":%" PRId64 ",\"t1_ns\":%" PRId64 ",\"t2_ns\":%" PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 ",\"forward_ns\":%" PRId64 ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64 "}",
-		       first ? "" : ",", i, p->refl_seq, p->length, p->ttl,
-		       p->sender_ttl, p->refl_errest, p->t1_user, p->t1, p->t2,
-		       p->t3,
-		       p->t4, (p->t4 - p->t1) - (p->t3 - p->t2),
-		       p->t2 - p->t1, p->t4 - p->t3, p->t3 - p->t2);
+		printf("%s{", first ? "" : ",");
+		json_packet(i, p);
+		printf("}");
 		first = false;
 	}
 	printf("]}\n");

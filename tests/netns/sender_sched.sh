@@ -62,7 +62,40 @@ out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -q)
 check_eq "-q: no per-reply lines" 0 "$(grep -c 'bytes from' <<<"$out" || true)"
 check_ok "-q: the summary" grep -q '^3 packets transmitted, 3 received' <<<"$out"
 
-for args in "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
+# --json-lines: an object per event, a summary last
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 6 -i 0.05 --json-lines --report-interval 0.1)
+check_ok "--json-lines: replies, intervals, then the summary" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+types = [e["type"] for e in ev]
+assert types[-1] == "summary" and types.count("summary") == 1, types
+replies = [e for e in ev if e["type"] == "reply"]
+assert sorted(e["seq"] for e in replies) == list(range(6)), replies
+assert all(e["rtt_ns"] > 0 and "t4_ns" in e for e in replies), replies
+iv = [e for e in ev if e["type"] == "interval"]
+assert iv and sum(e["sent"] for e in iv) <= 6, iv
+assert all(e["interval_s"] == 0.1 for e in iv), iv
+assert ev[-1]["received"] == 6 and "packets" not in ev[-1], ev[-1]' <<<"$out"
+out=$(inA "$STAMPNL" sender 10.0.0.99 -c 2 -i 0.05 -W 0.2 --json-lines) || true
+check_ok "--json-lines: a lost event per unanswered packet" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+assert [(e["type"], e.get("seq")) for e in ev[:-1]] == [("lost", 0), ("lost", 1)], ev' <<<"$out"
+
+# --prometheus: a textfile node_exporter can read, renamed into place
+PROM=/tmp/sender_sched_prom.$$
+inA "$STAMPNL" sender $ADDR4_B -c 5 -i 0.05 -q --prometheus $PROM >/dev/null
+check_ok "--prometheus: exposition format, counts and quantiles" \
+	python3 "$ROOT/tests/netns/prom_check.py" $PROM \
+	stamp_sender_packets_sent_total=5 stamp_sender_packets_received_total=5 \
+	stamp_sender_packets_lost_total=0 stamp_sender_rtt_seconds_count=5 \
+	stamp_sender_rtt_seconds:0.5=pos stamp_sender_rtt_seconds:0.99=pos \
+	stamp_sender_clock_synchronized:reflector=1
+check_ok "--prometheus: no temporary file left" sh -c "! ls $PROM.*.tmp 2>/dev/null"
+rm -f $PROM
+
+for args in "-j --json-lines" "--report-interval 0" "--prometheus /nonexistent/dir/x" \
+	    "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
 	    "-w 0" "--seed x"; do
 	rc=0
 	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sender's results in the Prometheus text exposition format, written
+ * to a file for node_exporter's textfile collector: to a temporary name,
+ * then renamed, so the collector never reads half a file.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sender.h"
+#include "sender_report.h"
+
+static const char *const delay_metric[REP_NDELAYS] = {
+	"rtt_seconds", "forward_delay_seconds", "backward_delay_seconds",
+	"residence_seconds",
+};
+
+static const char *const delay_help[REP_NDELAYS] = {
+	"Round-trip time without the reflector's residence time.",
+	"One-way delay sender to reflector (needs synchronized clocks).",
+	"One-way delay reflector to sender (needs synchronized clocks).",
+	"Time between the reflector's receive and transmit stamps.",
+};
+
+/* label values: backslash, double quote and newline escaped */
+static void label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+static void labels(FILE *f, const struct sender *s, const char *extra)
+{
+	fputs("{target=\"", f);
+	label_value(f, s->o.target);
+	fprintf(f, "\",reflector=\"%s\",port=\"%u\"%s%s}", s->addr, s->o.port,
+		extra ? "," : "", extra ? extra : "");
+}
+
+static void prom_counter(FILE *f, const struct sender *s, const char *name,
+		    const char *help, uint64_t v)
+{
+	fprintf(f, "# HELP stamp_sender_%s %s\n# TYPE stamp_sender_%s counter\n",
+		name, help, name);
+	fprintf(f, "stamp_sender_%s", name);
+	labels(f, s, NULL);
+	fprintf(f, " %" PRIu64 "\n", v);
+}
+
+static void prom_summary(FILE *f, const struct sender *s, int k,
+		    const struct stat_acc *a, const struct metrics_pct *p)
+{
+	static const char *const q[] = { "0.5", "0.9", "0.99", "0.999" };
+	const int64_t v[] = { p->p50, p->p90, p->p99, p->p999 };
+	const char *name = delay_metric[k];
+	char extra[32];
+	unsigned int i;
+
+	fprintf(f, "# HELP stamp_sender_%s %s\n# TYPE stamp_sender_%s summary\n",
+		name, delay_help[k], name);
+	for (i = 0; a->n && i < 4; i++) {
+		snprintf(extra, sizeof(extra), "quantile=\"%s\"", q[i]);
+		fprintf(f, "stamp_sender_%s", name);
+		labels(f, s, extra);
+		fprintf(f, " %.9f\n", v[i] / 1e9);
+	}
+	fprintf(f, "stamp_sender_%s_sum", name);
+	labels(f, s, NULL);
+	fprintf(f, " %.9f\n", a->mean * (double)a->n / 1e9);
+	fprintf(f, "stamp_sender_%s_count", name);
+	labels(f, s, NULL);
+	fprintf(f, " %" PRIu64 "\n", a->n);
+}
+
+static void write_all(FILE *f, const struct sender *s,
+		      const struct sender_report *r)
+{
+	const struct stat_acc *acc[REP_NDELAYS] = { &s->rtt, &s->fwd, &s->bwd,
+						    &s->res };
+	const struct loss_acc *l = &s->loss;
+	int k;
+
+	prom_counter(f, s, "packets_sent_total", "STAMP test packets sent.",
+		l->sent);
+	prom_counter(f, s, "packets_received_total",
+		"Replies received within the loss threshold.", l->received);
+	prom_counter(f, s, "packets_lost_total",
+		"Packets unanswered within the loss threshold (RFC 7680).",
+		l->lost);
+	prom_counter(f, s, "packets_late_total",
+		"Replies that came after the loss threshold.", l->late);
+	prom_counter(f, s, "packets_duplicate_total", "Duplicate replies.",
+		l->duplicates);
+	prom_counter(f, s, "packets_malformed_total",
+		"Replies that match no packet sent.", l->malformed);
+	prom_counter(f, s, "packets_reordered_total",
+		"Replies reordered (RFC 4737).", r->reorder.reordered);
+	for (k = 0; k < REP_NDELAYS; k++)
+		prom_summary(f, s, k, acc[k], &r->pct[k]);
+	fprintf(f, "# HELP stamp_sender_ipdv_jitter_seconds Mean absolute inter-packet delay variation (RFC 3393).\n"
+		"# TYPE stamp_sender_ipdv_jitter_seconds gauge\n");
+	for (k = REP_RTT; k <= REP_BWD; k++) {
+		char extra[32];
+
+		snprintf(extra, sizeof(extra), "direction=\"%s\"",
+			 sender_report_names[k]);
+		fputs("stamp_sender_ipdv_jitter_seconds", f);
+		labels(f, s, extra);
+		fprintf(f, " %.9f\n", r->ipdv[k].jitter / 1e9);
+	}
+	fprintf(f, "# HELP stamp_sender_loss_threshold_seconds The loss threshold in use.\n"
+		"# TYPE stamp_sender_loss_threshold_seconds gauge\n"
+		"stamp_sender_loss_threshold_seconds");
+	labels(f, s, NULL);
+	fprintf(f, " %g\n", s->o.wait_s);
+	fprintf(f, "# HELP stamp_sender_clock_synchronized 1 when the clock is synchronized (local: adjtimex; reflector: its S bit).\n"
+		"# TYPE stamp_sender_clock_synchronized gauge\n"
+		"stamp_sender_clock_synchronized");
+	labels(f, s, "side=\"local\"");
+	fprintf(f, " %d\nstamp_sender_clock_synchronized", s->clk.synced);
+	labels(f, s, "side=\"reflector\"");
+	fprintf(f, " %d\n", s->refl_synced);
+}
+
+/**
+ * sender_write_prometheus() - write the results so far to a textfile
+ * @s: the sender
+ * @path: the file; a temporary file next to it is renamed over it
+ *
+ * Return: 0, or -errno with a message printed.
+ */
+int sender_write_prometheus(const struct sender *s, const char *path)
+{
+	struct sender_report r;
+	char tmp[4096];
+	FILE *f;
+	int err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	err = sender_report(s, &r);
+	if (err)
+		return err;
+	f = fopen(tmp, "w");
+	if (!f)
+		goto err;
+	write_all(f, s, &r);
+	if (fclose(f))
+		goto err_unlink;
+	if (rename(tmp, path))
+		goto err_unlink;
+	return 0;
+
+err_unlink:
+	err = -errno;
+	unlink(tmp);
+	errno = -err;
+err:
+	err = -errno;
+	fprintf(stderr, "stampnl sender: --prometheus %s: %s\n", path,
+		strerror(errno));
+	return err;
+}
