@@ -73,6 +73,9 @@ done
 for k in $(bash tests/vm/run.sh --list-kernels); do
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/vm_suite.sh
 done
+# the proving ground: KUnit, and the VM tests again under KASAN, lockdep
+# and kmemleak (the debug kernel is built once per machine, then cached)
+section vm-debug bash tests/debug_kernel.sh
 
 echo
 echo "suite: $TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"

@@ -36,9 +36,9 @@ for s in $SUITES; do
 done
 
 # --- end to end, under KASAN and lockdep ------------------------------------
-out=$(bash "$ROOT/tests/netns/vm_suite.sh" 2>&1) || true
-echo "$out" | grep -v '^ok: '
-summary=$(echo "$out" | tail -n 1)
+# streamed, so a hang shows where it is
+bash "$ROOT/tests/netns/vm_suite.sh" 2>&1 | tee /tmp/vm_suite.log || true
+summary=$(tail -n 1 /tmp/vm_suite.log)
 if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 	PASSED=$((PASSED + BASH_REMATCH[1]))
 	FAILED=$((FAILED + BASH_REMATCH[2]))

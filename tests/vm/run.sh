@@ -84,7 +84,7 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$JOB",mount_tag=job,security_model=none,multidevs=remap \
 	-virtfs local,path="$PWD",mount_tag=cwd,security_model=none,readonly=on,multidevs=remap \
-	< /dev/null 2>&1 | tr -d '\r' | tee "$LOG" |
+	< /dev/null 2>&1 | sed -u 's/\r//g' | tee "$LOG" |
 	sed -un '/^KSTAMP-VM-START/,/^KSTAMP-VM-EXIT=/{/^KSTAMP-VM-START/d;/^KSTAMP-VM-EXIT=/d;p}'
 qrc=${PIPESTATUS[0]}
 set -e
