@@ -84,7 +84,16 @@ demo:
 checkpatch:
 	bash tests/checkpatch.sh
 
+# the wire codec under libFuzzer for an hour (FUZZ_SECONDS to change it)
+fuzz:
+	$(MAKE) -C tests/fuzz long
+
+# KUnit and the VM tests on the debug kernel (KASAN, lockdep, kmemleak)
+proving-ground:
+	bash tests/debug_kernel.sh
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module modules-all bpf tools deps check demo checkpatch clean
+.PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz \
+	proving-ground clean
