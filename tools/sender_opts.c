@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "sender.h"
@@ -75,6 +76,27 @@ static int parse_int(const char *what, const char *s, double min, double max,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Found out before the test, not after it: the file's directory. */
+static int prom_dir_unwritable(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (!access(dir, W_OK))
+		return 0;
+	fprintf(stderr, "stampnl sender: --prometheus %s: cannot write in %s: %s\n",
+		path, dir, strerror(errno));
+	return -errno;
 }
 
 /**
@@ -246,6 +268,8 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		return -EINVAL;
 	}
 	o->target = argv[optind];
+	if (o->prom_path && prom_dir_unwritable(o->prom_path))
+		return -EINVAL;
 	if (o->json && o->json_lines) {
 		fprintf(stderr, "stampnl sender: -j and --json-lines do not go together: pick one document or a stream\n");
 		return -EINVAL;
