@@ -397,13 +397,27 @@ out:
  */
 int cmd_sender(int argc, char **argv)
 {
-	struct sender s = { .fd = -1, .sigfd = -1 };
+	struct sender_opts o;
+	int err;
+
+	err = sender_parse_opts(argc, argv, &o);
+	if (err)
+		return err == -ECANCELED ? 0 : 2;
+	return o.targets_path ? sender_multi(&o) : sender_main(&o);
+}
+
+/**
+ * sender_main() - one test against one reflector
+ * @o: the options, checked
+ *
+ * Return: the exit status, as for cmd_sender().
+ */
+int sender_main(struct sender_opts *o)
+{
+	struct sender s = { .o = *o, .fd = -1, .sigfd = -1 };
 	sigset_t mask;
 	int err;
 
-	err = sender_parse_opts(argc, argv, &s.o);
-	if (err)
-		return err == -ECANCELED ? 0 : 2;
 	if (!s.o.seed && getrandom(&s.o.seed, sizeof(s.o.seed), 0) < 0)
 		s.o.seed = mono_ns();
 	if (sender_clock_init(&s.clk, s.o.ptp))

@@ -35,6 +35,7 @@ struct sender_opts {
 	bool json_lines;	/* a JSON object per event, then a summary */
 	double report_s;	/* interval reports every this many s, 0: none */
 	const char *prom_path;	/* Prometheus textfile */
+	const char *targets_path;	/* many targets, from a file */
 	uint64_t seed;
 	double duration_s;	/* 0: by count */
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
@@ -101,6 +102,8 @@ static inline int64_t time_ns(const struct stamp_time *t)
 }
 
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o);
+int sender_main(struct sender_opts *o);
+int sender_multi(struct sender_opts *o);
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);
 const char *sender_ts_text(struct sender *s);
 void sender_print_text(struct sender *s);

@@ -20,6 +20,7 @@ static void print_help(void)
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
 		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
 		"                      [--report-interval S] [--prometheus FILE]\n"
+		"       stampnl sender --targets FILE [options]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
 		"  -w  stop sending after this many seconds (with or instead of -c)\n"
@@ -33,7 +34,9 @@ static void print_help(void)
 		"  --json-lines  a JSON object per reply, loss and interval, then a summary\n"
 		"  --report-interval S  a summary of the last S seconds every S seconds\n"
 		"  --prometheus FILE  write the results as a Prometheus textfile (at the end,\n"
-		"        and at every report interval)\n"
+		"        and at every report interval; with --targets, at the end)\n"
+		"  --targets FILE  measure every reflector listed, one \"HOST [PORT]\" a line,\n"
+		"        at the same time (instead of TARGET)\n"
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
@@ -125,6 +128,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "json-lines", no_argument, NULL, 'J' },
 		{ "report-interval", required_argument, NULL, 'I' },
 		{ "prometheus", required_argument, NULL, 'M' },
+		{ "targets", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -234,6 +238,9 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				return -EINVAL;
 			o->report_s = v;
 			break;
+		case 'F':
+			o->targets_path = optarg;
+			break;
 		case 'M':
 			if (!*optarg) {
 				fprintf(stderr, "stampnl sender: --prometheus needs a file name\n");
@@ -260,14 +267,15 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "stampnl sender: %s\n", optind >= argc ?
-			"which reflector? give TARGET" :
+	if (o->targets_path ? optind != argc : optind != argc - 1) {
+		fprintf(stderr, "stampnl sender: %s\n",
+			o->targets_path ? "give TARGET or --targets, not both" :
+			optind >= argc ? "which reflector? give TARGET or --targets FILE" :
 			"give exactly one TARGET");
 		print_help();
 		return -EINVAL;
 	}
-	o->target = argv[optind];
+	o->target = o->targets_path ? NULL : argv[optind];
 	if (o->prom_path && prom_dir_unwritable(o->prom_path))
 		return -EINVAL;
 	if (o->json && o->json_lines) {

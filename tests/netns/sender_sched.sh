@@ -94,7 +94,48 @@ check_ok "--prometheus: exposition format, counts and quantiles" \
 check_ok "--prometheus: no temporary file left" sh -c "! ls $PROM.*.tmp 2>/dev/null"
 rm -f $PROM
 
-for args in "-j --json-lines" "--report-interval 0" "--prometheus /nonexistent/dir/x" \
+# --targets: several reflectors at once, results in the file's order
+TG=/tmp/sender_sched_targets.$$
+printf '# two families of one reflector\n%s\n\n%s 862  # same port, named\n' \
+	$ADDR4_B $ADDR6_B > $TG
+out=$(inA "$STAMPNL" sender --targets $TG -c 3 -i 0.05 -j)
+jcheck "--targets -j: one document per target, in order" "$out" '
+t = d["targets"]
+assert [x["target"] for x in t] == ["10.0.0.2", "fd00::2"], t
+assert all(x["received"] == 3 and x["lost"] == 0 for x in t), t'
+out=$(inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05)
+check_eq "--targets text: a summary per target, in order" \
+	"--- 10.0.0.2 stamp statistics --- --- fd00::2 stamp statistics ---" \
+	"$(grep -- '^--- ' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+out=$(inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 --json-lines)
+check_ok "--targets --json-lines: every line names its target" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin]
+assert all(e["target"] in ("10.0.0.2", "fd00::2") for e in ev), ev
+assert sorted(e["target"] for e in ev if e["type"] == "summary") == ["10.0.0.2", "fd00::2"], ev
+assert len([e for e in ev if e["type"] == "reply"]) == 4, ev' <<<"$out"
+inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 -q --prometheus $PROM >/dev/null
+check_ok "--targets --prometheus: one valid file with both targets" \
+	python3 "$ROOT/tests/netns/prom_check.py" $PROM
+check_eq "--targets --prometheus: a sent_total sample per target" 2 \
+	"$(grep -c '^stamp_sender_packets_sent_total{' $PROM)"
+check_ok "--targets --prometheus: no part files left" \
+	sh -c "! ls $PROM.part* 2>/dev/null"
+out=$(inA timeout -s INT 1.5 "$STAMPNL" sender --targets $TG -i 0.2 -q) || true
+check_eq "--targets, Ctrl-C: every target's summary so far" 2 \
+	"$(grep -c ' packets transmitted, ' <<<"$out")"
+echo 10.0.0.99 >> $TG
+rc=0
+inA "$STAMPNL" sender --targets $TG -c 1 -W 0.3 -q >/dev/null || rc=$?
+check_eq "--targets with one silent target: exit 1" 1 "$rc"
+echo "10.0.0.2 99999" > $TG
+rc=0
+err=$(inA "$STAMPNL" sender --targets $TG -c 1 2>&1 >/dev/null) || rc=$?
+check_eq "--targets, bad port: exit 2" 2 "$rc"
+check_ok "--targets, bad port: names file and line" grep -q "$TG:1: " <<<"$err"
+rm -f $TG $PROM
+
+for args in "--targets /nonexistent" "-j --json-lines" "--report-interval 0" "--prometheus /nonexistent/dir/x" \
 	    "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
 	    "-w 0" "--seed x"; do
 	rc=0

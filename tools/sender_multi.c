@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `stampnl sender --targets FILE`: many reflectors at once. Each target
+ * gets its own process running the one-target sender (its own socket,
+ * schedule, timestamping and BPF filters), with its standard output on a
+ * pipe to this one, which puts the results together in the file's order:
+ * text blocks one after the other, one JSON document with a "targets"
+ * array, or a JSON-lines stream with "target" added to every line as it
+ * comes. Ctrl-C is passed on, so every target prints its summary so far.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include "sender.h"
+
+#define MAX_TARGETS 1024
+
+struct child {
+	char host[256];
+	unsigned int port;	/* 0: the -p port */
+	char *prom_part;	/* this target's Prometheus file */
+	pid_t pid;
+	int fd;			/* its standard output, -1 once at EOF */
+	char *out;
+	size_t len;
+	size_t cap;
+	size_t sent;		/* JSON lines: what has been passed on */
+	int status;
+};
+
+static int read_targets(const char *path, struct child **out, size_t *n)
+{
+	struct child *c = NULL;
+	char line[512];
+	int lineno = 0;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "stampnl sender: --targets %s: %s\n", path,
+			strerror(errno));
+		return -errno;
+	}
+	*n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char host[256], port[16], extra[2];
+		char *hash = strchr(line, '#');
+		int k;
+
+		lineno++;
+		if (hash)
+			*hash = 0;
+		k = sscanf(line, "%255s %15s %1s", host, port, extra);
+		if (k <= 0)
+			continue;
+		if (*n == MAX_TARGETS || k == 3 ||
+		    (k == 2 && (strspn(port, "0123456789") != strlen(port) ||
+				atoi(port) < 1 || atoi(port) > 65535))) {
+			fprintf(stderr, "stampnl sender: %s:%d: %s\n", path, lineno,
+				*n == MAX_TARGETS ? "more than 1024 targets" :
+				"expected \"HOST [PORT]\" with PORT 1-65535");
+			goto err;
+		}
+		if (!(*n % 64)) {
+			struct child *p = realloc(c, (*n + 64) * sizeof(*c));
+
+			if (!p)
+				goto err;
+			c = p;
+		}
+		memset(&c[*n], 0, sizeof(*c));
+		strcpy(c[*n].host, host);
+		c[*n].port = k == 2 ? atoi(port) : 0;
+		c[*n].fd = -1;
+		(*n)++;
+	}
+	fclose(f);
+	if (!*n) {
+		fprintf(stderr, "stampnl sender: --targets %s: no targets in it\n",
+			path);
+		free(c);
+		return -EINVAL;
+	}
+	*out = c;
+	return 0;
+err:
+	fclose(f);
+	free(c);
+	return -EINVAL;
+}
+
+static pid_t start(struct child *c, const struct sender_opts *o, size_t i)
+{
+	struct sender_opts co = *o;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(p[1]);
+		c->fd = p[0];
+		return pid;
+	}
+	close(p[0]);
+	dup2(p[1], STDOUT_FILENO);
+	close(p[1]);
+	co.target = c->host;
+	co.targets_path = NULL;
+	if (c->port)
+		co.port = c->port;
+	co.prom_path = c->prom_part;
+	/* a seed of its own, so that schedules do not march in step */
+	if (co.seed)
+		co.seed += i;
+	exit(sender_main(&co));
+}
+
+static int append(struct child *c)
+{
+	ssize_t n;
+
+	if (c->cap - c->len < 4096) {
+		char *p = realloc(c->out, c->cap + 65536);
+
+		if (!p)
+			return -ENOMEM;
+		c->out = p;
+		c->cap += 65536;
+	}
+	n = read(c->fd, c->out + c->len, c->cap - c->len - 1);
+	if (n <= 0) {
+		close(c->fd);
+		c->fd = -1;
+		return 0;
+	}
+	c->len += n;
+	c->out[c->len] = 0;
+	return 0;
+}
+
+static void json_target(const char *host)
+{
+	printf("{\"target\":\"");
+	for (; *host; host++)
+		printf(*host == '"' || *host == '\\' ? "\\%c" : "%c", *host);
+	printf("\",");
+}
+
+/* JSON lines: pass on every complete line, "target" first in it */
+static void pass_lines(struct child *c)
+{
+	char *nl;
+
+	while ((nl = memchr(c->out + c->sent, '\n', c->len - c->sent))) {
+		char *line = c->out + c->sent;
+
+		if (*line == '{') {
+			json_target(c->host);
+			fwrite(line + 1, 1, nl - line, stdout);
+		}
+		c->sent = nl + 1 - c->out;
+	}
+	fflush(stdout);
+}
+
+/* A file's text split at each "# HELP": one block per metric family. */
+struct blocks {
+	char *text;
+	char **start;
+	size_t n;
+};
+
+static int split_blocks(const char *path, struct blocks *b)
+{
+	char *p;
+	FILE *f;
+	long len;
+
+	memset(b, 0, sizeof(*b));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	b->text = calloc(1, len + 1);
+	b->start = calloc(len / 8 + 2, sizeof(*b->start));
+	if (!b->text || !b->start || fread(b->text, 1, len, f) != (size_t)len) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	for (p = b->text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 :
+					   p + strlen(p))
+		if (!strncmp(p, "# HELP ", 7))
+			b->start[b->n++] = p;
+	b->start[b->n] = b->text + len;
+	return 0;
+}
+
+/*
+ * One textfile from the targets' files: each holds the same metric
+ * families in the same order, and a family's samples must stay together,
+ * so family k is its HELP and TYPE once, then its samples from every file.
+ */
+static int merge_prometheus(struct child *c, size_t n, const char *path)
+{
+	struct blocks *b = calloc(n, sizeof(*b));
+	char tmp[4096];
+	size_t i, k, nb = 0;
+	FILE *out = NULL;
+	int err = -EIO;
+
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());
+	if (!b)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* a target that never started has no file: it has no samples */
+		if (split_blocks(c[i].prom_part, &b[i]))
+			continue;
+		if (nb && b[i].n != nb)
+			goto out;
+		nb = b[i].n;
+	}
+	out = fopen(tmp, "w");
+	if (!out)
+		goto out;
+	for (k = 0; k < nb; k++) {
+		bool header = true;
+
+		for (i = 0; i < n; i++) {
+			char *p, *end;
+
+			if (!b[i].n)
+				continue;
+			for (p = b[i].start[k], end = b[i].start[k + 1]; p < end;) {
+				char *nl = memchr(p, '\n', end - p);
+				size_t len = nl ? (size_t)(nl - p + 1) :
+						  (size_t)(end - p);
+
+				if (*p != '#' || header)
+					fwrite(p, 1, len, out);
+				p += len;
+			}
+			header = false;
+		}
+	}
+	err = 0;
+out:
+	for (i = 0; b && i < n; i++) {
+		free(b[i].text);
+		free(b[i].start);
+	}
+	free(b);
+	if (out && fclose(out))
+		err = -EIO;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		fprintf(stderr, "stampnl sender: --prometheus %s: %s\n", path,
+			strerror(-err));
+	}
+	return err;
+}
+
+/**
+ * sender_multi() - run the test against every target of --targets
+ * @o: the options, checked; the targets come from @o->targets_path
+ *
+ * Return: 2 if any target could not be measured (setup or usage errors),
+ * else 1 if any target never answered, else 0.
+ */
+int sender_multi(struct sender_opts *o)
+{
+	struct child *c = NULL;
+	struct pollfd *pfd;
+	size_t n = 0, i, open_fds;
+	sigset_t mask;
+	int sigfd, rc = 0;
+
+	if (read_targets(o->targets_path, &c, &n))
+		return 2;
+	pfd = calloc(n + 1, sizeof(*pfd));
+	if (!pfd) {
+		free(c);
+		return 2;
+	}
+	/* the children inherit the blocked signals and read them themselves */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		if (o->prom_path) {
+			size_t len = strlen(o->prom_path) + 32;
+
+			c[i].prom_part = malloc(len);
+			if (c[i].prom_part)
+				snprintf(c[i].prom_part, len, "%s.part%zu",
+					 o->prom_path, i);
+		}
+		c[i].pid = start(&c[i], o, i);
+		if (c[i].pid < 0)
+			fprintf(stderr, "stampnl sender: %s: cannot start: %s\n",
+				c[i].host, strerror(errno));
+	}
+
+	do {
+		open_fds = 0;
+		for (i = 0; i < n; i++) {
+			pfd[i].fd = c[i].fd;
+			pfd[i].events = POLLIN;
+			open_fds += c[i].fd >= 0;
+		}
+		pfd[n].fd = sigfd;
+		pfd[n].events = POLLIN;
+		if (!open_fds || poll(pfd, n + 1, -1) < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (c[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (append(&c[i]))
+				c[i].fd = -1;
+			if (o->json_lines)
+				pass_lines(&c[i]);
+		}
+		if (pfd[n].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) > 0)
+				for (i = 0; i < n; i++)
+					if (c[i].pid > 0)
+						kill(c[i].pid, SIGINT);
+		}
+	} while (open_fds);
+
+	for (i = 0; i < n; i++) {
+		int st = 2;
+
+		if (c[i].pid > 0 && waitpid(c[i].pid, &c[i].status, 0) > 0 &&
+		    WIFEXITED(c[i].status))
+			st = WEXITSTATUS(c[i].status);
+		rc = st > rc ? st : rc;
+	}
+	if (o->json) {
+		printf("{\"targets\":[");
+		for (i = 0; i < n; i++) {
+			size_t len = c[i].len;
+
+			while (len && c[i].out[len - 1] == '\n')
+				len--;
+			printf("%s", i ? "," : "");
+			if (len)
+				fwrite(c[i].out, 1, len, stdout);
+			else
+				printf("null");
+		}
+		printf("]}\n");
+	} else if (!o->json_lines) {
+		for (i = 0; i < n; i++)
+			if (c[i].len)
+				fwrite(c[i].out, 1, c[i].len, stdout);
+	}
+	if (o->prom_path && merge_prometheus(c, n, o->prom_path) && !rc)
+		rc = 2;
+	for (i = 0; i < n; i++) {
+		if (c[i].prom_part)
+			unlink(c[i].prom_part);
+		free(c[i].prom_part);
+		free(c[i].out);
+	}
+	free(c);
+	free(pfd);
+	if (sigfd >= 0)
+		close(sigfd);
+	return rc;
+}
