@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The generic netlink family's YAML spec and its UAPI header must agree:
+every attribute set, command, enum and constant of
+Documentation/netlink/specs/stamp.yaml, with the values the spec gives
+(implicit ones counted the way YNL does), against the enums of
+include/uapi/linux/stamp.h. Prints one line per check and the usual
+"N passed, N failed"."""
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+passed = failed = 0
+
+
+def check(what, want, got):
+    global passed, failed
+    if want == got:
+        passed += 1
+        print("ok: %s" % what)
+    else:
+        failed += 1
+        print("FAIL: %s:\n  spec:   %s\n  header: %s" % (what, want, got))
+
+
+def c_name(prefix, name):
+    return prefix + name.upper().replace("-", "_")
+
+
+def header_enums(text):
+    """Every enum of the header as {first-name: {name: value}}."""
+    enums = []
+    for body in re.findall(r"enum(?:\s+\w+)?\s*\{(.*?)\};", text, re.S):
+        body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+        vals, nxt = {}, 0
+        for item in body.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            m = re.match(r"(\w+)\s*(?:=\s*(.+))?$", item)
+            name, expr = m[1], m[2]
+            if expr is not None:
+                expr = expr.strip()
+                nxt = vals[expr] if expr in vals else int(expr.split()[0], 0) \
+                    if re.match(r"^\d", expr) else vals[expr.split()[0]] - 1
+            vals[name] = nxt
+            nxt += 1
+        enums.append(vals)
+    return enums
+
+
+def find(enums, name):
+    for e in enums:
+        if name in e:
+            return e
+    return {}
+
+
+def main():
+    spec = yaml.safe_load(open(os.path.join(
+        ROOT, "Documentation/netlink/specs/stamp.yaml")))
+    text = open(os.path.join(ROOT, "include/uapi/linux/stamp.h")).read()
+    enums = header_enums(text)
+    check("family name", '"%s"' % spec["name"],
+          re.search(r"#define STAMP_GENL_NAME\s+(\S+)", text)[1])
+
+    for d in spec.get("definitions", []):
+        if d["type"] == "const":
+            m = re.search(r"#define %s\s+(\d+)" % c_name("STAMP_", d["name"]),
+                          text)
+            check("const %s" % d["name"], d["value"], m and int(m[1]))
+        elif d["type"] == "enum":
+            prefix = "STAMP_" + {"ts-format": "TS"}.get(
+                d["name"], d["name"].upper().replace("-", "_")) + "_"
+            want = {c_name(prefix, e if isinstance(e, str) else e["name"]): i
+                    for i, e in enumerate(d["entries"])}
+            got = find(enums, next(iter(want)))
+            check("enum %s" % d["name"], want, got)
+
+    for aset in spec["attribute-sets"]:
+        prefix = "STAMP_A_" if aset["name"] == "stamp" else \
+            c_name("STAMP_", aset["name"]) + "_A_"
+        want, nxt = {prefix + "UNSPEC": 0}, 1
+        for a in aset["attributes"]:
+            nxt = a.get("value", nxt)
+            want[c_name(prefix, a["name"])] = nxt
+            nxt += 1
+        want["__" + prefix + "MAX"] = nxt
+        want[prefix + "MAX"] = nxt - 1
+        check("attribute set %s" % aset["name"], want,
+              find(enums, prefix + "UNSPEC"))
+
+    want, nxt = {"STAMP_CMD_UNSPEC": 0}, 1
+    for op in spec["operations"]["list"]:
+        nxt = op.get("value", nxt)
+        want[c_name("STAMP_CMD_", op["name"])] = nxt
+        nxt += 1
+    want["__STAMP_CMD_MAX"] = nxt
+    want["STAMP_CMD_MAX"] = nxt - 1
+    check("operations", want, find(enums, "STAMP_CMD_UNSPEC"))
+
+    # the kernel side: every mutating op needs admin in its namespace
+    src = open(os.path.join(ROOT, "kmod/netlink.c")).read()
+    for op in spec["operations"]["list"]:
+        cmd = c_name("STAMP_CMD_", op["name"])
+        m = re.search(r"\.cmd\s*=\s*%s,(.*?)\}" % cmd, src, re.S)
+        admin = bool(m and "GENL_UNS_ADMIN_PERM" in m[1])
+        check("%s: admin-perm in the spec and the kernel agree" % op["name"],
+              "uns-admin-perm" in op.get("flags", []), admin)
+
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+sys.exit(main())
