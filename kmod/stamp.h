@@ -66,6 +66,43 @@ static inline struct stamp_net *stamp_pernet(const struct net *net)
 	return net_generic(net, stamp_net_id);
 }
 
+/* session.c: stateful sessions (see the comment at its top) */
+struct stamp_session_key {
+	__be32 saddr[4];	/* the Session-Sender's; IPv4 in [0] */
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	u16 ssid;		/* RFC 8972; 0 when the sender has none */
+	u8 family;
+	u8 pad;			/* zero: keys are hashed and compared whole */
+};
+
+struct stamp_session {
+	struct hlist_node node;
+	struct stamp_session_key key;
+	spinlock_t lock;	/* seq, counters, last_t3 */
+	u32 seq;		/* the reflector's, from 0 */
+	u64 rx;
+	u64 reflected;
+	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
+	unsigned long last_seen;	/* jiffies */
+	bool provisioned;	/* over netlink: never collected when idle */
+	struct rcu_head rcu;
+};
+
+struct stamp_session_table;
+
+struct stamp_session_table *stamp_session_table_alloc(unsigned int max,
+						      unsigned int idle_s);
+void stamp_session_table_free(struct stamp_session_table *t);
+struct stamp_session *stamp_session_lookup(struct stamp_session_table *t,
+					   const struct stamp_session_key *k);
+struct stamp_session *stamp_session_add(struct stamp_session_table *t,
+					const struct stamp_session_key *k,
+					gfp_t gfp);
+int stamp_session_del(struct stamp_session_table *t,
+		      const struct stamp_session_key *k);
+
 /* main.c */
 extern unsigned short stamp_default_port;
 
