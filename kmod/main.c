@@ -20,6 +20,16 @@ module_param_named(port, stamp_default_port, ushort, 0444);
 MODULE_PARM_DESC(port,
 		 "UDP port reflected in every network namespace until changed over netlink (default 862)");
 
+static unsigned int max_sessions = 65536;
+module_param(max_sessions, uint, 0444);
+MODULE_PARM_DESC(max_sessions,
+		 "Most stateful sessions per network namespace (default 65536)");
+
+static unsigned int session_idle = 300;
+module_param(session_idle, uint, 0444);
+MODULE_PARM_DESC(session_idle,
+		 "Seconds before an idle session created on first packet is forgotten (default 300)");
+
 unsigned int stamp_net_id __read_mostly;
 
 static int __net_init stamp_net_init(struct net *net)
@@ -38,12 +48,19 @@ static int __net_init stamp_net_init(struct net *net)
 		goto err_cfg;
 	}
 	RCU_INIT_POINTER(sn->cfg, cfg);
+	sn->sessions = stamp_session_table_alloc(max_sessions, session_idle);
+	if (!sn->sessions) {
+		err = -ENOMEM;
+		goto err_sessions;
+	}
 	err = stamp_hooks_register(net);
 	if (err)
 		goto err_hooks;
 	return 0;
 
 err_hooks:
+	stamp_session_table_free(sn->sessions);
+err_sessions:
 	RCU_INIT_POINTER(sn->cfg, NULL);
 	kfree(cfg);
 err_cfg:
@@ -57,6 +74,7 @@ static void __net_exit stamp_net_exit(struct net *net)
 
 	/* waits for hooks running on other CPUs: nothing reads sn after */
 	stamp_hooks_unregister(net);
+	stamp_session_table_free(sn->sessions);
 	kfree(rcu_dereference_protected(sn->cfg, true));
 	stamp_stats_free(sn);
 }

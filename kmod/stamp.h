@@ -57,6 +57,7 @@ struct stamp_net {
 	struct stamp_cfg __rcu *cfg;
 	struct mutex cfg_lock;	/* serializes cfg writers */
 	struct stamp_pcpu_stats __percpu *stats;
+	struct stamp_session_table *sessions;
 };
 
 extern unsigned int stamp_net_id;
