@@ -10,8 +10,9 @@
 
 /**
  * stamp_cfg_alloc() - a new configuration to fill in and publish
- * @from: copied when not NULL; else the defaults (module parameter port,
- *        NTP format, clock not known to be synchronized)
+ * @from: copied when not NULL; else the defaults (the module parameters,
+ *        NTP format, clock not known to be synchronized, no allow-list,
+ *        unauthenticated)
  * @gfp: allocation flags
  *
  * Return: the configuration, or NULL.
@@ -29,6 +30,12 @@ struct stamp_cfg *stamp_cfg_alloc(const struct stamp_cfg *from, gfp_t gfp)
 	cfg->nports = 1;
 	cfg->ts_format = STAMP_TS_NTP;
 	cfg->clock_error_ns = STAMP_UNSYNC_ERROR_NS;
+	cfg->mode = stamp_default_mode;
+	cfg->session_create = true;
+	cfg->max_sessions = stamp_default_max_sessions;
+	cfg->session_idle_s = stamp_default_session_idle;
+	cfg->rate_limit = stamp_default_rate_limit;
+	cfg->rate_burst = stamp_default_rate_burst;
 	stamp_cfg_finalize(cfg);
 	return cfg;
 }
@@ -78,4 +85,37 @@ bool stamp_cfg_clock_synced(const struct stamp_cfg *cfg)
 		return false;
 	return !cfg->clock_validity_s ||
 	       time_before(jiffies, cfg->clock_expires);
+}
+
+static bool prefix_match(const struct stamp_prefix *p, const __be32 *addr)
+{
+	unsigned int bits = p->len, i;
+
+	for (i = 0; bits >= 32; i++, bits -= 32)
+		if (p->addr[i] != addr[i])
+			return false;
+	return !bits ||
+	       !((p->addr[i] ^ addr[i]) & htonl(~0U << (32 - bits)));
+}
+
+/**
+ * stamp_cfg_allowed() - whether the allow-list lets a source in
+ * @cfg: the configuration
+ * @family: AF_INET or AF_INET6
+ * @saddr: the source address (4 or 16 octets)
+ *
+ * Return: true when the list is empty or a prefix covers @saddr.
+ */
+bool stamp_cfg_allowed(const struct stamp_cfg *cfg, u8 family,
+		       const __be32 *saddr)
+{
+	unsigned int i;
+
+	if (!cfg->nallow)
+		return true;
+	for (i = 0; i < cfg->nallow; i++)
+		if (cfg->allow[i].family == family &&
+		    prefix_match(&cfg->allow[i], saddr))
+			return true;
+	return false;
 }

@@ -6,7 +6,8 @@
  * gets its own configuration, counters and netfilter hooks at creation and
  * loses them at destruction. The genetlink family goes first on exit so no
  * handler runs while namespaces are torn down; rcu_barrier() then waits
- * for configurations still queued on kfree_rcu.
+ * for configurations and sessions still queued on kfree_rcu, and the key
+ * workqueue drains.
  */
 #include <linux/module.h>
 #include <linux/netdevice.h>
@@ -20,15 +21,56 @@ module_param_named(port, stamp_default_port, ushort, 0444);
 MODULE_PARM_DESC(port,
 		 "UDP port reflected in every network namespace until changed over netlink (default 862)");
 
-static unsigned int max_sessions = 65536;
-module_param(max_sessions, uint, 0444);
+static const char *const mode_names[] = {
+	[STAMP_MODE_STATELESS] = "stateless",
+	[STAMP_MODE_STATEFUL] = "stateful",
+};
+
+unsigned int stamp_default_mode = STAMP_MODE_STATELESS;
+
+static int mode_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(mode_names, val);
+
+	if (i < 0)
+		return i;
+	*(unsigned int *)kp->arg = i;
+	return 0;
+}
+
+static int mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", mode_names[*(unsigned int *)kp->arg]);
+}
+
+static const struct kernel_param_ops mode_ops = {
+	.set = mode_set,
+	.get = mode_get,
+};
+
+module_param_cb(mode, &mode_ops, &stamp_default_mode, 0444);
+MODULE_PARM_DESC(mode,
+		 "stateless (the request's Seq echoed) or stateful (a Seq per session, RFC 8762 4.3.1); per namespace over netlink (default stateless)");
+
+unsigned int stamp_default_max_sessions = 65536;
+module_param_named(max_sessions, stamp_default_max_sessions, uint, 0444);
 MODULE_PARM_DESC(max_sessions,
 		 "Most stateful sessions per network namespace (default 65536)");
 
-static unsigned int session_idle = 300;
-module_param(session_idle, uint, 0444);
+unsigned int stamp_default_session_idle = 300;
+module_param_named(session_idle, stamp_default_session_idle, uint, 0444);
 MODULE_PARM_DESC(session_idle,
 		 "Seconds before an idle session created on first packet is forgotten (default 300)");
+
+unsigned int stamp_default_rate_limit = 1000;
+module_param_named(rate_limit, stamp_default_rate_limit, uint, 0444);
+MODULE_PARM_DESC(rate_limit,
+		 "Requests per second answered per source address (IPv6: per /64); 0 for no limit (default 1000)");
+
+unsigned int stamp_default_rate_burst = 1000;
+module_param_named(rate_burst, stamp_default_rate_burst, uint, 0444);
+MODULE_PARM_DESC(rate_burst,
+		 "Requests a quiet source may send at once (default 1000)");
 
 unsigned int stamp_net_id __read_mostly;
 
@@ -48,19 +90,27 @@ static int __net_init stamp_net_init(struct net *net)
 		goto err_cfg;
 	}
 	RCU_INIT_POINTER(sn->cfg, cfg);
-	sn->sessions = stamp_session_table_alloc(max_sessions, session_idle);
-	if (!sn->sessions) {
+	sn->ratelimit = stamp_ratelimit_alloc();
+	if (!sn->ratelimit) {
 		err = -ENOMEM;
-		goto err_sessions;
+		goto err_ratelimit;
+	}
+	if (cfg->mode == STAMP_MODE_STATEFUL) {
+		mutex_lock(&sn->cfg_lock);
+		err = stamp_sessions_get(sn) ? 0 : -ENOMEM;
+		mutex_unlock(&sn->cfg_lock);
+		if (err)
+			goto err_sessions;
 	}
 	err = stamp_hooks_register(net);
 	if (err)
-		goto err_hooks;
+		goto err_sessions;
 	return 0;
 
-err_hooks:
-	stamp_session_table_free(sn->sessions);
 err_sessions:
+	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
+	stamp_ratelimit_free(sn->ratelimit);
+err_ratelimit:
 	RCU_INIT_POINTER(sn->cfg, NULL);
 	kfree(cfg);
 err_cfg:
@@ -74,7 +124,9 @@ static void __net_exit stamp_net_exit(struct net *net)
 
 	/* waits for hooks running on other CPUs: nothing reads sn after */
 	stamp_hooks_unregister(net);
-	stamp_session_table_free(sn->sessions);
+	stamp_key_free(rcu_dereference_protected(sn->default_key, true));
+	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
+	stamp_ratelimit_free(sn->ratelimit);
 	kfree(rcu_dereference_protected(sn->cfg, true));
 	stamp_stats_free(sn);
 }
@@ -94,6 +146,9 @@ static int __init stamp_init(void)
 		pr_err("port=0 is not a port; use 1-65535\n");
 		return -EINVAL;
 	}
+	err = stamp_auth_init();
+	if (err)
+		return err;
 	/* receive stamps on every skb: the earliest T2 short of hardware */
 	net_enable_timestamp();
 	err = register_pernet_subsys(&stamp_net_ops);
@@ -109,6 +164,7 @@ err_genl:
 	unregister_pernet_subsys(&stamp_net_ops);
 err_pernet:
 	net_disable_timestamp();
+	stamp_auth_exit();
 	return err;
 }
 
@@ -116,7 +172,7 @@ static void __exit stamp_exit(void)
 {
 	stamp_genl_unregister();
 	unregister_pernet_subsys(&stamp_net_ops);
-	rcu_barrier();
+	stamp_auth_exit();	/* rcu_barrier(), then the keys' frees */
 	net_disable_timestamp();
 }
 

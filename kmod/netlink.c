@@ -5,12 +5,47 @@
  * counters, per network namespace. Handlers run in process context; writers
  * serialize on stamp_net.cfg_lock and publish a new stamp_cfg with RCU.
  */
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/netlink.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "stamp.h"
 
+/* Far more than a namespace could use; keeps a typo from pinning memory. */
+#define MAX_SESSIONS_LIMIT (1U << 24)
+
 static struct genl_family stamp_genl_family;
+
+#define READ_ONLY { .type = NLA_REJECT, .reject_message = "read only" }
+
+static const struct nla_policy prefix_policy[STAMP_PREFIX_A_MAX + 1] = {
+	[STAMP_PREFIX_A_ADDR]	= { .type = NLA_BINARY, .len = 16 },
+	[STAMP_PREFIX_A_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy session_policy[STAMP_SESSION_A_MAX + 1] = {
+	[STAMP_SESSION_A_PEER_ADDR]	= { .type = NLA_BINARY, .len = 16 },
+	[STAMP_SESSION_A_PEER_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[STAMP_SESSION_A_LOCAL_ADDR]	= { .type = NLA_BINARY, .len = 16 },
+	[STAMP_SESSION_A_LOCAL_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[STAMP_SESSION_A_SSID]		= { .type = NLA_U16 },
+	[STAMP_SESSION_A_KEY]		= { .type = NLA_BINARY, .len = STAMP_KEY_MAX_LEN },
+	[STAMP_SESSION_A_HAS_KEY]	= READ_ONLY,
+	[STAMP_SESSION_A_PROVISIONED]	= READ_ONLY,
+	[STAMP_SESSION_A_SEQ]		= READ_ONLY,
+	[STAMP_SESSION_A_RX]		= READ_ONLY,
+	[STAMP_SESSION_A_REFLECTED]	= READ_ONLY,
+	[STAMP_SESSION_A_DROP_AUTH]	= READ_ONLY,
+	[STAMP_SESSION_A_IDLE_MS]	= READ_ONLY,
+};
+
+/* not const: 6.1's policy macros take a plain pointer */
+static struct netlink_range_validation max_sessions_range = {
+	.min = 1,
+	.max = MAX_SESSIONS_LIMIT,
+};
 
 static const struct nla_policy stamp_policy[STAMP_A_MAX + 1] = {
 	[STAMP_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
@@ -20,7 +55,44 @@ static const struct nla_policy stamp_policy[STAMP_A_MAX + 1] = {
 	[STAMP_A_CLOCK_VALIDITY] = { .type = NLA_U32 },
 	[STAMP_A_STATS]		= { .type = NLA_REJECT,
 				    .reject_message = "counters are read only" },
+	[STAMP_A_MODE]		= NLA_POLICY_MAX(NLA_U8, STAMP_MODE_STATEFUL),
+	[STAMP_A_SESSION_CREATE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[STAMP_A_AUTH]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[STAMP_A_DEFAULT_KEY]	= { .type = NLA_BINARY, .len = STAMP_KEY_MAX_LEN },
+	[STAMP_A_HAS_DEFAULT_KEY] = READ_ONLY,
+	[STAMP_A_RATE_LIMIT]	= { .type = NLA_U32 },
+	[STAMP_A_RATE_BURST]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[STAMP_A_ALLOW]		= NLA_POLICY_NESTED(prefix_policy),
+	[STAMP_A_ALLOW_CLEAR]	= { .type = NLA_FLAG },
+	[STAMP_A_MAX_SESSIONS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&max_sessions_range),
+	[STAMP_A_SESSION_IDLE]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[STAMP_A_SESSION_COUNT]	= READ_ONLY,
+	[STAMP_A_SESSION]	= NLA_POLICY_NESTED(session_policy),
 };
+
+static int put_addr(struct sk_buff *msg, int type, u8 family,
+		    const __be32 *addr)
+{
+	return nla_put(msg, type, family == AF_INET ? 4 : 16, addr);
+}
+
+static int fill_allow(struct sk_buff *msg, const struct stamp_cfg *cfg)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nallow; i++) {
+		nest = nla_nest_start(msg, STAMP_A_ALLOW);
+		if (!nest ||
+		    put_addr(msg, STAMP_PREFIX_A_ADDR, cfg->allow[i].family,
+			     cfg->allow[i].addr) ||
+		    nla_put_u8(msg, STAMP_PREFIX_A_LEN, cfg->allow[i].len))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
 
 static int fill_cfg(struct sk_buff *msg, const struct stamp_cfg *cfg)
 {
@@ -36,9 +108,16 @@ static int fill_cfg(struct sk_buff *msg, const struct stamp_cfg *cfg)
 	    nla_put_u8(msg, STAMP_A_CLOCK_SYNCED,
 		       stamp_cfg_clock_synced(cfg)) ||
 	    nla_put_u32(msg, STAMP_A_CLOCK_ERROR, cfg->clock_error_ns) ||
-	    nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, left))
+	    nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, left) ||
+	    nla_put_u8(msg, STAMP_A_MODE, cfg->mode) ||
+	    nla_put_u8(msg, STAMP_A_SESSION_CREATE, cfg->session_create) ||
+	    nla_put_u8(msg, STAMP_A_AUTH, cfg->auth) ||
+	    nla_put_u32(msg, STAMP_A_RATE_LIMIT, cfg->rate_limit) ||
+	    nla_put_u32(msg, STAMP_A_RATE_BURST, cfg->rate_burst) ||
+	    nla_put_u32(msg, STAMP_A_MAX_SESSIONS, cfg->max_sessions) ||
+	    nla_put_u32(msg, STAMP_A_SESSION_IDLE, cfg->session_idle_s))
 		return -EMSGSIZE;
-	return 0;
+	return fill_allow(msg, cfg);
 }
 
 static int fill_stats(struct sk_buff *msg, struct stamp_net *sn)
@@ -79,14 +158,22 @@ static int stamp_nl_get(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto err_free;
 	}
+	mutex_lock(&sn->cfg_lock);
 	if (cmd == STAMP_CMD_STATS_GET) {
-		err = fill_stats(msg, sn);
+		struct stamp_session_table *t;
+
+		t = rcu_dereference_protected(sn->sessions,
+					      lockdep_is_held(&sn->cfg_lock));
+		err = fill_stats(msg, sn) ?:
+		      nla_put_u32(msg, STAMP_A_SESSION_COUNT,
+				  t ? stamp_session_count(t) : 0);
 	} else {
-		mutex_lock(&sn->cfg_lock);
 		err = fill_cfg(msg, rcu_dereference_protected(sn->cfg,
-					lockdep_is_held(&sn->cfg_lock)));
-		mutex_unlock(&sn->cfg_lock);
+					lockdep_is_held(&sn->cfg_lock))) ?:
+		      nla_put_u8(msg, STAMP_A_HAS_DEFAULT_KEY,
+				 !!rcu_access_pointer(sn->default_key));
 	}
+	mutex_unlock(&sn->cfg_lock);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -130,12 +217,150 @@ static int parse_ports(struct genl_info *info, struct stamp_cfg *cfg)
 	return n;
 }
 
+static int addr_family(const struct nlattr *nla, struct netlink_ext_ack *extack)
+{
+	if (nla_len(nla) == 4)
+		return AF_INET;
+	if (nla_len(nla) == 16)
+		return AF_INET6;
+	NL_SET_ERR_MSG_ATTR(extack, nla, "an address is 4 or 16 octets");
+	return -EINVAL;
+}
+
+static int parse_prefix(struct nlattr *nla, struct stamp_prefix *p,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[STAMP_PREFIX_A_MAX + 1];
+	unsigned int bit;
+	int err, family;
+
+	err = nla_parse_nested(tb, STAMP_PREFIX_A_MAX, nla, prefix_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nla, tb, STAMP_PREFIX_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nla, tb, STAMP_PREFIX_A_LEN)) {
+		NL_SET_ERR_MSG(extack, "a prefix needs an address and a length");
+		return -EINVAL;
+	}
+	family = addr_family(tb[STAMP_PREFIX_A_ADDR], extack);
+	if (family < 0)
+		return family;
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->len = nla_get_u8(tb[STAMP_PREFIX_A_LEN]);
+	nla_memcpy(p->addr, tb[STAMP_PREFIX_A_ADDR], sizeof(p->addr));
+	if (family == AF_INET && p->len > 32) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[STAMP_PREFIX_A_LEN],
+				    "an IPv4 prefix is at most 32 bits");
+		return -EINVAL;
+	}
+	/* a prefix with host bits set is most likely a typo: say so */
+	for (bit = p->len; bit < (family == AF_INET ? 32 : 128); bit++) {
+		if (p->addr[bit / 32] & htonl(1U << (31 - bit % 32))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[STAMP_PREFIX_A_ADDR],
+					    "address has bits set past the prefix length");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* STAMP_A_ALLOW may repeat: the whole list replaces the current one. */
+static int parse_allow(struct genl_info *info, struct stamp_cfg *cfg)
+{
+	unsigned int n = 0;
+	struct nlattr *nla;
+	int rem, err;
+
+	if (info->attrs[STAMP_A_ALLOW_CLEAR]) {
+		if (info->attrs[STAMP_A_ALLOW]) {
+			NL_SET_ERR_MSG(info->extack,
+				       "clear the allow-list or give one, not both");
+			return -EINVAL;
+		}
+		cfg->nallow = 0;
+		return 1;
+	}
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != STAMP_A_ALLOW)
+			continue;
+		if (n == STAMP_MAX_ALLOW) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "too many prefixes (at most 64)");
+			return -E2BIG;
+		}
+		err = parse_prefix(nla, &cfg->allow[n], info->extack);
+		if (err)
+			return err;
+		n++;
+	}
+	if (n)
+		cfg->nallow = n;
+	return n;
+}
+
+/* Process context: keying a transform may sleep. */
+static struct stamp_key *parse_key(struct nlattr *nla,
+				   struct netlink_ext_ack *extack)
+{
+	struct stamp_key *k;
+
+	if (nla_len(nla) < STAMP_KEY_MIN_LEN) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "a key is 16 to 64 octets");
+		return ERR_PTR(-EINVAL);
+	}
+	k = stamp_key_new(nla_data(nla), nla_len(nla));
+	if (IS_ERR(k))
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "cannot set up HMAC-SHA-256 with this key");
+	return k;
+}
+
+static int set_u8(struct nlattr *nla, u8 *field)
+{
+	if (!nla)
+		return 0;
+	*field = nla_get_u8(nla);
+	return 1;
+}
+
+static int set_u32(struct nlattr *nla, u32 *field)
+{
+	if (!nla)
+		return 0;
+	*field = nla_get_u32(nla);
+	return 1;
+}
+
+static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
+{
+	struct nlattr **attrs = info->attrs;
+	u8 create = cfg->session_create, auth = cfg->auth;
+	int n, changed;
+
+	changed = set_u8(attrs[STAMP_A_MODE], &cfg->mode) +
+		  set_u8(attrs[STAMP_A_SESSION_CREATE], &create) +
+		  set_u8(attrs[STAMP_A_AUTH], &auth) +
+		  set_u32(attrs[STAMP_A_RATE_LIMIT], &cfg->rate_limit) +
+		  set_u32(attrs[STAMP_A_RATE_BURST], &cfg->rate_burst) +
+		  set_u32(attrs[STAMP_A_MAX_SESSIONS], &cfg->max_sessions) +
+		  set_u32(attrs[STAMP_A_SESSION_IDLE], &cfg->session_idle_s);
+	cfg->session_create = create;
+	cfg->auth = auth;
+	n = parse_allow(info, cfg);
+	return n < 0 ? n : changed + n;
+}
+
 static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
+	struct stamp_session_table *t;
+	struct stamp_key *key = NULL;
 	struct stamp_cfg *cfg;
-	int changed, err;
+	int changed, n, err;
 
 	mutex_lock(&sn->cfg_lock);
 	cfg = stamp_cfg_alloc(rcu_dereference_protected(sn->cfg,
@@ -149,6 +374,12 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = changed;
 		goto err_free;
 	}
+	n = parse_policy(info, cfg);
+	if (n < 0) {
+		err = n;
+		goto err_free;
+	}
+	changed += n;
 	if (attrs[STAMP_A_TS_FORMAT]) {
 		cfg->ts_format = nla_get_u8(attrs[STAMP_A_TS_FORMAT]);
 		changed++;
@@ -175,21 +406,300 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u32(attrs[STAMP_A_CLOCK_VALIDITY]);
 		changed++;
 	}
-	if (!changed) {
+	if (attrs[STAMP_A_DEFAULT_KEY] && nla_len(attrs[STAMP_A_DEFAULT_KEY])) {
+		key = parse_key(attrs[STAMP_A_DEFAULT_KEY], info->extack);
+		if (IS_ERR(key)) {
+			err = PTR_ERR(key);
+			goto err_free;
+		}
+	}
+	if (!changed && !attrs[STAMP_A_DEFAULT_KEY]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		err = -EINVAL;
-		goto err_free;
+		goto err_key;
 	}
+	/* stateful from now on, or asked for limits: the table must exist */
+	t = rcu_dereference_protected(sn->sessions,
+				      lockdep_is_held(&sn->cfg_lock));
+	if (cfg->mode == STAMP_MODE_STATEFUL && !t) {
+		t = stamp_sessions_get(sn);
+		if (!t) {
+			err = -ENOMEM;
+			goto err_key;
+		}
+	}
+	if (t)
+		stamp_session_table_set_limits(t, cfg->max_sessions,
+					       cfg->session_idle_s);
+	if (attrs[STAMP_A_DEFAULT_KEY])
+		stamp_key_free(rcu_replace_pointer(sn->default_key, key,
+				lockdep_is_held(&sn->cfg_lock)));
 	stamp_cfg_finalize(cfg);
 	stamp_cfg_publish(sn, cfg);
 	mutex_unlock(&sn->cfg_lock);
 	return 0;
 
+err_key:
+	if (!IS_ERR_OR_NULL(key))
+		stamp_key_free(key);
 err_free:
 	kfree(cfg);
 err_unlock:
 	mutex_unlock(&sn->cfg_lock);
 	return err;
+}
+
+/* The session named by STAMP_A_SESSION, its key filled in. */
+static int parse_session(struct genl_info *info, struct stamp_net *sn,
+			 struct nlattr **tb, struct stamp_session_key *k)
+{
+	struct nlattr *nest = info->attrs[STAMP_A_SESSION];
+	const struct stamp_cfg *cfg;
+	int family, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, STAMP_A_SESSION))
+		return -EINVAL;
+	err = nla_parse_nested(tb, STAMP_SESSION_A_MAX, nest, session_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      STAMP_SESSION_A_PEER_ADDR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      STAMP_SESSION_A_PEER_PORT)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a session needs the sender's address and port");
+		return -EINVAL;
+	}
+	family = addr_family(tb[STAMP_SESSION_A_PEER_ADDR], info->extack);
+	if (family < 0)
+		return family;
+	memset(k, 0, sizeof(*k));
+	k->family = family;
+	nla_memcpy(k->saddr, tb[STAMP_SESSION_A_PEER_ADDR], sizeof(k->saddr));
+	k->sport = htons(nla_get_u16(tb[STAMP_SESSION_A_PEER_PORT]));
+	if (tb[STAMP_SESSION_A_LOCAL_ADDR]) {
+		if (addr_family(tb[STAMP_SESSION_A_LOCAL_ADDR],
+				info->extack) != family) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[STAMP_SESSION_A_LOCAL_ADDR],
+					    "local and peer addresses of different families");
+			return -EINVAL;
+		}
+		nla_memcpy(k->daddr, tb[STAMP_SESSION_A_LOCAL_ADDR],
+			   sizeof(k->daddr));
+	}
+	if (tb[STAMP_SESSION_A_LOCAL_PORT]) {
+		k->dport = htons(nla_get_u16(tb[STAMP_SESSION_A_LOCAL_PORT]));
+	} else {
+		cfg = rcu_dereference_protected(sn->cfg,
+						lockdep_is_held(&sn->cfg_lock));
+		k->dport = htons(cfg->ports[0]);
+	}
+	if (tb[STAMP_SESSION_A_SSID])
+		k->ssid = nla_get_u16(tb[STAMP_SESSION_A_SSID]);
+	return 0;
+}
+
+static int stamp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
+	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
+	struct stamp_session_table *t;
+	struct stamp_session_key k;
+	struct stamp_key *key = NULL;
+	int err;
+
+	mutex_lock(&sn->cfg_lock);
+	err = parse_session(info, sn, tb, &k);
+	if (err)
+		goto out;
+	if (tb[STAMP_SESSION_A_KEY]) {
+		key = parse_key(tb[STAMP_SESSION_A_KEY], info->extack);
+		if (IS_ERR(key)) {
+			err = PTR_ERR(key);
+			goto out;
+		}
+	}
+	t = stamp_sessions_get(sn);
+	if (!t) {
+		stamp_key_free(key);
+		err = -ENOMEM;
+		goto out;
+	}
+	err = stamp_session_provision(t, &k, key);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG(info->extack,
+			       "session already provisioned; delete it first");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "session table full (max-sessions)");
+out:
+	mutex_unlock(&sn->cfg_lock);
+	return err;
+}
+
+static int stamp_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
+	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
+	struct stamp_session_table *t;
+	struct stamp_session_key k;
+	int err;
+
+	mutex_lock(&sn->cfg_lock);
+	err = parse_session(info, sn, tb, &k);
+	if (err)
+		goto out;
+	t = rcu_dereference_protected(sn->sessions,
+				      lockdep_is_held(&sn->cfg_lock));
+	err = t ? stamp_session_del(t, &k) : -ENOENT;
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no such session");
+out:
+	mutex_unlock(&sn->cfg_lock);
+	return err;
+}
+
+static int fill_session(struct sk_buff *msg, struct stamp_session *s)
+{
+	const struct stamp_session_key *k = &s->key;
+	u64 rx, reflected, drop_auth;
+	unsigned long seen;
+	struct nlattr *nest;
+	u32 seq;
+
+	spin_lock_bh(&s->lock);
+	seq = s->seq;
+	rx = s->rx;
+	reflected = s->reflected;
+	drop_auth = s->drop_auth;
+	seen = s->last_seen;
+	spin_unlock_bh(&s->lock);
+
+	nest = nla_nest_start(msg, STAMP_A_SESSION);
+	if (!nest ||
+	    put_addr(msg, STAMP_SESSION_A_PEER_ADDR, k->family, k->saddr) ||
+	    nla_put_u16(msg, STAMP_SESSION_A_PEER_PORT, ntohs(k->sport)) ||
+	    ((k->daddr[0] | k->daddr[1] | k->daddr[2] | k->daddr[3]) &&
+	     put_addr(msg, STAMP_SESSION_A_LOCAL_ADDR, k->family, k->daddr)) ||
+	    nla_put_u16(msg, STAMP_SESSION_A_LOCAL_PORT, ntohs(k->dport)) ||
+	    nla_put_u16(msg, STAMP_SESSION_A_SSID, k->ssid) ||
+	    nla_put_u8(msg, STAMP_SESSION_A_HAS_KEY,
+		       !!rcu_access_pointer(s->hmac_key)) ||
+	    nla_put_u8(msg, STAMP_SESSION_A_PROVISIONED,
+		       READ_ONCE(s->provisioned)) ||
+	    nla_put_u32(msg, STAMP_SESSION_A_SEQ, seq) ||
+	    nla_put_u64_64bit(msg, STAMP_SESSION_A_RX, rx,
+			      STAMP_SESSION_A_PAD) ||
+	    nla_put_u64_64bit(msg, STAMP_SESSION_A_REFLECTED, reflected,
+			      STAMP_SESSION_A_PAD) ||
+	    nla_put_u64_64bit(msg, STAMP_SESSION_A_DROP_AUTH, drop_auth,
+			      STAMP_SESSION_A_PAD) ||
+	    nla_put_u32(msg, STAMP_SESSION_A_IDLE_MS,
+			jiffies_to_msecs(jiffies - seen)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int stamp_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
+	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
+	struct stamp_session_table *t;
+	struct stamp_session_key k;
+	struct stamp_session *s;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&sn->cfg_lock);
+	err = parse_session(info, sn, tb, &k);
+	if (err)
+		goto err_unlock;
+	hdr = genlmsg_put_reply(msg, info, &stamp_genl_family, 0,
+				STAMP_CMD_SESSION_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_unlock;
+	}
+	t = rcu_dereference_protected(sn->sessions,
+				      lockdep_is_held(&sn->cfg_lock));
+	rcu_read_lock();
+	s = t ? stamp_session_lookup(t, &k) : NULL;
+	err = s ? fill_session(msg, s) : -ENOENT;
+	rcu_read_unlock();
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no such session");
+	if (err)
+		goto err_unlock;
+	mutex_unlock(&sn->cfg_lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	mutex_unlock(&sn->cfg_lock);
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * A dump walks the table under RCU in several messages; cb->seq is the
+ * table's generation, so a session added or removed between two of them
+ * marks the dump NLM_F_DUMP_INTR and the reader starts over.
+ */
+static int stamp_nl_session_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct stamp_net *sn = stamp_pernet(sock_net(skb->sk));
+	unsigned long bucket = cb->args[0], idx = cb->args[1];
+	unsigned long prev_bucket, prev_idx;
+	struct stamp_session_table *t;
+	struct stamp_session *s;
+	int err = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	t = rcu_dereference(sn->sessions);
+	if (!t)
+		goto out;
+	cb->seq = stamp_session_gen(t);
+	for (;;) {
+		prev_bucket = bucket;
+		prev_idx = idx;
+		s = stamp_session_at(t, &bucket, &idx);
+		if (!s)
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &stamp_genl_family,
+				  NLM_F_MULTI, STAMP_CMD_SESSION_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+		} else {
+			genl_dump_check_consistent(cb, hdr);
+			err = fill_session(skb, s);
+			if (err)
+				genlmsg_cancel(skb, hdr);
+			else
+				genlmsg_end(skb, hdr);
+		}
+		if (err) {
+			/* this one goes into the next message */
+			bucket = prev_bucket;
+			idx = prev_idx;
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = idx;
+	/* a full message is not an error while it holds something */
+	return err && skb->len ? skb->len : err ?: skb->len;
 }
 
 static const struct genl_ops stamp_genl_ops[] = {
@@ -205,6 +715,21 @@ static const struct genl_ops stamp_genl_ops[] = {
 	{
 		.cmd	= STAMP_CMD_STATS_GET,
 		.doit	= stamp_nl_get,
+	},
+	{
+		.cmd	= STAMP_CMD_SESSION_NEW,
+		.doit	= stamp_nl_session_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= STAMP_CMD_SESSION_DEL,
+		.doit	= stamp_nl_session_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= STAMP_CMD_SESSION_GET,
+		.doit	= stamp_nl_session_get,
+		.dumpit	= stamp_nl_session_dump,
 	},
 };
 

@@ -34,8 +34,13 @@
 struct stamp_req {
 	struct stamp_net *sn;
 	const struct stamp_cfg *cfg;
+	struct stamp_session *sess;	/* stateful: the request's session */
+	struct stamp_key *key;		/* authenticated: the key that verified */
+	struct stamp_session_key sk;
 	ktime_t tai_off;	/* TAI - UTC, whole seconds */
 	ktime_t t2;		/* TAI */
+	u64 t3;			/* wire format, once sent */
+	u32 seq;		/* the reply's Seq */
 	unsigned int plen;	/* request payload length */
 	u8 ttl;
 };
@@ -80,9 +85,73 @@ static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
 {
 	r->sn = stamp_pernet(net);
 	r->cfg = rcu_dereference(r->sn->cfg);
+	r->sess = NULL;
+	r->key = NULL;
 	r->tai_off = tai_offset();
 	r->t2 = rx_time(skb, r->tai_off);
 	r->ttl = ttl;
+}
+
+/*
+ * Who may be answered, checked before anything costs: the allow-list, then
+ * the source's rate. Nothing here depends on the payload.
+ */
+static bool admitted(struct stamp_req *r, u8 family, const __be32 *saddr)
+{
+	if (!stamp_cfg_allowed(r->cfg, family, saddr)) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NOT_ALLOWED);
+		return false;
+	}
+	if (!stamp_ratelimit_allow(r->sn->ratelimit, r->cfg, family, saddr)) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_RATE_LIMIT);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The request's session and key. In authenticated mode the HMAC is checked
+ * before anything else reads the packet or any state changes: a request
+ * that fails creates no session and moves no counter but the drop's.
+ */
+static bool session_and_auth(struct stamp_req *r, const u8 *data)
+{
+	struct stamp_session_table *t = rcu_dereference(r->sn->sessions);
+	struct stamp_session *s;
+	struct stamp_key *k = NULL;
+
+	r->sess = t ? stamp_session_find(t, &r->sk) : NULL;
+	if (r->cfg->auth) {
+		if (r->sess)
+			k = rcu_dereference(r->sess->hmac_key);
+		if (!k)
+			k = rcu_dereference(r->sn->default_key);
+		if (!k || !stamp_hmac_ok(k, data)) {
+			if (r->sess) {
+				spin_lock(&r->sess->lock);
+				r->sess->drop_auth++;
+				spin_unlock(&r->sess->lock);
+			}
+			stamp_stats_inc(r->sn, STAMP_CNT_DROP_AUTH);
+			return false;
+		}
+		r->key = k;
+	}
+	if (r->sess || r->cfg->mode != STAMP_MODE_STATEFUL)
+		return true;
+	if (!t || !r->cfg->session_create) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NO_SESSION);
+		return false;
+	}
+	s = stamp_session_add(t, &r->sk, GFP_ATOMIC);
+	if (IS_ERR(s)) {
+		stamp_stats_inc(r->sn, PTR_ERR(s) == -ENOSPC ?
+				STAMP_CNT_DROP_SESSIONS_FULL :
+				STAMP_CNT_DROP_NOMEM);
+		return false;
+	}
+	r->sess = s;
+	return true;
 }
 
 /* Check the UDP header and checksum; sets r->plen. */
@@ -126,7 +195,12 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 				   unsigned int thoff)
 {
-	unsigned int rlen = max_t(unsigned int, r->plen, STAMP_BASE_LEN);
+	bool auth = r->cfg->auth;
+	unsigned int base = stamp_base_len(auth);
+	unsigned int rlen = max_t(unsigned int, r->plen, base);
+	unsigned int ssid_off = auth ? STAMP_AUTH_OFF_SSID : STAMP_OFF_SSID;
+	unsigned int errest_off = auth ? STAMP_AUTH_OFF_ERREST :
+					 STAMP_OFF_ERREST;
 	struct stamp_refl_params p = {};
 	const struct udphdr *ouh;
 	struct sk_buff *nskb;
@@ -144,20 +218,36 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	data = skb_put(nskb, rlen);
 	if (skb_copy_bits(skb, thoff + sizeof(*uh), data, r->plen))
 		goto malformed;
+	/* an authenticated request has no short form to answer */
+	if (auth && r->plen < STAMP_AUTH_BASE_LEN) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
+		goto free;
+	}
+	r->sk.ssid = r->plen >= ssid_off + 2 ? stamp_get16(data + ssid_off) : 0;
+	if (!session_and_auth(r, data))
+		goto free;
 	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
-	if (!(stamp_get16(data + STAMP_OFF_ERREST) & STAMP_ERREST_MULT_MASK)) {
+	if (!(stamp_get16(data + errest_off) & STAMP_ERREST_MULT_MASK)) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_ERREST);
 		goto free;
 	}
 
-	p.copy_seq = true;
+	p.copy_seq = !r->sess;
+	if (r->sess) {
+		spin_lock(&r->sess->lock);
+		p.seq = r->sess->seq++;
+		r->sess->rx++;
+		r->sess->last_seen = jiffies;
+		spin_unlock(&r->sess->lock);
+	}
 	p.rx_ts = ts_wire(r, r->t2);
 	p.errest = stamp_cfg_clock_synced(r->cfg) ? r->cfg->errest_synced :
 						    r->cfg->errest_unsynced;
 	p.ttl = r->ttl;
-	len = stamp_reflect(data, r->plen, rlen, &p, false);
+	len = stamp_reflect(data, r->plen, rlen, &p, auth);
 	if (len < 0)
 		goto malformed;
+	r->seq = stamp_get32(data + STAMP_OFF_SEQ);
 
 	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
 	uh = skb_push(nskb, sizeof(*uh));
@@ -175,13 +265,19 @@ free:
 	return NULL;
 }
 
-/* Write T3 into the reply and return the UDP checksum's partial sum. */
-static __wsum stamp_tx(const struct stamp_req *r, struct sk_buff *nskb)
+/*
+ * Write T3 (and the HMAC over it) into the reply and return the UDP
+ * checksum's partial sum.
+ */
+static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *nskb)
 {
 	struct udphdr *uh = udp_hdr(nskb);
+	u8 *data = (u8 *)(uh + 1);
 
-	stamp_reflect_set_tx_ts((u8 *)(uh + 1), ts_wire(r, ktime_get_clocktai()),
-				false);
+	r->t3 = ts_wire(r, ktime_get_clocktai());
+	stamp_reflect_set_tx_ts(data, r->t3, r->key != NULL);
+	if (r->key)
+		stamp_hmac_sign(r->key, data);
 	nskb->ip_summed = CHECKSUM_NONE;
 	return csum_partial(uh, ntohs(uh->len), 0);
 }
@@ -189,10 +285,30 @@ static __wsum stamp_tx(const struct stamp_req *r, struct sk_buff *nskb)
 static unsigned int stamp_sent(const struct stamp_req *r, struct sk_buff *skb,
 			       int err)
 {
-	stamp_stats_inc(r->sn, net_xmit_eval(err) ? STAMP_CNT_DROP_XMIT :
-						   STAMP_CNT_REFLECTED);
+	bool ok = !net_xmit_eval(err);
+
+	stamp_stats_inc(r->sn, ok ? STAMP_CNT_REFLECTED : STAMP_CNT_DROP_XMIT);
+	if (ok && r->sess) {
+		spin_lock(&r->sess->lock);
+		r->sess->reflected++;
+		r->sess->last_t3 = r->t3;
+		r->sess->last_seq = r->seq;
+		spin_unlock(&r->sess->lock);
+	}
 	consume_skb(skb);
 	return NF_STOLEN;
+}
+
+static void sess_key_init(struct stamp_session_key *k, u8 family,
+		     const void *saddr, const void *daddr, unsigned int alen,
+		     const struct udphdr *uh)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = family;
+	memcpy(k->saddr, saddr, alen);
+	memcpy(k->daddr, daddr, alen);
+	k->sport = uh->source;
+	k->dport = uh->dest;
 }
 
 /**
@@ -218,10 +334,12 @@ unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 	__wsum csum;
 
 	req_init(&r, net, skb, iph->ttl);
-	if (!udp_ok(&r, skb, thoff, NFPROTO_IPV4))
+	if (!admitted(&r, AF_INET, &iph->saddr) ||
+	    !udp_ok(&r, skb, thoff, NFPROTO_IPV4))
 		return NF_DROP;
 
 	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	sess_key_init(&r.sk, AF_INET, &iph->saddr, &iph->daddr, 4, ouh);
 	fl4.daddr = iph->saddr;
 	fl4.saddr = iph->daddr;
 	fl4.flowi4_proto = IPPROTO_UDP;
@@ -292,10 +410,12 @@ unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
 	__wsum csum;
 
 	req_init(&r, net, skb, ip6h->hop_limit);
-	if (!udp_ok(&r, skb, thoff, NFPROTO_IPV6))
+	if (!admitted(&r, AF_INET6, ip6h->saddr.s6_addr32) ||
+	    !udp_ok(&r, skb, thoff, NFPROTO_IPV6))
 		return NF_DROP;
 
 	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
+	sess_key_init(&r.sk, AF_INET6, &ip6h->saddr, &ip6h->daddr, 16, ouh);
 	fl6.daddr = ip6h->saddr;
 	fl6.saddr = ip6h->daddr;
 	fl6.flowi6_proto = IPPROTO_UDP;

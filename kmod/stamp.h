@@ -35,11 +35,31 @@ enum stamp_counter {
 	STAMP_CNT_DROP_NO_ROUTE,
 	STAMP_CNT_DROP_NOMEM,
 	STAMP_CNT_DROP_XMIT,
+	STAMP_CNT_DROP_AUTH,
+	STAMP_CNT_DROP_NO_SESSION,
+	STAMP_CNT_DROP_SESSIONS_FULL,
+	STAMP_CNT_DROP_RATE_LIMIT,
+	STAMP_CNT_DROP_NOT_ALLOWED,
 	STAMP_CNT_MAX
+};
+
+struct stamp_prefix {
+	__be32 addr[4];		/* IPv4 in [0], host bits zero */
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 len;
 };
 
 struct stamp_cfg {
 	struct rcu_head rcu;
+	u8 mode;		/* enum stamp_mode */
+	bool session_create;
+	bool auth;
+	u32 rate_limit;		/* per source per second, 0: none */
+	u32 rate_burst;
+	u32 max_sessions;
+	u32 session_idle_s;
+	u8 nallow;
+	struct stamp_prefix allow[STAMP_MAX_ALLOW];
 	u16 ports[STAMP_MAX_PORTS];
 	u8 nports;
 	u8 ts_format;		/* enum stamp_ts_format */
@@ -52,12 +72,18 @@ struct stamp_cfg {
 };
 
 struct stamp_pcpu_stats;
+struct stamp_session_table;
+struct stamp_ratelimit;
+struct stamp_key;
 
 struct stamp_net {
 	struct stamp_cfg __rcu *cfg;
-	struct mutex cfg_lock;	/* serializes cfg writers */
+	struct mutex cfg_lock;	/* serializes writers of all below */
 	struct stamp_pcpu_stats __percpu *stats;
-	struct stamp_session_table *sessions;
+	/* allocated on first use, then kept until the namespace goes */
+	struct stamp_session_table __rcu *sessions;
+	struct stamp_ratelimit *ratelimit;
+	struct stamp_key __rcu *default_key;
 };
 
 extern unsigned int stamp_net_id;
@@ -70,7 +96,7 @@ static inline struct stamp_net *stamp_pernet(const struct net *net)
 /* session.c: stateful sessions (see the comment at its top) */
 struct stamp_session_key {
 	__be32 saddr[4];	/* the Session-Sender's; IPv4 in [0] */
-	__be32 daddr[4];
+	__be32 daddr[4];	/* zero: any local address */
 	__be16 sport;
 	__be16 dport;
 	u16 ssid;		/* RFC 8972; 0 when the sender has none */
@@ -81,37 +107,73 @@ struct stamp_session_key {
 struct stamp_session {
 	struct hlist_node node;
 	struct stamp_session_key key;
-	spinlock_t lock;	/* seq, counters, last_t3 */
-	u32 seq;		/* the reflector's, from 0 */
+	struct stamp_key __rcu *hmac_key;	/* NULL: the default key */
+	spinlock_t lock;	/* seq and the counters */
+	u32 seq;		/* the reflector's next, from 0 */
 	u64 rx;
 	u64 reflected;
+	u64 drop_auth;
 	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
+	u32 last_seq;
 	unsigned long last_seen;	/* jiffies */
 	bool provisioned;	/* over netlink: never collected when idle */
 	struct rcu_head rcu;
 };
 
-struct stamp_session_table;
-
 struct stamp_session_table *stamp_session_table_alloc(unsigned int max,
 						      unsigned int idle_s);
 void stamp_session_table_free(struct stamp_session_table *t);
+void stamp_session_table_set_limits(struct stamp_session_table *t,
+				    unsigned int max, unsigned int idle_s);
+unsigned int stamp_session_count(const struct stamp_session_table *t);
+u32 stamp_session_gen(const struct stamp_session_table *t);
 struct stamp_session *stamp_session_lookup(struct stamp_session_table *t,
 					   const struct stamp_session_key *k);
+struct stamp_session *stamp_session_find(struct stamp_session_table *t,
+					 struct stamp_session_key *k);
 struct stamp_session *stamp_session_add(struct stamp_session_table *t,
 					const struct stamp_session_key *k,
 					gfp_t gfp);
+int stamp_session_provision(struct stamp_session_table *t,
+			    const struct stamp_session_key *k,
+			    struct stamp_key *hmac_key);
 int stamp_session_del(struct stamp_session_table *t,
 		      const struct stamp_session_key *k);
+struct stamp_session *stamp_session_at(struct stamp_session_table *t,
+				       unsigned long *bucket,
+				       unsigned long *idx);
+struct stamp_session_table *stamp_sessions_get(struct stamp_net *sn);
+
+/* auth.c: HMAC-SHA-256 keys (RFC 8762 section 4.4) */
+struct stamp_key *stamp_key_new(const u8 *key, unsigned int len);
+void stamp_key_free(struct stamp_key *k);
+bool stamp_hmac_ok(struct stamp_key *k, const u8 *pkt);
+void stamp_hmac_sign(struct stamp_key *k, u8 *pkt);
+int stamp_auth_init(void);
+void stamp_auth_exit(void);
+
+/* ratelimit.c: per-source token buckets */
+struct stamp_ratelimit *stamp_ratelimit_alloc(void);
+void stamp_ratelimit_free(struct stamp_ratelimit *rl);
+bool stamp_ratelimit_allow(struct stamp_ratelimit *rl,
+			   const struct stamp_cfg *cfg, u8 family,
+			   const __be32 *saddr);
 
 /* main.c */
 extern unsigned short stamp_default_port;
+extern unsigned int stamp_default_mode;
+extern unsigned int stamp_default_max_sessions;
+extern unsigned int stamp_default_session_idle;
+extern unsigned int stamp_default_rate_limit;
+extern unsigned int stamp_default_rate_burst;
 
 /* cfg.c */
 struct stamp_cfg *stamp_cfg_alloc(const struct stamp_cfg *from, gfp_t gfp);
 void stamp_cfg_finalize(struct stamp_cfg *cfg);
 void stamp_cfg_publish(struct stamp_net *sn, struct stamp_cfg *cfg);
 bool stamp_cfg_clock_synced(const struct stamp_cfg *cfg);
+bool stamp_cfg_allowed(const struct stamp_cfg *cfg, u8 family,
+		       const __be32 *saddr);
 
 static inline bool stamp_cfg_has_port(const struct stamp_cfg *cfg, u16 port)
 {

@@ -29,6 +29,11 @@ static const struct {
 	{ STAMP_STATS_A_DROP_NO_ROUTE, "drop_no_route", "dropped: no route back" },
 	{ STAMP_STATS_A_DROP_NOMEM, "drop_nomem", "dropped: out of memory" },
 	{ STAMP_STATS_A_DROP_XMIT, "drop_xmit", "dropped: transmit failed" },
+	{ STAMP_STATS_A_DROP_AUTH, "drop_auth", "dropped: authentication failed" },
+	{ STAMP_STATS_A_DROP_NO_SESSION, "drop_no_session", "dropped: no session" },
+	{ STAMP_STATS_A_DROP_SESSIONS_FULL, "drop_sessions_full", "dropped: session table full" },
+	{ STAMP_STATS_A_DROP_RATE_LIMIT, "drop_rate_limit", "dropped: rate limit" },
+	{ STAMP_STATS_A_DROP_NOT_ALLOWED, "drop_not_allowed", "dropped: source not allowed" },
 };
 
 #define NCOUNTERS ARRAY_SIZE(counters)
@@ -45,6 +50,8 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	for (i = 0; i < NCOUNTERS; i++)
 		if (st[counters[i].attr])
 			val[i] = nla_get_u64(st[counters[i].attr]);
+	if (tb[STAMP_A_SESSION_COUNT])
+		val[NCOUNTERS] = nla_get_u32(tb[STAMP_A_SESSION_COUNT]);
 	return 0;
 }
 
@@ -57,7 +64,7 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
  */
 int cmd_stats(int argc, char **argv)
 {
-	uint64_t val[NCOUNTERS] = { 0 };
+	uint64_t val[NCOUNTERS + 1] = { 0 };	/* and the session count */
 	struct nl_msg *msg;
 	struct nlctx c;
 	bool json;
@@ -84,6 +91,8 @@ int cmd_stats(int argc, char **argv)
 			printf("%-30s %" PRIu64 "\n", counters[i].text, val[i]);
 	}
 	if (json)
-		printf("}\n");
+		printf(",\"sessions\":%" PRIu64 "}\n", val[NCOUNTERS]);
+	else
+		printf("%-30s %" PRIu64 "\n", "sessions now", val[NCOUNTERS]);
 	return 0;
 }

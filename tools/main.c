@@ -12,7 +12,9 @@ static const struct stampnl_cmd cmds[] = {
 	{ "sender", cmd_sender,
 	  "TARGET [-c count] [-i interval] [-p port] [-s source-port] [-W loss-timeout] [-j]" },
 	{ "reflector", cmd_reflector,
-	  "show [-j] | set [port PORT[,PORT...]] [format ntp|ptp] | clock-sync" },
+	  "show [-j] | set KEYWORD VALUE... | clock-sync" },
+	{ "session", cmd_session,
+	  "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]" },
 	{ "stats", cmd_stats, "[-j]" },
 };
 

@@ -5,6 +5,7 @@
  * prints the kernel's extack message on failure.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -124,6 +125,15 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* The end of a dump. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	st->done = 1;
+	return NL_STOP;
+}
+
 static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct call_state *st = arg;
@@ -158,19 +168,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/**
- * nlctx_call() - send a request, parse the replies, wait for the ack
- * @c: the context
- * @msg: the request; freed here
- * @parse: called for each reply message, may be NULL
- * @arg: passed to @parse
- *
- * On a kernel error its extack message (or strerror) goes to stderr.
- *
- * Return: 0 or -errno.
- */
-int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
-	       void *arg)
+static int call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
+		void *arg, bool dump)
 {
 	struct call_state st = { .parse = parse, .arg = arg };
 	struct nl_cb *cb;
@@ -183,6 +182,7 @@ int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &st);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
 
 	err = nl_send_auto(c->sk, msg);
@@ -192,8 +192,13 @@ int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
 		err = -EIO;
 		goto out;
 	}
-	for (i = 0; i < NLCTX_MAX_RECV && !st.done && !st.err; i++) {
+	/* a dump is as long as the table; the receive timeout bounds it */
+	for (i = 0; (dump || i < NLCTX_MAX_RECV) && !st.done && !st.err; i++) {
 		err = nl_recvmsgs(c->sk, cb);
+		if (err == -NLE_DUMP_INTR && !st.err) {
+			err = -EINTR;
+			goto out;
+		}
 		if (err < 0 && !st.err) {
 			fprintf(stderr, "stampnl: netlink receive: %s\n",
 				nl_geterror(err));
@@ -216,4 +221,55 @@ int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
 out:
 	nl_cb_put(cb);
 	return err;
+}
+
+/**
+ * nlctx_call() - send a request, parse the replies, wait for the ack
+ * @c: the context
+ * @msg: the request; freed here
+ * @parse: called for each reply message, may be NULL
+ * @arg: passed to @parse
+ *
+ * On a kernel error its extack message (or strerror) goes to stderr.
+ *
+ * Return: 0 or -errno.
+ */
+int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
+	       void *arg)
+{
+	return call(c, msg, parse, arg, false);
+}
+
+/**
+ * nlctx_dump() - dump @cmd, starting over while the kernel's table changes
+ * @c: the context
+ * @cmd: STAMP_CMD_*
+ * @parse: called for each object's message
+ * @reset: called before each attempt, to forget a partial result
+ * @arg: passed to @parse and @reset
+ *
+ * Return: 0 or -errno (-EAGAIN when the table never held still).
+ */
+int nlctx_dump(struct nlctx *c, int cmd, nlctx_parse_fn parse,
+	       void (*reset)(void *arg), void *arg)
+{
+	struct nl_msg *msg;
+	int tries, err = -EAGAIN;
+
+	for (tries = 0; tries < 10; tries++) {
+		msg = nlmsg_alloc();
+		if (!msg)
+			return -ENOMEM;
+		if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+				 NLM_F_DUMP, cmd, STAMP_GENL_VERSION)) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
+		reset(arg);
+		err = call(c, msg, parse, arg, true);
+		if (err != -EINTR)
+			return err;
+	}
+	fprintf(stderr, "stampnl: the sessions kept changing during 10 dumps; try again\n");
+	return -EAGAIN;
 }

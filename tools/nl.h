@@ -25,5 +25,7 @@ void nlctx_close(struct nlctx *c);
 struct nl_msg *nlctx_msg(struct nlctx *c, int cmd);
 int nlctx_call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
 	       void *arg);
+int nlctx_dump(struct nlctx *c, int cmd, nlctx_parse_fn parse,
+	       void (*reset)(void *arg), void *arg);
 
 #endif /* _STAMPNL_NL_H */

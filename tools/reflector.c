@@ -14,6 +14,10 @@
 
 #include <uapi/linux/stamp.h>
 
+#include <uapi/linux/stamp_wire.h>
+
+#include "addr.h"
+#include "keyfile.h"
 #include "nl.h"
 #include "stampnl.h"
 
@@ -27,6 +31,11 @@ struct refl_cfg {
 	int synced;
 	unsigned int error_ns;
 	unsigned int validity_s;
+	int mode, session_create, auth, has_default_key;
+	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
+	struct nladdr allow[STAMP_MAX_ALLOW];
+	unsigned int allow_len[STAMP_MAX_ALLOW];
+	int nallow;
 };
 
 static const char *const ts_names[] = { "ntp", "ptp" };
@@ -41,7 +50,32 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 		if (nla_type(nla) == STAMP_A_PORT &&
 		    cfg->nports < STAMP_MAX_PORTS)
 			cfg->ports[cfg->nports++] = nla_get_u16(nla);
+		if (nla_type(nla) == STAMP_A_ALLOW &&
+		    cfg->nallow < STAMP_MAX_ALLOW) {
+			struct nlattr *p[STAMP_PREFIX_A_MAX + 1];
+			int i = cfg->nallow;
+
+			if (nla_parse_nested(p, STAMP_PREFIX_A_MAX, nla, NULL) ||
+			    !p[STAMP_PREFIX_A_ADDR] || !p[STAMP_PREFIX_A_LEN])
+				return -EPROTO;
+			cfg->allow[i].len =
+				nla_len(p[STAMP_PREFIX_A_ADDR]) == 4 ? 4 : 16;
+			nla_memcpy(cfg->allow[i].a, p[STAMP_PREFIX_A_ADDR], 16);
+			cfg->allow_len[i] = nla_get_u8(p[STAMP_PREFIX_A_LEN]);
+			cfg->nallow++;
+		}
 	}
+#define GET(field, attr, type) \
+	do { if (tb[attr]) cfg->field = nla_get_##type(tb[attr]); } while (0)
+	GET(mode, STAMP_A_MODE, u8);
+	GET(session_create, STAMP_A_SESSION_CREATE, u8);
+	GET(auth, STAMP_A_AUTH, u8);
+	GET(has_default_key, STAMP_A_HAS_DEFAULT_KEY, u8);
+	GET(rate_limit, STAMP_A_RATE_LIMIT, u32);
+	GET(rate_burst, STAMP_A_RATE_BURST, u32);
+	GET(max_sessions, STAMP_A_MAX_SESSIONS, u32);
+	GET(session_idle, STAMP_A_SESSION_IDLE, u32);
+#undef GET
 	if (tb[STAMP_A_TS_FORMAT])
 		cfg->ts_format = nla_get_u8(tb[STAMP_A_TS_FORMAT]);
 	if (tb[STAMP_A_CLOCK_SYNCED])
@@ -63,18 +97,40 @@ static int get_cfg(struct nlctx *c, struct refl_cfg *cfg)
 	return nlctx_call(c, msg, parse_cfg, cfg);
 }
 
+static const char *tf(int v)
+{
+	return v ? "true" : "false";
+}
+
+static void print_allow(const struct refl_cfg *cfg, bool json)
+{
+	char buf[64];
+	int i;
+
+	for (i = 0; i < cfg->nallow; i++)
+		printf(json ? "%s\"%s/%u\"" : "%s%s/%u", i ? "," : "",
+		       addr_str(cfg->allow[i].a, cfg->allow[i].len, buf,
+				sizeof(buf)), cfg->allow_len[i]);
+}
+
 static void print_cfg(const struct refl_cfg *cfg, bool json)
 {
 	const char *fmt = cfg->ts_format < 2 ? ts_names[cfg->ts_format] : "?";
+	const char *mode = cfg->mode ? "stateful" : "stateless";
 	int i;
 
 	if (json) {
 		printf("{\"ports\":[");
 		for (i = 0; i < cfg->nports; i++)
 			printf("%s%u", i ? "," : "", cfg->ports[i]);
-		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"clock_error_ns\":%u,\"clock_validity_s\":%u}\n",
-		       fmt, cfg->synced ? "true" : "false", cfg->error_ns,
-		       cfg->validity_s);
+		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"clock_error_ns\":%u,\"clock_validity_s\":%u",
+		       fmt, tf(cfg->synced), cfg->error_ns, cfg->validity_s);
+		printf(",\"mode\":\"%s\",\"session_create\":%s,\"auth\":%s,\"default_key\":%s,\"rate_limit\":%u,\"rate_burst\":%u,\"max_sessions\":%u,\"session_idle_s\":%u,\"allow\":[",
+		       mode, tf(cfg->session_create), tf(cfg->auth),
+		       tf(cfg->has_default_key), cfg->rate_limit,
+		       cfg->rate_burst, cfg->max_sessions, cfg->session_idle);
+		print_allow(cfg, true);
+		printf("]}\n");
 		return;
 	}
 	printf("ports:            ");
@@ -87,7 +143,79 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	       cfg->error_ns / 1e6);
 	if (cfg->synced && cfg->validity_s)
 		printf(", report valid for %u s more", cfg->validity_s);
+	printf("\nmode:             %s", mode);
+	if (cfg->mode)
+		printf(", sessions %s on first packet",
+		       cfg->session_create ? "created" : "not created");
+	printf("\nsessions:         at most %u, learned ones forgotten after %u s idle\n",
+	       cfg->max_sessions, cfg->session_idle);
+	printf("authentication:   %s, default key %s\n",
+	       cfg->auth ? "on (HMAC-SHA-256)" : "off",
+	       cfg->has_default_key ? "set" : "not set");
+	if (cfg->rate_limit)
+		printf("rate limit:       %u requests/s per source, burst %u\n",
+		       cfg->rate_limit, cfg->rate_burst);
+	else
+		printf("rate limit:       none\n");
+	printf("allowed sources:  ");
+	if (cfg->nallow)
+		print_allow(cfg, false);
+	else
+		printf("any");
 	printf("\n");
+}
+
+static int parse_onoff(const char *key, const char *val, int *out)
+{
+	if (!strcmp(val, "on") || !strcmp(val, "off")) {
+		*out = !strcmp(val, "on");
+		return 0;
+	}
+	fprintf(stderr, "stampnl: %s is on or off\n", key);
+	return -EINVAL;
+}
+
+static int add_allow(struct nl_msg *msg, const char *list)
+{
+	char buf[4096], *tok, *save = NULL;
+	struct nlattr *nest;
+	struct nladdr a;
+	unsigned int plen;
+
+	if (!strcmp(list, "any"))
+		return nla_put_flag(msg, STAMP_A_ALLOW_CLEAR);
+	if (strlen(list) >= sizeof(buf)) {
+		fprintf(stderr, "stampnl: allow-list too long\n");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (prefix_parse(tok, &a, &plen))
+			return -EINVAL;
+		nest = nla_nest_start(msg, STAMP_A_ALLOW);
+		if (!nest || nla_put(msg, STAMP_PREFIX_A_ADDR, a.len, a.a) ||
+		    nla_put_u8(msg, STAMP_PREFIX_A_LEN, plen))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+static int add_key(struct nl_msg *msg, const char *path)
+{
+	uint8_t key[STAMP_KEY_MAX_LEN];
+	size_t len = 0;
+	int err;
+
+	/* an empty attribute removes the key */
+	if (!strcmp(path, "none"))
+		return nla_put(msg, STAMP_A_DEFAULT_KEY, 0, key);
+	err = stamp_keyfile_read(path, key, &len);
+	if (!err)
+		err = nla_put(msg, STAMP_A_DEFAULT_KEY, len, key);
+	explicit_bzero(key, sizeof(key));
+	return err;
 }
 
 static int parse_uint(const char *what, const char *s, unsigned long max,
@@ -175,8 +303,44 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 			err = parse_uint(key, val, UINT32_MAX, &v);
 			if (!err)
 				err = nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, v);
+		} else if (!strcmp(key, "mode")) {
+			if (strcmp(val, "stateless") && strcmp(val, "stateful")) {
+				fprintf(stderr, "stampnl: mode is stateless or stateful\n");
+				return -EINVAL;
+			}
+			err = nla_put_u8(msg, STAMP_A_MODE,
+					 strcmp(val, "stateless") ?
+					 STAMP_MODE_STATEFUL :
+					 STAMP_MODE_STATELESS);
+		} else if (!strcmp(key, "session-create") ||
+			   !strcmp(key, "auth")) {
+			int on;
+
+			err = parse_onoff(key, val, &on);
+			if (!err)
+				err = nla_put_u8(msg, strcmp(key, "auth") ?
+						 STAMP_A_SESSION_CREATE :
+						 STAMP_A_AUTH, on);
+		} else if (!strcmp(key, "default-key-file")) {
+			err = add_key(msg, val);
+		} else if (!strcmp(key, "rate-limit") ||
+			   !strcmp(key, "rate-burst") ||
+			   !strcmp(key, "max-sessions") ||
+			   !strcmp(key, "session-idle")) {
+			int attr = !strcmp(key, "rate-limit") ?
+				   STAMP_A_RATE_LIMIT :
+				   !strcmp(key, "rate-burst") ?
+				   STAMP_A_RATE_BURST :
+				   !strcmp(key, "max-sessions") ?
+				   STAMP_A_MAX_SESSIONS : STAMP_A_SESSION_IDLE;
+
+			err = parse_uint(key, val, UINT32_MAX, &v);
+			if (!err)
+				err = nla_put_u32(msg, attr, v);
+		} else if (!strcmp(key, "allow")) {
+			err = add_allow(msg, val);
 		} else {
-			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity)\n",
+			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow)\n",
 				key);
 			return -EINVAL;
 		}
@@ -232,7 +396,12 @@ static void print_help(void)
 		"usage: stampnl reflector show [-j]\n"
 		"       stampnl reflector set [port PORT[,PORT...]] [format ntp|ptp]\n"
 		"                             [clock synced|unsynced] [error-ns NS] [validity S]\n"
-		"       stampnl reflector clock-sync [validity S]\n");
+		"                             [mode stateless|stateful] [session-create on|off]\n"
+		"                             [auth on|off] [default-key-file FILE|-|none]\n"
+		"                             [rate-limit PPS] [rate-burst N] [allow PREFIX[,...]|any]\n"
+		"                             [max-sessions N] [session-idle S]\n"
+		"       stampnl reflector clock-sync [validity S]\n"
+		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n");
 }
 
 /**

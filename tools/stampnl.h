@@ -16,5 +16,6 @@ struct stampnl_cmd {
 int cmd_sender(int argc, char **argv);
 int cmd_reflector(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_session(int argc, char **argv);
 
 #endif /* _STAMPNL_H */

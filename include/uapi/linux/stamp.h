@@ -13,9 +13,19 @@
 /* Most ports one namespace's reflector listens on at once. */
 #define STAMP_MAX_PORTS		16
 
+/* Most source prefixes in one namespace's allow-list. */
+#define STAMP_MAX_ALLOW		64
+
 enum stamp_ts_format {
 	STAMP_TS_NTP,	/* NTP 64-bit, UTC (RFC 8762 default) */
 	STAMP_TS_PTP,	/* PTPv2 truncated, TAI (Error Estimate Z=1) */
+};
+
+enum stamp_mode {
+	/* Seq copied from the request; no per-sender state */
+	STAMP_MODE_STATELESS,
+	/* Seq from a counter per session (RFC 8762 section 4.3.1) */
+	STAMP_MODE_STATEFUL,
 };
 
 enum {
@@ -36,6 +46,41 @@ enum {
 	STAMP_A_CLOCK_VALIDITY,
 	/* nest, STAMP_STATS_A_*: reflector counters (read only) */
 	STAMP_A_STATS,
+	/* u8, enum stamp_mode */
+	STAMP_A_MODE,
+	/*
+	 * u8 0/1: in stateful mode, a request matching no provisioned session
+	 * creates one (1, the default) or is dropped (0)
+	 */
+	STAMP_A_SESSION_CREATE,
+	/* u8 0/1: authenticated mode (RFC 8762 section 4.2.2): every request */
+	STAMP_A_AUTH,
+	/*
+	 * binary, 16-64 octets, write only: the HMAC key of requests whose
+	 * session has none; an empty attribute removes it
+	 */
+	STAMP_A_DEFAULT_KEY,
+	/* u8 0/1, read only: a default key is set */
+	STAMP_A_HAS_DEFAULT_KEY,
+	/* u32: requests per second each source may send; 0 for no limit */
+	STAMP_A_RATE_LIMIT,
+	/* u32: requests a source may send at once after being quiet */
+	STAMP_A_RATE_BURST,
+	/*
+	 * nest, STAMP_PREFIX_A_*, repeated: the sources answered; the list
+	 * replaces the current one. No list: every source.
+	 */
+	STAMP_A_ALLOW,
+	/* flag: empty the allow-list (answer every source) */
+	STAMP_A_ALLOW_CLEAR,
+	/* u32: most sessions in the namespace */
+	STAMP_A_MAX_SESSIONS,
+	/* u32 s: idle time after which a created session is forgotten */
+	STAMP_A_SESSION_IDLE,
+	/* u32, read only: sessions now */
+	STAMP_A_SESSION_COUNT,
+	/* nest, STAMP_SESSION_A_*: one session */
+	STAMP_A_SESSION,
 
 	__STAMP_A_MAX,
 	STAMP_A_MAX = __STAMP_A_MAX - 1
@@ -67,6 +112,16 @@ enum {
 	STAMP_STATS_A_DROP_NOMEM,
 	/* the IP layer refused the reply */
 	STAMP_STATS_A_DROP_XMIT,
+	/* authenticated mode: no key, or the HMAC did not verify */
+	STAMP_STATS_A_DROP_AUTH,
+	/* stateful mode: no session and none may be created */
+	STAMP_STATS_A_DROP_NO_SESSION,
+	/* stateful mode: the session table is full */
+	STAMP_STATS_A_DROP_SESSIONS_FULL,
+	/* the source sent faster than the rate limit */
+	STAMP_STATS_A_DROP_RATE_LIMIT,
+	/* the source is not in the allow-list */
+	STAMP_STATS_A_DROP_NOT_ALLOWED,
 
 	__STAMP_STATS_A_MAX,
 	STAMP_STATS_A_MAX = __STAMP_STATS_A_MAX - 1
@@ -78,11 +133,73 @@ enum {
 	STAMP_CMD_REFL_GET,
 	/* change the configuration; needs CAP_NET_ADMIN in the netns */
 	STAMP_CMD_REFL_SET,
-	/* counters: STAMP_A_STATS */
+	/* counters: STAMP_A_STATS, STAMP_A_SESSION_COUNT */
 	STAMP_CMD_STATS_GET,
+	/*
+	 * provision a session (STAMP_A_SESSION); needs CAP_NET_ADMIN. A
+	 * session created on first packet becomes provisioned.
+	 */
+	STAMP_CMD_SESSION_NEW,
+	/* remove a session; needs CAP_NET_ADMIN */
+	STAMP_CMD_SESSION_DEL,
+	/* one session with its counters, or a dump of all of them */
+	STAMP_CMD_SESSION_GET,
 
 	__STAMP_CMD_MAX,
 	STAMP_CMD_MAX = __STAMP_CMD_MAX - 1
+};
+
+/* An address prefix. */
+enum {
+	STAMP_PREFIX_A_UNSPEC,
+	/* binary, 4 or 16 octets */
+	STAMP_PREFIX_A_ADDR,
+	/* u8: prefix length in bits */
+	STAMP_PREFIX_A_LEN,
+
+	__STAMP_PREFIX_A_MAX,
+	STAMP_PREFIX_A_MAX = __STAMP_PREFIX_A_MAX - 1
+};
+
+/*
+ * A session: the Session-Sender's address and port, the reflector's port
+ * and address, and the SSID (RFC 8972 section 3) identify it.
+ */
+enum {
+	STAMP_SESSION_A_UNSPEC,
+	STAMP_SESSION_A_PAD,
+	/* binary, 4 or 16 octets: the Session-Sender's address */
+	STAMP_SESSION_A_PEER_ADDR,
+	/* u16: the Session-Sender's UDP port */
+	STAMP_SESSION_A_PEER_PORT,
+	/*
+	 * binary, 4 or 16 octets: the address the requests are sent to;
+	 * when absent, any of this host's (provisioned sessions only)
+	 */
+	STAMP_SESSION_A_LOCAL_ADDR,
+	/* u16: the reflector port (default: the first configured one) */
+	STAMP_SESSION_A_LOCAL_PORT,
+	/* u16: SSID, 0 for none */
+	STAMP_SESSION_A_SSID,
+	/* binary, 16-64 octets, write only: the session's HMAC key */
+	STAMP_SESSION_A_KEY,
+	/* u8 0/1, read only: the session has its own key */
+	STAMP_SESSION_A_HAS_KEY,
+	/* u8 0/1, read only: provisioned (never forgotten when idle) */
+	STAMP_SESSION_A_PROVISIONED,
+	/* u32, read only: the reflector's next sequence number */
+	STAMP_SESSION_A_SEQ,
+	/* u64, read only: requests that matched the session */
+	STAMP_SESSION_A_RX,
+	/* u64, read only: replies handed to the IP layer */
+	STAMP_SESSION_A_REFLECTED,
+	/* u64, read only: requests that failed authentication */
+	STAMP_SESSION_A_DROP_AUTH,
+	/* u32 ms, read only: time since the last request (or creation) */
+	STAMP_SESSION_A_IDLE_MS,
+
+	__STAMP_SESSION_A_MAX,
+	STAMP_SESSION_A_MAX = __STAMP_SESSION_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_STAMP_H */
