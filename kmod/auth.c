@@ -63,14 +63,16 @@ err_free:
 	return ERR_PTR(err);
 }
 
-static void key_free_work(struct work_struct *work)
+static void key_destroy(struct stamp_key *k)
 {
-	struct stamp_key *k = container_of(to_rcu_work(work), struct stamp_key,
-					   free);
-
 	/* the transform wipes its keyed state as it is freed */
 	crypto_free_shash(k->tfm);
 	kfree(k);
+}
+
+static void key_free_work(struct work_struct *work)
+{
+	key_destroy(container_of(to_rcu_work(work), struct stamp_key, free));
 }
 
 /**
@@ -151,3 +153,7 @@ void stamp_auth_exit(void)
 	rcu_barrier();
 	destroy_workqueue(stamp_key_wq);
 }
+
+#ifdef STAMP_KUNIT
+#include "auth_kunit.c"
+#endif

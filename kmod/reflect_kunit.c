@@ -205,9 +205,12 @@ static void stamp_reflect_skb(struct kunit *test)
 	r.ttl = 61;
 	skb = shape_skb(test, c, pkt, len, thoff);
 
+	/* as in the hook: softirq, under netfilter's RCU read lock */
 	local_bh_disable();
+	rcu_read_lock();
 	if (udp_ok(&r, skb, thoff, c->pf))
 		nskb = build_reply(&r, skb, thoff);
+	rcu_read_unlock();
 	local_bh_enable();
 	stamp_stats_sum(&sn, counters);
 	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)

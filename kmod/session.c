@@ -135,8 +135,12 @@ struct stamp_session *stamp_session_add(struct stamp_session_table *t,
 	struct stamp_session *s, *old;
 
 	/* cheap refusal first: a full table under a flood stays cheap */
-	if (READ_ONCE(t->count) >= READ_ONCE(t->max))
-		return ERR_PTR(-ENOSPC);
+	if (READ_ONCE(t->count) >= READ_ONCE(t->max)) {
+		rcu_read_lock();
+		old = stamp_session_lookup(t, k);
+		rcu_read_unlock();
+		return old ?: ERR_PTR(-ENOSPC);
+	}
 	s = session_new(k, gfp);
 	if (!s)
 		return ERR_PTR(-ENOMEM);

@@ -11,7 +11,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
 LEAKS=/sys/kernel/debug/kmemleak
-SUITES="stamp_wire stamp_stats stamp_cfg stamp_reflect stamp_session"
+SUITES="stamp_wire stamp_stats stamp_cfg stamp_reflect stamp_session stamp_auth stamp_ratelimit"
 
 [ -r "$KO" ] || skip "no module built for $(uname -r)"
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
