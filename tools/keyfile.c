@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <uapi/linux/stamp_wire.h>
 
@@ -14,7 +15,16 @@ int stamp_keyfile_read(const char *path, uint8_t *key, size_t *len)
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	int c, nib = 0, hi = 0;
 
+	struct stat st;
+
 	*len = 0;
+	if (f && f != stdin && !fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077)) {
+		fprintf(stderr, "stampnl: %s: readable by others; chmod 600 it\n",
+			path);
+		fclose(f);
+		return -EPERM;
+	}
 	if (!f) {
 		fprintf(stderr, "stampnl: %s: %s\n", path, strerror(errno));
 		return -errno;
