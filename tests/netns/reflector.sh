@@ -166,6 +166,39 @@ sleep 0.2
 check_eq "request from a reflector port is not reflected (no loops)" 0 \
 	"$(($(counter rx) - rx0))"
 
+# --- headers the hook must see past: IPv4 options, IPv6 extension headers --
+# each request must be answered, with the sender's Seq and a reply that
+# carries no options of its own (the reflector builds a fresh header)
+opts_probe() {
+	inA python3 - "$@" <<'PYEOF'
+import socket, struct, sys
+kind = sys.argv[1]
+v6 = kind != "ipv4-options"
+s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
+if kind == "ipv4-options":
+    # NOP, NOP, NOP, End of options: a 24-octet IPv4 header
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, bytes([1, 1, 1, 0]))
+else:
+    # an options header holding one PadN option of 4 octets
+    opt = {"ipv6-dstopts": 59, "ipv6-hopopts": 54}[kind]
+    s.setsockopt(socket.IPPROTO_IPV6, opt, bytes([0, 0, 1, 4, 0, 0, 0, 0]))
+s.settimeout(2)
+got = 0
+for seq in range(5):
+    s.sendto(struct.pack("!IQHH", seq, 0, 0x0101, 0) + bytes(28),
+             ("fd00::2" if v6 else "10.0.0.2", 862))
+    rep = s.recv(100)
+    assert len(rep) == 44 and struct.unpack_from("!I", rep, 24)[0] == seq
+    got += 1
+print(got)
+PYEOF
+}
+for kind in ipv4-options ipv6-dstopts ipv6-hopopts; do
+	rx0=$(counter reflected)
+	check_eq "$kind: every request answered" 5 "$(opts_probe $kind 2>&1)"
+	check_eq "$kind: reflected counter" 5 "$(($(counter reflected) - rx0))"
+done
+
 # --- teardown under traffic -----------------------------------------------
 inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
 FLOOD_PID=$!
