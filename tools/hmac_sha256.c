@@ -219,10 +219,13 @@ void hmac_sha256(const uint8_t *key, size_t key_len, const void *msg,
  */
 bool hmac_equal(const uint8_t *a, const uint8_t *b, size_t len)
 {
-	volatile uint8_t diff = 0;
+	uint8_t diff = 0;
 	size_t i;
 
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		diff |= a[i] ^ b[i];
+		/* keeps the compiler from ending the loop at diff == 0xff */
+		__asm__ ("" : "+r" (diff));
+	}
 	return !diff;
 }
