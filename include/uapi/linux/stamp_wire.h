@@ -34,6 +34,8 @@
 #define STAMP_AUTH_OFF_SENDER_TTL	80
 #define STAMP_AUTH_OFF_HMAC		96
 #define STAMP_HMAC_LEN			16
+#define STAMP_KEY_MIN_LEN		16
+#define STAMP_KEY_MAX_LEN		64
 
 /*
  * The shortest request a reflector answers: Seq, Timestamp and Error
