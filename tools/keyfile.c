@@ -47,8 +47,7 @@ static int check_mode(int fd, const char *name)
 			strerror(errno));
 		return -errno;
 	}
-	if (S_ISREG(st.st_mode) &&
-	    (st.st_mode & 0066)) {
+	if (S_ISREG(st.st_mode) && (st.st_mode & 0066)) {
 		fprintf(stderr, "stampnl: key file %s is readable or writable by group or others (mode %04o): chmod 600 it\n",
 			name, (unsigned int)(st.st_mode & 07777));
 		return -EACCES;

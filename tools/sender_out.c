@@ -116,6 +116,10 @@ void sender_print_text(struct sender *s)
 		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
 		       " malformed replies\n",
 		       l->late, l->duplicates, l->malformed);
+	if (s->o.key_len)
+		printf("authenticated (HMAC-SHA-256): %" PRIu64
+		       " replies failed authentication and were ignored\n",
+		       l->auth_failures);
 	if (achieved_pps(s))
 		printf("sent at %.1f packets/s (asked %.1f)%s\n", achieved_pps(s),
 		       1 / s->o.interval_s, s->slips ?
@@ -225,8 +229,9 @@ static void json_packet(uint64_t i, const struct probe *p)
 /**
  * sender_event() - one event of the test, for --json-lines
  * @s: the sender
- * @type: reply, lost, late, duplicate or malformed
- * @seq: the Sender Seq concerned (not for malformed)
+ * @type: reply, lost, late, duplicate, malformed or auth_failure
+ * @seq: the Sender Seq concerned (not for malformed or auth_failure: a
+ *	reply that failed authentication says nothing to be believed)
  * @p: the packet's record, for a reply
  */
 void sender_event(struct sender *s, const char *type, uint64_t seq,
@@ -238,7 +243,7 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
 	if (p) {
 		printf(",");
 		json_packet(seq, p);
-	} else if (strcmp(type, "malformed")) {
+	} else if (strcmp(type, "malformed") && strcmp(type, "auth_failure")) {
 		printf(",\"seq\":%" PRIu64, seq);
 	}
 	printf("}\n");
@@ -319,6 +324,8 @@ void sender_print_json(struct sender *s)
 	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
 	       l->sent, l->received, l->lost, loss_pct(l), loss_in_flight(l),
 	       l->late, l->duplicates, l->malformed);
+	printf(",\"authenticated\":%s,\"auth_failures\":%" PRIu64,
+	       s->o.key_len ? "true" : "false", l->auth_failures);
 	sender_report(s, &r);
 	json_stat("rtt", &s->rtt, &r.pct[REP_RTT]);
 	json_stat("forward", &s->fwd, &r.pct[REP_FWD]);

@@ -102,6 +102,9 @@ static void write_all(FILE *f, const struct sender *s,
 		l->duplicates);
 	prom_counter(f, s, "packets_malformed_total",
 		"Replies that match no packet sent.", l->malformed);
+	prom_counter(f, s, "packets_auth_failures_total",
+		"Replies whose HMAC was wrong, ignored (authenticated mode).",
+		l->auth_failures);
 	prom_counter(f, s, "packets_reordered_total",
 		"Replies reordered (RFC 4737).", r->reorder.reordered);
 	for (k = 0; k < REP_NDELAYS; k++)
