@@ -98,6 +98,29 @@ static void print_analysis_text(const struct sender *s,
 	}
 }
 
+/*
+ * Shown once there is something to split, or a stateful reflector to say
+ * so about; "?" where a stateless-looking reflector leaves it unknown.
+ */
+static void print_split_text(const struct loss_split *sp)
+{
+	if (!sp->forward && !sp->backward && !sp->unknown && !sp->stateful)
+		return;
+	if (!sp->known) {
+		printf("loss: forward ?, backward ?, unknown %" PRIu64
+		       " (reflector %s)\n", sp->unknown, sp->stateful ?
+		       "stateful, but nothing answered" :
+		       "looks stateless: its Seq echoes ours, so the direction is not known; --stateful-reflector if it is stateful");
+		return;
+	}
+	printf("loss: forward %" PRIu64 ", backward %" PRIu64 ", unknown %"
+	       PRIu64 " (reflector stateful", sp->forward, sp->backward,
+	       sp->unknown);
+	if (sp->refl_base)
+		printf(", its Seq for our first packet %" PRIu64, sp->refl_base);
+	printf(")\n");
+}
+
 void sender_print_text(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
@@ -116,6 +139,7 @@ void sender_print_text(struct sender *s)
 		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
 		       " malformed replies\n",
 		       l->late, l->duplicates, l->malformed);
+	print_split_text(&r.split);
 	if (s->o.key_len)
 		printf("authenticated (HMAC-SHA-256): %" PRIu64
 		       " replies failed authentication and were ignored\n",
@@ -196,6 +220,18 @@ static void json_analysis(const struct sender_report *r)
 		first = false;
 	}
 	printf("]");
+}
+
+static void json_split(const struct loss_split *sp)
+{
+	printf(",\"reflector_stateful\":%s,\"reflector_seq_base\":%" PRIu64,
+	       sp->stateful ? "true" : "false", sp->refl_base);
+	if (sp->known)
+		printf(",\"forward_lost\":%" PRIu64 ",\"backward_lost\":%" PRIu64,
+		       sp->forward, sp->backward);
+	else
+		printf(",\"forward_lost\":null,\"backward_lost\":null");
+	printf(",\"direction_unknown\":%" PRIu64, sp->unknown);
 }
 
 static void json_string(const char *str)
@@ -327,6 +363,7 @@ void sender_print_json(struct sender *s)
 	printf(",\"authenticated\":%s,\"auth_failures\":%" PRIu64,
 	       s->o.key_len ? "true" : "false", l->auth_failures);
 	sender_report(s, &r);
+	json_split(&r.split);
 	json_stat("rtt", &s->rtt, &r.pct[REP_RTT]);
 	json_stat("forward", &s->fwd, &r.pct[REP_FWD]);
 	json_stat("backward", &s->bwd, &r.pct[REP_BWD]);
