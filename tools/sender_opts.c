@@ -42,7 +42,7 @@ static void print_help(void)
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
-		"  -l  UDP payload length, 44-%d (default 44; 112-, default 112, with a key)\n"
+		"  -l  UDP payload length, 44-%d (default 44; with a key, 112 and at least 112)\n"
 		"  --auth-key-file FILE  authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with\n"
 		"        the key in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
 		"        replies whose HMAC is wrong count as auth failures, not answers\n"
