@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
 int stamp_keyfile_read(const char *path, uint8_t *key, size_t *len);
 
 #endif /* _STAMPNL_KEYFILE_H */

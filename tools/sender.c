@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `stampnl sender`: an RFC 8762 Session-Sender (unauthenticated, section
- * 4.2.1) over a connected UDP socket.
+ * `stampnl sender`: an RFC 8762 Session-Sender over a connected UDP socket,
+ * unauthenticated (section 4.2.1) or, with a key, authenticated (4.2.2).
  *
  * One poll loop sends on absolute CLOCK_MONOTONIC deadlines (no drift) and
  * receives between sends. Each packet has the loss threshold -W (RFC 7680):
@@ -9,6 +9,11 @@
  * counted as late. All four timestamps are brought to one timescale (UTC
  * nanoseconds) before any difference is taken: T1/T4 in the sender's
  * format, T2/T3 in the format the reflector's Z bit names.
+ *
+ * Authenticated, the HMAC is computed once T1 is in the packet, and every
+ * reply's HMAC is checked before anything in it is believed: one that
+ * fails counts as an auth failure and nothing else, so its packet stays
+ * unanswered (and is lost when its threshold passes).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +34,7 @@
 #include <net/if.h>
 
 #include "sender.h"
+#include "stamp_auth.h"
 #include "stampnl.h"
 
 #define RECV_BATCH 64
@@ -139,7 +145,9 @@ static int send_one(struct sender *s, uint8_t *buf)
 	/* as close to send() as userspace gets; BPF stamping is closer */
 	sender_clock_now(&s->clk, &t1);
 	t.ts = stamp_ts_encode(&t1, s->o.ptp);
-	stamp_test_encode(buf, s->o.len, &t, false);
+	stamp_test_encode(buf, s->o.len, &t, s->o.key_len);
+	if (s->o.key_len)
+		stamp_auth_sign(buf, s->o.len, s->o.key, s->o.key_len);
 	*p = (struct probe){ .sent_mono = mono_ns(),
 			     .t1_user = sender_clock_to_utc_ns(&s->clk, &t1,
 							       s->o.ptp) };
@@ -201,7 +209,13 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
 	}
 
-	if (stamp_reply_decode(buf, n, &r, false) ||
+	if (s->o.key_len && n >= STAMP_AUTH_BASE_LEN &&
+	    !stamp_auth_verify(buf, n, s->o.key, s->o.key_len)) {
+		s->loss.auth_failures++;
+		sender_event(s, "auth_failure", 0, NULL);
+		return;
+	}
+	if (stamp_reply_decode(buf, n, &r, s->o.key_len) ||
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
 		sender_event(s, "malformed", 0, NULL);
@@ -387,6 +401,28 @@ out:
 }
 
 
+/*
+ * BPF writes T1 into the packet after it was signed, which would break
+ * every HMAC: authenticated, "auto" starts at the kernel's stamps.
+ */
+static int open_ts(struct sender *s)
+{
+	enum sender_ts_method want = s->o.tsm;
+	int err;
+
+	if (!s->o.key_len || want != TS_AUTO)
+		return sender_ts_open(&s->ts, want, s->fd, s->clk.tai_off_ns,
+				      s->o.ptp);
+	err = sender_ts_open(&s->ts, TS_KERNEL, s->fd, s->clk.tai_off_ns,
+			     s->o.ptp);
+	if (err)
+		sender_ts_open(&s->ts, TS_USER, s->fd, s->clk.tai_off_ns,
+			       s->o.ptp);
+	snprintf(s->ts.note, sizeof(s->ts.note),
+		 "bpf: not with --auth-key-file (the HMAC covers T1, which BPF would rewrite after signing)");
+	return 0;
+}
+
 /**
  * cmd_sender() - `stampnl sender TARGET [options]`
  * @argc: argument count, argv[0] is "sender"
@@ -403,7 +439,9 @@ int cmd_sender(int argc, char **argv)
 	err = sender_parse_opts(argc, argv, &o);
 	if (err)
 		return err == -ECANCELED ? 0 : 2;
-	return o.targets_path ? sender_multi(&o) : sender_main(&o);
+	err = o.targets_path ? sender_multi(&o) : sender_main(&o);
+	explicit_bzero(o.key, sizeof(o.key));
+	return err;
 }
 
 /**
@@ -438,7 +476,7 @@ int sender_main(struct sender_opts *o)
 		fprintf(stderr, "stampnl sender: --require-sync: the local clock is not synchronized (adjtimex); start chronyd, ntpd or ptp4l, or drop --require-sync\n");
 		goto err_sig;
 	}
-	err = sender_ts_open(&s.ts, s.o.tsm, s.fd, s.clk.tai_off_ns, s.o.ptp);
+	err = open_ts(&s);
 	if (err) {
 		fprintf(stderr, "stampnl sender: --timestamping %s: %s\n",
 			sender_ts_name(s.o.tsm), s.ts.note[0] ? s.ts.note :
@@ -449,8 +487,9 @@ int sender_main(struct sender_opts *o)
 		fprintf(stderr, "stampnl sender: note: %s; timestamping with %s\n",
 			s.ts.note, sender_ts_name(s.ts.method));
 	if (!s.o.json && !s.o.json_lines)
-		printf("STAMP %s (%s) port %u: %u-octet packets every %g s, loss threshold %g s, %s timestamps, %s\n",
-		       s.o.target, s.addr, s.o.port, s.o.len, s.o.interval_s,
+		printf("STAMP %s (%s) port %u: %u-octet %spackets every %g s, loss threshold %g s, %s timestamps, %s\n",
+		       s.o.target, s.addr, s.o.port, s.o.len,
+		       s.o.key_len ? "authenticated " : "", s.o.interval_s,
 		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", sender_ts_text(&s));
 
 	err = run(&s);
@@ -472,6 +511,7 @@ int sender_main(struct sender_opts *o)
 	stat_free(&s.bwd);
 	stat_free(&s.res);
 	stat_free(&s.iv_rtt);
+	explicit_bzero(s.o.key, sizeof(s.o.key));
 	if (err)
 		return 2;
 	if (s.o.require_sync && s.loss.received && !s.refl_synced) {
@@ -484,5 +524,6 @@ err_sig:
 	close(s.sigfd);
 err_sock:
 	close(s.fd);
+	explicit_bzero(s.o.key, sizeof(s.o.key));
 	return 2;
 }

@@ -41,6 +41,10 @@ struct sender_opts {
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
 	int family;
 	enum sender_ts_method tsm;
+	const char *key_path;	/* --auth-key-file: authenticated mode */
+	uint8_t key[STAMP_KEY_MAX_LEN];
+	size_t key_len;		/* 0: unauthenticated */
+	bool stateful_refl;	/* the reflector keeps its own Seq */
 };
 
 /* What is known about one packet sent. */

@@ -100,7 +100,7 @@ err:
 static pid_t start(struct child *c, const struct sender_opts *o, size_t i)
 {
 	struct sender_opts co = *o;
-	int p[2];
+	int p[2], rc;
 	pid_t pid;
 
 	if (pipe(p))
@@ -122,7 +122,9 @@ static pid_t start(struct child *c, const struct sender_opts *o, size_t i)
 	/* a seed of its own, so that schedules do not march in step */
 	if (co.seed)
 		co.seed += i;
-	exit(sender_main(&co));
+	rc = sender_main(&co);
+	explicit_bzero(co.key, sizeof(co.key));
+	exit(rc);
 }
 
 static int append(struct child *c)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "keyfile.h"
 #include "sender.h"
 
 static void print_help(void)
@@ -20,6 +21,7 @@ static void print_help(void)
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
 		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
 		"                      [--report-interval S] [--prometheus FILE]\n"
+		"                      [--auth-key-file FILE|-] [--stateful-reflector]\n"
 		"       stampnl sender --targets FILE [options]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
@@ -40,7 +42,12 @@ static void print_help(void)
 		"  -p  reflector port (default 862)\n"
 		"  -s  local source port (default: any)\n"
 		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
-		"  -l  UDP payload length, 44-%d (default 44)\n"
+		"  -l  UDP payload length, 44-%d (default 44; with a key, 112 and at least 112)\n"
+		"  --auth-key-file FILE  authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with\n"
+		"        the key in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
+		"        replies whose HMAC is wrong count as auth failures, not answers\n"
+		"  --stateful-reflector  the reflector keeps its own Seq (RFC 8762 4): split\n"
+		"        loss into forward and backward even when no reply showed it\n"
 		"  --ptp   T1 in PTPv2 format (TAI) instead of NTP (UTC)\n"
 		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972)\n"
 		"  -j  print one JSON document at the end instead of text\n"
@@ -102,6 +109,28 @@ static int prom_dir_unwritable(const char *path)
 	return -errno;
 }
 
+/*
+ * Last, once every other option is known good: reading the key may
+ * consume standard input, which a usage error should leave alone.
+ */
+static int auth_opts(struct sender_opts *o, bool len_given)
+{
+	if (o->tsm == TS_BPF) {
+		fprintf(stderr, "stampnl sender: --timestamping bpf cannot authenticate: the HMAC covers T1, which the BPF program would rewrite after the packet is signed; use --timestamping kernel or user\n");
+		return -EINVAL;
+	}
+	if (!len_given) {
+		o->len = STAMP_AUTH_BASE_LEN;
+	} else if (o->len < STAMP_AUTH_BASE_LEN) {
+		fprintf(stderr, "stampnl sender: -l %u is too short for an authenticated test packet: it is at least %d octets (RFC 8762 4.2.2)\n",
+			o->len, STAMP_AUTH_BASE_LEN);
+		return -EINVAL;
+	}
+	if (stamp_keyfile_read(o->key_path, o->key, &o->key_len))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * sender_parse_opts() - the command line of `stampnl sender`
  * @argc: argument count, argv[0] is "sender"
@@ -129,10 +158,13 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "report-interval", required_argument, NULL, 'I' },
 		{ "prometheus", required_argument, NULL, 'M' },
 		{ "targets", required_argument, NULL, 'F' },
+		{ "auth-key-file", required_argument, NULL, 'K' },
+		{ "stateful-reflector", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int dscp = -1, ecn = -1;
+	bool len_given = false;
 	double v;
 	int c;
 
@@ -174,6 +206,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				      &v))
 				return -EINVAL;
 			o->len = v;
+			len_given = true;
 			break;
 		case 'S':
 			if (parse_int("ssid", optarg, 1, 65535, &v))
@@ -241,6 +274,12 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		case 'F':
 			o->targets_path = optarg;
 			break;
+		case 'K':
+			o->key_path = optarg;
+			break;
+		case 'L':
+			o->stateful_refl = true;
+			break;
 		case 'M':
 			if (!*optarg) {
 				fprintf(stderr, "stampnl sender: --prometheus needs a file name\n");
@@ -288,5 +327,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	}
 	if (dscp >= 0 || ecn >= 0)
 		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
+	if (o->key_path)
+		return auth_opts(o, len_given);
 	return 0;
 }

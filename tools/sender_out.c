@@ -98,6 +98,29 @@ static void print_analysis_text(const struct sender *s,
 	}
 }
 
+/*
+ * Shown once there is something to split, or a stateful reflector to say
+ * so about; "?" where a stateless-looking reflector leaves it unknown.
+ */
+static void print_split_text(const struct loss_split *sp)
+{
+	if (!sp->forward && !sp->backward && !sp->unknown && !sp->stateful)
+		return;
+	if (!sp->known) {
+		printf("loss: forward ?, backward ?, unknown %" PRIu64
+		       " (reflector %s)\n", sp->unknown, sp->stateful ?
+		       "stateful, but nothing answered" :
+		       "looks stateless: its Seq echoes ours, so the direction is not known; --stateful-reflector if it is stateful");
+		return;
+	}
+	printf("loss: forward %" PRIu64 ", backward %" PRIu64 ", unknown %"
+	       PRIu64 " (reflector stateful", sp->forward, sp->backward,
+	       sp->unknown);
+	if (sp->refl_base)
+		printf(", its Seq for our first packet %" PRIu64, sp->refl_base);
+	printf(")\n");
+}
+
 void sender_print_text(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
@@ -116,6 +139,11 @@ void sender_print_text(struct sender *s)
 		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
 		       " malformed replies\n",
 		       l->late, l->duplicates, l->malformed);
+	print_split_text(&r.split);
+	if (s->o.key_len)
+		printf("authenticated (HMAC-SHA-256): %" PRIu64
+		       " replies failed authentication and were ignored\n",
+		       l->auth_failures);
 	if (achieved_pps(s))
 		printf("sent at %.1f packets/s (asked %.1f)%s\n", achieved_pps(s),
 		       1 / s->o.interval_s, s->slips ?
@@ -194,6 +222,18 @@ static void json_analysis(const struct sender_report *r)
 	printf("]");
 }
 
+static void json_split(const struct loss_split *sp)
+{
+	printf(",\"reflector_stateful\":%s,\"reflector_seq_base\":%" PRIu64,
+	       sp->stateful ? "true" : "false", sp->refl_base);
+	if (sp->known)
+		printf(",\"forward_lost\":%" PRIu64 ",\"backward_lost\":%" PRIu64,
+		       sp->forward, sp->backward);
+	else
+		printf(",\"forward_lost\":null,\"backward_lost\":null");
+	printf(",\"direction_unknown\":%" PRIu64, sp->unknown);
+}
+
 static void json_string(const char *str)
 {
 	putchar('"');
@@ -225,8 +265,9 @@ static void json_packet(uint64_t i, const struct probe *p)
 /**
  * sender_event() - one event of the test, for --json-lines
  * @s: the sender
- * @type: reply, lost, late, duplicate or malformed
- * @seq: the Sender Seq concerned (not for malformed)
+ * @type: reply, lost, late, duplicate, malformed or auth_failure
+ * @seq: the Sender Seq concerned (not for malformed or auth_failure: a
+ *	reply that failed authentication says nothing to be believed)
  * @p: the packet's record, for a reply
  */
 void sender_event(struct sender *s, const char *type, uint64_t seq,
@@ -238,7 +279,7 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
 	if (p) {
 		printf(",");
 		json_packet(seq, p);
-	} else if (strcmp(type, "malformed")) {
+	} else if (strcmp(type, "malformed") && strcmp(type, "auth_failure")) {
 		printf(",\"seq\":%" PRIu64, seq);
 	}
 	printf("}\n");
@@ -319,7 +360,10 @@ void sender_print_json(struct sender *s)
 	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
 	       l->sent, l->received, l->lost, loss_pct(l), loss_in_flight(l),
 	       l->late, l->duplicates, l->malformed);
+	printf(",\"authenticated\":%s,\"auth_failures\":%" PRIu64,
+	       s->o.key_len ? "true" : "false", l->auth_failures);
 	sender_report(s, &r);
+	json_split(&r.split);
 	json_stat("rtt", &s->rtt, &r.pct[REP_RTT]);
 	json_stat("forward", &s->fwd, &r.pct[REP_FWD]);
 	json_stat("backward", &s->bwd, &r.pct[REP_BWD]);

@@ -81,6 +81,33 @@ static void prom_summary(FILE *f, const struct sender *s, int k,
 	fprintf(f, " %" PRIu64 "\n", a->n);
 }
 
+/*
+ * Gauges, not counters: the split of the same packets changes when a
+ * later reply shows the reflector stateful, or answers past the tail.
+ */
+static void prom_split(FILE *f, const struct sender *s,
+		       const struct loss_split *sp)
+{
+	static const char *const dir[] = { "forward", "backward", "unknown" };
+	const uint64_t v[] = { sp->forward, sp->backward, sp->unknown };
+	char extra[32];
+	unsigned int i;
+
+	fprintf(f, "# HELP stamp_sender_loss_direction_packets Unanswered packets by the direction they were lost in (a stateful reflector's Seq); all unknown when the reflector looks stateless.\n"
+		"# TYPE stamp_sender_loss_direction_packets gauge\n");
+	for (i = 0; i < 3; i++) {
+		snprintf(extra, sizeof(extra), "direction=\"%s\"", dir[i]);
+		fputs("stamp_sender_loss_direction_packets", f);
+		labels(f, s, extra);
+		fprintf(f, " %" PRIu64 "\n", v[i]);
+	}
+	fprintf(f, "# HELP stamp_sender_reflector_stateful 1 when the reflector keeps its own Seq (seen in a reply, or --stateful-reflector).\n"
+		"# TYPE stamp_sender_reflector_stateful gauge\n"
+		"stamp_sender_reflector_stateful");
+	labels(f, s, NULL);
+	fprintf(f, " %d\n", sp->stateful);
+}
+
 static void write_all(FILE *f, const struct sender *s,
 		      const struct sender_report *r)
 {
@@ -102,8 +129,12 @@ static void write_all(FILE *f, const struct sender *s,
 		l->duplicates);
 	prom_counter(f, s, "packets_malformed_total",
 		"Replies that match no packet sent.", l->malformed);
+	prom_counter(f, s, "packets_auth_failures_total",
+		"Replies whose HMAC was wrong, ignored (authenticated mode).",
+		l->auth_failures);
 	prom_counter(f, s, "packets_reordered_total",
 		"Replies reordered (RFC 4737).", r->reorder.reordered);
+	prom_split(f, s, &r->split);
 	for (k = 0; k < REP_NDELAYS; k++)
 		prom_summary(f, s, k, acc[k], &r->pct[k]);
 	fprintf(f, "# HELP stamp_sender_ipdv_jitter_seconds Mean absolute inter-packet delay variation (RFC 3393).\n"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The end-of-test analysis: percentiles, delay variation, reordering and
- * the RTT histogram, from the per-packet records (tools/sender_metrics.c
- * does the arithmetic).
+ * the RTT histogram, and loss by direction, from the per-packet records
+ * (tools/sender_metrics.c and tools/loss_split.c do the arithmetic).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +27,29 @@ static int64_t delay(const struct probe *p, int which)
 	default:
 		return p->t3 - p->t2;
 	}
+}
+
+/* The replies believed, as loss_split() takes them. */
+static int split(const struct sender *s, struct loss_split *out)
+{
+	struct loss_reply *r = NULL;
+	size_t i;
+	int err;
+
+	if (s->narrivals) {
+		r = malloc(s->narrivals * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+	}
+	for (i = 0; i < s->narrivals; i++)
+		r[i] = (struct loss_reply){
+			.sender_seq = s->arrivals[i],
+			.refl_seq = s->probes[s->arrivals[i]].refl_seq,
+		};
+	err = loss_split(r, s->narrivals, s->loss.sent, s->o.stateful_refl,
+			 out);
+	free(r);
+	return err;
 }
 
 /**
@@ -56,6 +79,8 @@ int sender_report(const struct sender *s, struct sender_report *r)
 		metrics_reorder(s->arrivals, s->narrivals, &r->reorder);
 	for (i = 0; i < acc[REP_RTT]->n; i++)
 		metrics_hist_add(&r->hist, acc[REP_RTT]->samples[i]);
+	if (split(s, &r->split))
+		return -ENOMEM;
 	if (!n)
 		return 0;
 

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "loss_split.h"
 #include "sender_metrics.h"
 
 struct sender;
@@ -18,6 +19,7 @@ struct sender_report {
 	struct metrics_pct pdv[REP_NDELAYS];	/* RFC 5481 */
 	struct metrics_reorder reorder;		/* RFC 4737 */
 	struct metrics_hist hist;		/* of the RTT */
+	struct loss_split split;		/* unanswered, by direction */
 };
 
 extern const char *const sender_report_names[REP_NDELAYS];

@@ -24,6 +24,7 @@ struct loss_acc {
 	uint64_t late;		/* answers that came after the threshold */
 	uint64_t duplicates;
 	uint64_t malformed;	/* replies that are not for any packet sent */
+	uint64_t auth_failures;	/* replies whose HMAC was wrong */
 };
 
 int stat_add(struct stat_acc *s, int64_t v);

@@ -1,14 +1,32 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""A minimal stateless STAMP reflector in userspace, for testing the sender
-on the host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2,
-port 862, NTP timestamps, S bit set. With --tos-log FILE it also records
-the TOS / Traffic Class of every request (IP_RECVTOS / IPV6_RECVTCLASS)."""
+"""A minimal STAMP reflector in userspace, for testing the sender on the
+host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
+862, NTP timestamps, S bit set.
+
+  --tos-log FILE        record the TOS / Traffic Class of every request
+  --auth-key-file FILE  authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4):
+                        requests are checked with the key in FILE (hex) and
+                        dropped, with a line on stderr, when the HMAC is
+                        wrong; replies are signed with it
+  --reply-key-file FILE sign replies with this key instead (a reflector
+                        whose replies the sender must refuse)
+  --stateful            Seq is a counter per (address, port, SSID) from 0,
+                        one more per reflected packet; else the sender's
+  --drop-requests LIST  sender Seqs dropped on arrival, before counting
+  --drop-replies LIST   sender Seqs dropped after counting, not sent back
+LIST is comma-separated numbers and ranges: 3,5-7."""
+import argparse
+import hashlib
+import hmac
 import select
 import socket
 import struct
 import sys
 import time
+
+AUTH_LEN = 112
+HMAC_OFF = 96
 
 
 def ntp():
@@ -16,10 +34,55 @@ def ntp():
     return ((now // 10**9 + 2208988800) << 32) | ((now % 10**9) << 32) // 10**9
 
 
+def seq_list(text):
+    out = set()
+    for part in filter(None, text.split(",")):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def read_key(path):
+    with open(path) as f:
+        return bytes.fromhex("".join(f.read().split()))
+
+
+def mac(key, pkt):
+    return hmac.new(key, pkt[:HMAC_OFF], hashlib.sha256).digest()[:16]
+
+
+def reply_unauth(d, seq, t2):
+    sseq, ts, err = struct.unpack("!IQH", d[:14])
+    r = struct.pack("!IQHHQIQHHB3s", seq, 0, 0x8001, 0, t2, sseq, ts,
+                    err, 0, 64, b"")
+    r = r[:4] + struct.pack("!Q", ntp()) + r[12:]
+    return r + d[44:]
+
+
+def reply_auth(d, seq, t2, key):
+    sseq = struct.unpack("!I", d[:4])[0]
+    ts, err, ssid = struct.unpack("!QHH", d[16:28])
+    # section 4.3.2: Seq, MBZ(12), Timestamp, ErrEst, SSID, MBZ(4), Receive
+    # Timestamp, MBZ(8), Sender Seq, MBZ(12), Sender Timestamp, Sender
+    # ErrEst, MBZ(6), Sender TTL, MBZ(15), HMAC
+    r = struct.pack("!I12xQHH4xQ8xI12xQH6xB15x", seq, ntp(), 0x8001, ssid,
+                    t2, sseq, ts, err, 64)
+    return r + mac(key, r) + d[AUTH_LEN:]
+
+
 def main():
-    log = None
-    if len(sys.argv) > 2 and sys.argv[1] == "--tos-log":
-        log = open(sys.argv[2], "a", buffering=1)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tos-log")
+    ap.add_argument("--auth-key-file")
+    ap.add_argument("--reply-key-file")
+    ap.add_argument("--stateful", action="store_true")
+    ap.add_argument("--drop-requests", type=seq_list, default=set())
+    ap.add_argument("--drop-replies", type=seq_list, default=set())
+    a = ap.parse_args()
+    log = open(a.tos_log, "a", buffering=1) if a.tos_log else None
+    key = read_key(a.auth_key_file) if a.auth_key_file else None
+    rkey = read_key(a.reply_key_file) if a.reply_key_file else key
+    counters = {}
     socks = []
     for fam, addr in ((socket.AF_INET, "10.0.0.2"), (socket.AF_INET6, "fd00::2")):
         s = socket.socket(fam, socket.SOCK_DGRAM)
@@ -31,20 +94,34 @@ def main():
         socks.append(s)
     while True:
         for s in select.select(socks, [], [], 60)[0]:
-            d, anc, _, a = s.recvmsg(2000, 256)
+            d, anc, _, peer = s.recvmsg(10000, 256)
             t2 = ntp()
-            if len(d) < 14:
+            if len(d) < (AUTH_LEN if key else 14):
+                continue
+            if key and not hmac.compare_digest(mac(key, d), d[HMAC_OFF:AUTH_LEN]):
+                print("userspace_refl: HMAC failure from %s port %d, seq %d"
+                      % (peer[0], peer[1], struct.unpack("!I", d[:4])[0]),
+                      file=sys.stderr, flush=True)
                 continue
             if log:
                 for level, kind, data in anc:
                     if kind in (socket.IP_TOS, socket.IPV6_TCLASS):
                         log.write("%d\n" % (data[0] if len(data) == 1 else
                                             struct.unpack("i", data[:4])[0]))
-            seq, ts, err = struct.unpack("!IQH", d[:14])
-            r = struct.pack("!IQHHQIQHHB3s", seq, 0, 0x8001, 0, t2, seq, ts,
-                            err, 0, 64, b"")
-            r = r[:4] + struct.pack("!Q", ntp()) + r[12:]
-            s.sendto(r + d[44:], a)
+            sseq = struct.unpack("!I", d[:4])[0]
+            if sseq in a.drop_requests:
+                continue
+            seq = sseq
+            if a.stateful:
+                off = 26 if key else 14
+                ssid = struct.unpack("!H", d[off:off + 2])[0] if len(d) >= off + 2 else 0
+                k = (peer[0], peer[1], ssid)
+                seq = counters.get(k, 0)
+                counters[k] = seq + 1
+            if sseq in a.drop_replies:
+                continue
+            r = reply_auth(d, seq, t2, rkey) if key else reply_unauth(d, seq, t2)
+            s.sendto(r, peer)
 
 
 main()
