@@ -129,4 +129,49 @@ measure "delay 300ms, -W 0.1: all lost, answers counted late" "-c 10 -i 0.05 -W 
 assert d["lost"] == 10 and d["received"] == 0, d
 between("late", d["late"], 1, 10)'
 tc -n "$NS_R" qdisc del dev rb root
+
+# --- forward and backward loss against the stateful reflector -------------
+# Exact, not statistical: netem counts what it dropped, and the sender must
+# attribute each of those drops to the right direction. Nothing but the
+# test's packets may cross the lossy link: static neighbours, no IPv6.
+for l in "$NS_A veth0" "$NS_R ra" "$NS_R rb" "$NS_B veth0"; do
+	set -- $l
+	ip netns exec "$1" sysctl -qw net.ipv6.conf."$2".disable_ipv6=1
+done
+ip -n "$NS_R" neigh replace $ADDR4_B dev rb nud permanent lladdr \
+	"$(ip -n "$NS_B" -br link show veth0 | awk '{print $3}')"
+ip -n "$NS_R" neigh replace 10.0.1.1 dev ra nud permanent lladdr \
+	"$(ip -n "$NS_A" -br link show veth0 | awk '{print $3}')"
+ip -n "$NS_B" neigh replace 10.0.2.254 dev veth0 nud permanent lladdr \
+	"$(ip -n "$NS_R" -br link show rb | awk '{print $3}')"
+ip -n "$NS_A" neigh replace 10.0.1.254 dev veth0 nud permanent lladdr \
+	"$(ip -n "$NS_R" -br link show ra | awk '{print $3}')"
+check_ok "reflector stateful" ip netns exec "$NS_B" "$STAMPNL" reflector set mode stateful
+
+# split DEV SENDER-ARGS: 15% loss on R's DEV, then the sender's split
+# against what netem says it dropped
+split() {
+	local dev=$1 args=$2 out dropped
+	tc -n "$NS_R" qdisc replace dev "$dev" root netem loss 15%
+	# a new source port each time: a new session, counting from 0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 300 -i 0.005 -W 1 -q -j $args) || true
+	dropped=$(tc -n "$NS_R" -s qdisc show dev "$dev" |
+		sed -nE 's/.*dropped ([0-9]+).*/\1/p' | head -n 1)
+	tc -n "$NS_R" qdisc del dev "$dev" root
+	echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["lost"], d["reflector_stateful"], d["forward_lost"], d["backward_lost"], d["direction_unknown"])' |
+	{ read -r lost stateful fwd bwd unknown; echo "$dropped $lost $stateful $fwd $bwd $unknown"; }
+}
+read -r dropped lost stateful fwd bwd unknown <<<"$(split rb "")"
+check_cmp "forward loss: netem dropped requests" "$dropped" -gt 10
+check_eq "forward loss: all of it lost" "$dropped" "$lost"
+check_eq "forward loss: reflector seen as stateful" true "$stateful"
+check_eq "forward loss: forward + unknown tail = netem's drops, none backward" \
+	"$dropped 0" "$((fwd + unknown)) $bwd"
+read -r dropped lost stateful fwd bwd unknown <<<"$(split ra --stateful-reflector)"
+check_cmp "backward loss: netem dropped replies" "$dropped" -gt 10
+check_eq "backward loss: backward + unknown tail = netem's drops, none forward" \
+	"$dropped 0" "$((bwd + unknown)) $fwd"
 finish

@@ -162,6 +162,13 @@ check_eq "own key: failures counted on the session" 2 \
 out=$(sprobe $ADDR6_B --sport 5104 --count 2 --key-file "$KEYS/k1" --length 200)
 check_eq "IPv6, 200 octets, right key" "2 0 0" \
 	"$(echo "$out" | jfield replies) $(echo "$out" | jfield bad_hmac) $(echo "$out" | jfield bad_layout)"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 10 -i 0.02 -W 1 -j --auth-key-file "$KEYS/k1") || true
+check_eq "stampnl sender, right key: received, auth failures" "10 0" \
+	"$(echo "$out" | jfield received) $(echo "$out" | jfield auth_failures)"
+a0=$(counter drop_auth)
+out=$(sh -c "ip netns exec $NS_A $STAMPNL sender $ADDR6_B -c 5 -i 0.02 -W 1 -j --auth-key-file - < $KEYS/k2") || true
+check_eq "stampnl sender, wrong key (stdin): nothing received" 0 "$(echo "$out" | jfield received)"
+check_eq "stampnl sender, wrong key: the module counted drop_auth" 5 "$(($(counter drop_auth) - a0))"
 err=$(nl reflector set default-key-file "$KEYS/short" 2>&1) && fail "short key accepted" ||
 	pass "short key refused: $err"
 chmod 644 "$KEYS/k1"
