@@ -74,6 +74,9 @@ done
 for k in $(bash tests/vm/run.sh --list-kernels); do
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/vm_suite.sh
 done
+# DKMS on the host, the DKMS-installed module in a VM (changes
+# /lib/modules for its duration, and removes what it installed)
+section dkms bash tests/dkms.sh
 # the proving ground: KUnit, and the VM tests again under KASAN, lockdep
 # and kmemleak (the debug kernel is built once per machine, then cached)
 section vm-debug bash tests/debug_kernel.sh
