@@ -5,6 +5,8 @@
 #   make demo            a real STAMP measurement, reflector in a VM
 #   make modules-all     the module for every kernel with headers installed
 #   make checkpatch      kernel coding style of kmod/
+#   make install         stampnl, its man pages and bash completion
+#                        (PREFIX=/usr/local, DESTDIR honored); uninstall
 #   make dkms-install    stamp_refl under DKMS for every kernel with headers
 #   make dkms-uninstall  remove every kstamp version from DKMS
 #
@@ -97,6 +99,36 @@ proving-ground:
 clean:
 	rm -rf $(BUILD)
 
+# stampnl and its documentation; the module goes in with DKMS (below) or
+# by hand from build/kmod-KVER/.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/kstamp
+INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
+	$(MANDIR)/man4/stamp_refl.4 $(BASHCOMPDIR)/stampnl \
+	$(DOCDIR)/examples/modules-load.d/stamp_refl.conf \
+	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+
+install:
+	@test -x $(BUILD)/tools/stampnl || \
+		{ echo "kstamp: build stampnl first (make tools)" >&2; exit 1; }
+	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
+	install -D -m 644 man/stampnl.8 $(DESTDIR)$(MANDIR)/man8/stampnl.8
+	install -D -m 644 man/stamp_refl.4 $(DESTDIR)$(MANDIR)/man4/stamp_refl.4
+	install -D -m 644 completion/stampnl $(DESTDIR)$(BASHCOMPDIR)/stampnl
+	install -D -m 644 dist/modules-load.d/stamp_refl.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/stamp_refl.conf
+	install -D -m 644 dist/modprobe.d/stamp_refl.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
 # DKMS: the module's sources into /usr/src/kstamp-VERSION, then built and
 # installed into /lib/modules/KVER/updates/dkms for every kernel that has
 # headers (DKMS_KERNELS to choose); dkms.conf's BUILD_EXCLUSIVE_KERNEL skips
@@ -133,4 +165,4 @@ dkms-uninstall:
 	rm -rf $(DKMS_SRC)
 
 .PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz \
-	proving-ground clean dkms-install dkms-uninstall
+	proving-ground clean install uninstall dkms-install dkms-uninstall
