@@ -111,9 +111,7 @@ INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
 	$(DOCDIR)/examples/modules-load.d/stamp_refl.conf \
 	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
 
-install:
-	@test -x $(BUILD)/tools/stampnl || \
-		{ echo "kstamp: build stampnl first (make tools)" >&2; exit 1; }
+install: tools
 	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
 	install -D -m 644 man/stampnl.8 $(DESTDIR)$(MANDIR)/man8/stampnl.8
 	install -D -m 644 man/stamp_refl.4 $(DESTDIR)$(MANDIR)/man4/stamp_refl.4

@@ -65,6 +65,8 @@ build() {
 section build build
 section checkpatch bash tests/checkpatch.sh
 section spec python3 tests/spec_check.py
+section docs python3 tests/docs_check.py
+section install bash tests/install.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
