@@ -79,6 +79,9 @@ done
 # DKMS on the host, the DKMS-installed module in a VM (changes
 # /lib/modules for its duration, and removes what it installed)
 section dkms bash tests/dkms.sh
+# Wireshark's decoder against stampnl's numbers (tshark is slow under TCG:
+# one kernel is enough for a check of the wire format)
+section vm-tshark bash tests/vm/run.sh -k 6.1 -- bash tests/netns/tshark.sh
 # the proving ground: KUnit, and the VM tests again under KASAN, lockdep
 # and kmemleak (the debug kernel is built once per machine, then cached)
 section vm-debug bash tests/debug_kernel.sh
