@@ -5,6 +5,10 @@
 #   make demo            a real STAMP measurement, reflector in a VM
 #   make modules-all     the module for every kernel with headers installed
 #   make checkpatch      kernel coding style of kmod/
+#   make install         stampnl, its man pages and bash completion
+#                        (PREFIX=/usr/local, DESTDIR honored); uninstall
+#   make dkms-install    stamp_refl under DKMS for every kernel with headers
+#   make dkms-uninstall  remove every kstamp version from DKMS
 #
 # KDIR defaults to /lib/modules/$(uname -r)/build; where that does not exist
 # (a host without headers for its running kernel), to the newest installed
@@ -20,7 +24,7 @@ ifeq ($(wildcard /lib/modules/$(KVER)/build),)
 KVER_RUNNING := $(KVER)
 KVER := $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | \
 		tail -n 1 | cut -d/ -f4)
-ifneq ($(MAKECMDGOALS),deps)
+ifeq ($(filter deps dkms-% install uninstall,$(MAKECMDGOALS)),)
 $(info kstamp: no headers for the running kernel $(KVER_RUNNING); building against the newest installed: $(or $(KVER),none))
 endif
 endif
@@ -44,7 +48,7 @@ all: module bpf tools
 module:
 	@test -d "$(KDIR)" || { echo "kstamp: no kernel build tree at KDIR=$(KDIR) (apt-get install linux-headers-amd64, or scripts/deps.sh --build)" >&2; exit 1; }
 	@mkdir -p $(MOD_BUILD)
-	@cp -rsf $(SRC)/Kbuild $(SRC)/kmod $(SRC)/include $(MOD_BUILD)/
+	@cp -rsf $(SRC)/Kbuild $(SRC)/VERSION $(SRC)/kmod $(SRC)/include $(MOD_BUILD)/
 	$(MAKE) -C $(KDIR) M=$(MOD_BUILD) modules
 	@echo "kstamp: built $(MODULE)"
 
@@ -95,5 +99,68 @@ proving-ground:
 clean:
 	rm -rf $(BUILD)
 
+# stampnl and its documentation; the module goes in with DKMS (below) or
+# by hand from build/kmod-KVER/.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/kstamp
+INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
+	$(MANDIR)/man4/stamp_refl.4 $(BASHCOMPDIR)/stampnl \
+	$(DOCDIR)/examples/modules-load.d/stamp_refl.conf \
+	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+
+install: tools
+	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
+	install -D -m 644 man/stampnl.8 $(DESTDIR)$(MANDIR)/man8/stampnl.8
+	install -D -m 644 man/stamp_refl.4 $(DESTDIR)$(MANDIR)/man4/stamp_refl.4
+	install -D -m 644 completion/stampnl $(DESTDIR)$(BASHCOMPDIR)/stampnl
+	install -D -m 644 dist/modules-load.d/stamp_refl.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/stamp_refl.conf
+	install -D -m 644 dist/modprobe.d/stamp_refl.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# DKMS: the module's sources into /usr/src/kstamp-VERSION, then built and
+# installed into /lib/modules/KVER/updates/dkms for every kernel that has
+# headers (DKMS_KERNELS to choose); dkms.conf's BUILD_EXCLUSIVE_KERNEL skips
+# kernels older than 6.1 (dkms exits 77 for those). Re-running replaces
+# the same version.
+VERSION := $(shell cat $(SRC)/VERSION)
+DKMS_SRC := /usr/src/kstamp-$(VERSION)
+DKMS_KERNELS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4)
+
+dkms-install:
+	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || \
+		{ echo "kstamp: dkms.conf's PACKAGE_VERSION is not VERSION ($(VERSION))" >&2; exit 1; }
+	@test -n "$(DKMS_KERNELS)" || \
+		{ echo "kstamp: no kernel headers in /lib/modules/*/build (apt-get install linux-headers-amd64)" >&2; exit 1; }
+	-dkms remove kstamp/$(VERSION) --all >/dev/null 2>&1
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
+	install -m 644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
+	install -m 644 kmod/Kbuild kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
+	install -m 644 include/uapi/linux/*.h $(DKMS_SRC)/include/uapi/linux/
+	dkms add kstamp/$(VERSION)
+	@for k in $(DKMS_KERNELS); do \
+		dkms install kstamp/$(VERSION) -k $$k; rc=$$?; \
+		[ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; \
+	done
+
+# every version DKMS knows, not only VERSION: it may have changed since
+dkms-uninstall:
+	@for v in $$(dkms status -m kstamp 2>/dev/null | sed -n 's|^kstamp/\([^,:]*\).*|\1|p' | sort -u); do \
+		echo "dkms remove kstamp/$$v --all"; \
+		dkms remove kstamp/$$v --all || exit 1; \
+		rm -rf /usr/src/kstamp-$$v; \
+	done
+	rm -rf $(DKMS_SRC)
+
 .PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz \
-	proving-ground clean
+	proving-ground clean install uninstall dkms-install dkms-uninstall

@@ -181,4 +181,5 @@ module_exit(stamp_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("STAMP (RFC 8762) Session-Reflector in the kernel");
 MODULE_AUTHOR("kstamp developers");
+MODULE_VERSION(STAMP_VERSION);
 MODULE_ALIAS_GENL_FAMILY(STAMP_GENL_NAME);

@@ -9,7 +9,8 @@ build_pkgs=(build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev
 	    zlib1g-dev libnl-3-dev libnl-genl-3-dev linux-headers-amd64 kmod)
 test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-utils
 	   flex bison bc libssl-dev dwarves
-	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml)
+	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
+	   dkms groff-base man-db bash-completion tshark)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list
@@ -43,6 +44,9 @@ fi
 [ $need_bp = 1 ] && missing_bp=" and Linux 6.12" || missing_bp=
 echo "deps: installing ${missing[*]:-}${missing_bp}" >&2
 $SUDO apt-get update -qq
+# tshark's postinst would otherwise ask whether to make dumpcap setuid
+echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+	$SUDO debconf-set-selections
 if [ ${#missing[@]} -gt 0 ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -65,6 +65,8 @@ build() {
 section build build
 section checkpatch bash tests/checkpatch.sh
 section spec python3 tests/spec_check.py
+section docs python3 tests/docs_check.py
+section install bash tests/install.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
@@ -74,6 +76,12 @@ done
 for k in $(bash tests/vm/run.sh --list-kernels); do
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/vm_suite.sh
 done
+# DKMS on the host, the DKMS-installed module in a VM (changes
+# /lib/modules for its duration, and removes what it installed)
+section dkms bash tests/dkms.sh
+# Wireshark's decoder against stampnl's numbers (tshark is slow under TCG:
+# one kernel is enough for a check of the wire format)
+section vm-tshark bash tests/vm/run.sh -k 6.1 -- bash tests/netns/tshark.sh
 # the proving ground: KUnit, and the VM tests again under KASAN, lockdep
 # and kmemleak (the debug kernel is built once per machine, then cached)
 section vm-debug bash tests/debug_kernel.sh
