@@ -12,4 +12,4 @@ make -s module KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
 make -s tools
 # KASAN and lockdep make everything several times slower under TCG
 exec bash tests/vm/run.sh -K "$DIR/arch/x86/boot/bzImage" -a acpi=off \
-	-m 2048 -t 2400 -- bash tests/netns/debug_in_vm.sh
+	-m 2048 -t 3000 -- bash tests/netns/debug_in_vm.sh

@@ -74,7 +74,7 @@ for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done
 for k in $(bash tests/vm/run.sh --list-kernels); do
-	section "vm-$k" bash tests/vm/run.sh -k "$k" -- bash tests/netns/vm_suite.sh
+	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- bash tests/netns/vm_suite.sh
 done
 # DKMS on the host, the DKMS-installed module in a VM (changes
 # /lib/modules for its duration, and removes what it installed)
