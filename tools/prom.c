@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every Prometheus textfile stampnl writes has in common (the
+ * sender's results, the reflector's counters): the atomic write, metric
+ * family headers and label escaping, in the text exposition format 0.0.4.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prom.h"
+
+/**
+ * prom_open() - start writing a textfile
+ * @p: the state, filled here
+ * @who: the command, for error messages
+ * @path: the file, or "-" for standard output
+ *
+ * Return: 0, or -errno with a message printed.
+ */
+int prom_open(struct prom_out *p, const char *who, const char *path)
+{
+	p->who = who;
+	p->path = path;
+	p->tmp[0] = 0;
+	if (!strcmp(path, "-")) {
+		p->f = stdout;
+		return 0;
+	}
+	if (snprintf(p->tmp, sizeof(p->tmp), "%s.%d.tmp", path, getpid()) >=
+	    (int)sizeof(p->tmp)) {
+		fprintf(stderr, "%s: --prometheus %s: %s\n", who, path,
+			strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	p->f = fopen(p->tmp, "w");
+	if (!p->f) {
+		fprintf(stderr, "%s: --prometheus %s: %s\n", who, path,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/**
+ * prom_close() - finish the file: flush, close, rename over the old one
+ * @p: the state from prom_open()
+ *
+ * On any error the temporary file is removed and the old file stays.
+ *
+ * Return: 0, or -errno with a message printed.
+ */
+int prom_close(struct prom_out *p)
+{
+	int err = 0;
+
+	if (p->f == stdout)
+		return fflush(stdout) ? -errno : 0;
+	if (fclose(p->f))
+		err = -errno;
+	p->f = NULL;
+	if (!err && rename(p->tmp, p->path))
+		err = -errno;
+	if (err) {
+		unlink(p->tmp);
+		fprintf(stderr, "%s: --prometheus %s: %s\n", p->who, p->path,
+			strerror(-err));
+	}
+	return err;
+}
+
+/**
+ * prom_family() - the HELP and TYPE lines of metric family @prefix@name
+ * @f: the file
+ * @prefix: "stamp_sender_", "stamp_reflector_"
+ * @name: the rest of the name
+ * @type: "counter", "gauge", "summary"
+ * @help: one line of text
+ */
+void prom_family(FILE *f, const char *prefix, const char *name,
+		 const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s%s %s\n# TYPE %s%s %s\n", prefix, name, help,
+		prefix, name, type);
+}
+
+/**
+ * prom_label_value() - a label value, backslash, quote and newline escaped
+ * @f: the file
+ * @v: the value
+ */
+void prom_label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
