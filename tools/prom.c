@@ -55,18 +55,21 @@ int prom_close(struct prom_out *p)
 {
 	int err = 0;
 
-	if (p->f == stdout)
-		return fflush(stdout) ? -errno : 0;
-	if (fclose(p->f))
-		err = -errno;
+	if (p->f == stdout) {
+		if (fflush(stdout))
+			err = -errno;
+	} else {
+		if (fclose(p->f))
+			err = -errno;
+		if (!err && rename(p->tmp, p->path))
+			err = -errno;
+		if (err)
+			unlink(p->tmp);
+	}
 	p->f = NULL;
-	if (!err && rename(p->tmp, p->path))
-		err = -errno;
-	if (err) {
-		unlink(p->tmp);
+	if (err)
 		fprintf(stderr, "%s: --prometheus %s: %s\n", p->who, p->path,
 			strerror(-err));
-	}
 	return err;
 }
 
