@@ -11,6 +11,51 @@
 
 #include "prom.h"
 
+/* where "-" goes: standard output, unless prom_claim_stdout() moved it */
+static FILE *prom_stdout;
+
+/**
+ * prom_claim_stdout() - keep standard output for the textfile alone
+ *
+ * The sender prints its report on standard output too; with
+ * `--prometheus -` a scraper reading the pipe must get nothing but the
+ * textfile, so the report moves to standard error.
+ *
+ * Return: 0, or -errno with a message printed.
+ */
+int prom_claim_stdout(void)
+{
+	int fd, err;
+
+	fflush(stdout);
+	fd = dup(STDOUT_FILENO);
+	if (fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	prom_stdout = fdopen(fd, "w");
+	if (!prom_stdout) {
+		err = -errno;
+		goto fail_fd;
+	}
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		err = -errno;
+		goto fail_file;
+	}
+	return 0;
+
+fail_file:
+	fclose(prom_stdout);
+	prom_stdout = NULL;
+	fd = -1;
+fail_fd:
+	if (fd >= 0)
+		close(fd);
+fail:
+	fprintf(stderr, "stampnl: --prometheus -: %s\n", strerror(-err));
+	return err;
+}
+
 /**
  * prom_open() - start writing a textfile
  * @p: the state, filled here
@@ -25,7 +70,7 @@ int prom_open(struct prom_out *p, const char *who, const char *path)
 	p->path = path;
 	p->tmp[0] = 0;
 	if (!strcmp(path, "-")) {
-		p->f = stdout;
+		p->f = prom_stdout ? prom_stdout : stdout;
 		return 0;
 	}
 	if (snprintf(p->tmp, sizeof(p->tmp), "%s.%d.tmp", path, getpid()) >=
@@ -55,8 +100,8 @@ int prom_close(struct prom_out *p)
 {
 	int err = 0;
 
-	if (p->f == stdout) {
-		if (fflush(stdout))
+	if (!p->tmp[0]) {
+		if (fflush(p->f))
 			err = -errno;
 	} else {
 		if (fclose(p->f))

@@ -16,6 +16,7 @@ struct prom_out {
 	char tmp[4096];
 };
 
+int prom_claim_stdout(void);
 int prom_open(struct prom_out *p, const char *who, const char *path);
 int prom_close(struct prom_out *p);
 void prom_family(FILE *f, const char *prefix, const char *name,

@@ -301,10 +301,15 @@ int sender_multi(struct sender_opts *o)
 	fflush(stdout);
 	for (i = 0; i < n; i++) {
 		if (o->prom_path) {
-			size_t len = strlen(o->prom_path) + 32;
+			size_t len = strlen(o->prom_path) + 64;
 
+			/* parts of a textfile for a pipe: not in the cwd */
 			c[i].prom_part = malloc(len);
-			if (c[i].prom_part)
+			if (c[i].prom_part && !strcmp(o->prom_path, "-"))
+				snprintf(c[i].prom_part, len,
+					 "/tmp/stampnl-prom.%d.part%zu",
+					 (int)getpid(), i);
+			else if (c[i].prom_part)
 				snprintf(c[i].prom_part, len, "%s.part%zu",
 					 o->prom_path, i);
 		}

@@ -53,7 +53,8 @@ def parse(text):
 
 
 def main():
-    series = parse(open(sys.argv[1]).read())
+    text = sys.stdin.read() if sys.argv[1] == '-' else open(sys.argv[1]).read()
+    series = parse(text)
     for want in sys.argv[2:]:
         key, val = want.rsplit("=", 1)
         if key.startswith("count:"):
