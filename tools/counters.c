@@ -34,9 +34,40 @@ static const struct {
 	{ STAMP_STATS_A_DROP_SESSIONS_FULL, "drop_sessions_full", "dropped: session table full" },
 	{ STAMP_STATS_A_DROP_RATE_LIMIT, "drop_rate_limit", "dropped: rate limit" },
 	{ STAMP_STATS_A_DROP_NOT_ALLOWED, "drop_not_allowed", "dropped: source not allowed" },
+	{ STAMP_STATS_A_DROP_MICRO_SESSION, "drop_micro_session", "dropped: other micro-session" },
+	{ STAMP_STATS_A_DROP_NO_REPLY, "drop_no_reply", "dropped: no reply requested" },
 };
 
+/* TLV counters, in STAMP_TLV_STATS_A_* order from UNKNOWN: JSON "tlv" */
+static const struct {
+	const char *key;
+	const char *text;
+} tlv_counters[] = {
+	{ "unknown", "TLVs: unknown type" },
+	{ "extra_padding", "TLVs: extra padding" },
+	{ "location", "TLVs: location" },
+	{ "timestamp_info", "TLVs: timestamp information" },
+	{ "cos", "TLVs: class of service" },
+	{ "direct_measurement", "TLVs: direct measurement" },
+	{ "access_report", "TLVs: access report" },
+	{ "follow_up", "TLVs: follow-up telemetry" },
+	{ "hmac", "TLVs: HMAC" },
+	{ "dest_node_addr", "TLVs: destination node address" },
+	{ "return_path", "TLVs: return path" },
+	{ "micro_session", "TLVs: micro-session ID" },
+	{ "malformed", "TLVs: malformed requests" },
+	{ "integrity_failed", "TLVs: HMAC TLV failed" },
+	{ "stripped", "TLVs: replies stripped" },
+	{ "return_addr", "TLVs: replies redirected" },
+	{ "same_link", "TLVs: replies on same link" },
+	{ "cos_remarked", "TLVs: replies remarked" },
+};
+
+#define NTLV ARRAY_SIZE(tlv_counters)
+
 #define NCOUNTERS ARRAY_SIZE(counters)
+/* val[]: the counters, the session count, then the TLV counters */
+#define TLV0 (NCOUNTERS + 1)
 
 static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -52,6 +83,17 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 			val[i] = nla_get_u64(st[counters[i].attr]);
 	if (tb[STAMP_A_SESSION_COUNT])
 		val[NCOUNTERS] = nla_get_u32(tb[STAMP_A_SESSION_COUNT]);
+	if (tb[STAMP_A_TLV_STATS]) {
+		struct nlattr *tt[STAMP_TLV_STATS_A_MAX + 1];
+
+		if (nla_parse_nested(tt, STAMP_TLV_STATS_A_MAX,
+				     tb[STAMP_A_TLV_STATS], NULL))
+			return -EPROTO;
+		for (i = 0; i < NTLV; i++)
+			if (tt[STAMP_TLV_STATS_A_UNKNOWN + i])
+				val[TLV0 + i] = nla_get_u64(
+					tt[STAMP_TLV_STATS_A_UNKNOWN + i]);
+	}
 	return 0;
 }
 
@@ -64,7 +106,7 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
  */
 int cmd_stats(int argc, char **argv)
 {
-	uint64_t val[NCOUNTERS + 1] = { 0 };	/* and the session count */
+	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct nl_msg *msg;
 	struct nlctx c;
 	bool json;
@@ -91,8 +133,18 @@ int cmd_stats(int argc, char **argv)
 			printf("%-30s %" PRIu64 "\n", counters[i].text, val[i]);
 	}
 	if (json)
-		printf(",\"sessions\":%" PRIu64 "}\n", val[NCOUNTERS]);
+		printf(",\"sessions\":%" PRIu64 ",\"tlv\":{", val[NCOUNTERS]);
 	else
 		printf("%-30s %" PRIu64 "\n", "sessions now", val[NCOUNTERS]);
+	for (i = 0; i < NTLV; i++) {
+		if (json)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "",
+			       tlv_counters[i].key, val[TLV0 + i]);
+		else
+			printf("%-30s %" PRIu64 "\n", tlv_counters[i].text,
+			       val[TLV0 + i]);
+	}
+	if (json)
+		printf("}}\n");
 	return 0;
 }
