@@ -560,8 +560,8 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		a->dm_s_txc = in.dm_s_txc;
 		a->dm_r_rxc = in.dm_r_rxc;
 		a->dm_r_txc = in.dm_r_txc;
-		/* this reply included: it is counted in s->loss.received */
-		a->dm_received = s->loss.received + 1;
+		/* this reply included: handle_reply() counted it already */
+		a->dm_received = s->loss.received;
 	}
 	if (in.present & 1 << STAMP_TLV_FOLLOW_UP &&
 	    !(in.unknown & 1 << STAMP_TLV_FOLLOW_UP)) {

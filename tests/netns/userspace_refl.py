@@ -15,6 +15,7 @@ host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
                         one more per reflected packet; else the sender's
   --drop-requests LIST  sender Seqs dropped on arrival, before counting
   --drop-replies LIST   sender Seqs dropped after counting, not sent back
+  --req-log FILE        record every request, in hex, one a line
 LIST is comma-separated numbers and ranges: 3,5-7."""
 import argparse
 import hashlib
@@ -78,7 +79,9 @@ def main():
     ap.add_argument("--stateful", action="store_true")
     ap.add_argument("--drop-requests", type=seq_list, default=set())
     ap.add_argument("--drop-replies", type=seq_list, default=set())
+    ap.add_argument("--req-log")
     a = ap.parse_args()
+    req_log = open(a.req_log, "a", buffering=1) if a.req_log else None
     log = open(a.tos_log, "a", buffering=1) if a.tos_log else None
     key = read_key(a.auth_key_file) if a.auth_key_file else None
     rkey = read_key(a.reply_key_file) if a.reply_key_file else key
@@ -96,6 +99,8 @@ def main():
         for s in select.select(socks, [], [], 60)[0]:
             d, anc, _, peer = s.recvmsg(10000, 256)
             t2 = ntp()
+            if req_log:
+                req_log.write(d.hex() + "\n")
             if len(d) < (AUTH_LEN if key else 14):
                 continue
             if key and not hmac.compare_digest(mac(key, d), d[HMAC_OFF:AUTH_LEN]):
