@@ -39,6 +39,8 @@ static const struct nla_policy session_policy[STAMP_SESSION_A_MAX + 1] = {
 	[STAMP_SESSION_A_REFLECTED]	= READ_ONLY,
 	[STAMP_SESSION_A_DROP_AUTH]	= READ_ONLY,
 	[STAMP_SESSION_A_IDLE_MS]	= READ_ONLY,
+	[STAMP_SESSION_A_ACCESS_ID]	= READ_ONLY,
+	[STAMP_SESSION_A_ACCESS_CODE]	= READ_ONLY,
 };
 
 /* not const: 6.1's policy macros take a plain pointer */
@@ -612,8 +614,10 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 {
 	const struct stamp_session_key *k = &s->key;
 	u64 rx, reflected, drop_auth;
+	u8 ar_id, ar_code;
 	unsigned long seen;
 	struct nlattr *nest;
+	bool ar_seen;
 	u32 seq;
 
 	spin_lock_bh(&s->lock);
@@ -622,6 +626,9 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	reflected = s->reflected;
 	drop_auth = s->drop_auth;
 	seen = s->last_seen;
+	ar_seen = s->ar_seen;
+	ar_id = s->ar_id;
+	ar_code = s->ar_code;
 	spin_unlock_bh(&s->lock);
 
 	nest = nla_nest_start(msg, STAMP_A_SESSION);
@@ -644,7 +651,10 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	    nla_put_u64_64bit(msg, STAMP_SESSION_A_DROP_AUTH, drop_auth,
 			      STAMP_SESSION_A_PAD) ||
 	    nla_put_u32(msg, STAMP_SESSION_A_IDLE_MS,
-			jiffies_to_msecs(jiffies - seen)))
+			jiffies_to_msecs(jiffies - seen)) ||
+	    (ar_seen &&
+	     (nla_put_u8(msg, STAMP_SESSION_A_ACCESS_ID, ar_id) ||
+	      nla_put_u8(msg, STAMP_SESSION_A_ACCESS_CODE, ar_code))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -275,7 +275,7 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	env.method_in = r->t2_method;
 	env.sync_out = sync;
 	env.method_out = STAMP_TSM_SW_LOCAL;
-	env.have_counters = r->sess;
+	env.have_counters = !!r->sess;
 	env.rx_count = r->sess_rx;
 	env.tx_count = r->sess_tx + 1;	/* this reply too */
 	env.have_prev = r->have_prev;
@@ -296,6 +296,13 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 
 	stamp_tlv_reflect(data, len, base, &env, &r->tlv);
 	stamp_stats_tlv(r->sn, &r->tlv);
+	if (r->tlv.access_report && r->sess) {
+		spin_lock(&r->sess->lock);
+		r->sess->ar_seen = true;
+		r->sess->ar_id = r->tlv.ar_id;
+		r->sess->ar_code = r->tlv.ar_code;
+		spin_unlock(&r->sess->lock);
+	}
 	if (r->tlv.drop) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MICRO_SESSION);
 		return false;

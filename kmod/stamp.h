@@ -137,6 +137,9 @@ struct stamp_session {
 	u64 drop_auth;
 	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
 	u32 last_seq;
+	bool ar_seen;		/* an Access Report TLV arrived: the last */
+	u8 ar_id;
+	u8 ar_code;
 	unsigned long last_seen;	/* jiffies */
 	bool provisioned;	/* over netlink: never collected when idle */
 	struct rcu_head rcu;

@@ -195,6 +195,12 @@ print("  follow-up", f)
 assert f["matched"] > 0 and f["max_diff_ns"] == 0, f
 assert all(p["tlv"]["follow_up_method"] == "sw-local"
            for p in d["packets"] if p["tlv"]["follow_up_t3_ns"])'
+	inA "$STAMPNL" sender $B -c 1 -q -j -W 1 -s 40003 --tlv-access-report 3:4 >/dev/null || true
+	check_ok "IPv$fam Access Report kept on its session" python3 -c '
+import json, sys
+ss = [s for s in json.loads(sys.argv[1]) if s["peer_port"] == 40003]
+assert len(ss) == 1 and ss[0]["access_id"] == 3 and ss[0]["access_code"] == 4, ss' \
+		"$(nl session list -j)"
 	nl reflector set mode stateless
 
 	# --- Micro-session ID -------------------------------------------------

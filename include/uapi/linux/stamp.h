@@ -268,6 +268,12 @@ enum {
 	STAMP_SESSION_A_DROP_AUTH,
 	/* u32 ms, read only: time since the last request (or creation) */
 	STAMP_SESSION_A_IDLE_MS,
+	/*
+	 * u8 each, read only, once one arrived: the last Access Report TLV's
+	 * access ID and return code (RFC 8972 section 4.6)
+	 */
+	STAMP_SESSION_A_ACCESS_ID,
+	STAMP_SESSION_A_ACCESS_CODE,
 
 	__STAMP_SESSION_A_MAX,
 	STAMP_SESSION_A_MAX = __STAMP_SESSION_A_MAX - 1
