@@ -57,7 +57,7 @@ tlvs = {
     "trunc_sub": tlv(2, bytes(4) + b"\x80\x01"),
 }
 for name, body in tlvs.items():
-    seeds["tlv_" + name] = b"\x7f" + req(44) + body
+    seeds["tlv_" + name] = b"\x7e" + req(44) + body
     seeds["tlv_auth_" + name] = b"\x7f" + req(112, True) + body
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
