@@ -50,7 +50,7 @@ counter() { nl stats -j | python3 -c "import json,sys; print(json.load(sys.stdin
 tlvcounter() { nl stats -j | python3 -c "import json,sys; print(json.load(sys.stdin)['tlv']['$1'])"; }
 
 dmesg -C
-modprobe -a veth sch_ingress cls_u32 act_pedit act_csum sch_netem 2>/dev/null || true
+modprobe -a veth sch_ingress cls_bpf cls_u32 act_pedit act_csum sch_netem 2>/dev/null || true
 check_ok "insmod stamp_refl" insmod "$KO"
 trap cleanup EXIT
 
