@@ -18,6 +18,7 @@
 
 #include "bpf_stamp.h"
 #include "stamp_tc.skel.h"
+#include "stampnl.h"
 
 struct bpf_stamp {
 	struct stamp_tc_bpf *skel;
@@ -69,6 +70,35 @@ static void detach(struct bpf_stamp *b, enum bpf_tc_attach_point where,
 	opts->prog_id = 0;
 	opts->flags = 0;
 	bpf_tc_detach(&hook, opts);
+}
+
+/*
+ * Another sender's filters on the clsact qdisc we created: destroying the
+ * qdisc would take them with it, mid-measurement. Theirs sit at handle 1
+ * of some priority, like ours (only BPF filters answer the query). The
+ * qdisc then stays, empty and harmless, after the last of us.
+ */
+static bool others_attached(struct bpf_stamp *b)
+{
+	static const enum bpf_tc_attach_point points[] = { BPF_TC_INGRESS,
+							   BPF_TC_EGRESS };
+	struct bpf_tc_hook hook = b->hook;
+	struct bpf_tc_opts q;
+	unsigned int p;
+	int i;
+
+	for (p = 0; p < ARRAY_SIZE(points); p++) {
+		hook.attach_point = points[p];
+		for (i = 1; i <= PRIO_TRIES; i++) {
+			memset(&q, 0, sizeof(q));
+			q.sz = sizeof(q);
+			q.handle = 1;
+			q.priority = i;
+			if (!bpf_tc_query(&hook, &q))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* libbpf's own messages would repeat ours, less clearly: only on request */
@@ -184,7 +214,7 @@ void bpf_stamp_close(struct bpf_stamp *b)
 		detach(b, BPF_TC_INGRESS, &b->ingress);
 	if (b->egress_on)
 		detach(b, BPF_TC_EGRESS, &b->egress);
-	if (b->created_qdisc)
+	if (b->created_qdisc && !others_attached(b))
 		bpf_tc_hook_destroy(&b->hook);
 	stamp_tc_bpf__destroy(b->skel);
 	free(b);

@@ -15,6 +15,8 @@
  * fails counts as an auth failure and nothing else, so its packet stays
  * unanswered (and is lost when its threshold passes).
  */
+/* sendmmsg() */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -141,7 +143,8 @@ static struct probe *probe_slot(struct sender *s, uint64_t seq)
 	return &s->probes[seq];
 }
 
-static int send_one(struct sender *s, uint8_t *buf)
+/* The next test packet, stamped and signed, into buf; counted as sent. */
+static int prepare_one(struct sender *s, uint8_t *buf)
 {
 	uint64_t seq = s->loss.sent;
 	struct probe *p = probe_slot(s, seq);
@@ -160,20 +163,45 @@ static int send_one(struct sender *s, uint8_t *buf)
 		stamp_auth_sign(buf, s->o.len, s->o.key, s->o.key_len);
 	*p = (struct probe){ .sent_mono = mono_ns(),
 			     .t1_user = sender_clock_to_utc_ns(&s->clk, &t1,
-							       s->o.ptp) };
-	if (send(s->fd, buf, s->o.len, 0) >= 0) {
-		sender_ts_sent(&s->ts, (uint32_t)seq);
-	} else {
-		/* an ICMP error from an earlier packet surfaces here too */
+							       s->o.ptp),
+			     .state = PENDING };
+	s->loss.sent++;
+	return 0;
+}
+
+/*
+ * Send n prepared packets, the first being Seq first, with as few system
+ * calls as the kernel allows: one sendmmsg() for a whole batch when the
+ * sender is behind (rate mode), which is what lets it load a reflector.
+ */
+static int send_batch(struct sender *s, struct mmsghdr *mm, unsigned int n,
+		      uint64_t first)
+{
+	unsigned int off = 0, i;
+	int r;
+
+	while (off < n) {
+		r = sendmmsg(s->fd, mm + off, n - off, 0);
+		if (r > 0) {
+			for (i = 0; i < (unsigned int)r; i++)
+				sender_ts_sent(&s->ts,
+					       (uint32_t)(first + off + i));
+			off += r;
+			s->send_calls++;
+			continue;
+		}
+		/*
+		 * An ICMP error from an earlier packet surfaces here too: this
+		 * one was not sent, and counts as lost.
+		 */
 		if (errno != ECONNREFUSED && errno != EHOSTUNREACH &&
 		    errno != ENETUNREACH) {
 			fprintf(stderr, "stampnl sender: send: %s\n",
 				strerror(errno));
 			return -errno;
 		}
+		off++;
 	}
-	p->state = PENDING;
-	s->loss.sent++;
 	return 0;
 }
 
@@ -348,16 +376,25 @@ static int run(struct sender *s)
 {
 	uint64_t interval = (uint64_t)(s->o.interval_s * 1e9);
 	uint64_t start = mono_ns(), next_send, next_exp, stop_at, slack;
+	struct mmsghdr mm[SEND_BATCH] = {};
+	struct iovec iov[SEND_BATCH];
 	uint8_t *buf;
 	int err = 0;
+	int i;
 
-	buf = calloc(1, s->o.len);
+	buf = calloc(SEND_BATCH, s->o.len);
 	if (!buf)
 		return -ENOMEM;
-	err = sender_tlv_template(s, buf);
-	if (err) {
-		free(buf);
-		return err;
+	/* every slot of the batch gets the TLV template */
+	for (i = 0; i < SEND_BATCH; i++) {
+		err = sender_tlv_template(s, buf + i * s->o.len);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		iov[i] = (struct iovec){ buf + i * s->o.len, s->o.len };
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
 	}
 	sched_init(&s->sched, s->o.poisson, interval, s->o.seed);
 	next_send = start;
@@ -376,20 +413,28 @@ static int run(struct sender *s)
 		uint64_t now = mono_ns(), until;
 		struct pollfd pfd[2] = { { .fd = s->fd, .events = POLLIN },
 					 { .fd = s->sigfd, .events = POLLIN } };
+		uint64_t first = s->loss.sent;
 		int64_t ms;
-		int i;
 
 		/* at high rates, every packet that is due, in one go */
 		for (i = 0; more && now >= next_send && i < SEND_BATCH; i++) {
-			err = send_one(s, buf);
+			err = prepare_one(s, buf + i * s->o.len);
 			if (err)
-				goto out;
+				break;
 			if (!s->first_send)
 				s->first_send = now;
 			s->last_send = now;
 			next_send += sched_gap(&s->sched);
 			more = sending(s, next_send, stop_at);
 		}
+		/* what was prepared goes out even if the next one failed */
+		if (i) {
+			int e = send_batch(s, mm, i, first);
+
+			err = err ?: e;
+		}
+		if (err)
+			goto out;
 		if (more && now > next_send + slack) {
 			s->slips++;
 			next_send = now;

@@ -77,7 +77,7 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 			c = p;
 		}
 		memset(&c[*n], 0, sizeof(*c));
-		strcpy(c[*n].host, host);
+		snprintf(c[*n].host, sizeof(c[*n].host), "%s", host);
 		c[*n].port = k == 2 ? atoi(port) : 0;
 		c[*n].fd = -1;
 		(*n)++;

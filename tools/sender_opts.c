@@ -117,7 +117,7 @@ static int prom_dir_unwritable(const char *path)
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash)
-		strcpy(dir, ".");
+		snprintf(dir, sizeof(dir), ".");
 	else if (slash == dir)
 		dir[1] = 0;
 	else

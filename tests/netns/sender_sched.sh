@@ -41,6 +41,24 @@ assert d["sent"] == 1000 and d["received"] + d["lost"] == 1000, d
 assert d["interval_s"] == 0.0005 and d["achieved_pps"] > 0, d
 assert d["schedule"] == "periodic" and "schedule_slips" in d, d'
 
+# batches go out with one sendmmsg() each: the calls strace counts are
+# the calls the sender reports, far fewer than the packets, and every
+# packet reaches the wire (B's veth counts them)
+rx_b() { ip -n "$NS_B" -s -j link show veth0 |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
+before=$(rx_b)
+out=$(inA strace -f -qq -c -U calls -o /tmp/sender_sched_strace.$$ -e trace=sendmmsg \
+	"$STAMPNL" sender $ADDR4_B --rate 20000 -c 2000 -W 2 -j)
+after=$(rx_b)
+calls=$(awk '$NF == "sendmmsg" { print $1 }' /tmp/sender_sched_strace.$$)
+rm -f /tmp/sender_sched_strace.$$
+jcheck "--rate 20000 -c 2000: batched sendmmsg, calls reported = strace's ($calls)" "$out" "
+assert d['sent'] == 2000 and d['received'] + d['lost'] == 2000, d
+assert 0 < d['send_calls'] <= 1000, d['send_calls']
+assert d['send_calls'] == int('${calls:-0}'), (d['send_calls'], '$calls')"
+check_cmp "--rate: all 2000 on the wire" $((after - before)) -ge 2000
+check_cmp "--rate: nothing else on the wire" $((after - before)) -le 2010
+
 # Poisson and random start, reproducible by seed
 out=$(inA "$STAMPNL" sender $ADDR6_B --poisson --seed 5 -c 20 -i 0.01 -j)
 jcheck "--poisson --seed 5: named and seeded in the output" "$out" '
