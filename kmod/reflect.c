@@ -290,6 +290,7 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 		priv.key = rcu_dereference(r->sess->hmac_key);
 	if (!priv.key)
 		priv.key = rcu_dereference(r->sn->default_key);
+	env.auth = cfg->auth;
 	env.hmac = priv.key ? tlv_hmac : NULL;
 	env.is_local = tlv_is_local;
 	env.priv = &priv;

@@ -157,7 +157,12 @@ static void put_addr(__u8 *p, __u8 family, const __u8 *addr)
 	memcpy(p, addr, family == 4 ? 4 : 16);
 }
 
-/* Location (RFC 8972 section 4.2): ports, then address sub-TLVs. */
+/*
+ * Location (RFC 8972 section 4.2): ports, then address sub-TLVs, each
+ * request answered in place by the sub-TLV of the family seen. A request
+ * with no source MAC to report (a link without one) is answered by a
+ * zeroed Source EUI-64 Address sub-TLV (section 4.2.2).
+ */
 static int do_location(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 		       struct stamp_tlv_result *res)
 {
@@ -176,10 +181,6 @@ static int do_location(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 		case STAMP_SUB_SRC_EUI64:
 			if (s.len != STAMP_SUB_MAC_LEN)
 				goto bad_sub;
-			if (!env->mac_len) {
-				v[s.off] |= STAMP_TLV_FLAG_U;
-				continue;
-			}
 			memset(sv, 0, STAMP_SUB_MAC_LEN);
 			memcpy(sv, env->mac, env->mac_len);
 			v[s.off + 1] = env->mac_len == 6 ? STAMP_SUB_SRC_EUI48 :
@@ -204,10 +205,11 @@ static int do_location(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 							  STAMP_SUB_SRC_IPV6;
 			break;
 		default:
-			v[s.off] |= STAMP_TLV_FLAG_U;
+			v[s.off] = STAMP_TLV_FLAG_U;
 			continue;
 		}
-		v[s.off] &= ~STAMP_TLV_FLAG_U;
+		/* answered: U, M and I clear (section 4.2.1) */
+		v[s.off] = 0;
 	}
 	if (ret < 0)
 		goto bad_walk;
@@ -227,50 +229,39 @@ bad_walk:
 /*
  * Return Path (RFC 9503 section 4): a Control Code (no reply, or reply on
  * the same link), a Return Address (only where the operator allows it: it
- * redirects traffic), or an SR path this reflector cannot build.
+ * redirects traffic), or an SR path this reflector cannot build. With a
+ * Control Code, every other sub-TLV is ignored (section 4.1.1); otherwise
+ * a path that cannot be honored is not half honored.
  */
 static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 			  struct stamp_tlv_result *res)
 {
 	struct stamp_tlv s;
-	size_t off = 0;
-	int ret, verdict = TLV_DONE;
-	bool no_reply = false, same_link = false, ret_addr = false;
-	__u8 *sv;
-	__u32 cc;
+	size_t off = 0, cc_off = len, ra_off = len;
+	__u16 ra_len = 0;
+	bool other = false;
+	int ret;
 
+	/* every sub-TLV must parse before any counts */
 	while ((ret = sub_next(v, len, &off, &s)) > 0) {
-		sv = v + s.off + HDR;
 		switch (s.type) {
 		case STAMP_RP_CONTROL_CODE:
 			if (s.len != STAMP_RP_CONTROL_CODE_LEN)
 				goto bad_sub;
-			cc = stamp_get32(sv);
-			if (cc & STAMP_RP_CC_SAME_LINK)
-				same_link = true;
-			else
-				no_reply = true;
-			v[s.off] &= ~STAMP_TLV_FLAG_U;
+			if (cc_off == len)
+				cc_off = s.off;
 			break;
 		case STAMP_RP_RETURN_ADDRESS:
 			if (s.len != 4 && s.len != 16)
 				goto bad_sub;
-			if (!env->allow_return_addr ||
-			    (s.len == 4) != (env->family == 4)) {
-				v[s.off] |= STAMP_TLV_FLAG_U;
-				verdict = TLV_UNSUPPORTED;
-				break;
+			if (ra_off == len) {
+				ra_off = s.off;
+				ra_len = s.len;
 			}
-			ret_addr = true;
-			res->ret_family = env->family;
-			memset(res->ret_addr, 0, sizeof(res->ret_addr));
-			memcpy(res->ret_addr, sv, s.len);
-			v[s.off] &= ~STAMP_TLV_FLAG_U;
 			break;
 		default:
 			/* SR-MPLS label stacks, SRv6 segment lists, others */
-			v[s.off] |= STAMP_TLV_FLAG_U;
-			verdict = TLV_UNSUPPORTED;
+			other = true;
 			break;
 		}
 	}
@@ -280,13 +271,36 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 		res->malformed++;
 		return TLV_MALFORMED;
 	}
-	/* a path that cannot be honored is not half honored */
-	if (verdict == TLV_DONE) {
-		res->no_reply = no_reply;
-		res->same_link = same_link;
-		res->return_addr = ret_addr;
+
+	if (cc_off != len) {
+		/* only bit 31 means anything; the rest is reserved */
+		if (stamp_get32(v + cc_off + HDR) & STAMP_RP_CC_SAME_LINK)
+			res->same_link = true;
+		else
+			res->no_reply = true;
+		v[cc_off] = 0;
+		return TLV_DONE;
 	}
-	return verdict;
+	if (other) {
+		off = 0;
+		while (sub_next(v, len, &off, &s) > 0)
+			if (s.type != STAMP_RP_RETURN_ADDRESS)
+				v[s.off] = STAMP_TLV_FLAG_U;
+	}
+	if (ra_off == len)
+		return TLV_UNSUPPORTED;
+	if (!env->allow_return_addr || (ra_len == 4) != (env->family == 4)) {
+		v[ra_off] = STAMP_TLV_FLAG_U;
+		return TLV_UNSUPPORTED;
+	}
+	v[ra_off] = 0;
+	if (other)
+		return TLV_UNSUPPORTED;
+	res->return_addr = true;
+	res->ret_family = env->family;
+	memset(res->ret_addr, 0, sizeof(res->ret_addr));
+	memcpy(res->ret_addr, v + ra_off + HDR, ra_len);
+	return TLV_DONE;
 
 bad_sub:
 	v[s.off] |= STAMP_TLV_FLAG_M;
@@ -332,6 +346,12 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 		stamp_put32(v + 8, env->tx_count);
 		return TLV_DONE;
 	case STAMP_TLV_ACCESS_REPORT:
+		/* Access IDs 1 (3GPP) and 2 (non-3GPP) only: others are
+		 * discarded, returned unanswered (RFC 8972 section 4.6)
+		 */
+		if (v[0] >> 4 != STAMP_ACCESS_3GPP &&
+		    v[0] >> 4 != STAMP_ACCESS_NON_3GPP)
+			return TLV_UNSUPPORTED;
 		res->access_report = true;
 		res->ar_id = v[0] >> 4;
 		res->ar_code = v[1];
@@ -367,6 +387,20 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 	}
 }
 
+/* A Follow-Up Telemetry TLV of the wrong length: its Sequence Number and
+ * Follow-Up Timestamp, as far as they are there, zeroed (RFC 8972 4.7)
+ */
+static void follow_up_zero(__u8 *buf, size_t len, size_t off)
+{
+	size_t n = stamp_get16(buf + off + 2);
+
+	if (n > len - off - HDR)
+		n = len - off - HDR;
+	if (n > 12)
+		n = 12;
+	memset(buf + off + HDR, 0, n);
+}
+
 /**
  * stamp_tlv_reflect() - answer the TLVs of a reply, in place
  * @buf: the reply, built by stamp_reflect() (its Seq is the reply's)
@@ -375,13 +409,18 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
  * @env: what the reflector knows about the request
  * @res: what the TLVs ask of the reply, and counts
  *
- * RFC 8972 section 4: a known TLV is answered and its U flag cleared; an
- * unknown one is copied with U set. A length wrong for its type, a TLV
- * running past the packet, a sub-TLV that does not parse, or an HMAC TLV
- * that is not the last TLV but for Extra Padding sets M on that TLV and
- * stops processing: it and the rest of the packet stay as received. An
- * HMAC TLV that fails verification sets I on every TLV and nothing is
- * acted on; the reply's HMAC TLV is computed afresh either way.
+ * RFC 8972 section 4: a known TLV is answered, its U, M and I flags
+ * cleared; an unknown one is copied with U set. A length wrong for its
+ * type, a TLV running past the packet, or a sub-TLV that does not parse
+ * sets M on that TLV and stops processing: it and the rest of the packet
+ * stay as received (but a Follow-Up Telemetry TLV's fields, zeroed).
+ *
+ * The HMAC TLV (section 4.8), with a key: one that does not verify, or
+ * that is followed by a TLV other than Extra Padding, or its absence in
+ * authenticated mode when TLVs other than Extra Padding are there, is an
+ * HMAC verification failure: I on every TLV, nothing acted on. The
+ * reply's HMAC TLV is computed afresh either way. Without a key, an HMAC
+ * TLV is a type this reflector does not support (U).
  *
  * Return: 0; the reply's length does not change.
  */
@@ -390,7 +429,8 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		      struct stamp_tlv_result *res)
 {
 	size_t end = len, mark = len, hmac_off = len;
-	bool seen_rp = false, truncated = false;
+	bool seen_rp = false, truncated = false, misplaced = false;
+	bool covered = false;	/* TLVs an HMAC TLV must cover */
 	struct stamp_tlv_iter it;
 	struct stamp_tlv t;
 	__u8 seq[4], digest[STAMP_TLV_HMAC_LEN];
@@ -405,14 +445,15 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 			mark = t.off;
 			break;
 		}
-		if (hmac_off != len && t.type != STAMP_TLV_EXTRA_PADDING) {
+		if (t.type == STAMP_TLV_EXTRA_PADDING)
+			continue;
+		if (hmac_off != len)
 			/* the HMAC TLV must come last (RFC 8972 4.8) */
-			end = hmac_off;
-			mark = hmac_off;
-			break;
-		}
-		if (t.type == STAMP_TLV_HMAC)
+			misplaced = true;
+		else if (t.type == STAMP_TLV_HMAC)
 			hmac_off = t.off;
+		else
+			covered = true;
 	}
 	if (ret < 0) {
 		end = t.off;
@@ -422,15 +463,17 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		else
 			truncated = true;
 	}
-	if (hmac_off >= end)
-		hmac_off = len;
-	if (hmac_off != len && env->hmac) {
+	if (env->hmac && hmac_off != len) {
 		stamp_put32(seq, env->req_seq);
-		if (env->hmac(env->priv, seq, buf + start, hmac_off - start,
+		if (misplaced ||
+		    env->hmac(env->priv, seq, buf + start, hmac_off - start,
 			      digest) ||
 		    !digest_equal(digest, buf + hmac_off + HDR,
 				  STAMP_TLV_HMAC_LEN))
 			res->integrity_failed = true;
+	} else if (env->auth && covered) {
+		/* authenticated mode: TLVs no HMAC TLV vouches for */
+		res->integrity_failed = true;
 	}
 
 	/* pass 2: answer everything before the stop */
@@ -440,20 +483,20 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 
 		res->count[t.type <= STAMP_TLV_TYPE_MAX ? t.type : 0]++;
 		if (res->integrity_failed) {
-			*flags |= STAMP_TLV_FLAG_I;
+			*flags = (*flags & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_I;
 			continue;
 		}
 		if (t.type == STAMP_TLV_HMAC) {
 			/* answered below, once every TLV before it is final */
 			if (!env->hmac)
-				*flags |= STAMP_TLV_FLAG_U;
+				*flags = STAMP_TLV_FLAG_U;
 			continue;
 		}
 		verdict = answer(&t, buf + t.off + HDR, env, res, &seen_rp);
 		if (verdict == TLV_DONE) {
-			*flags &= ~STAMP_TLV_FLAG_U;
+			*flags = 0;
 		} else if (verdict == TLV_UNSUPPORTED) {
-			*flags |= STAMP_TLV_FLAG_U;
+			*flags = STAMP_TLV_FLAG_U;
 		} else {
 			/* the HMAC TLV, if any, comes after: unanswered */
 			*flags |= STAMP_TLV_FLAG_M;
@@ -474,19 +517,22 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		buf[mark] |= STAMP_TLV_FLAG_M;
 		if (res->integrity_failed)
 			buf[mark] |= STAMP_TLV_FLAG_I;
+		if (buf[mark + 1] == STAMP_TLV_FOLLOW_UP)
+			follow_up_zero(buf, len, mark);
 		res->count[buf[mark + 1] <= STAMP_TLV_TYPE_MAX ?
 			   buf[mark + 1] : 0]++;
 	}
 	if (mark != len || truncated)
 		res->malformed++;
 
-	if (hmac_off != len && env->hmac) {
+	if (hmac_off < end && env->hmac) {
 		if (!env->hmac(env->priv, buf, buf + start, hmac_off - start,
 			       digest)) {
 			memcpy(buf + hmac_off + HDR, digest, STAMP_TLV_HMAC_LEN);
-			buf[hmac_off] &= ~STAMP_TLV_FLAG_U;
+			buf[hmac_off] = res->integrity_failed ?
+					STAMP_TLV_FLAG_I : 0;
 		} else {
-			buf[hmac_off] |= STAMP_TLV_FLAG_U;
+			buf[hmac_off] = STAMP_TLV_FLAG_U;
 		}
 	}
 	return 0;
@@ -664,6 +710,22 @@ static void decode_return_path(const __u8 *v, __u16 len,
 		info->walk_error = true;
 }
 
+/* The reflector said its HMAC check failed: no TLV's fields are believed. */
+static void discard_fields(struct stamp_tlv_info *info)
+{
+	struct stamp_tlv_info flags = {
+		.ntlv = info->ntlv,
+		.present = info->present,
+		.unknown = info->unknown,
+		.integrity = info->integrity,
+		.other_unknown = info->other_unknown,
+		.malformed = info->malformed,
+		.walk_error = info->walk_error,
+	};
+
+	*info = flags;
+}
+
 /**
  * stamp_tlv_decode() - read a reflected packet's TLVs
  * @buf: the reply
@@ -672,8 +734,12 @@ static void decode_return_path(const __u8 *v, __u16 len,
  * @info: result; a type's fields are set only when it came back without
  *        U or M and with a length right for it
  *
- * Return: the number of TLVs, or -EINVAL when the walk failed (what was
- * read before is in @info, walk_error set).
+ * As a Session-Sender must (RFC 8972 section 4): a TLV with U is skipped,
+ * one with M ends the walk (the rest is not read), and an I flag on any
+ * TLV discards every TLV's fields (only the flags are reported).
+ *
+ * Return: the number of TLVs read, or -EINVAL when the walk failed (what
+ * was read before is in @info, walk_error set).
  */
 int stamp_tlv_decode(const __u8 *buf, size_t len, size_t start,
 		     struct stamp_tlv_info *info)
@@ -699,9 +765,11 @@ int stamp_tlv_decode(const __u8 *buf, size_t len, size_t start,
 		}
 		if (t.flags & STAMP_TLV_FLAG_I)
 			info->integrity |= bit;
-		if (t.flags & STAMP_TLV_FLAG_M)
+		if (t.flags & STAMP_TLV_FLAG_M) {
 			info->malformed = true;
-		if (t.flags & (STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_M) ||
+			break;
+		}
+		if (t.flags & STAMP_TLV_FLAG_U ||
 		    !stamp_tlv_len_ok(t.type, t.len))
 			continue;
 		switch (t.type) {
@@ -748,6 +816,8 @@ int stamp_tlv_decode(const __u8 *buf, size_t len, size_t start,
 			break;
 		}
 	}
+	if (info->integrity)
+		discard_fields(info);
 	if (ret < 0) {
 		info->walk_error = true;
 		info->malformed = true;

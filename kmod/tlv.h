@@ -69,6 +69,7 @@ struct stamp_tlv_env {
 	__u16 member_id;	/* Micro-session: this reflector's ID */
 	bool allow_return_addr;	/* Return Path: redirection allowed */
 	__u32 req_seq;		/* the request's Seq, for its HMAC TLV */
+	bool auth;		/* authenticated mode: TLVs need an HMAC TLV */
 	stamp_tlv_hmac_fn hmac;	/* NULL: no key, HMAC TLV unsupported */
 	stamp_tlv_local_fn is_local;
 	void *priv;

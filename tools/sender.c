@@ -265,6 +265,10 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		sender_event(s, "malformed", 0, NULL);
 		return;
 	}
+	if (!sender_tlv_accept(s, buf, n)) {
+		sender_event(s, "tlv_rejected", r.sender_seq, NULL);
+		return;
+	}
 	p = &s->probes[r.sender_seq];
 	if (p->state == ANSWERED) {
 		s->loss.duplicates++;

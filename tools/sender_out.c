@@ -268,7 +268,8 @@ static void json_packet(const struct sender *s, uint64_t i,
 /**
  * sender_event() - one event of the test, for --json-lines
  * @s: the sender
- * @type: reply, lost, late, duplicate, malformed or auth_failure
+ * @type: reply, lost, late, duplicate, malformed, auth_failure or
+ *	tlv_rejected (a Micro-session ID not ours: discarded)
  * @seq: the Sender Seq concerned (not for malformed or auth_failure: a
  *	reply that failed authentication says nothing to be believed)
  * @p: the packet's record, for a reply

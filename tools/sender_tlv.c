@@ -141,6 +141,11 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		if (pair("--tlv-access-report ID:CODE", arg, 15, 255, false,
 			 &a, &b))
 			return -EINVAL;
+		if (a != STAMP_ACCESS_3GPP && a != STAMP_ACCESS_NON_3GPP) {
+			fprintf(stderr, "stampnl sender: --tlv-access-report: Access ID %lu is not 1 (3GPP) or 2 (non-3GPP), and a reflector must discard it (RFC 8972 4.6)\n",
+				a);
+			return -EINVAL;
+		}
 		t->ar_id = a;
 		t->ar_code = b;
 		return 0;
@@ -235,6 +240,15 @@ int sender_tlv_check(struct sender_opts *o, bool len_given)
 
 	if (!t->any)
 		return 0;
+	/*
+	 * Authenticated mode: TLVs other than Extra Padding alone must be
+	 * covered by an HMAC TLV (RFC 8972 4.8), so there is always one.
+	 */
+	if (o->key_path && !t->hmac &&
+	    (t->location || t->ts_info || t->cos_dscp1 >= 0 || t->direct ||
+	     t->ar_id >= 0 || t->follow_up || t->dest_family ||
+	     t->rp != RP_NONE || t->ms_sender >= 0 || t->raw_type >= 0))
+		t->hmac = true;
 	if (t->hmac && !o->key_path) {
 		fprintf(stderr, "stampnl sender: --tlv-hmac needs --auth-key-file: the HMAC TLV is keyed like the authenticated mode (RFC 8972 4.8)\n");
 		return -EINVAL;
@@ -517,6 +531,13 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 			a->hmac_ok++;
 		}
 	}
+	a->present |= in.present;
+	/*
+	 * The reflector's HMAC check failed (I), or ours did: no TLV of this
+	 * reply is believed (RFC 8972 4.8).
+	 */
+	if (in.integrity || pt->hmac_bad)
+		return;
 	if (in.present & 1 << STAMP_TLV_TIMESTAMP_INFO &&
 	    !(in.unknown & 1 << STAMP_TLV_TIMESTAMP_INFO)) {
 		pt->sync_in = in.sync_in;
@@ -596,7 +617,43 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 	if (in.present & 1 << STAMP_TLV_ACCESS_REPORT &&
 	    !(in.unknown & 1 << STAMP_TLV_ACCESS_REPORT))
 		a->ar_acked++;
-	a->present |= in.present;
+}
+
+/**
+ * sender_tlv_accept() - whether a reply passes the Micro-session ID checks
+ * @s: the sender
+ * @buf: the reply, its base already checked
+ * @n: its length
+ *
+ * RFC 9534 section 3.2: the reply's Sender Micro-session ID must be ours,
+ * and its Reflector Micro-session ID the one we named, if we named one;
+ * else the reply is discarded (counted). A TLV the reflector did not
+ * answer (U), or TLVs not to be believed (M before it, I, or our HMAC TLV
+ * check failed), are not checked.
+ *
+ * Return: false when the reply is to be discarded.
+ */
+bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
+{
+	const struct sender_tlv_opts *t = &s->o.tlv;
+	size_t base = stamp_base_len(s->o.key_len);
+	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_tlv_info in;
+	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
+
+	if (t->ms_sender < 0 || n <= base)
+		return true;
+	stamp_tlv_decode(buf, n, base, &in);
+	if (!(in.present & ms) || in.unknown & ms || in.integrity)
+		return true;
+	if (t->hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
+					     stamp_auth_tlv_hmac, &k))
+		return true;
+	if (in.ms_sender == t->ms_sender &&
+	    (!t->ms_reflector || in.ms_reflector == t->ms_reflector))
+		return true;
+	s->tlv.ms_rejected++;
+	return false;
 }
 
 static void print_types(uint16_t bits)
@@ -693,8 +750,10 @@ void sender_tlv_print_text(const struct sender *s)
 		       a->loc.loc_dst_family ?
 		       addr_text(a->loc.loc_dst_family, a->loc.loc_dst, b2) : "?",
 		       a->loc.loc_dport);
-	if (a->have_ms)
-		printf("tlv micro-session: reflector ID %u\n", a->ms_reflector);
+	if (a->have_ms || a->ms_rejected)
+		printf("tlv micro-session: reflector ID %u; %" PRIu64
+		       " replies discarded, their Micro-session IDs not ours\n",
+		       a->ms_reflector, a->ms_rejected);
 }
 
 static void json_hex(const uint8_t *p, int n)
@@ -783,6 +842,8 @@ void sender_tlv_print_json(const struct sender *s)
 	}
 	if (a->have_ms)
 		printf(",\"micro_session_reflector_id\":%u", a->ms_reflector);
+	if (s->o.tlv.ms_sender >= 0)
+		printf(",\"micro_session_rejected\":%" PRIu64, a->ms_rejected);
 	if (s->o.tlv.ar_id >= 0)
 		printf(",\"access_report_acknowledged\":%" PRIu64, a->ar_acked);
 	printf("}");

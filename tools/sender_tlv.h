@@ -72,6 +72,7 @@ struct sender_tlv_acc {
 	struct probe_tlv ts_info;
 	bool have_ms;
 	uint16_t ms_reflector;
+	uint64_t ms_rejected;		/* replies discarded (RFC 9534 3.2) */
 	uint64_t ar_acked;
 	struct stamp_tlv_info loc;	/* the last Location answer */
 };
@@ -104,6 +105,7 @@ int sender_tlv_template(struct sender *s, uint8_t *buf);
 void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq);
 void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n,
 		      int ds, struct probe *p);
+bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n);
 void sender_tlv_print_text(const struct sender *s);
 void sender_tlv_print_json(const struct sender *s);
 void sender_tlv_json_packet(const struct sender *s, const struct probe *p);

@@ -104,7 +104,8 @@ static void fuzz_tlv(const uint8_t *data, size_t len, uint8_t mode)
 		.have_counters = mode & 16, .rx_count = 3, .tx_count = 2,
 		.have_prev = mode & 16, .prev_seq = 1, .prev_t3 = 5,
 		.member_id = 7, .allow_return_addr = mode & 8,
-		.req_seq = 9, .hmac = mode & 32 ? fake_hmac : NULL,
+		.req_seq = 9, .auth = auth,
+		.hmac = mode & 32 ? fake_hmac : NULL,
 		.is_local = fake_local,
 	};
 	struct stamp_tlv_result res;

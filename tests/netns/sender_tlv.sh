@@ -47,7 +47,8 @@ for args in "--tlv-hmac" "--tlv-dest-node 10.0.0.2" \
 	    "--ssid 1 --tlv-dest-node fd00::2 -4" \
 	    "--ssid 1 --tlv-dest-node fd00::2" \
 	    "--tlv-return-path fd00::1" "--tlv-cos 64" "--tlv-cos 10 -l 47" \
-	    "--tlv-cos 10 -l 54" "--tlv-access-report 3" "--tlv-type 0" \
+	    "--tlv-cos 10 -l 54" "--tlv-access-report 3" \
+	    "--tlv-access-report 3:1" "--tlv-access-report 0:1" "--tlv-type 0" \
 	    "--tlv-micro-session 70000" "--tlv-padding 9000" \
 	    "--auth-key-file $TMP/key --tlv-hmac -l 120"; do
 	rc=0
@@ -162,6 +163,47 @@ d = json.loads(sys.argv[1])
 t = d["tlv"]
 assert d["received"] == 2 and d["auth_failures"] == 0, d
 assert t["hmac_verified"] == 2 and t["hmac_failed"] == 0, t' "$out"
+
+# authenticated mode: TLVs get an HMAC TLV without being asked (RFC 8972
+# 4.8), but Extra Padding alone does not need one
+start_refl --auth-key-file "$TMP/key"
+inA "$STAMPNL" sender $ADDR4_B -c 1 -W 1 -q -j --auth-key-file "$TMP/key" \
+	--tlv-cos 3 >/dev/null || true
+inA "$STAMPNL" sender $ADDR4_B -c 1 -W 1 -q -j --auth-key-file "$TMP/key" \
+	--tlv-padding 6 >/dev/null || true
+wire "authenticated mode: an HMAC TLV after the TLVs, none after padding alone" '
+key = bytes.fromhex(open(sys.argv[1].rsplit("/", 1)[0] + "/key").read().strip())
+a, b = [tlvs(p, 112) for p in reqs]
+assert [x[1] for x in a] == [4, 8], a
+assert a[1][2] == hmac.new(key, reqs[0][:4] + reqs[0][112:a[1][3]],
+                           hashlib.sha256).digest()[:16]
+assert [x[1] for x in b] == [1], b'
+
+# --- Micro-session IDs of the replies (RFC 9534 3.2) ---------------------
+# the reflector answers with Reflector ID 3; the reply to Seq 1 carries a
+# Sender ID not ours
+start_refl --micro-session 3 --ms-bad-sender 1
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 4 -i 0.05 -W 1 -q -j \
+	--tlv-micro-session 258:3) || true
+check_ok "Micro-session ID: a reply with a Sender ID not ours is discarded" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+t = d["tlv"]
+assert d["received"] == 3 and d["lost"] == 1, (d["received"], d["lost"])
+assert t["micro_session_rejected"] == 1, t
+assert t["micro_session_reflector_id"] == 3, t
+assert sorted(p["seq"] for p in d["packets"]) == [0, 2, 3], d["packets"]' "$out"
+start_refl --micro-session 3
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1 -q -j \
+	--tlv-micro-session 258:4) || true
+out2=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1 -q -j \
+	--tlv-micro-session 258) || true
+check_ok "Micro-session ID: the Reflector ID we named or, naming none, any" python3 -c '
+import json, sys
+d, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert d["received"] == 0 and d["tlv"]["micro_session_rejected"] == 2, d
+assert e["received"] == 2 and e["tlv"]["micro_session_rejected"] == 0, e
+assert e["tlv"]["micro_session_reflector_id"] == 3, e["tlv"]' "$out" "$out2"
 
 stop_refl
 finish

@@ -267,8 +267,9 @@ static void test_location_v6_no_mac(void **state)
 	size_t o;
 	uint8_t *s;
 
-	v[4] = U; v[5] = 1; v[7] = 8;
+	v[4] = U | I; v[5] = 1; v[7] = 8;
 	v[16] = U; v[17] = 4; v[19] = 16;
+	memset(v + 8, 0xee, 8);		/* junk where the MAC goes */
 	pkt_init(&p, 1);
 	o = add(&p, U, 2, sizeof(v), v);
 	env_v4(&e);
@@ -278,8 +279,11 @@ static void test_location_v6_no_mac(void **state)
 	reflect(&p, &e, &r);
 	s = p.b + o + 4;
 	assert_int_equal(p.b[o], 0);
-	assert_int_equal(s[4], U);	/* no MAC on this link */
-	assert_int_equal(s[5], 1);
+	/* no MAC on this link: a zeroed EUI-64 (RFC 8972 4.2.2) */
+	assert_int_equal(s[4], 0);
+	assert_int_equal(s[5], 3);
+	assert_int_equal(be16(s + 6), 8);
+	assert_int_equal(be32(s + 8) | be32(s + 12), 0);
 	assert_int_equal(s[17], 6);	/* Destination IPv6 */
 	assert_memory_equal(s + 20, d6, 16);
 
@@ -443,6 +447,30 @@ static void test_access_report(void **state)
 	assert_true(r.access_report);
 	assert_int_equal(r.ar_id, 1);
 	assert_int_equal(r.ar_code, 1);
+
+	/* non-3GPP */
+	v[0] = 0x2f;	/* ID 2, Resv ignored on receipt */
+	pkt_init(&p, 1);
+	o = add(&p, U, 6, 4, v);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], 0);
+	assert_true(r.access_report);
+	assert_int_equal(r.ar_id, 2);
+
+	/* Access IDs other than 1 and 2 are invalid: discarded (4.6) */
+	v[0] = 0x30;
+	pkt_init(&p, 1);
+	o = add(&p, U, 6, 4, v);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+	assert_memory_equal(p.b + o + 4, v, 4);
+	assert_false(r.access_report);
+	v[0] = 0;
+	pkt_init(&p, 1);
+	o = add(&p, U, 6, 4, v);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+	assert_false(r.access_report);
 }
 
 static void test_follow_up(void **state)
@@ -477,6 +505,73 @@ static void test_follow_up(void **state)
 	assert_int_equal(p.b[o], 0);
 	memset(v, 0, sizeof(v));
 	assert_memory_equal(p.b + o + 4, v, 16);
+}
+
+/*
+ * A Follow-Up Telemetry TLV of the wrong length: M, and its Sequence
+ * Number and Follow-Up Timestamp zeroed (RFC 8972 4.7, erratum 8339),
+ * the rest as received.
+ */
+static void test_follow_up_bad_length(void **state)
+{
+	uint8_t v[20], ts[4] = { 0 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o, b;
+
+	memset(v, 0x5a, sizeof(v));
+	pkt_init(&p, 1);
+	o = add(&p, U, 7, 20, v);
+	b = add(&p, U, 3, 4, ts);
+	env_v4(&e);
+	e.have_prev = true;
+	e.prev_seq = 41;
+	e.prev_t3 = 99;
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U | M);
+	assert_int_equal(be32(p.b + o + 4) | be32(p.b + o + 8) |
+			 be32(p.b + o + 12), 0);
+	assert_memory_equal(p.b + o + 16, v + 12, 8);
+	assert_int_equal(p.b[b], U);	/* stopped */
+	assert_int_equal(r.malformed, 1);
+
+	/* shorter than its fields: what is there, zeroed */
+	pkt_init(&p, 1);
+	o = add(&p, U, 7, 6, v);
+	b = add(&p, U, 1, 4, "pppp");
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U | M);
+	assert_int_equal(be32(p.b + o + 4) | be16(p.b + o + 8), 0);
+	assert_memory_equal(p.b + b + 4, "pppp", 4);
+
+	/* running past the packet: up to its end */
+	pkt_init(&p, 1);
+	o = add(&p, U, 7, 8, v);
+	p.b[o + 3] = 16;
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U | M);
+	assert_int_equal(be32(p.b + o + 4) | be32(p.b + o + 8), 0);
+	assert_int_equal(p.b[o + 12], 0);	/* past the end: untouched */
+}
+
+/* Flags a Session-Sender must not set are not echoed (RFC 8972 4). */
+static void test_flags_cleared(void **state)
+{
+	uint8_t ts[4] = { 0 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t a, b;
+
+	pkt_init(&p, 1);
+	a = add(&p, U | M | I | 0x1f, 3, 4, ts);
+	b = add(&p, M | I | 0x10, 250, 4, ts);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[a], 0);
+	assert_int_equal(p.b[b], U);
+	assert_int_equal(r.malformed, 0);
 }
 
 static void test_hmac_ok(void **state)
@@ -548,27 +643,107 @@ static void test_hmac_bad(void **state)
 	assert_memory_equal(p.b + h + 4, want, 16);
 }
 
+/*
+ * An HMAC TLV followed by anything but Extra Padding: an HMAC verification
+ * failure (RFC 8972 4.8), not a malformed TLV. Nothing is done, I on all.
+ */
 static void test_hmac_not_last(void **state)
 {
-	uint8_t cos[4] = { 0 };
+	uint8_t cos[4] = { 10 << 2 }, seq[4] = { 0, 0, 0, 5 }, want[16];
+	uint8_t rp[8] = { U, 1, 0, 4, 0, 0, 0, 0 };	/* no reply, please */
 	struct stamp_tlv_env e;
 	struct stamp_tlv_result r;
-	struct pkt p, orig;
-	size_t h, c;
+	struct pkt p;
+	size_t h, c, a, pad;
 
+	/* a good digest, in the wrong place */
 	pkt_init(&p, 5);
 	h = add(&p, U, 8, 16, NULL);
 	c = add(&p, U, 4, 4, cos);
-	orig = p;
+	a = add(&p, U, 10, 8, rp);
+	ref_hmac(&p, seq, h, want);
+	memcpy(p.b + h + 4, want, 16);
 	env_v4(&e);
 	env_key(&e, 5);
 	reflect(&p, &e, &r);
-	assert_int_equal(p.b[h], U | M);
-	assert_memory_equal(p.b + h + 1, orig.b + h + 1, p.len - h - 1);
-	assert_int_equal(p.b[c], U);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[h], I);
+	assert_int_equal(p.b[c], U | I);
+	assert_int_equal(p.b[a], U | I);
+	assert_int_equal(be16(p.b + c + 4), 10 << 10);	/* not answered */
 	assert_false(r.set_dscp);
-	assert_int_equal(r.malformed, 1);
+	assert_false(r.no_reply);
+	assert_int_equal(r.malformed, 0);
 	assert_int_equal(stamp_tlv_hmac_find(p.b, p.len, BASE, &h), -EINVAL);
+
+	/* Extra Padding after it is fine */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	h = add(&p, U, 8, 16, NULL);
+	pad = add(&p, U, 1, 3, "pad");
+	ref_hmac(&p, seq, h, want);
+	memcpy(p.b + h + 4, want, 16);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[c], 0);
+	assert_int_equal(p.b[h], 0);
+	assert_int_equal(p.b[pad], 0);
+	assert_true(r.set_dscp);
+
+	/* a second HMAC TLV is not last either */
+	pkt_init(&p, 5);
+	h = add(&p, U, 8, 16, NULL);
+	add(&p, U, 8, 16, NULL);
+	ref_hmac(&p, seq, h, want);
+	memcpy(p.b + h + 4, want, 16);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+
+	/* without a key the HMAC TLV is just not supported: U, go on */
+	pkt_init(&p, 5);
+	h = add(&p, U, 8, 16, NULL);
+	c = add(&p, U, 4, 4, cos);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[h], U);
+	assert_int_equal(p.b[c], 0);
+	assert_true(r.set_dscp);
+}
+
+/* Authenticated mode: TLVs must come with an HMAC TLV (RFC 8972 4.8). */
+static void test_hmac_missing_auth(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, pad;
+
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	env_v4(&e);
+	env_key(&e, 5);
+	e.auth = true;
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[c], U | I);
+	assert_false(r.set_dscp);
+
+	/* the sole exception: Extra Padding alone */
+	pkt_init(&p, 5);
+	pad = add(&p, U, 1, 8, "padding!");
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[pad], 0);
+
+	/* unauthenticated mode, a key but no HMAC TLV: nothing to check */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	e.auth = false;
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[c], 0);
 }
 
 static void test_hmac_no_key(void **state)
@@ -654,6 +829,46 @@ static void test_return_path(void **state)
 	reflect(&p, &e, &r);
 	assert_int_equal(p.b[o], U);
 	assert_int_equal(p.b[o + 4], U);
+
+	/* a Control Code: every other sub-TLV ignored (RFC 9503 4.1.1) */
+	{
+		uint8_t cc_ra[16] = { U, 1, 0, 4, 0, 0, 0, 0,
+				      U, 2, 0, 4, 203, 0, 113, 9 };
+		uint8_t mpls_cc[16] = { U, 3, 0, 4, 0, 1, 0x01, 0xff,
+					U, 1, 0, 4, 0xff, 0xff, 0xff, 0xff };
+
+		pkt_init(&p, 1);
+		o = add(&p, U, 10, 16, cc_ra);
+		reflect(&p, &e, &r);
+		assert_int_equal(p.b[o], 0);
+		assert_int_equal(p.b[o + 4], 0);
+		assert_int_equal(p.b[o + 12], U);	/* as sent */
+		assert_true(r.no_reply);
+		assert_false(r.return_addr);
+
+		/* reserved Control Code bits ignored: bit 31 alone counts */
+		pkt_init(&p, 1);
+		o = add(&p, U, 10, 16, mpls_cc);
+		reflect(&p, &e, &r);
+		assert_int_equal(p.b[o], 0);
+		assert_int_equal(p.b[o + 4], U);	/* ignored, as sent */
+		assert_int_equal(p.b[o + 12], 0);
+		assert_true(r.same_link);
+		assert_false(r.no_reply);
+	}
+
+	/* a Return Address with an SR path: not half honored */
+	{
+		uint8_t ra_mpls[16] = { U, 2, 0, 4, 203, 0, 113, 9,
+					U, 3, 0, 4, 0, 1, 0x01, 0xff };
+
+		pkt_init(&p, 1);
+		o = add(&p, U, 10, 16, ra_mpls);
+		reflect(&p, &e, &r);
+		assert_int_equal(p.b[o], U);
+		assert_int_equal(p.b[o + 12], U);
+		assert_false(r.return_addr);
+	}
 
 	/* a bad Control Code length: M */
 	pkt_init(&p, 1);
@@ -876,22 +1091,38 @@ static void test_sender_roundtrip(void **state)
 					       stamp_auth_tlv_hmac, &akey), 0);
 }
 
+/* the sender's side of RFC 8972 section 4: U skipped, M stops, I discards */
 static void test_decode_flags(void **state)
 {
+	uint8_t ts[4] = { 1, 2, 5, 2 }, ms[4] = { 0, 9, 0, 7 };
 	struct stamp_tlv_info info;
 	struct pkt p;
 
 	pkt_init(&p, 3);
 	add(&p, U, 240, 0, NULL);
 	add(&p, U, 9, 4, "abcd");
-	add(&p, M, 3, 0, NULL);
-	add(&p, I, 1, 0, NULL);
+	add(&p, 0, 3, 4, ts);
+	add(&p, M, 4, 0, NULL);
+	add(&p, 0, 11, 4, ms);		/* after M: not read */
 	assert_int_equal(stamp_tlv_decode(p.b, p.len, BASE, &info), 4);
 	assert_true(info.other_unknown);
 	assert_int_equal(info.unknown, 1 | 1 << 9);
 	assert_true(info.malformed);
-	assert_int_equal(info.integrity, 1 << 1);
-	assert_int_equal(info.sync_in, 0);	/* M: not read */
+	assert_int_equal(info.present, 1 << 3 | 1 << 4 | 1 << 9);
+	assert_int_equal(info.sync_in, 1);	/* before M: read */
+	assert_int_equal(info.sync_out, 5);
+	assert_int_equal(info.ms_reflector, 0);
+
+	/* I on any TLV: no field of any is believed */
+	pkt_init(&p, 3);
+	add(&p, 0, 3, 4, ts);
+	add(&p, I, 11, 4, ms);
+	assert_int_equal(stamp_tlv_decode(p.b, p.len, BASE, &info), 2);
+	assert_int_equal(info.integrity, 1 << 11);
+	assert_int_equal(info.present, 1 << 3 | 1 << 11);
+	assert_int_equal(info.sync_in, 0);
+	assert_int_equal(info.ms_reflector, 0);
+	assert_int_equal(info.ms_sender, 0);
 
 	p.b[p.len++] = 1;
 	assert_int_equal(stamp_tlv_decode(p.b, p.len, BASE, &info), -EINVAL);
@@ -912,9 +1143,12 @@ int main(void)
 		cmocka_unit_test(test_direct_measurement),
 		cmocka_unit_test(test_access_report),
 		cmocka_unit_test(test_follow_up),
+		cmocka_unit_test(test_follow_up_bad_length),
+		cmocka_unit_test(test_flags_cleared),
 		cmocka_unit_test(test_hmac_ok),
 		cmocka_unit_test(test_hmac_bad),
 		cmocka_unit_test(test_hmac_not_last),
+		cmocka_unit_test(test_hmac_missing_auth),
 		cmocka_unit_test(test_hmac_no_key),
 		cmocka_unit_test(test_dest_node),
 		cmocka_unit_test(test_return_path),

@@ -102,6 +102,10 @@
 /* Control Code flags: clear means "no reply requested" */
 #define STAMP_RP_CC_SAME_LINK		0x00000001
 
+/* Access Report TLV Access IDs (RFC 8972 4.6): no other is valid. */
+#define STAMP_ACCESS_3GPP		1
+#define STAMP_ACCESS_NON_3GPP		2
+
 /* Synchronization sources and timestamping methods (RFC 8972 4.3). */
 #define STAMP_SYNC_NTP			1
 #define STAMP_SYNC_PTP			2
