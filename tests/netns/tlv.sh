@@ -7,6 +7,11 @@
 # the malformed shapes through an independent Python prober
 # (tlv_probe.py, which builds and parses TLVs on its own), the tlv
 # copy/strip switch, and the TLV counters.
+#
+# Under TCG every python3 start costs more than a second, so python3
+# starts a handful of times: the JSON checks are kept and run by one
+# python3 at the end (run_pychecks), in the order they were made, and the
+# prober runs its cases in batches. Counters are read with sed.
 . "$(dirname "$0")/../lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,11 +24,12 @@ PROBE=$ROOT/tests/netns/tlv_probe.py
 
 NS_R="stampR$$"
 KEYS=$(mktemp -d)
+CK=$(mktemp -d)
 cleanup() {
 	netns_cleanup
 	ip netns del "$NS_R" 2>/dev/null || true
 	rmmod stamp_refl 2>/dev/null || true
-	rm -rf "$KEYS"
+	rm -rf "$KEYS" "$CK"
 }
 inA() { ip netns exec "$NS_A" "$@"; }
 inB() { ip netns exec "$NS_B" "$@"; }
@@ -36,18 +42,56 @@ sender() {
 	shift
 	inA "$STAMPNL" sender "$t" -q -j -i 0.05 -W 1 "$@" || true
 }
-# probe TARGET ARGS...: one request from tlv_probe.py in A
-probe() { inA python3 "$PROBE" "$@"; }
-# pycheck NAME JSON CODE: python assertions on d, the JSON
+
+# pycheck NAME JSON CODE: Python assertions on d, the JSON, kept for
+# run_pychecks
+NCK=0
 pycheck() {
-	check_ok "$1" python3 -c "
-import json, sys
-d = json.loads(sys.argv[1])
-$3" "$2"
+	NCK=$((NCK + 1))
+	local n
+	n=$(printf '%03d' $NCK)
+	printf '%s' "$1" > "$CK/$n.name"
+	printf '%s' "$2" > "$CK/$n.json"
+	printf '%s\n' "$3" > "$CK/$n.py"
 }
+# every kept check, by one python3, each counted as pass or fail
+run_pychecks() {
+	python3 - "$CK" > "$CK/results" 2>&1 <<'EOF' || true
+import json, os, sys
+d = sys.argv[1]
+for n in sorted(f[:-5] for f in os.listdir(d) if f.endswith(".name")):
+    name = open(os.path.join(d, n + ".name")).read()
+    try:
+        g = {"json": json, "sys": sys,
+             "d": json.loads(open(os.path.join(d, n + ".json")).read())}
+        exec(compile(open(os.path.join(d, n + ".py")).read(), name, "exec"), g)
+        print("ok:", name, flush=True)
+    except BaseException as e:
+        print("FAIL: %s: %s: %s" % (name, type(e).__name__, e), flush=True)
+EOF
+	cat "$CK/results"
+	PASSED=$((PASSED + $(grep -c '^ok: ' "$CK/results" || true)))
+	FAILED=$((FAILED + $(grep -c '^FAIL: ' "$CK/results" || true)))
+	# a check that never ran (python3 died) is a failure too
+	[ "$(grep -c '^ok: \|^FAIL: ' "$CK/results" || true)" = "$NCK" ] ||
+		fail "$NCK checks kept, not all of them ran"
+}
+
+# probe ARGS...: a tlv_probe.py case, run by the next run_probes (in A);
+# probe_out N: the JSON of case N of the last run
+: > "$CK/probes"
+probe() { printf '%s\n' "$*" >> "$CK/probes"; }
+run_probes() {
+	inA python3 "$PROBE" --batch "$CK/probes" > "$CK/probe.out" || true
+	: > "$CK/probes"
+}
+probe_out() { sed -n "${1}p" "$CK/probe.out"; }
+
 # counter KEY / tlvcounter KEY: the reflector's, from stampnl stats -j
-counter() { nl stats -j | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-tlvcounter() { nl stats -j | python3 -c "import json,sys; print(json.load(sys.stdin)['tlv']['$1'])"; }
+# (one line: {"rx":N,...,"tlv":{"unknown":N,...}})
+counter() { nl stats -j | sed -n 's/,"tlv":{.*//; s/.*[{,]"'"$1"'":\([0-9]*\).*/\1/p'; }
+tlvcounter() { nl stats -j | sed -n 's/.*"tlv":{/,/; s/.*,"'"$1"'":\([0-9]*\).*/\1/p'; }
+zeros() { printf "%0$(($1 * 2))d" 0; }
 
 dmesg -C
 modprobe -a veth sch_ingress cls_bpf cls_u32 act_pedit act_csum sch_netem 2>/dev/null || true
@@ -100,7 +144,12 @@ remark() {
 }
 unremark() { tcR filter del dev "$1" egress; }
 
-check_eq "default tlv mode" process "$(nl reflector show -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["tlv"])')"
+check_eq "default tlv mode" process \
+	"$(nl reflector show -j | sed -n 's/.*"tlv":"\([a-z]*\)".*/\1/p')"
+
+# a Location TLV asking for everything, built here: the ports, then the
+# Source MAC, Destination IP and Source IP requests (RFC 8972 4.2)
+LOC=00000000"80010008$(zeros 8)80040010$(zeros 16)80070010$(zeros 16)"
 
 for fam in 4 6; do
 	if [ $fam = 4 ]; then
@@ -110,9 +159,12 @@ for fam in 4 6; do
 	fi
 
 	# --- Class of Service: remarking there (tc on rb) and back (ra) -----
+	# (with Direct Measurement and Follow-Up, which a stateless reflector
+	# does not fill in)
 	remark rb 8
 	r0=$(tlvcounter cos_remarked)
-	out=$(sender $B -c 5 --dscp 46 --ecn 1 --tlv-cos 10)
+	out=$(sender $B -c 5 --dscp 46 --ecn 1 --tlv-cos 10 \
+		--tlv-direct-measurement --tlv-follow-up)
 	pycheck "IPv$fam CoS: forward DSCP 46 remarked to 8 on the path, ECN kept, DSCP1 honored" "$out" '
 c = d["tlv"]["cos"]
 assert d["received"] == 5, d["received"]
@@ -123,17 +175,27 @@ assert c["refused"] == 0 and c["backward_dscp_changed"] == 0, c
 assert c["backward_checked"] == 5, c
 assert all(p["tlv"]["reply_dscp"] == 10 for p in d["packets"]), d["packets"]
 assert all(p["tlv"]["cos_rp"] == 0 for p in d["packets"])'
+	pycheck "IPv$fam stateless: Direct Measurement answered U, Follow-Up zeroed" "$out" '
+assert 5 in d["tlv"]["unknown_types"], d["tlv"]
+assert 7 not in d["tlv"]["unknown_types"], d["tlv"]
+assert all(p["tlv"]["follow_up_t3_ns"] == 0 for p in d["packets"])'
 	check_eq "IPv$fam CoS: replies remarked by the reflector (counter)" 5 \
 		$(($(tlvcounter cos_remarked) - r0))
 
+	# cos-remark off, and a clock synchronized to PTP, at once
 	nl reflector set cos-remark off
-	out=$(sender $B -c 3 --dscp 46 --tlv-cos 10)
+	nl reflector set clock synced error-ns 1000 sync-source ptp
+	out=$(sender $B -c 3 --dscp 46 --tlv-cos 10 --tlv-timestamp-info)
+	nl reflector set clock unsynced sync-source ntp
+	nl reflector set cos-remark on
 	pycheck "IPv$fam CoS: cos-remark off: RP=1, the reply keeps the DSCP it arrived with" "$out" '
 c = d["tlv"]["cos"]
 assert c["refused"] == 3 and c["backward_dscp_changed"] == 0, c
 assert all(p["tlv"]["reply_dscp"] == 8 and p["tlv"]["cos_rp"] == 1
            for p in d["packets"]), d["packets"]'
-	nl reflector set cos-remark on
+	pycheck "IPv$fam Timestamp Information: synchronized to PTP as configured" "$out" '
+t = d["tlv"]["timestamp_info"]
+assert t["t2_sync"] == "ptp" and t["t3_sync"] == "ptp", t'
 
 	remark ra 18
 	out=$(sender $B -c 4 --dscp 46 --tlv-cos 10)
@@ -147,38 +209,27 @@ assert "tlv" not in d and d["received"] == 2, d.keys()'
 	unremark ra
 	unremark rb
 
-	# --- Location -------------------------------------------------------
-	out=$(sender $B -c 2 -s 40001 --tlv-location)
+	# --- Location, Timestamp Information, Destination Node Address -------
+	out=$(sender $B -c 2 -s 40001 --ssid 5 --tlv-location \
+		--tlv-timestamp-info --tlv-dest-node $B)
 	pycheck "IPv$fam Location: addresses, ports and the source MAC the reflector saw" "$out" "
 l = d['tlv']['location']
 assert l['source'] == '$A' and l['destination'] == '$B', l
 assert l['source_port'] == 40001 and l['destination_port'] == 862, l
-assert l['source_mac'] == '$R_MAC', (l, '$R_MAC')
-assert d['tlv']['unknown_types'] == [], d['tlv']"
-
-	# --- Timestamp Information -------------------------------------------
-	out=$(sender $B -c 2 --tlv-timestamp-info)
+assert l['source_mac'] == '$R_MAC', (l, '$R_MAC')"
 	pycheck "IPv$fam Timestamp Information: unsynchronized, software stamps" "$out" '
 t = d["tlv"]["timestamp_info"]
 assert t == {"t2_sync": "local", "t2_method": "sw-local",
              "t3_sync": "local", "t3_method": "sw-local"}, t'
-	nl reflector set clock synced error-ns 1000 sync-source ptp
-	out=$(sender $B -c 2 --tlv-timestamp-info)
-	pycheck "IPv$fam Timestamp Information: synchronized to PTP as configured" "$out" '
-t = d["tlv"]["timestamp_info"]
-assert t["t2_sync"] == "ptp" and t["t3_sync"] == "ptp", t'
-	nl reflector set clock unsynced sync-source ntp
+	pycheck "IPv$fam Destination Node Address of the reflector: understood (and every other TLV)" "$out" '
+assert d["received"] == 2 and d["tlv"]["unknown_types"] == [], d["tlv"]
+assert sorted(d["tlv"]["types_returned"]) == [2, 3, 9], d["tlv"]'
 
-	# --- Direct Measurement and Follow-Up Telemetry -----------------------
-	out=$(sender $B -c 3 --tlv-direct-measurement --tlv-follow-up)
-	pycheck "IPv$fam stateless: Direct Measurement answered U, Follow-Up zeroed" "$out" '
-assert 5 in d["tlv"]["unknown_types"], d["tlv"]
-assert 7 not in d["tlv"]["unknown_types"], d["tlv"]
-assert all(p["tlv"]["follow_up_t3_ns"] == 0 for p in d["packets"])'
+	# --- Direct Measurement and Follow-Up Telemetry, stateful ----------
 	nl reflector set mode stateful
 	tcR qdisc add dev rb root netem loss 25%
 	tcR qdisc add dev ra root netem loss 25%
-	out=$(sender $B -c 80 -i 0.02 --stateful-reflector \
+	out=$(sender $B -c 40 -i 0.02 --stateful-reflector \
 		--tlv-direct-measurement --tlv-follow-up)
 	tcR qdisc del dev rb root
 	tcR qdisc del dev ra root
@@ -195,42 +246,44 @@ print("  follow-up", f)
 assert f["matched"] > 0 and f["max_diff_ns"] == 0, f
 assert all(p["tlv"]["follow_up_method"] == "sw-local"
            for p in d["packets"] if p["tlv"]["follow_up_t3_ns"])'
-	inA "$STAMPNL" sender $B -c 1 -q -j -W 1 -s 40003 --tlv-access-report 3:4 >/dev/null || true
-	check_ok "IPv$fam Access Report kept on its session" python3 -c '
-import json, sys
-ss = [s for s in json.loads(sys.argv[1]) if s["peer_port"] == 40003]
-assert len(ss) == 1 and ss[0]["access_id"] == 3 and ss[0]["access_code"] == 4, ss' \
-		"$(nl session list -j)"
+	inA "$STAMPNL" sender $B -c 1 -q -j -W 1 -s 40003 --tlv-access-report 2:4 >/dev/null || true
+	# an Access ID other than 1 or 2 is discarded: U, and not kept
+	probe $B --sport 40003 --seq 1 --tlv 6:30050000
+	run_probes
+	pycheck "IPv$fam Access Report with Access ID 3: discarded (U, as sent)" "$(probe_out 1)" '
+t = d["tlvs"]
+assert t == [{"flags": 0x80, "type": 6, "len": 4, "value": "30050000"}], t'
+	pycheck "IPv$fam Access Report kept on its session (the one with Access ID 3 not)" \
+		"$(nl session list -j)" '
+ss = [s for s in d if s["peer_port"] == 40003 and s["peer"] == "'$A'"]
+assert len(ss) == 1 and ss[0]["access_id"] == 2 and ss[0]["access_code"] == 4, ss'
 	nl reflector set mode stateless
 
-	# --- Micro-session ID -------------------------------------------------
+	# --- Micro-session ID and Return Path ------------------------------
 	nl reflector set member-id 7
-	out=$(sender $B -c 2 --tlv-micro-session 5)
+	s0=$(tlvcounter same_link)
+	out=$(sender $B -c 3 --tlv-micro-session 5 --tlv-return-path same-link)
 	pycheck "IPv$fam Micro-session ID: the reflector fills in its ID" "$out" '
-assert d["received"] == 2 and d["tlv"]["micro_session_reflector_id"] == 7, d["tlv"]'
+assert d["received"] == 3 and d["tlv"]["micro_session_reflector_id"] == 7, d["tlv"]
+assert d["tlv"]["micro_session_rejected"] == 0, d["tlv"]'
+	pycheck "IPv$fam Return Path same-link: answered" "$out" '
+assert d["received"] == 3 and 10 not in d["tlv"]["unknown_types"], d'
+	check_eq "IPv$fam replies on the same link" 3 $(($(tlvcounter same_link) - s0))
 	m0=$(counter drop_micro_session)
 	out=$(sender $B -c 3 --tlv-micro-session 5:9)
 	pycheck "IPv$fam Micro-session ID of another reflector: discarded" "$out" '
 assert d["received"] == 0, d["received"]'
 	check_eq "IPv$fam drop_micro_session" 3 $(($(counter drop_micro_session) - m0))
-	out=$(sender $B -c 2 --tlv-micro-session 5:7)
+	out=$(sender $B -c 3 --tlv-micro-session 5:7 --tlv-return-path $A2)
 	pycheck "IPv$fam Micro-session ID naming this reflector: answered" "$out" '
-assert d["received"] == 2'
-
-	# --- Return Path ----------------------------------------------------
+assert d["received"] == 3 and 11 not in d["tlv"]["unknown_types"], d'
+	pycheck "IPv$fam Return Address while not allowed: U, reply to the sender" "$out" '
+assert d["received"] == 3 and 10 in d["tlv"]["unknown_types"], d["tlv"]'
 	n0=$(counter drop_no_reply)
 	out=$(sender $B -c 3 --tlv-return-path no-reply)
 	pycheck "IPv$fam Return Path no-reply: nothing comes back" "$out" '
 assert d["received"] == 0 and d["sent"] == 3, d'
 	check_eq "IPv$fam drop_no_reply" 3 $(($(counter drop_no_reply) - n0))
-	s0=$(tlvcounter same_link)
-	out=$(sender $B -c 3 --tlv-return-path same-link)
-	pycheck "IPv$fam Return Path same-link: answered" "$out" '
-assert d["received"] == 3 and 10 not in d["tlv"]["unknown_types"], d'
-	check_eq "IPv$fam replies on the same link" 3 $(($(tlvcounter same_link) - s0))
-	out=$(sender $B -c 3 --tlv-return-path $A2)
-	pycheck "IPv$fam Return Address while not allowed: U, reply to the sender" "$out" '
-assert d["received"] == 3 and 10 in d["tlv"]["unknown_types"], d["tlv"]'
 	nl reflector set return-address on
 	a0=$(tlvcounter return_addr)
 	rf0=$(counter reflected)
@@ -241,60 +294,72 @@ assert d["received"] == 0, d["received"]'
 	check_eq "IPv$fam ... and reflected" 3 $(($(counter reflected) - rf0))
 	nl reflector set return-address off
 
-	# --- Destination Node Address, Access Report, unknown types -----------
-	out=$(sender $B -c 2 --ssid 5 --tlv-dest-node $B)
-	pycheck "IPv$fam Destination Node Address of the reflector: understood" "$out" '
-assert d["received"] == 2 and d["tlv"]["unknown_types"] == [], d["tlv"]'
-	out=$(sender $B -c 2 --ssid 5 --tlv-dest-node $OTHER)
+	# --- Destination Node Address elsewhere, Access Report, unknown types
+	out=$(sender $B -c 2 --ssid 5 --tlv-dest-node $OTHER \
+		--tlv-access-report 1:2 --tlv-type 250:3 --tlv-padding 20)
 	pycheck "IPv$fam Destination Node Address not the reflector's: U" "$out" '
-assert d["tlv"]["unknown_types"] == [9], d["tlv"]'
-	out=$(sender $B -c 2 --tlv-access-report 1:2 --tlv-type 250:3 --tlv-padding 20)
-	pycheck "IPv$fam Access Report acknowledged, type 250 unknown (U), padding fine" "$out" '
-t = d["tlv"]
-assert t["access_report_acknowledged"] == 2, t
-assert t["unknown_types"] == [0], t
-assert sorted(t["types_returned"]) == [1, 6], t
-assert all(p["length"] == 44 + 8 + 7 + 24 for p in d["packets"]), d["packets"]'
+assert 9 in d["tlv"]["unknown_types"], d["tlv"]'
+	pycheck "IPv$fam Access Report acknowledged, type 250 unknown (U), padding fine" "$out" "
+t = d['tlv']
+assert t['access_report_acknowledged'] == 2, t
+assert t['unknown_types'] == [0, 9], t
+assert sorted(t['types_returned']) == [1, 6, 9], t
+n = 4 if $fam == 4 else 16
+assert all(p['length'] == 44 + 4 + n + 8 + 7 + 24 for p in d['packets']), d['packets']"
 
-	# --- malformed shapes, built and read by the Python prober -------------
+	# --- shapes built and read by the Python prober --------------------
+	probe $B --tlv 4: --tlv 3:00000000
+	probe $B --tlv 3:00000000 --tlv raw:800100c8aabbccdd
+	probe $B --tlv 2:000000008001 --tlv 3:00000000
+	probe $B --tlv 7:$(printf '5a%.0s' $(seq 20)) --tlv 3:00000000
+	probe $B --tlv 8:$(zeros 16) --tlv 4:28000000
+	probe $B --tlv 10:8001000400000001 --tlv 10:8001000400000000
+	probe $B --tlv 10:8001000400000001800200040a000001
+	probe $B --tlv 250:abcdef --tlv 11:00050000
+	probe $B --tlv 3:00000000:0xff --tlv 251:00:0x5f
+	probe $B --sport 40002 --tlv "2:$LOC"
 	m0=$(tlvcounter malformed)
-	out=$(probe $B --tlv 4: --tlv 3:00000000)
-	pycheck "IPv$fam zero-length Class of Service: M, processing stops, the rest as sent" "$out" '
+	run_probes
+	check_eq "IPv$fam malformed requests counted" 4 $(($(tlvcounter malformed) - m0))
+	pycheck "IPv$fam zero-length Class of Service: M, processing stops, the rest as sent" "$(probe_out 1)" '
 t = d["tlvs"]
 assert t[0]["flags"] == 0xc0 and t[0]["len"] == 0, t
 assert t[1] == {"flags": 0x80, "type": 3, "len": 4, "value": "00000000"}, t'
-	out=$(probe $B --tlv 3:00000000 --tlv raw:800100c8aabbccdd)
-	pycheck "IPv$fam overrun: TLVs before it answered, M on it, rest copied" "$out" '
+	pycheck "IPv$fam overrun: TLVs before it answered, M on it, rest copied" "$(probe_out 2)" '
 t = d["tlvs"]
 assert t[0]["flags"] == 0 and t[0]["value"] != "00000000", t
 assert t[1]["flags"] == 0xc0 and t[1].get("overrun"), t
 assert d["rest"] == "aabbccdd", d["rest"]'
-	out=$(probe $B --tlv 8:00000000000000000000000000000000 --tlv 4:00000000)
-	pycheck "IPv$fam HMAC TLV not last: M on it, the TLV after it untouched" "$out" '
-t = d["tlvs"]
-assert t[0]["flags"] & 0x40 and t[1]["flags"] == 0x80, t
-assert t[1]["value"] == "00000000", t'
-	out=$(probe $B --tlv 2:000000008001 --tlv 3:00000000)
-	pycheck "IPv$fam truncated Location sub-TLV: M, stop" "$out" '
+	pycheck "IPv$fam truncated Location sub-TLV: M, stop" "$(probe_out 3)" '
 t = d["tlvs"]
 assert t[0]["flags"] & 0x40 and t[1]["flags"] == 0x80, t'
-	check_eq "IPv$fam malformed requests counted" 4 $(($(tlvcounter malformed) - m0))
-	out=$(probe $B --tlv 10:8001000400000001 --tlv 10:8001000400000000)
-	pycheck "IPv$fam duplicated Return Path: the first counts, the second is U" "$out" '
+	pycheck "IPv$fam Follow-Up Telemetry of length 20: M, its fields zeroed, stop" "$(probe_out 4)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0xc0 and t[0]["len"] == 20, t
+assert t[0]["value"] == "00" * 12 + "5a" * 8, t[0]["value"]
+assert t[1] == {"flags": 0x80, "type": 3, "len": 4, "value": "00000000"}, t'
+	pycheck "IPv$fam HMAC TLV without a key: not supported (U), the TLV after it answered" "$(probe_out 5)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0x80 and t[0]["value"] == "00" * 16, t
+assert t[1]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
+	pycheck "IPv$fam duplicated Return Path: the first counts, the second is U" "$(probe_out 6)" '
 t = d["tlvs"]
 assert d["reply"] is not None, "no reply: the second Return Path was obeyed"
 assert t[0]["flags"] == 0 and t[1]["flags"] & 0x80, t
 assert t[1]["value"] == "8001000400000000", t'
-	out=$(probe $B --tlv 250:abcdef --tlv 11:00050000)
-	pycheck "IPv$fam unknown type copied with U, processing goes on" "$out" '
+	pycheck "IPv$fam Return Path: a Control Code makes the Return Address beside it ignored" "$(probe_out 7)" '
+t = d["tlvs"]
+assert d["reply"] is not None, "no reply: the Return Address was obeyed"
+assert t[0]["flags"] == 0, t
+assert t[0]["value"] == "0001000400000001800200040a000001", t'
+	pycheck "IPv$fam unknown type copied with U, processing goes on" "$(probe_out 8)" '
 t = d["tlvs"]
 assert t[0] == {"flags": 0x80, "type": 250, "len": 3, "value": "abcdef"}, t
 assert t[1]["flags"] == 0 and t[1]["value"] == "00050007", t'
-	loc=$(python3 -c 'import struct
-sub = lambda t, n: struct.pack("!BBH", 0x80, t, n) + bytes(n)
-print((bytes(4) + sub(1, 8) + sub(4, 16) + sub(7, 16)).hex())')
-	out=$(probe $B --sport 40002 --tlv "2:$loc")
-	pycheck "IPv$fam Location by hand: ports, MAC and addresses at their offsets" "$out" "
+	pycheck "IPv$fam flags a sender must not set: cleared on an answered TLV, only U on an unknown one" "$(probe_out 9)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0 and t[1]["flags"] == 0x80, t'
+	pycheck "IPv$fam Location by hand: ports, MAC and addresses at their offsets" "$(probe_out 10)" "
 import ipaddress
 v = bytes.fromhex(d['tlvs'][0]['value'])
 fam = $fam
@@ -309,6 +374,14 @@ assert v[36:40] == bytes([0, 8 if fam == 4 else 9, 0, 16]), v[36:40].hex()
 assert str(ipaddress.ip_address(v[40:40 + n])) == '$A' and not any(v[40 + n:56])"
 done
 
+# a link without a MAC address (B to itself, over lo): a zeroed Source
+# EUI-64 Address sub-TLV (RFC 8972 4.2.2)
+out=$(inB python3 "$PROBE" 10.0.2.2 --tlv "2:$LOC" || true)
+pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
+v = bytes.fromhex(d["tlvs"][0]["value"])
+assert d["tlvs"][0]["flags"] == 0, d["tlvs"]
+assert v[4:8] == bytes([0, 3, 0, 8]) and v[8:16] == bytes(8), v.hex()'
+
 # --- the HMAC TLV, authenticated mode ------------------------------------
 printf '000102030405060708090a0b0c0d0e0f\n' > "$KEYS/k"
 chmod 600 "$KEYS/k"
@@ -319,31 +392,47 @@ t = d["tlv"]
 assert d["received"] == 3 and d["auth_failures"] == 0, d
 assert t["hmac_verified"] == 3 and t["hmac_failed"] == 0, t
 assert t["integrity_failed_replies"] == 0 and t["unknown_types"] == [], t'
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --bad-hmac --tlv 4:28000000 --tlv 3:00000000
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000 --after-hmac 3:00000000
+probe fd02::2 --key-file "$KEYS/k" --tlv 4:28000000
+probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102
 i0=$(tlvcounter integrity_failed)
-out=$(probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --bad-hmac --tlv 4:28000000 --tlv 3:00000000)
-pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$out" '
+run_probes
+check_eq "HMAC TLV failures counted" 3 $(($(tlvcounter integrity_failed) - i0))
+pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$(probe_out 1)" '
 t = d["tlvs"]
 assert len(t) == 3 and all(x["flags"] & 0x20 for x in t), t
 assert d["ds"] >> 2 == 0, d["ds"]
 assert d["reply_hmac_ok"] is True, d'
-check_eq "HMAC TLV failures counted" 1 $(($(tlvcounter integrity_failed) - i0))
-out=$(probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000)
-pycheck "HMAC TLV that verifies: answered, DSCP1 10 applied" "$out" '
+pycheck "HMAC TLV that verifies: answered, DSCP1 10 applied" "$(probe_out 2)" '
 t = d["tlvs"]
 assert all(not x["flags"] & 0x20 for x in t) and t[1]["flags"] == 0, t
 assert d["ds"] >> 2 == 10 and d["reply_hmac_ok"] is True, d'
+pycheck "HMAC TLV followed by a TLV: a verification failure, I on every TLV, nothing done" "$(probe_out 3)" '
+t = d["tlvs"]
+assert [x["type"] for x in t] == [4, 8, 3], t
+assert all(x["flags"] & 0x20 for x in t) and not any(x["flags"] & 0x40 for x in t), t
+assert t[2]["value"] == "00000000" and d["ds"] >> 2 == 0, (t, d["ds"])'
+pycheck "authenticated mode, TLVs without an HMAC TLV: I, DSCP1 not applied" "$(probe_out 4)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0xa0 and d["ds"] >> 2 == 0, (t, d["ds"])'
+pycheck "authenticated mode, Extra Padding alone needs no HMAC TLV" "$(probe_out 5)" '
+assert d["tlvs"][0]["flags"] == 0, d["tlvs"]'
 nl reflector set auth off default-key-file none
 
 # --- the switch: copy (RFC 8762) and strip ---------------------------------
 nl reflector set tlv strip
+probe 10.0.2.2 --tlv 4:28000000
 st0=$(tlvcounter stripped)
-out=$(probe 10.0.2.2 --tlv 4:28000000)
-pycheck "tlv strip: a base-size reply" "$out" '
-assert len(bytes.fromhex(d["reply"])) == 44 and d["tlvs"] == [], d'
+run_probes
 check_eq "stripped replies counted" 1 $(($(tlvcounter stripped) - st0))
+pycheck "tlv strip: a base-size reply" "$(probe_out 1)" '
+assert len(bytes.fromhex(d["reply"])) == 44 and d["tlvs"] == [], d'
 nl reflector set tlv copy
-out=$(probe 10.0.2.2 --tlv 4:28000000 --tlv 250:01)
-pycheck "tlv copy: every octet past the base as sent" "$out" '
+probe 10.0.2.2 --tlv 4:28000000 --tlv 250:01
+run_probes
+pycheck "tlv copy: every octet past the base as sent" "$(probe_out 1)" '
 assert d["reply"][88:] == d["request"][88:], d'
 out=$(sender 10.0.2.2 -c 2 --tlv-cos 10)
 pycheck "tlv copy: stampnl reports the TLVs as not understood" "$out" '
@@ -351,9 +440,7 @@ assert d["tlv"]["unknown_types"] == [4], d["tlv"]'
 nl reflector set tlv process
 
 # --- counters and the books ---------------------------------------------
-check_ok "every request reflected or dropped under one reason" python3 - "$(nl stats -j)" <<'EOF'
-import json, sys
-d = json.loads(sys.argv[1])
+pycheck "every request reflected or dropped under one reason" "$(nl stats -j)" '
 drops = sum(v for k, v in d.items() if k.startswith("drop_"))
 assert d["rx"] == d["reflected"] + drops, d
 t = d["tlv"]
@@ -361,8 +448,8 @@ for k in ("location", "timestamp_info", "cos", "direct_measurement",
           "access_report", "follow_up", "hmac", "dest_node_addr",
           "return_path", "micro_session", "extra_padding", "unknown"):
     assert t[k] > 0, (k, t)
-print("  tlv counters", t)
-EOF
+print("  tlv counters", t)'
 
+run_pychecks
 check_ok "kernel log clean" bash -c "! dmesg | grep -E 'BUG|WARNING|KASAN|Oops'"
 finish

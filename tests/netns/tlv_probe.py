@@ -9,11 +9,16 @@ built and parsed here. TLVs are given as TYPE:HEX[:FLAGS] (flags default
 0x80, the sender's U); "raw:HEX" appends octets as they are. Prints one
 JSON object: the request and reply in hex, the reply's DS field, and the
 reply's TLVs as parsed here (flags, type, length, value in hex).
+
+--batch FILE runs one probe per line of FILE (each line the arguments of
+one run, TARGET first) and prints one JSON object a line, in order: under
+TCG every python3 start costs more than a second, a probe a few ms.
 """
 import argparse
 import hashlib
 import hmac
 import json
+import shlex
 import socket
 import struct
 import sys
@@ -46,7 +51,7 @@ def parse_tlvs(data, start):
     return out, ""
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
     ap.add_argument("--port", type=int, default=862)
@@ -60,9 +65,26 @@ def main():
                     help="append an HMAC TLV computed here")
     ap.add_argument("--bad-hmac", action="store_true",
                     help="and get it wrong")
+    ap.add_argument("--after-hmac", action="append", default=[],
+                    help="TYPE:HEX[:FLAGS], a TLV after the HMAC TLV")
     ap.add_argument("--tos", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=1.0)
-    a = ap.parse_args()
+    return ap
+
+
+def tlv_specs(specs):
+    body = b""
+    for spec in specs:
+        parts = spec.split(":")
+        if parts[0] == "raw":
+            body += bytes.fromhex(parts[1])
+            continue
+        flags = int(parts[2], 0) if len(parts) > 2 else 0x80
+        body += tlv(int(parts[0]), bytes.fromhex(parts[1]), flags)
+    return body
+
+
+def probe(a):
     key = None
     if a.key_file:
         with open(a.key_file) as f:
@@ -72,19 +94,13 @@ def main():
         base = struct.pack("!I12xQHH68x", a.seq, ts, 0x0101, a.ssid)
     else:
         base = struct.pack("!IQHH28x", a.seq, ts, 0x0101, a.ssid)
-    body = b""
-    for spec in a.tlv:
-        parts = spec.split(":")
-        if parts[0] == "raw":
-            body += bytes.fromhex(parts[1])
-            continue
-        flags = int(parts[2], 0) if len(parts) > 2 else 0x80
-        body += tlv(int(parts[0]), bytes.fromhex(parts[1]), flags)
+    body = tlv_specs(a.tlv)
     if a.hmac_tlv:
         digest = hmac.new(key, base[:4] + body, hashlib.sha256).digest()[:16]
         if a.bad_hmac:
             digest = bytes([digest[0] ^ 1]) + digest[1:]
         body += tlv(8, digest)
+    body += tlv_specs(a.after_hmac)
     if key:
         base += hmac.new(key, base, hashlib.sha256).digest()[:16]
     pkt = base + body
@@ -105,8 +121,9 @@ def main():
     try:
         data, anc, _, _ = s.recvmsg(9000, 256)
     except socket.timeout:
-        print(json.dumps(out))
-        return 0
+        return out
+    finally:
+        s.close()
     for level, typ, cdata in anc:
         if level == socket.IPPROTO_IP and typ == socket.IP_TOS:
             out["ds"] = cdata[0]
@@ -125,7 +142,18 @@ def main():
                 break
             off += 4 + t["len"]
         out["reply_hmac_ok"] = ok
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--batch":
+        with open(sys.argv[2]) as f:
+            for line in f:
+                if line.strip():
+                    print(json.dumps(probe(parser().parse_args(
+                        shlex.split(line)))), flush=True)
+        return 0
+    print(json.dumps(probe(parser().parse_args())))
     return 0
 
 
