@@ -107,7 +107,8 @@ static __always_inline int observe(struct __sk_buff *skb, int ingress)
 	if ((void *)(uh + 1) > end)
 		return TC_ACT_UNSPEC;
 	l4 += sizeof(*uh);
-	if (uh->dest == cfg.port) {
+	if (uh->dest == cfg.port ||
+	    (cfg.alt_port && uh->dest == cfg.alt_port)) {
 		count(ingress ? OBS_REQ_IN : OBS_REQ_OUT);
 		if (!cfg.record ||
 		    bpf_skb_load_bytes(skb, l4 + STAMP_OFF_SEQ, &seq, 4))
@@ -121,7 +122,8 @@ static __always_inline int observe(struct __sk_buff *skb, int ingress)
 			s->req_out = now;
 		return TC_ACT_UNSPEC;
 	}
-	if (uh->source != cfg.port)
+	if (uh->source != cfg.port &&
+	    (!cfg.alt_port || uh->source != cfg.alt_port))
 		return TC_ACT_UNSPEC;
 	count(ingress ? OBS_REP_IN : OBS_REP_OUT);
 	if (cfg.record &&

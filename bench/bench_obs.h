@@ -14,10 +14,11 @@
 /* What the observer is told; the port is in network byte order. */
 struct obs_cfg {
 	__u16 port;	/* the reflector's UDP port */
+	__u16 alt_port;	/* another one (a second reflector), or 0 */
 	__u8 sink;	/* drop replies arriving on ingress (a load sink) */
 	__u8 record;	/* keep per-packet stamps */
 	__u8 auth;	/* replies use the authenticated layout */
-	__u8 pad[3];
+	__u8 pad;
 };
 
 /* Per-CPU packet counters, indexed by enum obs_counter. */

@@ -321,7 +321,7 @@ static int parse_srcs(struct gen *g, char *list)
 	return g->nsrcs ? 0 : -EINVAL;
 }
 
-static int usage(void)
+static int bad_usage(void)
 {
 	fprintf(stderr, "usage: benchgen -i DEV --dst-mac MAC --src IP[,IP...] --dst IP [-p PORT]\n"
 		"                [--icmp] [-l LEN] [--auth-key-file FILE] [--flows N]\n"
@@ -372,16 +372,16 @@ static int parse(struct gen *g, int argc, char **argv)
 			break;
 		case 'M':
 			if (parse_mac(optarg, g->dst_mac))
-				return usage();
+				return bad_usage();
 			mac = true;
 			break;
 		case 'S':
 			if (parse_srcs(g, optarg))
-				return usage();
+				return bad_usage();
 			break;
 		case 'D':
 			if (inet_pton(AF_INET, optarg, &g->dst) != 1)
-				return usage();
+				return bad_usage();
 			break;
 		case 'I':
 			g->icmp = true;
@@ -405,13 +405,13 @@ static int parse(struct gen *g, int argc, char **argv)
 			g->linger_ms = atoi(optarg);
 			break;
 		default:
-			return usage();
+			return bad_usage();
 		}
 	}
 	if (optind != argc || !g->dev || !mac || !g->nsrcs || !g->dst.s_addr ||
 	    !g->flows || g->flows > g->nsrcs * (65536 - SPORT_BASE) ||
 	    (!g->seconds && !g->count) || g->rate < 0)
-		return usage();
+		return bad_usage();
 	if (key_path) {
 		if (stamp_keyfile_read(key_path, g->key, &g->key_len))
 			return 2;

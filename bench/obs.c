@@ -6,11 +6,11 @@
  * and T3 compare with the moments the requests and replies passed the
  * device (the neutral observer of the reflector's timestamps).
  *
- *   benchobs -i DEV [-p PORT] [--sink] [--record] [--auth]
+ *   benchobs -i DEV [-p PORT] [--alt-port PORT] [--sink] [--record] [--auth]
  *            [--pin FILE] [--ready FILE] [--dump FILE]
  *
- * --sink drops STAMP replies and ICMP echo replies on ingress (counted
- * first); --pin pins the counter map so benchgen can read it; --ready is
+ * --alt-port watches a second reflector's port too. --sink drops STAMP
+ * replies and ICMP echo replies on ingress (counted first); --pin pins the counter map so benchgen can read it; --ready is
  * created once the programs are attached; --dump writes "SEQ WIRE_RTT_NS"
  * for every request seen leaving and its reply seen coming back, the
  * reflector's residence time (T3 - T2) taken out.
@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@
 
 #define PRIO_TRIES 256
 
-static volatile sig_atomic_t stop;
+static atomic_int stop;	/* set by the signal handler */
 
 static void on_signal(int sig)
 {
@@ -171,9 +172,9 @@ static int analyse(struct bench_obs_bpf *skel, const char *dump)
 	return 0;
 }
 
-static int usage(void)
+static int bad_usage(void)
 {
-	fprintf(stderr, "usage: benchobs -i DEV [-p PORT] [--sink] [--record] [--auth] [--pin FILE] [--ready FILE] [--dump FILE]\n");
+	fprintf(stderr, "usage: benchobs -i DEV [-p PORT] [--alt-port PORT] [--sink] [--record] [--auth] [--pin FILE] [--ready FILE] [--dump FILE]\n");
 	return 2;
 }
 
@@ -186,6 +187,7 @@ int main(int argc, char **argv)
 		{ "pin", required_argument, NULL, 'P' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "dump", required_argument, NULL, 'D' },
+		{ "alt-port", required_argument, NULL, 'a' },
 		{ 0 }
 	};
 	const char *dev = NULL, *pin = NULL, *ready = NULL, *dump = NULL;
@@ -222,12 +224,15 @@ int main(int argc, char **argv)
 		case 'D':
 			dump = optarg;
 			break;
+		case 'a':
+			cfg.alt_port = htons(atoi(optarg));
+			break;
 		default:
-			return usage();
+			return bad_usage();
 		}
 	}
 	if (!dev || optind != argc)
-		return usage();
+		return bad_usage();
 	hook.ifindex = if_nametoindex(dev);
 	if (!hook.ifindex) {
 		fprintf(stderr, "benchobs: no device %s\n", dev);

@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@
 #define BATCH 64
 #define BUF 2048
 
-static volatile sig_atomic_t stop;
+static atomic_int stop;	/* set by the signal handler */
 
 static void on_signal(int sig)
 {

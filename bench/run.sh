@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: bench/driver.sh in the test VM, on each kernel asked for,
+# once with 2 vCPUs (every section) and once with 1 (capacity and the
+# CPU-count run), one VM at a time under /tmp/kstamp-vm.lock; then
+# bench/format.py writes the table.
+#
+#   bench/run.sh [--quick] [--out PREFIX]
+#
+# BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
+# runs; the default PREFIX is bench/results/latest (.txt and .json).
+# Other QEMU processes seen while a run goes are counted and reported:
+# the figures of a machine that was not quiet are not comparable.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+QUICK= OUTP=bench/results/latest
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=--quick; shift ;;
+	--out) OUTP=$2; shift 2 ;;
+	*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+KERNELS=${BENCH_KERNELS:-6.1}
+VCPUS=${BENCH_VCPUS:-2 1}
+TMP=$(mktemp -d /tmp/kstamp-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+# other QEMU processes than ours, now
+others() {
+	local n
+	n=$(pgrep -c qemu-system || true)
+	echo $((n - ${1:-0}))
+}
+
+raws=()
+for k in $KERNELS; do
+	for c in $VCPUS; do
+		if [ -e /tmp/kstamp-ci-running ]; then
+			echo "bench: a CI run is going (/tmp/kstamp-ci-running): waiting for it to end"
+			while [ -e /tmp/kstamp-ci-running ]; do sleep 10; done
+		fi
+		sections=capacity,fidelity,sender,cpus,scaling
+		[ "$c" = 1 ] && sections=capacity,cpus
+		log=$TMP/$k-$c.log
+		raw=$TMP/$k-$c.raw
+		echo "bench: kernel $k, $c vCPU(s): $sections"
+		# inside the lock, so that our own VM is the only one we expect
+		flock /tmp/kstamp-vm.lock bash -c '
+			echo "$(pgrep -c qemu-system || true)" > "$1.before"
+			date -u +%FT%TZ > "$1.start"
+			( while :; do pgrep -c qemu-system || true; sleep 5; done ) > "$1.samples" &
+			s=$!
+			rc=0
+			bash tests/vm/run.sh -k "$2" -c "$3" -t 1500 -- \
+				bash bench/driver.sh $4 --sections "$5" > "$1" 2>&1 || rc=$?
+			kill $s
+			echo "$(pgrep -c qemu-system || true)" > "$1.after"
+			date -u +%FT%TZ > "$1.end"
+			exit $rc' _ "$log" "$k" "$c" "$QUICK" "$sections" || {
+			echo "bench: the VM run failed; its output:" >&2
+			cat "$log" >&2
+			exit 1
+		}
+		grep '^bench:' "$log" || true
+		sed -n '/^KSTAMP-BENCH-RAW-BEGIN/,/^KSTAMP-BENCH-RAW-END/p' "$log" |
+			grep '^{' > "$raw"
+		# during the run our VM is one of them: more than one is others
+		max=$(sort -n "$log.samples" | tail -n 1)
+		other=$(( ${max:-1} > 0 ? ${max:-1} - 1 : 0 ))
+		for f in before after; do
+			[ "$(cat "$log.$f")" -gt "$other" ] && other=$(cat "$log.$f")
+		done
+		echo "{\"case\":\"host\",\"vcpus_asked\":$c,\"kernel_asked\":\"$k\",\"start\":\"$(cat "$log.start")\",\"end\":\"$(cat "$log.end")\",\"other_vms_before\":$(cat "$log.before"),\"other_vms_after\":$(cat "$log.after"),\"other_vms_max\":$other}" >> "$raw"
+		raws+=("$raw")
+	done
+done
+mkdir -p "$(dirname "$OUTP")"
+cmd="make bench"
+[ -n "$QUICK" ] && cmd="bash bench/run.sh --quick"
+python3 bench/format.py --out "$OUTP" --git "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+	--command "BENCH_KERNELS=\"$KERNELS\" BENCH_VCPUS=\"$VCPUS\" $cmd" \
+	--date "$(date -u +%FT%TZ)" --host-cpus "$(nproc)" \
+	--host-cpu-model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \
+	"${raws[@]}"
+echo "bench: wrote $OUTP.txt and $OUTP.json"
