@@ -90,24 +90,6 @@ wait_file() {
 	return 1
 }
 
-# per-CPU busy and total ticks (USER_HZ) from /proc/stat
-cpu_snap() {
-	awk '/^cpu[0-9]/ { printf "%s %d %d\n", $1, $2+$3+$4+$7+$8+$9, \
-		$2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat
-}
-
-# cpu_delta BEFORE AFTER: {"busy":[..],"total":[..]} per CPU
-cpu_delta() {
-	printf '%s\n%s\n' "$1" "$2" | awk '
-		{ if ($1 in b) { db[$1] = $2 - b[$1]; dt[$1] = $3 - t[$1] }
-		  else { b[$1] = $2; t[$1] = $3; order[n++] = $1 } }
-		END { printf "{\"busy\":["
-		      for (i = 0; i < n; i++) printf "%s%d", i ? "," : "", db[order[i]]
-		      printf "],\"total\":["
-		      for (i = 0; i < n; i++) printf "%s%d", i ? "," : "", dt[order[i]]
-		      printf "]}" }'
-}
-
 # the module's counters in B, as one JSON object
 refl_stats() { inB "$STAMPNL" stats -j | tr -d '\n'; }
 
@@ -140,7 +122,8 @@ setup() {
 
 sink_start() {
 	rm -f "$W/sink.ready"
-	inA "$BIN/benchobs" -i veth0 --sink -p 862 --alt-port 863 --pin "$W/bpf/sink" \
+	# not through inA: $! must be the program (ip netns exec execs it)
+	ip netns exec "$NS_A" "$BIN/benchobs" -i veth0 --sink -p 862 --alt-port 863 --pin "$W/bpf/sink" \
 		--ready "$W/sink.ready" > "$W/sink.json" &
 	SINK_PID=$!
 	wait_file "$W/sink.ready"
@@ -156,17 +139,18 @@ sink_stop() {
 # the last CPU (the generator has CPU 0)
 user_start() {
 	rm -f "$W/refl.ready"
-	inB "$BIN/benchrefl" -p 863 --cpu $((NCPU - 1)) \
+	ip netns exec "$NS_B" "$BIN/benchrefl" -p 863 --cpu $((NCPU - 1)) \
 		--ready "$W/refl.ready" > "$W/refl.json" &
 	REFL_PID=$!
 	wait_file "$W/refl.ready"
 }
 
+# sets USER_JSON; never in $(...): wait works on our own children only
 user_stop() {
 	kill "$REFL_PID"
 	wait "$REFL_PID" || true
 	REFL_PID=
-	cat "$W/refl.json"
+	USER_JSON=$(cat "$W/refl.json")
 }
 
 # gen_args KIND: the generator's arguments for a reflector kind
@@ -179,19 +163,19 @@ gen_args() {
 }
 
 # run_gen CASE KIND EXTRA-JSON BENCHGEN-ARGS...: one generator run on CPU
-# 0, with the CPU time of every CPU and the module's counters around it;
-# sets GEN (its JSON)
+# 0 (it reports every CPU's busy time while it sends), with the module's
+# counters around it for 'drop'; sets GEN (its JSON)
 run_gen() {
-	local case=$1 kind=$2 extra=$3 c0 c1 s0 s1
+	local case=$1 kind=$2 extra=$3 s0={} s1={}
 	shift 3
-	s0=$(refl_stats)
-	c0=$(cpu_snap)
+	# a process start is slow under TCG: the module's counters only where
+	# they are the figure (what the hook dropped)
+	[ "$kind" = drop ] && s0=$(refl_stats)
 	GEN=$(inA "$BIN/benchgen" -i veth0 --dst-mac "$MAC_B" \
 		--src 10.0.0.1,10.0.0.3 --dst 10.0.0.2 --cpu 0 \
 		--count-map "$W/bpf/sink" $(gen_args "$kind") "$@")
-	c1=$(cpu_snap)
-	s1=$(refl_stats)
-	emit "{\"case\":\"$case\",\"kind\":\"$kind\"$extra,\"gen\":$GEN,\"cpu_ticks\":$(cpu_delta "$c0" "$c1"),\"refl_before\":$s0,\"refl_after\":$s1}"
+	[ "$kind" = drop ] && s1=$(refl_stats)
+	emit "{\"case\":\"$case\",\"kind\":\"$kind\"$extra,\"gen\":$GEN,\"refl_before\":$s0,\"refl_after\":$s1}"
 }
 
 # jget KEY: a number from the flat JSON object in $GEN
@@ -245,7 +229,10 @@ section_capacity() {
 		esac
 		ladder "$kind"
 		case "$kind" in
-		user) emit "{\"case\":\"user_counters\",\"refl\":$(user_stop)}" ;;
+		user)
+			user_stop
+			emit "{\"case\":\"user_counters\",\"refl\":$USER_JSON}"
+			;;
 		drop) inB "$STAMPNL" reflector set allow any ;;
 		esac
 	done
@@ -265,7 +252,10 @@ section_capacity() {
 		esac
 		run_gen cost "$kind" ",\"offered\":$rate" --rate "$rate" -w "$COST_DUR"
 		case "$kind" in
-		user) emit "{\"case\":\"user_counters_cost\",\"refl\":$(user_stop)}" ;;
+		user)
+			user_stop
+			emit "{\"case\":\"user_counters_cost\",\"refl\":$USER_JSON}"
+			;;
 		drop) inB "$STAMPNL" reflector set allow any ;;
 		esac
 	done
@@ -282,38 +272,42 @@ obs_start() {
 	wait_file "$W/obs.ready"
 }
 
+# sets OBS_JSON; never in $(...), as user_stop
 obs_stop() {
 	kill "$OBS_PID"
 	wait "$OBS_PID" || true
 	OBS_PID=
-	cat "$W/obs.json"
+	OBS_JSON=$(cat "$W/obs.json")
 }
 
 section_fidelity() {
-	local kind obs
+	local kind
 	note "fidelity: T2/T3 against the observer on the reflector's device"
 	for kind in kernel user; do
 		[ "$kind" = user ] && user_start
 		obs_start "$NS_B" -p "$([ "$kind" = user ] && echo 863 || echo 862)"
 		run_gen fidelity_load "$kind" ",\"offered\":$FID_RATE" \
 			--rate "$FID_RATE" -w "$DUR"
-		obs=$(obs_stop)
-		emit "{\"case\":\"fidelity\",\"kind\":\"$kind\",\"offered\":$FID_RATE,\"obs\":$obs}"
-		[ "$kind" = user ] && emit "{\"case\":\"user_counters_fid\",\"refl\":$(user_stop)}"
+		obs_stop
+		emit "{\"case\":\"fidelity\",\"kind\":\"$kind\",\"offered\":$FID_RATE,\"obs\":$OBS_JSON}"
+		if [ "$kind" = user ]; then
+			user_stop
+			emit "{\"case\":\"user_counters_fid\",\"refl\":$USER_JSON}"
+		fi
 	done
 }
 
 section_sender() {
-	local tsm obs joined
+	local tsm joined
 	note "sender: stampnl's RTT against the observer on the sender's device"
 	sink_stop
 	for tsm in bpf user; do
 		obs_start "$NS_A" --dump "$W/wire_rtt.txt"
 		inA "$STAMPNL" sender 10.0.0.2 -c "$SENDER_COUNT" -i 0.002 -W 1 \
 			--timestamping "$tsm" -j > "$W/sender.json" || true
-		obs=$(obs_stop)
+		obs_stop
 		joined=$(python3 "$HERE/join_rtt.py" "$W/sender.json" "$W/wire_rtt.txt")
-		emit "{\"case\":\"sender\",\"timestamping\":\"$tsm\",\"count\":$SENDER_COUNT,\"interval_s\":0.002,\"obs\":$obs,\"join\":$joined}"
+		emit "{\"case\":\"sender\",\"timestamping\":\"$tsm\",\"count\":$SENDER_COUNT,\"interval_s\":0.002,\"obs\":$OBS_JSON,\"join\":$joined}"
 	done
 	sink_start
 }

@@ -35,7 +35,8 @@ METHOD = {
             "receive path without a reply; its 'replies' are the module's "
             "drop_not_allowed count",
     "cost_all_cpus": "busy CPU time of every CPU (/proc/stat, user+nice+"
-                     "system+irq+softirq+steal, USER_HZ ticks) during a "
+                     "system+irq+softirq+steal, USER_HZ ticks, read by "
+                     "benchgen around its sending and 100 ms after) during a "
                      "{cost_dur} s run at one rate every reflector holds, per "
                      "packet sent; 'added' subtracts the 'drop' run's figure "
                      "(generator and receive path), leaving the reflection",
@@ -100,7 +101,7 @@ def loss_free(row, loss_max):
 
 
 def busy_us_per_pkt(row, hz, cpus=None):
-    busy = row["cpu_ticks"]["busy"]
+    busy = row["gen"]["cpu_ticks"]["busy"]
     if cpus is not None:
         busy = [busy[i] for i in cpus]
     sent = row["gen"]["sent"]
@@ -300,7 +301,7 @@ def text(doc):
             w("")
             w("Reflection capacity and CPU cost per packet")
             w(f"{'':28}{'capacity':>10}{'gen max':>10}{'gen-bound':>10}"
-              f"{'us/pkt':>9}{'added':>8}{'cpu us':>9}{'added':>8}"
+              f"{'us/pkt':>9}{'added':>9}{'cpu us':>10}{'added':>10}"
               f"{'@pps':>7}")
             for kind in KINDS:
                 c = cap.get(kind)
@@ -310,9 +311,9 @@ def text(doc):
                   f"{fmt(c['generator_max_pps']):>10}"
                   f"{fmt(c['generator_bound']):>10}"
                   f"{fmt(c['flat_us_per_pkt']):>9}"
-                  f"{fmt(c.get('added_flat_us_per_pkt')):>8}"
-                  f"{fmt(c.get('cpu_us_per_pkt')):>9}"
-                  f"{fmt(c.get('added_cpu_us_per_pkt')):>8}"
+                  f"{fmt(c.get('added_flat_us_per_pkt')):>9}"
+                  f"{fmt(c.get('cpu_us_per_pkt')):>10}"
+                  f"{fmt(c.get('added_cpu_us_per_pkt')):>10}"
                   f"{fmt(c.get('cost_rate_pps')):>7}")
             w("  capacity/gen max: packets/s; us/pkt: 1e6/gen max (unpaced, "
               "CPU 0); cpu us: all CPUs' busy time per packet at @pps; "

@@ -8,7 +8,9 @@
  * whatever the reflector does: no socket lookup, no routing, no checksum
  * or HMAC at send time. Replies are not read here: benchobs --sink counts
  * and drops them on the same device, and --count-map reads its counters
- * before and after the run.
+ * before and after the run. The CPU time it reports (its own, and every
+ * CPU's busy ticks from /proc/stat) covers the sending and 100 ms after
+ * it, not the start of the process, which is slow under emulation.
  *
  *   benchgen -i DEV --dst-mac MAC --src IP[,IP...] --dst IP [-p PORT]
  *            [--icmp] [-l LEN] [--auth-key-file FILE] [--flows N]
@@ -51,6 +53,9 @@
 #define RING_MIN 4096
 #define SPORT_BASE 10000
 #define MAX_PAYLOAD 1400
+#define MAX_CPUS 64
+/* after the last send, before the CPU time is read again */
+#define SETTLE_MS 100
 
 struct gen {
 	const char *dev;
@@ -200,6 +205,56 @@ static long long replies(struct gen *g, int map_fd)
 	for (c = 0; c < ncpu; c++)
 		sum += v[c];
 	return sum;
+}
+
+/* Busy and total USER_HZ ticks of each CPU, from /proc/stat. */
+struct cpu_ticks {
+	unsigned long long busy[MAX_CPUS];
+	unsigned long long total[MAX_CPUS];
+	int n;
+};
+
+static void cpu_ticks(struct cpu_ticks *t)
+{
+	unsigned long long v[8];
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+
+	t->n = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && t->n < MAX_CPUS) {
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9')
+			continue;
+		if (sscanf(line, "%*s %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) != 8)
+			continue;
+		/* user nice system idle iowait irq softirq steal */
+		t->busy[t->n] = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		t->total[t->n] = t->busy[t->n] + v[3] + v[4];
+		t->n++;
+	}
+	fclose(f);
+}
+
+static void print_ticks(const struct cpu_ticks *a, const struct cpu_ticks *b)
+{
+	int i;
+
+	printf("{\"busy\":[");
+	for (i = 0; i < a->n && i < b->n; i++)
+		printf("%s%llu", i ? "," : "", b->busy[i] - a->busy[i]);
+	printf("],\"total\":[");
+	for (i = 0; i < a->n && i < b->n; i++)
+		printf("%s%llu", i ? "," : "", b->total[i] - a->total[i]);
+	printf("]}");
+}
+
+static double cpu_s(const struct rusage *ru)
+{
+	return ru->ru_utime.tv_sec + ru->ru_stime.tv_sec +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
 }
 
 static int open_socket(struct gen *g)
@@ -431,7 +486,8 @@ int main(int argc, char **argv)
 {
 	uint64_t sent = 0, calls = 0, errors = 0;
 	long long before, after = -1;
-	struct rusage ru;
+	struct cpu_ticks t0, t1;
+	struct rusage ru0, ru1;
 	double secs = 0;
 	struct gen g;
 	int fd, map_fd = -1, err;
@@ -462,9 +518,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "benchgen: no memory for %u flows\n", g.flows);
 		return 2;
 	}
+	/* the CPU time of the sending only, not of starting a process */
 	before = replies(&g, map_fd);
+	getrusage(RUSAGE_SELF, &ru0);
+	cpu_ticks(&t0);
 	err = run(&g, fd, &sent, &calls, &errors, &secs);
-	getrusage(RUSAGE_SELF, &ru);
+	getrusage(RUSAGE_SELF, &ru1);
+	usleep(SETTLE_MS * 1000);
+	cpu_ticks(&t1);
 	if (map_fd >= 0) {
 		usleep(g.linger_ms * 1000);
 		after = replies(&g, map_fd);
@@ -474,12 +535,14 @@ int main(int argc, char **argv)
 	       g.key_len ? "true" : "false", g.rate,
 	       (unsigned long long)sent, secs, secs > 0 ? sent / secs : 0,
 	       (unsigned long long)calls, (unsigned long long)errors, g.cpu,
-	       ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	       cpu_s(&ru1) - cpu_s(&ru0));
 	if (before >= 0 && after >= 0)
-		printf("%lld}\n", after - before);
+		printf("%lld", after - before);
 	else
-		printf("null}\n");
+		printf("null");
+	printf(",\"settle_ms\":%d,\"cpu_ticks\":", SETTLE_MS);
+	print_ticks(&t0, &t1);
+	printf("}\n");
 	explicit_bzero(g.key, sizeof(g.key));
 	free(g.ring);
 	close(fd);

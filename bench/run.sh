@@ -25,6 +25,7 @@ done
 KERNELS=${BENCH_KERNELS:-6.1}
 VCPUS=${BENCH_VCPUS:-2 1}
 TMP=$(mktemp -d /tmp/kstamp-bench.XXXXXX)
+# the VMs' whole output stays in $TMP when something failed
 trap 'rm -rf "$TMP"' EXIT
 
 # other QEMU processes than ours, now
@@ -59,8 +60,9 @@ for k in $KERNELS; do
 			echo "$(pgrep -c qemu-system || true)" > "$1.after"
 			date -u +%FT%TZ > "$1.end"
 			exit $rc' _ "$log" "$k" "$c" "$QUICK" "$sections" || {
-			echo "bench: the VM run failed; its output:" >&2
-			cat "$log" >&2
+			echo "bench: the VM run failed; its output (kept in $TMP):" >&2
+			grep -v '^dmesg:' "$log" | tail -n 60 >&2
+			trap - EXIT
 			exit 1
 		}
 		grep '^bench:' "$log" || true
