@@ -8,7 +8,8 @@
 #   bench/run.sh [--quick] [--out PREFIX]
 #
 # BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
-# runs; the default PREFIX is bench/results/latest (.txt and .json).
+# runs; the default PREFIX is bench/results/latest (.txt and .json, and
+# the VMs' raw lines in PREFIX.raw-KERNEL-VCPUS.jsonl).
 # Other QEMU processes seen while a run goes are counted and reported:
 # the figures of a machine that was not quiet are not comparable.
 set -eu
@@ -79,6 +80,13 @@ for k in $KERNELS; do
 	done
 done
 mkdir -p "$(dirname "$OUTP")"
+# the raw lines too, so a table can be made again or checked
+i=0
+for r in "${raws[@]}"; do
+	cp "$r" "$OUTP.raw-$(basename "$r" .raw).jsonl"
+	raws[i]=$OUTP.raw-$(basename "$r" .raw).jsonl
+	i=$((i + 1))
+done
 cmd="make bench"
 [ -n "$QUICK" ] && cmd="bash bench/run.sh --quick"
 python3 bench/format.py --out "$OUTP" --git "$(git describe --always --dirty 2>/dev/null || echo unknown)" \

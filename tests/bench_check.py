@@ -70,7 +70,8 @@ def main():
                       f"{p}.capacity.{kind}.generator_bound is a boolean")
                 if kind != "drop":
                     numbers(c, f"{p}.capacity.{kind}", (
-                        "added_cpu_us_per_pkt", "added_flat_us_per_pkt"))
+                        "added_cpu_us_per_pkt", "added_flat_us_per_pkt",
+                        "refl_cpu_us_per_pkt"))
                     d = cap.get("drop", {})
                     check(num(c.get("added_cpu_us_per_pkt")) and
                           abs(c["added_cpu_us_per_pkt"] -
@@ -86,21 +87,16 @@ def main():
                            k.get("capacity_pps"), ic.get("capacity_pps")),
                   f"{p}: capacity ratio stamp_refl/ICMP "
                   f"{r.get('capacity_kernel_vs_icmp')} from its figures")
-            check(ratio_ok(r.get("added_cpu_user_vs_kernel"),
-                           u.get("added_cpu_us_per_pkt"),
-                           k.get("added_cpu_us_per_pkt")),
-                  f"{p}: CPU ratio userspace/stamp_refl "
-                  f"{r.get('added_cpu_user_vs_kernel')} from its figures")
-            check(ratio_ok(r.get("added_cpu_kernel_vs_icmp"),
-                           k.get("added_cpu_us_per_pkt"),
-                           ic.get("added_cpu_us_per_pkt")),
-                  f"{p}: CPU ratio stamp_refl/ICMP "
-                  f"{r.get('added_cpu_kernel_vs_icmp')} from its figures")
-            check(ratio_ok(r.get("added_flat_kernel_vs_icmp"),
-                           k.get("added_flat_us_per_pkt"),
-                           ic.get("added_flat_us_per_pkt")),
-                  f"{p}: unpaced ratio stamp_refl/ICMP "
-                  f"{r.get('added_flat_kernel_vs_icmp')} from its figures")
+            check(ratio_ok(r.get("refl_cpu_user_vs_kernel"),
+                           u.get("refl_cpu_us_per_pkt"),
+                           k.get("refl_cpu_us_per_pkt")),
+                  f"{p}: reflection CPU ratio userspace/stamp_refl "
+                  f"{r.get('refl_cpu_user_vs_kernel')} from its figures")
+            check(ratio_ok(r.get("refl_cpu_kernel_vs_icmp"),
+                           k.get("refl_cpu_us_per_pkt"),
+                           ic.get("refl_cpu_us_per_pkt")),
+                  f"{p}: reflection CPU ratio stamp_refl/ICMP "
+                  f"{r.get('refl_cpu_kernel_vs_icmp')} from its figures")
         if "fidelity" in sections:
             for kind in ("kernel", "user"):
                 f = run.get("fidelity", {}).get(kind, {})
