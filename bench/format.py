@@ -302,6 +302,8 @@ def text(doc):
     w(f"host: {m['host_cpus']} CPUs ({m['host_cpu_model']}); other QEMU "
       f"VMs seen during the runs: {m['other_vms_max']}"
       f"{' (machine NOT quiet: figures disturbed)' if m['other_vms_max'] else ' (quiet)'}")
+    for n in m.get("notes", []):
+        w(f"note: {n}")
     for run in doc["runs"]:
         w("")
         w(f"== kernel {run['kernel']}, {run['vcpus']} vCPU(s) (QEMU TCG, "
@@ -341,14 +343,14 @@ def text(doc):
             w("")
             w("Timestamp fidelity (us; observer = TC on the reflector's "
               "device; p50 / p99)")
-            w(f"{'':28}{'T2-wire in':>16}{'wire out-T3':>16}{'T3-T2':>16}"
-              f"{'wire residence':>16}{'n':>7}")
+            w(f"{'':28}{'T2-wire in':>19}{'wire out-T3':>19}{'T3-T2':>19}"
+              f"{'wire residence':>19}{'n':>7}")
             for kind in ("kernel", "user"):
                 f = fid.get(kind)
                 if not f:
                     continue
                 cells = "".join(
-                    f"{fmt(f[k]['p50_us']) + ' / ' + fmt(f[k]['p99_us']):>16}"
+                    f"{fmt(f[k]['p50_us']) + ' / ' + fmt(f[k]['p99_us']):>19}"
                     for k in ("t2_minus_wire_in", "wire_out_minus_t3",
                               "t3_minus_t2", "wire_residence"))
                 w(f"{KIND_NAMES[kind]:28}{cells}"
@@ -359,14 +361,14 @@ def text(doc):
             w("")
             w("Sender fidelity (us; observer = TC on the sender's device; "
               "p50 / p99)")
-            w(f"{'':28}{'stampnl RTT':>16}{'wire RTT':>16}"
-              f"{'stampnl-wire':>16}{'n':>7}")
+            w(f"{'':28}{'stampnl RTT':>19}{'wire RTT':>19}"
+              f"{'stampnl-wire':>19}{'n':>7}")
             for tsm in ("bpf", "user"):
                 s = snd.get(tsm)
                 if not s:
                     continue
                 cells = "".join(
-                    f"{fmt(s[k]['p50_us']) + ' / ' + fmt(s[k]['p99_us']):>16}"
+                    f"{fmt(s[k]['p50_us']) + ' / ' + fmt(s[k]['p99_us']):>19}"
                     for k in ("stampnl_rtt", "wire_rtt",
                               "stampnl_minus_wire"))
                 w(f"{'stampnl --timestamping ' + tsm:28}{cells}"
@@ -426,6 +428,8 @@ def main():
     ap.add_argument("--date", default="")
     ap.add_argument("--host-cpus", type=int, default=0)
     ap.add_argument("--host-cpu-model", default="")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a remark printed with the table (repeatable)")
     ap.add_argument("raw", nargs="+")
     a = ap.parse_args()
     runs = [one_run(load(p)) for p in a.raw]
@@ -433,6 +437,7 @@ def main():
     doc = {"meta": {
         "date": a.date, "git": a.git, "command": a.command,
         "host_cpus": a.host_cpus, "host_cpu_model": a.host_cpu_model,
+        "notes": a.note,
         "other_vms_max": max(r["host"].get("other_vms_max", 0)
                              for r in runs),
         "method": {k: v.format(dur=m0["dur_s"], cost_dur=m0["cost_dur_s"],
