@@ -331,13 +331,26 @@ section_cpus() {
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 sessions_now() { refl_stats | sed -nE 's/.*"sessions": ?([0-9]+).*/\1/p'; }
 
+# ref_run VARIANT: the hook-drop flood right after a variant, so that a
+# figure is a difference between neighbours: TCG's speed drifts with the
+# host's load between runs further apart
+ref_run() {
+	inB "$STAMPNL" reflector set allow 192.0.2.1/32
+	run_gen flat drop ",\"variant\":\"ref_$1\"" "${@:2}" -w "$DUR"
+	inB "$STAMPNL" reflector set allow any
+}
+
 section_scaling() {
 	local n s0 s1 k0 k1 key=$W/auth.key maxf=0
 	note "scaling: authentication"
+	run_gen flat kernel ",\"variant\":\"stateless\"" -w "$DUR"
+	ref_run stateless
 	( umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$key" )
 	run_gen flat kernel ",\"variant\":\"unauth112\"" -l 112 -w "$DUR"
+	ref_run unauth112 -l 112
 	inB "$STAMPNL" reflector set auth on default-key-file "$key"
 	run_gen flat kernel ",\"variant\":\"auth\"" --auth-key-file "$key" -w "$DUR"
+	ref_run auth --auth-key-file "$key"
 	inB "$STAMPNL" reflector set auth off
 	if "$STAMPNL" sender --help 2>&1 | grep -q -- '--tlv'; then
 		emit "{\"case\":\"tlv\",\"supported\":true,\"note\":\"stampnl has --tlv, but this driver does not measure it yet\"}"
@@ -368,6 +381,7 @@ section_scaling() {
 		emit "{\"case\":\"sessions_learned\",\"flows\":$n,\"sessions_before\":${s0:-0},\"sessions_after\":${s1:-0},\"slab_kb_before\":$k0,\"slab_kb_after\":$k1}"
 		run_gen flat kernel ",\"variant\":\"stateful\",\"sessions\":${s1:-0}" \
 			--flows "$n" -w "$DUR"
+		ref_run "stateful$n" --flows "$n"
 	done
 	inB "$STAMPNL" reflector set mode stateless
 }
