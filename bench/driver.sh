@@ -11,7 +11,8 @@
 #             dropped at stamp_refl's hook by its allow-list ("drop")
 #   fidelity  the reflector's T2/T3 against a TC observer on its device
 #   sender    stampnl's RTT (BPF and userspace stamps) against the wire
-#   scaling   sessions, authentication, TLVs
+#   scaling   sessions, authentication, several TLVs (when stamp_refl
+#             has them)
 #   cpus      one generator per CPU at once
 #
 #   bench/driver.sh [--quick] [--sections capacity,fidelity,sender,scaling,cpus]
@@ -45,6 +46,9 @@ else
 	LADDER="1000 2000 4000 8000 16000 32000 64000 128000" BISECT=2
 	FLOWS="1 1000 100000" FID_RATE=1000 SENDER_COUNT=1000
 fi
+# the TLVs of the scaling section's TLV run: the types stamp_refl answers
+# without a session or a key (benchgen --tlvs)
+TLVS=location,timestamp-info,cos,direct-measurement,follow-up
 # a loss ratio above this is loss (replies still in flight at the end of
 # a run are waited for: benchgen lingers before its last count)
 LOSS_MAX=0.001
@@ -170,11 +174,12 @@ run_gen() {
 	shift 3
 	# a process start is slow under TCG: the module's counters only where
 	# they are the figure (what the hook dropped)
-	[ "$kind" = drop ] && s0=$(refl_stats)
+	# (RUN_STATS=1: for this run too)
+	[ "$kind" = drop ] || [ -n "${RUN_STATS:-}" ] && s0=$(refl_stats)
 	GEN=$(inA "$BIN/benchgen" -i veth0 --dst-mac "$MAC_B" \
 		--src 10.0.0.1,10.0.0.3 --dst 10.0.0.2 --cpu 0 \
 		--count-map "$W/bpf/sink" $(gen_args "$kind") "$@")
-	[ "$kind" = drop ] && s1=$(refl_stats)
+	[ "$kind" = drop ] || [ -n "${RUN_STATS:-}" ] && s1=$(refl_stats)
 	emit "{\"case\":\"$case\",\"kind\":\"$kind\"$extra,\"gen\":$GEN,\"refl_before\":$s0,\"refl_after\":$s1}"
 }
 
@@ -340,6 +345,29 @@ ref_run() {
 	inB "$STAMPNL" reflector set allow any
 }
 
+# scaling_tlvs: requests with several TLVs (RFC 8972) against requests of
+# the same length whose extra octets are zero padding, which is no TLV, so
+# the difference is the TLV processing. Measured only when stamp_refl
+# counts TLVs; the formatter also checks that it counted these.
+scaling_tlvs() {
+	local len
+	note "scaling: TLVs ($TLVS)"
+	case "$(refl_stats)" in
+	*'"tlv":{'*) ;;
+	*)
+		emit "{\"case\":\"tlv\",\"supported\":false,\"tlvs\":\"$TLVS\",\"note\":\"this stamp_refl has no TLV processing: stampnl stats shows no TLV counters\"}"
+		return
+		;;
+	esac
+	inB "$STAMPNL" reflector set tlv process
+	RUN_STATS=1 run_gen flat kernel ",\"variant\":\"tlv\"" --tlvs "$TLVS" -w "$DUR"
+	ref_run tlv --tlvs "$TLVS"
+	len=$(jget length)
+	run_gen flat kernel ",\"variant\":\"tlv_pad\"" -l "$len" -w "$DUR"
+	ref_run tlv_pad -l "$len"
+	emit "{\"case\":\"tlv\",\"supported\":true,\"tlvs\":\"$TLVS\",\"length\":$len,\"note\":\"stamp_refl processes TLVs (tlv process)\"}"
+}
+
 section_scaling() {
 	local n s0 s1 k0 k1 key=$W/auth.key maxf=0
 	note "scaling: authentication"
@@ -352,11 +380,7 @@ section_scaling() {
 	run_gen flat kernel ",\"variant\":\"auth\"" --auth-key-file "$key" -w "$DUR"
 	ref_run auth --auth-key-file "$key"
 	inB "$STAMPNL" reflector set auth off
-	if "$STAMPNL" sender --help 2>&1 | grep -q -- '--tlv'; then
-		emit "{\"case\":\"tlv\",\"supported\":true,\"note\":\"stampnl has --tlv, but this driver does not measure it yet\"}"
-	else
-		emit "{\"case\":\"tlv\",\"supported\":false,\"note\":\"no TLV support on this branch\"}"
-	fi
+	scaling_tlvs
 
 	note "scaling: stateful sessions"
 	for n in $FLOWS; do
@@ -388,7 +412,7 @@ section_scaling() {
 
 setup
 sink_start
-emit "{\"case\":\"meta\",\"kernel\":\"$(uname -r)\",\"cpus\":$NCPU,\"cpu_model\":\"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)\",\"user_hz\":$(getconf CLK_TCK),\"quick\":$QUICK,\"dur_s\":$DUR,\"cost_dur_s\":$COST_DUR,\"sections\":\"$SECTIONS\",\"loss_max\":$LOSS_MAX,\"frame_octets\":86}"
+emit "{\"case\":\"meta\",\"kernel\":\"$(uname -r)\",\"cpus\":$NCPU,\"cpu_model\":\"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)\",\"user_hz\":$(getconf CLK_TCK),\"quick\":$QUICK,\"dur_s\":$DUR,\"cost_dur_s\":$COST_DUR,\"sections\":\"$SECTIONS\",\"loss_max\":$LOSS_MAX,\"frame_octets\":86,\"tlvs\":\"$TLVS\"}"
 for s in capacity fidelity sender cpus scaling; do
 	case ",$SECTIONS," in
 	*",$s,"*) "section_$s" ;;

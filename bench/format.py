@@ -63,9 +63,14 @@ METHOD = {
                 "all flows; lookup cost = 1e6/rate(N sessions) - "
                 "1e6/rate(stateless), each first taken relative to the "
                 "hook-drop run right after it (lookup_cost_paired; HMAC "
-                "cost likewise), so that TCG's drift between runs cancels; "
-                "memory = the growth of /proc/meminfo "
+                "and TLV costs likewise), so that TCG's drift between runs "
+                "cancels; memory = the growth of /proc/meminfo "
                 "Slab while the sessions were learned, per session",
+    "tlvs": "stateless, tlv process; benchgen --tlvs {tlvs} (each as a "
+            "Session-Sender sends it), against requests of the same length "
+            "zero-padded (padding is no TLV); TLV cost = the paired "
+            "difference in us/pkt, as for sessions; measured only when "
+            "stamp_refl's TLV counters show it processed every TLV sent",
     "cpus": "one unpaced generator per CPU, each pinned; aggregate = "
             "stamp_refl's reflected count / run time",
 }
@@ -115,6 +120,60 @@ def busy_us_per_pkt(row, hz, cpus=None):
         busy = [busy[i] for i in cpus]
     sent = row["gen"]["sent"]
     return sum(busy) * 1e6 / hz / sent if sent else None
+
+
+# stampnl stats -j "tlv" counters that count TLVs by type
+TLV_TYPE_KEYS = ("unknown", "extra_padding", "location", "timestamp_info",
+                 "cos", "direct_measurement", "access_report", "follow_up",
+                 "hmac", "dest_node_addr", "return_path", "micro_session")
+
+
+def tlv_figures(tlv, rows, refs, paired):
+    """Several TLVs against zero padding of the same length. Measured only
+    when the module counted the TLVs it was sent: else n/a, and why."""
+    out = {"supported": False, "note": tlv["note"],
+           "tlvs": tlv.get("tlvs", "")}
+    if not tlv["supported"]:
+        return out
+    var = {r["variant"]: r for r in rows if r["case"] == "flat" and
+           r.get("variant") in ("tlv", "tlv_pad")}
+    t, pad = var.get("tlv"), var.get("tlv_pad")
+    if not t or not pad:
+        out["note"] = "the TLV runs are missing from the raw lines"
+        return out
+    b = t["refl_before"].get("tlv", {})
+    a = t["refl_after"].get("tlv", {})
+    counted = sum(a.get(k, 0) - b.get(k, 0) for k in TLV_TYPE_KEYS)
+    malformed = a.get("malformed", 0) - b.get("malformed", 0)
+    refl = (counter(t["refl_after"], "reflected") -
+            counter(t["refl_before"], "reflected"))
+    rx = counter(t["refl_after"], "rx") - counter(t["refl_before"], "rx")
+    ntlv = t["gen"]["tlvs"]
+    per_req = counted / rx if rx else 0
+    out.update({"count": ntlv, "length": t["gen"]["length"],
+                "tlv_octets": t["gen"]["tlv_octets"],
+                "counted_per_request": rnd(per_req, 3),
+                "malformed": malformed})
+    if per_req < 0.99 * ntlv or malformed:
+        out["note"] = (f"stamp_refl counted {per_req:.2f} of the {ntlv} "
+                       f"TLVs per request ({malformed} malformed): not "
+                       "processed, so not measured")
+        return out
+    tp = t["gen"]["achieved_pps"]
+    pp = pad["gen"]["achieved_pps"]
+    ok = "tlv" in refs and "tlv_pad" in refs
+    cost = (paired(tp, refs["tlv"], pp, refs["tlv_pad"]) if ok
+            else 1e6 / tp - 1e6 / pp)
+    out.update({
+        "supported": True,
+        "tlv_pps": rnd(tp, 0), "padded_pps": rnd(pp, 0),
+        "tlv_loss_pct": rnd(100 * (1 - answered(t) / t["gen"]["sent"]), 3),
+        "tlv_cost_us_per_pkt": rnd(cost, 3),
+        "tlv_cost_us_per_tlv": rnd(cost / ntlv, 3),
+        "tlv_cost_paired": ok,
+        "ref_tlv_pps": rnd(refs.get("tlv"), 0),
+        "ref_padded_pps": rnd(refs.get("tlv_pad"), 0)})
+    return out
 
 
 def one_run(rows):
@@ -252,10 +311,15 @@ def one_run(rows):
                 if "auth" in refs and "unauth112" in refs
                 else 1e6 / a - 1e6 / u112, 3),
             "auth_cost_paired": "auth" in refs and "unauth112" in refs,
+            "ref_unauth_112_pps": rnd(refs.get("unauth112"), 0),
+            "ref_auth_112_pps": rnd(refs.get("auth"), 0),
         }
+    if base and "stateless" in refs:
+        scal["baseline"] = {"stateless_pps": rnd(base, 0),
+                            "ref_stateless_pps": rnd(refs["stateless"], 0)}
     tlv = next((r for r in rows if r["case"] == "tlv"), None)
     if tlv:
-        scal["tlvs"] = {"supported": tlv["supported"], "note": tlv["note"]}
+        scal["tlvs"] = tlv_figures(tlv, rows, refs, paired)
     sess = [r for r in rows if r["case"] == "flat" and
             r.get("variant") == "stateful"]
     learned = {r["flows"]: r for r in rows if r["case"] == "sessions_learned"}
@@ -279,6 +343,7 @@ def one_run(rows):
                         "lookup_cost_paired": bool(
                             base and f"stateful{n}" in refs and
                             "stateless" in refs),
+                        "ref_pps": rnd(refs.get(f"stateful{n}"), 0),
                         "learned": lr.get("sessions_after", 0) -
                         lr.get("sessions_before", 0)})
         scal["sessions"] = lst
@@ -420,9 +485,16 @@ def text(doc):
                   f"+{fmt(a['auth_cost_us_per_pkt'])} us/pkt, loss "
                   f"{fmt(a['auth_loss_pct'])} %)")
             t = sc.get("tlvs")
-            if t:
-                w(f"  several TLVs: "
-                  f"{'measured' if t['supported'] else 'n/a'} ({t['note']})")
+            if t and t["supported"]:
+                w(f"  {t['count']} TLVs ({t['tlvs']}; {t['length']} octets, "
+                  f"{t['counted_per_request']} counted per request): "
+                  f"{fmt(t['tlv_pps'])} pps; zero-padded to the same length "
+                  f"{fmt(t['padded_pps'])} pps (TLVs "
+                  f"+{fmt(t['tlv_cost_us_per_pkt'])} us/pkt, "
+                  f"+{fmt(t['tlv_cost_us_per_tlv'])} us/TLV, loss "
+                  f"{fmt(t['tlv_loss_pct'])} %)")
+            elif t:
+                w(f"  several TLVs: n/a ({t['note']})")
             c = sc.get("all_cpus")
             if c:
                 w(f"  {c['generators']} generator(s), one per CPU: "
@@ -467,7 +539,8 @@ def main():
         "other_vms_max": max(r["host"].get("other_vms_max", 0)
                              for r in runs),
         "method": {k: v.format(dur=m0["dur_s"], cost_dur=m0["cost_dur_s"],
-                               loss=m0["loss_max"])
+                               loss=m0["loss_max"],
+                               tlvs=m0.get("tlvs", "?"))
                    for k, v in METHOD.items()}},
         "runs": runs}
     doc["cpu_scaling"] = [{

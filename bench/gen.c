@@ -14,12 +14,20 @@
  *
  *   benchgen -i DEV --dst-mac MAC --src IP[,IP...] --dst IP [-p PORT]
  *            [--icmp] [-l LEN] [--auth-key-file FILE] [--flows N]
- *            [--rate PPS] [-w SECONDS] [-c COUNT] [--cpu N]
- *            [--count-map PINNED] [--linger MS]
+ *            [--tlvs TLV[,TLV...]] [--rate PPS] [-w SECONDS] [-c COUNT]
+ *            [--cpu N] [--count-map PINNED] [--linger MS]
  *
  * Flow f (of --flows) comes from the f-th source address (round robin)
  * and source port 10000 + f / (number of addresses), so a stateful
  * reflector learns one session per flow.
+ *
+ * --tlvs appends RFC 8972 TLVs after the base packet, in the order given,
+ * each as a Session-Sender sends it (U set, value zero): location (with
+ * source MAC, destination and source address requests), timestamp-info,
+ * cos, direct-measurement, access-report, follow-up, padding:N (Extra
+ * Padding of N octets). The length grows by their size unless -l says
+ * more. They are built here, not with a TLV codec, so that the generator
+ * builds with or without one.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -54,6 +62,14 @@
 #define SPORT_BASE 10000
 #define MAX_PAYLOAD 1400
 #define MAX_CPUS 64
+#define MAX_TLV_OCTETS 1024
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* RFC 8972 section 4: Flags(1) Type(1) Length(2), then the value */
+#define TLV_HDR 4
+#define TLV_FLAG_U 0x80
 /* after the last send, before the CPU time is read again */
 #define SETTLE_MS 100
 
@@ -69,6 +85,9 @@ struct gen {
 	uint8_t key[STAMP_KEY_MAX_LEN];
 	size_t key_len;
 	unsigned int flows;
+	uint8_t tlv[MAX_TLV_OCTETS];	/* the TLVs, as sent */
+	unsigned int tlv_len;
+	unsigned int ntlv;
 	double rate;		/* 0: as fast as possible */
 	double seconds;
 	uint64_t count;
@@ -153,6 +172,7 @@ static void build_frame(struct gen *g, uint8_t *f, uint64_t i,
 		};
 
 		stamp_test_encode(pl, g->len, &t, g->key_len);
+		memcpy(pl + stamp_base_len(g->key_len), g->tlv, g->tlv_len);
 		if (g->key_len)
 			stamp_auth_sign(pl, g->len, g->key, g->key_len);
 	}
@@ -376,12 +396,88 @@ static int parse_srcs(struct gen *g, char *list)
 	return g->nsrcs ? 0 : -EINVAL;
 }
 
+/* tlv_put: a TLV header at the end of g->tlv, its value zeroed */
+static uint8_t *tlv_put(struct gen *g, uint8_t *at, uint8_t type,
+			unsigned int len)
+{
+	if (at + TLV_HDR + len > g->tlv + sizeof(g->tlv))
+		return NULL;
+	at[0] = TLV_FLAG_U;
+	at[1] = type;
+	at[2] = len >> 8;
+	at[3] = len & 0xff;
+	memset(at + TLV_HDR, 0, len);
+	return at + TLV_HDR + len;
+}
+
+/*
+ * The TLVs of --tlvs, by name, with the type and value length of RFC
+ * 8972 section 4; a Location TLV carries the three request sub-TLVs of
+ * section 4.2 (source MAC: 8 octets, addresses: 16 octets each).
+ */
+static int parse_tlvs(struct gen *g, char *list)
+{
+	static const struct {
+		const char *name;
+		uint8_t type;
+		unsigned int len;
+	} fixed[] = {
+		{ "timestamp-info", 3, 4 },
+		{ "cos", 4, 4 },
+		{ "direct-measurement", 5, 12 },
+		{ "access-report", 6, 4 },
+		{ "follow-up", 7, 16 },
+	};
+	uint8_t *at = g->tlv, *v;
+	char *tok, *save;
+	unsigned int i;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		v = at;
+		if (!strcmp(tok, "location")) {
+			at = tlv_put(g, at, 2, 4 + (TLV_HDR + 8) +
+				     2 * (TLV_HDR + 16));
+			if (at) {
+				tlv_put(g, v + TLV_HDR + 4, 1, 8);
+				tlv_put(g, v + TLV_HDR + 4 + TLV_HDR + 8, 4, 16);
+				tlv_put(g, v + TLV_HDR + 4 + 2 * TLV_HDR + 8 + 16,
+					7, 16);
+			}
+		} else if (!strncmp(tok, "padding:", 8)) {
+			at = tlv_put(g, at, 1, atoi(tok + 8));
+			/* pseudorandom padding (RFC 8972 section 4.1) */
+			for (i = 0; at && v + TLV_HDR + i < at; i++)
+				v[TLV_HDR + i] = (i * 131 + 17) | 1;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(fixed); i++)
+				if (!strcmp(tok, fixed[i].name))
+					break;
+			if (i == ARRAY_SIZE(fixed)) {
+				fprintf(stderr, "benchgen: unknown TLV %s\n", tok);
+				return -EINVAL;
+			}
+			at = tlv_put(g, at, fixed[i].type, fixed[i].len);
+		}
+		if (!at) {
+			fprintf(stderr, "benchgen: more than %d octets of TLVs\n",
+				MAX_TLV_OCTETS);
+			return -EINVAL;
+		}
+		g->ntlv++;
+	}
+	g->tlv_len = at - g->tlv;
+	return g->ntlv ? 0 : -EINVAL;
+}
+
 static int bad_usage(void)
 {
 	fprintf(stderr, "usage: benchgen -i DEV --dst-mac MAC --src IP[,IP...] --dst IP [-p PORT]\n"
 		"                [--icmp] [-l LEN] [--auth-key-file FILE] [--flows N]\n"
-		"                [--rate PPS] [-w SECONDS] [-c COUNT] [--cpu N]\n"
-		"                [--count-map PINNED] [--linger MS]\n");
+		"                [--tlvs TLV[,TLV...]] [--rate PPS] [-w SECONDS] [-c COUNT]\n"
+		"                [--cpu N] [--count-map PINNED] [--linger MS]\n"
+		"  TLV: location timestamp-info cos direct-measurement access-report\n"
+		"       follow-up padding:N\n");
 	return 2;
 }
 
@@ -398,6 +494,7 @@ static int parse(struct gen *g, int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "count-map", required_argument, NULL, 'm' },
 		{ "linger", required_argument, NULL, 'L' },
+		{ "tlvs", required_argument, NULL, 'T' },
 		{ 0 }
 	};
 	const char *key_path = NULL;
@@ -459,6 +556,10 @@ static int parse(struct gen *g, int argc, char **argv)
 		case 'L':
 			g->linger_ms = atoi(optarg);
 			break;
+		case 'T':
+			if (parse_tlvs(g, optarg))
+				return bad_usage();
+			break;
 		default:
 			return bad_usage();
 		}
@@ -470,12 +571,12 @@ static int parse(struct gen *g, int argc, char **argv)
 	if (key_path) {
 		if (stamp_keyfile_read(key_path, g->key, &g->key_len))
 			return 2;
-		if (!len_given)
-			g->len = STAMP_AUTH_BASE_LEN;
 	}
-	if (g->len < (g->key_len ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN) ||
-	    g->len > MAX_PAYLOAD || (g->icmp && g->key_len)) {
-		fprintf(stderr, "benchgen: bad length %u (or --icmp with a key)\n",
+	if (!len_given)
+		g->len = stamp_base_len(g->key_len) + g->tlv_len;
+	if (g->len < stamp_base_len(g->key_len) + g->tlv_len ||
+	    g->len > MAX_PAYLOAD || (g->icmp && (g->key_len || g->ntlv))) {
+		fprintf(stderr, "benchgen: bad length %u (shorter than the base and the TLVs, or --icmp with a key or TLVs)\n",
 			g->len);
 		return 2;
 	}
@@ -530,9 +631,9 @@ int main(int argc, char **argv)
 		usleep(g.linger_ms * 1000);
 		after = replies(&g, map_fd);
 	}
-	printf("{\"kind\":\"%s\",\"flows\":%u,\"length\":%u,\"frame\":%zu,\"auth\":%s,\"offered_pps\":%.0f,\"sent\":%llu,\"seconds\":%.3f,\"achieved_pps\":%.1f,\"send_calls\":%llu,\"send_errors\":%llu,\"cpu\":%d,\"gen_cpu_s\":%.3f,\"replies\":",
+	printf("{\"kind\":\"%s\",\"flows\":%u,\"length\":%u,\"frame\":%zu,\"auth\":%s,\"tlvs\":%u,\"tlv_octets\":%u,\"offered_pps\":%.0f,\"sent\":%llu,\"seconds\":%.3f,\"achieved_pps\":%.1f,\"send_calls\":%llu,\"send_errors\":%llu,\"cpu\":%d,\"gen_cpu_s\":%.3f,\"replies\":",
 	       g.icmp ? "icmp" : "stamp", g.flows, g.len, g.frame_len,
-	       g.key_len ? "true" : "false", g.rate,
+	       g.key_len ? "true" : "false", g.ntlv, g.tlv_len, g.rate,
 	       (unsigned long long)sent, secs, secs > 0 ? sent / secs : 0,
 	       (unsigned long long)calls, (unsigned long long)errors, g.cpu,
 	       cpu_s(&ru1) - cpu_s(&ru0));

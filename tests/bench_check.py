@@ -39,6 +39,15 @@ def ratio_ok(r, a, b):
         abs(r - round(a / b, 2)) < 0.006
 
 
+def paired_ok(cost, pps, ref, base, base_ref):
+    """A paired cost is the one its four rates give (rounded rates: a
+    few ns of slack)."""
+    if not all(num(v) and v > 0 for v in (pps, ref, base, base_ref)):
+        return False
+    want = (1e6 / pps - 1e6 / ref) - (1e6 / base - 1e6 / base_ref)
+    return num(cost) and abs(cost - want) < 0.01
+
+
 def pct(obj, path):
     numbers(obj, path, ("n", "p50_us", "p99_us"))
     check(num(obj.get("n")) and obj["n"] > 0, f"{path}.n > 0")
@@ -127,11 +136,54 @@ def main():
             numbers(sc.get("auth", {}), f"{p}.scaling.auth", (
                 "unauth_44_pps", "unauth_112_pps", "auth_112_pps",
                 "auth_cost_us_per_pkt", "auth_loss_pct"))
+            base = sc.get("baseline", {})
+            for j, s in enumerate(sess):
+                check(s.get("lookup_cost_paired") is True,
+                      f"{p}.scaling.sessions[{j}]: lookup cost paired with "
+                      "hook-drop runs")
+                check(paired_ok(s.get("lookup_cost_us"), s.get("pps"),
+                                s.get("ref_pps"),
+                                base.get("stateless_pps"),
+                                base.get("ref_stateless_pps")),
+                      f"{p}.scaling.sessions[{j}]: lookup cost "
+                      f"{s.get('lookup_cost_us')} from its paired runs")
+            a = sc.get("auth", {})
+            check(a.get("auth_cost_paired") is True,
+                  f"{p}.scaling.auth: HMAC cost paired with hook-drop runs")
+            check(paired_ok(a.get("auth_cost_us_per_pkt"),
+                            a.get("auth_112_pps"), a.get("ref_auth_112_pps"),
+                            a.get("unauth_112_pps"),
+                            a.get("ref_unauth_112_pps")),
+                  f"{p}.scaling.auth: HMAC cost "
+                  f"{a.get('auth_cost_us_per_pkt')} from its paired runs")
             t = sc.get("tlvs", {})
             check(isinstance(t.get("supported"), bool) and
                   bool(t.get("note")),
                   f"{p}.scaling.tlvs: measured or n/a with a reason "
                   f"({t.get('note')})")
+            if t.get("supported"):
+                numbers(t, f"{p}.scaling.tlvs", (
+                    "count", "length", "counted_per_request", "tlv_pps",
+                    "padded_pps", "tlv_loss_pct", "tlv_cost_us_per_pkt",
+                    "tlv_cost_us_per_tlv"))
+                check(num(t.get("count")) and t["count"] > 1 and
+                      num(t.get("counted_per_request")) and
+                      t["counted_per_request"] >= 0.99 * t["count"] and
+                      t.get("malformed") == 0,
+                      f"{p}.scaling.tlvs: several TLVs, each counted by "
+                      f"stamp_refl ({t.get('counted_per_request')} per "
+                      f"request of {t.get('count')}, {t.get('malformed')} "
+                      "malformed)")
+                check(num(t.get("tlv_cost_us_per_tlv")) and
+                      abs(t["tlv_cost_us_per_tlv"] -
+                          t["tlv_cost_us_per_pkt"] / t["count"]) < 0.002,
+                      f"{p}.scaling.tlvs: cost per TLV = cost / count")
+                check(t.get("tlv_cost_paired") is True and
+                      paired_ok(t.get("tlv_cost_us_per_pkt"),
+                                t.get("tlv_pps"), t.get("ref_tlv_pps"),
+                                t.get("padded_pps"), t.get("ref_padded_pps")),
+                      f"{p}.scaling.tlvs: TLV cost "
+                      f"{t.get('tlv_cost_us_per_pkt')} from its paired runs")
         if "cpus" in sections:
             numbers(run.get("scaling", {}).get("all_cpus", {}),
                     f"{p}.scaling.all_cpus", (
