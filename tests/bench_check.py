@@ -5,8 +5,13 @@ complete: every figure present and a number, every ratio the one its
 figures give. Never a time: whatever the figures are, they pass.
 
     tests/bench_check.py TABLE.json [--sections capacity,fidelity,...]
+                         [--expect-tlvs yes|no]
+
+--expect-tlvs yes: the several-TLV case must have been measured (the
+module has TLVs); no: it must be n/a with a reason.
 
 Prints "ok: ..." / "FAIL: ..." per check, then "N passed, N failed"."""
+import argparse
 import json
 import sys
 
@@ -54,10 +59,14 @@ def pct(obj, path):
 
 
 def main():
-    doc = json.load(open(sys.argv[1]))
-    sections = {"capacity", "fidelity", "sender", "scaling", "cpus"}
-    if len(sys.argv) > 3 and sys.argv[2] == "--sections":
-        sections = set(sys.argv[3].split(","))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("table")
+    ap.add_argument("--sections",
+                    default="capacity,fidelity,sender,scaling,cpus")
+    ap.add_argument("--expect-tlvs", choices=("yes", "no"))
+    args = ap.parse_args()
+    doc = json.load(open(args.table))
+    sections = set(args.sections.split(","))
     m = doc.get("meta", {})
     for k in ("date", "git", "command", "method"):
         check(bool(m.get(k)), f"meta.{k} present")
@@ -161,6 +170,10 @@ def main():
                   bool(t.get("note")),
                   f"{p}.scaling.tlvs: measured or n/a with a reason "
                   f"({t.get('note')})")
+            if args.expect_tlvs:
+                check(t.get("supported") is (args.expect_tlvs == "yes"),
+                      f"{p}.scaling.tlvs: measured is {t.get('supported')}"
+                      f", expected {args.expect_tlvs == 'yes'}")
             if t.get("supported"):
                 numbers(t, f"{p}.scaling.tlvs", (
                     "count", "length", "counted_per_request", "tlv_pps",
