@@ -298,7 +298,7 @@ def one_run(rows):
     var = {r["variant"]: r for r in rows
            if r["case"] == "flat" and r.get("variant") in
            ("unauth112", "auth")}
-    if var and flat_k:
+    if "auth" in var and "unauth112" in var:
         a = var["auth"]["gen"]["achieved_pps"]
         u112 = var["unauth112"]["gen"]["achieved_pps"]
         scal["auth"] = {
@@ -323,7 +323,7 @@ def one_run(rows):
     sess = [r for r in rows if r["case"] == "flat" and
             r.get("variant") == "stateful"]
     learned = {r["flows"]: r for r in rows if r["case"] == "sessions_learned"}
-    if sess and flat_k:
+    if sess:
         lst = []
         for r in sess:
             n = r["gen"]["flows"]
@@ -339,7 +339,8 @@ def one_run(rows):
                                    refs["stateless"])
                             if base and f"stateful{n}" in refs and
                             "stateless" in refs
-                            else 1e6 / pps - 1e6 / flat_k, 3),
+                            else 1e6 / pps - 1e6 / flat_k if flat_k
+                            else None, 3),
                         "lookup_cost_paired": bool(
                             base and f"stateful{n}" in refs and
                             "stateless" in refs),
