@@ -47,7 +47,7 @@ for k in $KERNELS; do
 	for c in $VCPUS; do
 		# the VM's time limit: a test's tiny scale ends well within 600 s
 		lock="flock /tmp/kstamp-vm.lock" vmt=1500
-		[ "$TEST" = 1 ] && lock= vmt=600
+		[ "$TEST" = 1 ] && lock='' vmt=600
 		if [ "$TEST" = 0 ] && [ -e /tmp/kstamp-ci-running ]; then
 			echo "bench: a CI run is going (/tmp/kstamp-ci-running): waiting for it to end"
 			while [ -e /tmp/kstamp-ci-running ]; do sleep 10; done
