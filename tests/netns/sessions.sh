@@ -174,6 +174,40 @@ a0=$(counter drop_auth)
 out=$(sh -c "ip netns exec $NS_A $STAMPNL sender $ADDR6_B -c 5 -i 0.02 -W 1 -j --auth-key-file - < $KEYS/k2") || true
 check_eq "stampnl sender, wrong key (stdin): nothing received" 0 "$(echo "$out" | jfield received)"
 check_eq "stampnl sender, wrong key: the module counted drop_auth" 5 "$(($(counter drop_auth) - a0))"
+
+# --- the counters as a Prometheus textfile --------------------------------------
+PROM=$KEYS/refl.prom
+check_ok "stats --prometheus FILE" nl stats --prometheus "$PROM"
+check_ok "textfile: valid exposition, and the known traffic's values" \
+	python3 "$ROOT/tests/netns/prom_check.py" "$PROM" \
+	"stamp_reflector_packets_received_total{netns=$NS_B}=$(counter rx)" \
+	"stamp_reflector_packets_dropped_total{reason=auth}=$(counter drop_auth)" \
+	"stamp_reflector_sessions=$(counter sessions)" \
+	"count:stamp_reflector_session_next_seq=$(counter sessions)" \
+	"stamp_reflector_session_packets_received_total{peer_port=5100}=4" \
+	"stamp_reflector_session_packets_reflected_total{peer_port=5100}=4" \
+	"stamp_reflector_session_next_seq{peer_port=5100}=4" \
+	"stamp_reflector_session_provisioned{peer_port=5100}=0" \
+	"stamp_reflector_session_packets_reflected_total{peer_port=5103}=3" \
+	"stamp_reflector_session_packets_dropped_total{peer_port=5103,reason=auth}=2" \
+	"stamp_reflector_session_provisioned{peer_port=5103}=1"
+check_ok "textfile: every sample equals stats -j and session list -j" \
+	python3 "$ROOT/tests/netns/prom_refl_cmp.py" "$PROM" "$(nl stats -j)" \
+	"$(nl session list -j)" "$NS_B"
+ino=$(stat -c %i "$PROM")
+nl stats --prometheus "$PROM"
+check_cmp "textfile: a new file is renamed over the old one (inode)" \
+	"$(stat -c %i "$PROM")" -ne "$ino"
+check_eq "textfile: no temporary file left" "" "$(ls "$KEYS" | grep -v -x -e k1 -e k2 -e short -e refl.prom || true)"
+nl stats --prometheus - > "$KEYS/stdout.prom"
+check_ok "--prometheus - writes the textfile to stdout" \
+	python3 "$ROOT/tests/netns/prom_check.py" "$KEYS/stdout.prom" \
+	"stamp_reflector_packets_reflected_total=$(counter reflected)"
+rm -f "$KEYS/stdout.prom"
+err=$(nl stats --prometheus /nonexistent/x 2>&1) && fail "unwritable textfile accepted" ||
+	pass "unwritable textfile refused: $err"
+rc=0; nl stats -j --prometheus "$PROM" >/dev/null 2>&1 || rc=$?
+check_eq "-j with --prometheus: usage error" 2 "$rc"
 err=$(nl reflector set default-key-file "$KEYS/short" 2>&1) && fail "short key accepted" ||
 	pass "short key refused: $err"
 chmod 644 "$KEYS/k1"
