@@ -49,6 +49,12 @@ def cfg(y, s):
     same("session idle", y.get("session-idle"), s["session_idle_s"])
     same("allow-list", ["%s/%d" % (addr(p["addr"]), p["len"])
                         for p in y.get("allow", [])], s["allow"])
+    same("tlv mode", y.get("tlv-mode"), s["tlv"])
+    same("cos-remark", bool(y.get("cos-remark")), s["cos_remark"])
+    same("return-address", bool(y.get("return-addr")), s["return_addr"])
+    same("member id", y.get("member-id"), s["member_id"])
+    sync = ["?", "ntp", "ptp", "ssu", "gnss", "local"]
+    same("sync source", sync[y.get("sync-source", 0)], s["sync_source"])
 
 
 def session(y, s):
@@ -65,6 +71,8 @@ def session(y, s):
     same(who + "next seq", y.get("seq"), s["seq"])
     for k in ("rx", "reflected", "drop-auth"):
         same(who + k, y.get(k), s[k.replace("-", "_")])
+    for k in ("access-id", "access-code"):
+        same(who + k, y.get(k), s.get(k.replace("-", "_")))
     # YNL asked first (the caller's order), with no traffic in between
     idle = y.get("idle-ms")
     same(who + "idle (YNL's, asked first, no more)",
@@ -93,10 +101,16 @@ def sessions(y, s):
 def stats(y, s):
     st = y.get("stats", {})
     names = {k.replace("-", "_") for k in st}
-    same("counter names", sorted(names), sorted(k for k in s if k != "sessions"))
+    same("counter names", sorted(names),
+         sorted(k for k in s if k not in ("sessions", "tlv")))
     for k, v in st.items():
         same(k, v, s.get(k.replace("-", "_")))
     same("sessions", y.get("session-count"), s["sessions"])
+    tl = y.get("tlv-stats", {})
+    same("TLV counter names", sorted(k.replace("-", "_") for k in tl),
+         sorted(s.get("tlv", {})))
+    for k, v in tl.items():
+        same("tlv " + k, v, s["tlv"].get(k.replace("-", "_")))
 
 
 def main():
