@@ -79,10 +79,13 @@ assert d["timestamping"] == "bpf", d["timestamping"]
 # netem adds 15..25 ms; the path itself, well under 3 ms even under TCG
 between("forward avg ms", ms("forward"), 19.5, 23)
 between("forward min ms", ms("forward", "min_ns"), 14.9, 18)
-# upper tails by percentile: one scheduling hiccup of the TCG VM moves the
-# max by milliseconds, and says nothing about netem or the sender
+# The upper tail by p90: scheduling hiccups of the TCG VM add milliseconds
+# to a few packets (p99 and max went past 28 ms in CI), and say nothing
+# about netem or the sender. p90 of U(15, 25) is 24 ms, and its sampling
+# sd over 300 packets is 0.17 ms: 4 sigma, plus the path's own delay.
 between("forward max ms", ms("forward", "max_ns"), 24.5, 1000)
-between("forward p99 ms", ms("forward", "p99_ns"), 24, 28)
+between("forward p99 ms", ms("forward", "p99_ns"), 24, 1000)
+between("forward p90 ms", ms("forward", "p90_ns"), 23.3, 26)
 # uniform over 10 ms: sd 2.89 ms
 between("forward sd ms", ms("forward", "mdev_ns"), 2.3, 4)
 between("rtt avg ms", ms("rtt"), 19.5, 23)
@@ -91,8 +94,8 @@ between("backward avg ms", ms("backward"), 0, 3)
 between("forward p50 ms", ms("forward", "p50_ns"), 18.5, 22)
 # PDV (RFC 5481): D - min D, uniform over 0..10 ms
 between("forward pdv p50 ms", d["pdv"]["forward"]["p50_ns"] / 1e6, 3.5, 6.5)
-# p99 of D minus min D: the same TCG allowance as forward p99 above
-between("forward pdv p99 ms", d["pdv"]["forward"]["p99_ns"] / 1e6, 8, 13.5)
+# p90 of D minus min D: 9 ms, with the same allowance as p90 above
+between("forward pdv p90 ms", d["pdv"]["forward"]["p90_ns"] / 1e6, 7.8, 11)
 # IPDV (RFC 3393): E|U1 - U2| for U uniform over 10 ms is 10/3 ms
 between("forward ipdv jitter ms", d["ipdv"]["forward"]["jitter_ns"] / 1e6, 2.6, 4.2)
 between("backward ipdv jitter ms", d["ipdv"]["backward"]["jitter_ns"] / 1e6, 0, 1)
