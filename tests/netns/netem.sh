@@ -82,7 +82,7 @@ between("forward min ms", ms("forward", "min_ns"), 14.9, 18)
 # The upper tail by p90: scheduling hiccups of the TCG VM add milliseconds
 # to a few packets (p99 and max went past 28 ms in CI), and say nothing
 # about netem or the sender. p90 of U(15, 25) is 24 ms, and its sampling
-# sd over 300 packets is 0.17 ms: 4 sigma, plus the path's own delay.
+# sd over 300 packets is 0.17 ms: 4 sigma, plus the delay of the path itself.
 between("forward max ms", ms("forward", "max_ns"), 24.5, 1000)
 between("forward p99 ms", ms("forward", "p99_ns"), 24, 1000)
 between("forward p90 ms", ms("forward", "p90_ns"), 23.3, 26)
