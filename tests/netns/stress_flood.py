@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--port", type=int, default=862)
     ap.add_argument("--sockets", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=0)
+    ap.add_argument("--rate", type=float, default=2000,
+                    help="requests per second, all kinds together")
     ap.add_argument("--key-file", required=True)
     a = ap.parse_args()
     key = read_key(a.key_file)
@@ -61,6 +63,7 @@ def main():
     sent = {k: 0 for k in kinds}
     end = time.monotonic() + a.seconds if a.seconds else None
     seq = 0
+    start = time.monotonic()
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     try:
@@ -86,7 +89,9 @@ def main():
                 except (BlockingIOError, ConnectionRefusedError, OSError):
                     pass
                 seq += 1
-            for s in select.select(socks, [], [], 0)[0]:
+            # paced: a flood that saturates the VM would starve the churn
+            ahead = seq / a.rate - (time.monotonic() - start)
+            for s in select.select(socks, [], [], max(ahead, 0))[0]:
                 try:
                     while True:
                         s.recv(2048)
