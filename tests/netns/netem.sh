@@ -120,12 +120,16 @@ assert d["received"] == 400 and d["lost"] == 0, d'
 
 # reordering: a quarter of the packets skip the 10 ms delay and overtake
 # the delayed ones sent in the 10 ms before them (RFC 4737: those arrive
-# after a later sequence number, so they are the reordered ones)
+# after a later sequence number, so they are the reordered ones). At 2 ms
+# that is about 5 packets, but after a TCG stall the sender catches up with
+# a batch of up to 64 in one sendmmsg(), all within the same 10 ms (CI saw
+# 24), so the extent is bounded by a batch plus the schedule, well under
+# the 400 a wrong extent computation would give.
 netem delay 10ms reorder 25% 50%
 measure "reorder 25%: reordered packets counted, none lost" "-c 400 -i 0.002 -W 1" '
 assert d["received"] == 400 and d["lost"] == 0, d
 between("reordered ratio", d["reordering"]["ratio"], 0.05, 0.9)
-between("max extent", d["reordering"]["max_extent"], 1, 20)'
+between("max extent", d["reordering"]["max_extent"], 1, 70)'
 
 # a delay longer than the loss threshold: every reply late, all lost
 netem delay 300ms
