@@ -4,21 +4,23 @@
 # authenticated with the right and a wrong key, runts, zero Error Estimate,
 # large; IPv4 and IPv6; many source ports, so sessions are learned and
 # forgotten) while, at the same time, sessions, keys and every setting
-# churn over netlink, namespaces with their own traffic and configuration
-# are created and deleted, and then the module is removed and re-inserted
-# under the flood. It passes when every netlink request under churn got
-# the answer it should, the counters balance once traffic stops (rx =
-# reflected + drops), a measurement afterwards is exact, and the kernel log
-# has no splat. On the debug kernel, KASAN, lockdep and kmemleak watch it
-# (tests/netns/debug_in_vm.sh). STRESS_SECONDS sets the length of the main
-# phase (default 20).
+# churn over netlink (stress_churn.py checks every answer, stampnl dumps
+# and reads alongside), and namespaces with a reflector configuration and
+# traffic of their own are created and deleted under that traffic. Then
+# the module is removed and re-inserted under the flood. It passes when
+# every netlink request got the answer it should, the counters balance
+# once traffic stops (rx = reflected + drops), a measurement afterwards is
+# exact, and the kernel log has no splat. On the debug kernel, KASAN,
+# lockdep and kmemleak watch it (tests/netns/debug_in_vm.sh).
+# STRESS_SECONDS sets the length of the main phase (default 60).
 . "$(dirname "$0")/../lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
 STAMPNL=$ROOT/build/tools/stampnl
 FLOOD=$ROOT/tests/netns/stress_flood.py
-SECONDS_MAIN=${STRESS_SECONDS:-20}
+CHURN=$ROOT/tests/netns/stress_churn.py
+SECONDS_MAIN=${STRESS_SECONDS:-60}
 
 [ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
@@ -40,10 +42,10 @@ cleanup() {
 }
 
 inA() { ip netns exec "$NS_A" "$@"; }
-# on the console as it happens (the suite prints the output at the end),
-# so a run that hangs shows where
-progress() { echo "<5>stress: $*" > /dev/kmsg 2>/dev/null || true; }
 nl() { ip netns exec "$NS_B" "$STAMPNL" "$@"; }
+# as it happens, with the seconds since the start ($SECONDS: no process
+# to spawn), so that a run that stalls shows where
+progress() { echo "stress: ${SECONDS}s: $*"; }
 jfield() {
 	sed -nE 's/.*"'"$1"'": ?(\[[^]]*\]|"[^"]*"|[^,}]*).*/\1/p' | tr -d '" '
 }
@@ -59,113 +61,119 @@ sys.exit(d["rx"] != d["reflected"] + drops)'
 }
 
 # The floods: stampnl at 1000/s over IPv4 and over IPv6, and the mixed
-# Python flood from 64 ports at 300/s each (Python under TCG costs a vCPU
-# per few thousand packets, and a saturated VM starves the churn it is
-# meant to race with)., each paced so that the churn still gets CPU
-# (not through inA: $! must be the flood itself, not a subshell that
-# would leave it running when killed)
+# Python flood from 64 ports per family, 400/s in all (Python under TCG
+# costs a vCPU per few thousand packets, and a saturated VM starves the
+# churn it is meant to race with). Not through inA: $! must be the flood
+# itself, not a subshell that would leave it running when killed.
+FLOODS=()
 start_floods() {
 	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B --rate 1000 \
 		-c 100000000 -W 1 -q --timestamping user >/dev/null 2>&1 &
-	PIDS+=($!)
+	FLOODS+=($!)
 	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR6_B --rate 1000 \
 		-c 100000000 -W 1 -q --timestamping user >/dev/null 2>&1 &
-	PIDS+=($!)
-	ip netns exec "$NS_A" python3 "$FLOOD" $ADDR4_B --rate 300 \
-		--key-file "$WORK/k1" > "$WORK/flood4" &
-	PIDS+=($!)
-	ip netns exec "$NS_A" python3 "$FLOOD" $ADDR6_B --rate 300 \
-		--key-file "$WORK/k1" > "$WORK/flood6" &
-	PIDS+=($!)
+	FLOODS+=($!)
+	ip netns exec "$NS_A" python3 "$FLOOD" $ADDR4_B $ADDR6_B --rate 400 \
+		--key-file "$WORK/k1" > "$WORK/flood" &
+	FLOODS+=($!)
+	PIDS+=("${FLOODS[@]}")
 }
 
+# stop_floods WHEN: every flood must still be running
 stop_floods() {
-	for p in "${PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null || true
+	local p alive=0
+	for p in "${FLOODS[@]}"; do
+		kill -0 "$p" 2>/dev/null && alive=$((alive + 1))
 	done
-	for p in "${PIDS[@]}"; do
+	check_eq "$1: the floods ran until stopped" "${#FLOODS[@]}" "$alive"
+	kill -TERM "${FLOODS[@]}" 2>/dev/null || true
+	for p in "${FLOODS[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
-	PIDS=()
+	FLOODS=()
 	# what is still queued in the veth or the stack drains
 	sleep 1
 }
 
-# churn_config: every setting and session, round and round, until the stop
-# file appears. Each request must succeed; a failure is logged with the
-# kernel's reason.
-churn_config() {
-	local i=0 log=$WORK/churn_config.log ok=0
-	: > "$log"
-	while [ ! -e "$WORK/stop" ]; do
-		i=$((i + 1))
-		progress "config round $i"
-		{
-			nl session add peer $ADDR4_A peer-port $((20000 + i % 50)) \
-				ssid $((i % 7)) key-file - < "$WORK/k2" &&
-			nl session list -j > /dev/null &&
-			nl session show peer $ADDR4_A peer-port $((20000 + i % 50)) \
-				ssid $((i % 7)) -j > /dev/null &&
-			nl session del peer $ADDR4_A peer-port $((20000 + i % 50)) \
-				ssid $((i % 7)) &&
-			nl reflector set mode "$( ((i % 3)) && echo stateful || echo stateless)" \
-				session-create "$( ((i % 5)) && echo on || echo off)" &&
-			nl reflector set auth "$( ((i % 4)) && echo off || echo on)" &&
-			if ((i % 2)); then
-				nl reflector set default-key-file - < "$WORK/k1"
-			else
-				nl reflector set default-key-file none
-			fi &&
-			nl reflector set rate-limit $(( (i % 3) * 500 )) rate-burst $((1 + i % 100)) &&
-			nl reflector set max-sessions $((1000 + (i % 4) * 100)) session-idle $((1 + i % 3)) &&
-			if ((i % 6)); then
-				nl reflector set allow any
-			else
-				nl reflector set allow 10.0.0.0/24,fd00::/64
-			fi &&
-			nl reflector set port $( ((i % 8)) && echo 862 || echo 862,4000) &&
-			nl stats -j > /dev/null &&
-			ok=$((ok + 1))
-		} >> "$log" 2>&1 || echo "round $i failed" >> "$log"
-	done
-	echo "$i $ok" > "$WORK/churn_config.done"
+# churn_readers: stampnl's own dumps and reads (a dump that races with
+# sessions coming and going is interrupted, NLM_F_DUMP_INTR, and stampnl
+# starts it again), in NS_B without a process per namespace switch
+churn_readers() {
+	ip netns exec "$NS_B" bash -c '
+		n=0 bad=0
+		while [ ! -e "$1/stop" ]; do
+			for c in "session list -j" "stats -j" "reflector show -j"; do
+				n=$((n + 1))
+				$2 $c > /dev/null 2>> "$1/readers.log" ||
+					{ bad=$((bad + 1)); echo "failed: $c" >> "$1/readers.log"; }
+			done
+		done
+		echo "$n $bad" > "$1/readers.done"' _ "$WORK" "$STAMPNL"
 }
 
 # churn_netns: namespaces with a reflector configuration and traffic of
-# their own, deleted while the traffic runs
+# their own, deleted while the traffic runs. A round counts when every
+# step worked and the namespace reflected before it was deleted.
 churn_netns() {
-	local i=0 ok=0 c d log=$WORK/churn_netns.log
-	: > "$log"
+	local i=0 ok=0 c d s n log=$WORK/churn_netns.log
 	while [ ! -e "$WORK/stop" ]; do
 		i=$((i + 1))
-		progress "netns round $i"
+		[ $((i % 5)) != 1 ] || progress "namespace round $i"
 		c=stressC$$_$i
 		d=stressD$$_$i
-		if ip netns add "$c" && ip netns add "$d" &&
-		   ip -n "$c" link add veth0 type veth peer name veth0 netns "$d" &&
-		   ip -n "$c" addr add 10.9.0.1/24 dev veth0 &&
-		   ip -n "$d" addr add 10.9.0.2/24 dev veth0 &&
-		   ip -n "$c" link set veth0 up && ip -n "$d" link set veth0 up &&
-		   ip -n "$d" link set lo up &&
-		   ip netns exec "$d" "$STAMPNL" reflector set mode stateful \
-			rate-limit 0 default-key-file - < "$WORK/k1" &&
-		   ip netns exec "$d" "$STAMPNL" session add peer 10.9.0.1 \
-			peer-port 7000 key-file - < "$WORK/k2"; then
+		# one ip per namespace: under TCG every process costs
+		printf '%s\n' "link add veth0 type veth peer name veth0 netns $d" \
+			"addr add 10.9.0.1/24 dev veth0" "link set veth0 up" \
+			> "$WORK/batch_c"
+		printf '%s\n' "addr add 10.9.0.2/24 dev veth0" \
+			"link set veth0 up" "link set lo up" > "$WORK/batch_d"
+		if ! { ip netns add "$c" && ip netns add "$d" &&
+		       ip -n "$c" -batch "$WORK/batch_c" &&
+		       ip -n "$d" -batch "$WORK/batch_d" &&
+		       ip netns exec "$d" "$STAMPNL" reflector set mode stateful \
+			rate-limit 0 default-key-file "$WORK/k1" &&
+		       ip netns exec "$d" "$STAMPNL" session add peer 10.9.0.1 \
+			peer-port 7000 key-file "$WORK/k2"; } >> "$log" 2>&1; then
+			echo "round $i: setup failed" >> "$log"
+		else
 			ip netns exec "$c" "$STAMPNL" sender 10.9.0.2 -i 0.002 \
 				-c 100000 -W 1 -q --timestamping user \
 				>/dev/null 2>&1 &
-			local s=$!
-			sleep 0.3
-			ip netns del "$d" && ok=$((ok + 1))
-			kill "$s" 2>/dev/null
-			wait "$s" 2>/dev/null
-		else
-			echo "round $i: setup failed" >> "$log"
-		fi 2>> "$log"
-		ip netns del "$c" 2>/dev/null
-		ip netns del "$d" 2>/dev/null
+			s=$!
+			# until it reflects (the sender starts in a few 100 ms)
+			n=0
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				n=$(ip netns exec "$d" "$STAMPNL" stats -j | jfield reflected)
+				[ "${n:-0}" = 0 ] || break
+			done
+			if [ "${n:-0}" = 0 ]; then
+				echo "round $i: nothing reflected" >> "$log"
+			elif ip netns del "$d" >> "$log" 2>&1; then
+				ok=$((ok + 1))
+			else
+				echo "round $i: ip netns del failed" >> "$log"
+			fi
+			kill "$s" 2>/dev/null || true
+			wait "$s" 2>/dev/null || true
+		fi
+		ip netns del "$c" 2>/dev/null || true
+		ip netns del "$d" 2>/dev/null || true
 	done
 	echo "$i $ok" > "$WORK/churn_netns.done"
+}
+
+# reap PID NAME: a churn loop ends its round once the stop file is there;
+# one that does not within a minute is reported and killed
+reap() {
+	local end=$((SECONDS + 60))
+	while kill -0 "$1" 2>/dev/null && [ $SECONDS -lt $end ]; do
+		sleep 0.2
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		fail "$2 did not end its round within 60 s"
+		kill "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
 }
 
 dmesg -C
@@ -181,60 +189,85 @@ inA ping -c 1 -W 2 $ADDR4_B > /dev/null
 # --- main phase: floods, config churn and namespace churn at once ----------
 progress "main phase, ${SECONDS_MAIN} s"
 start_floods
-churn_config &
-PIDS+=($!)
+ip netns exec "$NS_B" python3 "$CHURN" --peer $ADDR4_A --rate 100 \
+	--key-file "$WORK/k1" --session-key-file "$WORK/k2" \
+	> "$WORK/churn.json" 2> "$WORK/churn.err" &
+CHURN_PID=$!
+churn_readers &
+READERS_PID=$!
 churn_netns &
-PIDS+=($!)
+NETNS_PID=$!
+PIDS+=("$CHURN_PID" "$READERS_PID" "$NETNS_PID")
 sleep "$SECONDS_MAIN"
 touch "$WORK/stop"
+kill -TERM $CHURN_PID 2>/dev/null || true
 progress "main phase over, waiting for the churn loops"
-# the churn loops end their round and report
-for f in churn_config churn_netns; do
-	for _ in $(seq 1 3000); do
-		[ -e "$WORK/$f.done" ] && break
-		sleep 0.1
-	done
-done
-stop_floods
+reap $CHURN_PID "the netlink churn"
+reap $READERS_PID "the stampnl readers"
+reap $NETNS_PID "the namespace churn"
+progress "churn over"
+stop_floods "main phase"
 rm -f "$WORK/stop"
-rounds=0 ok=0 nrounds=0 nok=0
-[ -e "$WORK/churn_config.done" ] && read -r rounds ok < "$WORK/churn_config.done"
-check_cmp "config churn: rounds done" "$rounds" -ge 2
-check_eq "config churn: every request answered as it should" "$rounds" "$ok"
-grep -v '^$' "$WORK/churn_config.log" | sort | uniq -c | head -n 5
+
+# (no <(...): the VM has no /dev/fd)
+set -- $(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["requests"], d["wrong"], d["rounds"], d["dumps"], d["dump_intr"])' \
+	"$WORK/churn.json" 2>/dev/null || echo 0 -1 0 0 0)
+requests=$1 wrong=$2 rounds=$3 dumps=$4 intr=$5
+echo "netlink churn: $requests requests in $rounds rounds, $dumps dumps ($intr interrupted)"
+head -n 20 "$WORK/churn.err"
+check_cmp "netlink churn: rounds (each: 4 session, 8 setting, 7 refused requests, a dump, the counters)" \
+	"$rounds" -ge 3
+check_eq "netlink churn: every answer as it should be" 0 "$wrong"
+n=0 bad=-1
+[ -e "$WORK/readers.done" ] && read -r n bad < "$WORK/readers.done"
+sort "$WORK/readers.log" 2>/dev/null | uniq -c | head -n 5
+check_cmp "stampnl session list, stats, reflector show during the churn" "$n" -ge 6
+check_eq "stampnl: every one of them succeeded" 0 "$bad"
+nrounds=0 nok=-1
 [ -e "$WORK/churn_netns.done" ] && read -r nrounds nok < "$WORK/churn_netns.done"
-grep -v '^$' "$WORK/churn_netns.log" | sort | uniq -c | head -n 5
-check_cmp "netns churn: namespaces deleted under traffic" "$nok" -ge 2
-check_eq "netns churn: every namespace set up and deleted" "$nrounds" "$nok"
-check_cmp "mixed flood ran" "$(jfield plain < "$WORK/flood4")" -gt 100
+sort "$WORK/churn_netns.log" 2>/dev/null | uniq -c | head -n 5
+check_cmp "namespace churn: rounds" "$nrounds" -ge 3
+check_eq "namespace churn: every namespace set up, reflecting, and deleted under its traffic" \
+	"$nrounds" "$nok"
+check_eq "namespace churn: none left" "" \
+	"$(ip netns list | grep "^stress[CD]$$_" || true)"
+check_cmp "mixed flood ran" "$(jfield plain < "$WORK/flood")" -gt 100
 check_cmp "the reflector answered during the churn" \
 	"$(nl stats -j | jfield reflected)" -gt 1000
 check_ok "counters balance after the churn ($(balance "$NS_B" || true))" \
 	balance "$NS_B"
 
 # --- the module removed and re-inserted under the flood ------------------------
-progress "rmmod/insmod under the flood"
+progress "rmmod and insmod under the flood"
 start_floods
 reinsert_ok=0
 for i in 1 2 3 4 5; do
 	sleep 1
 	rmmod stamp_refl && insmod "$KO" &&
-	nl reflector set rate-limit 0 mode stateful default-key-file - < "$WORK/k1" &&
+	nl reflector set rate-limit 0 mode stateful default-key-file "$WORK/k1" &&
 	reinsert_ok=$((reinsert_ok + 1))
 done
 check_eq "rmmod, insmod and configure, 5 times under the flood" 5 "$reinsert_ok"
 sleep 2
-stop_floods
+stop_floods "rmmod and insmod"
+echo "mixed flood: $(cat "$WORK/flood")"
+nl stats -j
 check_cmp "answered after re-insertion" "$(nl stats -j | jfield reflected)" -gt 100
 check_ok "counters balance after re-insertion ($(balance "$NS_B" || true))" \
 	balance "$NS_B"
 
 # --- and it still measures exactly -------------------------------------------
+progress "a measurement"
 out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.01 -j --timestamping user)
 check_eq "a measurement afterwards: 50 of 50" "50 0" \
 	"$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["received"], d["lost"])')"
+check_ok "counters balance after the measurement ($(balance "$NS_B" || true))" \
+	balance "$NS_B"
 check_ok "rmmod" rmmod stamp_refl
 check_eq "kernel log free of BUG/WARNING" "" \
 	"$(dmesg | grep -E 'BUG:|WARNING:|KASAN|Oops|Call Trace|sleeping function|circular locking' || true)"
-
+progress "done"
 finish

@@ -7,8 +7,10 @@ reflector learns and forgets many sessions), with several SSIDs, round
 robin over kinds that each end differently at the reflector: plain
 44-octet requests, authenticated ones with the right and with a wrong key,
 runts (drop_short), a zero Error Estimate multiplier (drop_errest), and
-oversized ones. Replies are read and thrown away. Runs until SIGTERM or
-for --seconds, then prints one JSON line: what it sent of each kind.
+oversized ones. Several targets (IPv4 and IPv6, say) share one process:
+under TCG a Python process costs more than the packets it sends. Replies
+are read and thrown away. Runs until SIGTERM or for --seconds, then prints
+one JSON line: what it sent of each kind.
 """
 import argparse
 import hashlib
@@ -42,9 +44,10 @@ def auth(seq, ssid, key):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("target")
+    ap.add_argument("targets", nargs="+")
     ap.add_argument("--port", type=int, default=862)
-    ap.add_argument("--sockets", type=int, default=64)
+    ap.add_argument("--sockets", type=int, default=64,
+                    help="source ports per target")
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--rate", type=float, default=2000,
                     help="requests per second, all kinds together")
@@ -52,13 +55,14 @@ def main():
     a = ap.parse_args()
     key = read_key(a.key_file)
     wrong = bytes(b ^ 0x5a for b in key)
-    fam = socket.AF_INET6 if ":" in a.target else socket.AF_INET
     socks = []
-    for _ in range(a.sockets):
-        s = socket.socket(fam, socket.SOCK_DGRAM)
-        s.setblocking(False)
-        s.bind(("", 0))
-        socks.append(s)
+    for target in a.targets:
+        fam = socket.AF_INET6 if ":" in target else socket.AF_INET
+        for _ in range(a.sockets):
+            s = socket.socket(fam, socket.SOCK_DGRAM)
+            s.setblocking(False)
+            s.bind(("", 0))
+            socks.append((s, target))
     kinds = ("plain", "auth", "wrong_key", "short", "zero_errest", "large")
     sent = {k: 0 for k in kinds}
     end = time.monotonic() + a.seconds if a.seconds else None
@@ -68,7 +72,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     try:
         while not stop and (end is None or time.monotonic() < end):
-            for i, s in enumerate(socks):
+            for i, (s, target) in enumerate(socks):
                 kind = kinds[seq % len(kinds)]
                 ssid = i % 4
                 if kind == "plain":
@@ -84,14 +88,15 @@ def main():
                 else:
                     pkt = plain(seq, ssid, length=1400)
                 try:
-                    s.sendto(pkt, (a.target, a.port))
+                    s.sendto(pkt, (target, a.port))
                     sent[kind] += 1
                 except (BlockingIOError, ConnectionRefusedError, OSError):
                     pass
                 seq += 1
             # paced: a flood that saturates the VM would starve the churn
             ahead = seq / a.rate - (time.monotonic() - start)
-            for s in select.select(socks, [], [], max(ahead, 0))[0]:
+            for s in select.select([s for s, _ in socks], [], [],
+                                   max(ahead, 0))[0]:
                 try:
                     while True:
                         s.recv(2048)
