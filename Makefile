@@ -106,10 +106,13 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR ?= $(PREFIX)/share/doc/kstamp
+PROM_EXAMPLES := stamp-reflector-prom.service stamp-reflector-prom.timer \
+	stamp-reflector-prom.cron stamp-sender-prom@.service
 INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
 	$(MANDIR)/man4/stamp_refl.4 $(BASHCOMPDIR)/stampnl \
 	$(DOCDIR)/examples/modules-load.d/stamp_refl.conf \
-	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf \
+	$(addprefix $(DOCDIR)/examples/prometheus/,$(PROM_EXAMPLES))
 
 install: tools
 	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
@@ -120,11 +123,15 @@ install: tools
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/stamp_refl.conf
 	install -D -m 644 dist/modprobe.d/stamp_refl.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
+	install -d $(DESTDIR)$(DOCDIR)/examples/prometheus
+	install -m 644 $(addprefix dist/prometheus/,$(PROM_EXAMPLES)) \
+		$(DESTDIR)$(DOCDIR)/examples/prometheus/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples/prometheus \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # DKMS: the module's sources into /usr/src/kstamp-VERSION, then built and

@@ -5,8 +5,10 @@
  * The hooks sit on LOCAL_IN just after the filter table, so the host
  * firewall decides first and a router never answers traffic it forwards
  * (forwarded packets do not traverse LOCAL_IN). Registered per network
- * namespace from the pernet init; netfilter holds the RCU read lock while
- * they run, which covers the stamp_cfg they read.
+ * namespace from the pernet init, unregistered from its pre_exit;
+ * netfilter holds the RCU read lock while they run, which covers the
+ * stamp_cfg they read and, through the grace period between pre_exit and
+ * exit, the namespace's state itself.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -122,7 +124,9 @@ int stamp_hooks_register(struct net *net)
  * stamp_hooks_unregister() - stop reflecting in a network namespace
  * @net: the namespace
  *
- * Waits for hooks still running on other CPUs.
+ * Does not wait for hooks still running on other CPUs: the caller lets an
+ * RCU grace period pass before freeing what they read (the pernet
+ * pre_exit, see main.c).
  */
 void stamp_hooks_unregister(struct net *net)
 {

@@ -118,12 +118,22 @@ err_cfg:
 	return err;
 }
 
+/*
+ * Unregistering a hook does not wait for the hooks running on other CPUs
+ * (netfilter frees its hook array with call_rcu). The core runs
+ * synchronize_rcu() between every pre_exit and the first exit, so by
+ * stamp_net_exit() no hook can still be reading the namespace's state.
+ * That matters on rmmod, when the namespaces are alive and under traffic.
+ */
+static void __net_exit stamp_net_pre_exit(struct net *net)
+{
+	stamp_hooks_unregister(net);
+}
+
 static void __net_exit stamp_net_exit(struct net *net)
 {
 	struct stamp_net *sn = stamp_pernet(net);
 
-	/* waits for hooks running on other CPUs: nothing reads sn after */
-	stamp_hooks_unregister(net);
 	stamp_key_free(rcu_dereference_protected(sn->default_key, true));
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
@@ -133,6 +143,7 @@ static void __net_exit stamp_net_exit(struct net *net)
 
 static struct pernet_operations stamp_net_ops = {
 	.init	= stamp_net_init,
+	.pre_exit = stamp_net_pre_exit,
 	.exit	= stamp_net_exit,
 	.id	= &stamp_net_id,
 	.size	= sizeof(struct stamp_net),

@@ -10,7 +10,8 @@ build_pkgs=(build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev
 test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-utils
 	   flex bison bc libssl-dev dwarves
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
-	   dkms groff-base man-db bash-completion tshark strace)
+	   dkms groff-base man-db bash-completion tshark strace
+	   linux-source-6.12 python3-jsonschema)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list
@@ -32,7 +33,15 @@ if [ "${1:-}" != --build ] &&
 	need_bp=1
 fi
 
-[ ${#missing[@]} -eq 0 ] && [ $need_bp = 0 ] && exit 0
+# the kernel's YNL client, extracted from linux-source-6.12 (tests/netns/ynl.sh)
+ynl() {
+	[ "${1:-}" = --build ] || bash "$(dirname "$0")/ynl.sh" >/dev/null
+}
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_bp = 0 ]; then
+	ynl "$@"
+	exit 0
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 if [ $need_bp = 1 ] && [ ! -e "$BP_LIST" ] &&
@@ -58,3 +67,4 @@ if [ $need_bp = 1 ]; then
 	$SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 		linux-image-amd64 linux-headers-amd64 >/dev/null
 fi
+ynl "$@"

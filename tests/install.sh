@@ -22,6 +22,10 @@ check_eq "installed files" "$(sort <<EOF2
 644 .$P/share/bash-completion/completions/stampnl
 644 .$P/share/doc/kstamp/examples/modules-load.d/stamp_refl.conf
 644 .$P/share/doc/kstamp/examples/modprobe.d/stamp_refl.conf
+644 .$P/share/doc/kstamp/examples/prometheus/stamp-reflector-prom.service
+644 .$P/share/doc/kstamp/examples/prometheus/stamp-reflector-prom.timer
+644 .$P/share/doc/kstamp/examples/prometheus/stamp-reflector-prom.cron
+644 .$P/share/doc/kstamp/examples/prometheus/stamp-sender-prom@.service
 EOF2
 )" "$(files)"
 check_eq "installed stampnl runs (help lists sender)" 1 \

@@ -76,6 +76,10 @@ done
 for k in $(bash tests/vm/run.sh --list-kernels); do
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- bash tests/netns/vm_suite.sh
 done
+# the kernel's YNL client drives the module as an independent client: it
+# comes from linux-source-6.12, so 6.12 is where it runs (about 5 min under
+# TCG: every YNL call starts Python and parses the spec)
+section vm-ynl bash tests/vm/run.sh -k 6.12 -t 1200 -- bash tests/netns/vm_suite.sh ynl.sh
 # DKMS on the host, the DKMS-installed module in a VM (changes
 # /lib/modules for its duration, and removes what it installed)
 section dkms bash tests/dkms.sh

@@ -4,10 +4,14 @@
 every attribute set, command, enum and constant of
 Documentation/netlink/specs/stamp.yaml, with the values the spec gives
 (implicit ones counted the way YNL does), against the enums of
-include/uapi/linux/stamp.h. Prints one line per check and the usual
-"N passed, N failed"."""
+include/uapi/linux/stamp.h. Then the kernel's own YNL library (from
+linux-source-6.12, extracted by scripts/ynl.sh) loads the spec: it must
+validate against the schema its protocol names, and YNL's numbering of
+every attribute and operation must be the header's. Prints one line per
+check and the usual "N passed, N failed"."""
 import os
 import re
+import subprocess
 import sys
 
 import yaml
@@ -111,8 +115,49 @@ def main():
         check("%s: admin-perm in the spec and the kernel agree" % op["name"],
               "uns-admin-perm" in op.get("flags", []), admin)
 
+    ynl_check(spec, enums)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def ynl_check(spec, enums):
+    """The spec as the kernel's YNL library sees it (no kernel needed)."""
+    global failed
+    p = subprocess.run(["bash", os.path.join(ROOT, "scripts/ynl.sh"), "--dir"],
+                       stdout=subprocess.PIPE, text=True)
+    ynl = p.stdout.strip()
+    if p.returncode or not ynl:
+        failed += 1
+        print("FAIL: YNL not found (run scripts/ynl.sh, or scripts/deps.sh)")
+        return
+    sys.path.insert(0, os.path.join(ynl, "tools/net/ynl"))
+    from lib.nlspec import SpecFamily
+    schema = os.path.join(ynl, "Documentation/netlink/%s.yaml" %
+                          spec["protocol"])
+    try:
+        fam = SpecFamily(os.path.join(
+            ROOT, "Documentation/netlink/specs/stamp.yaml"), schema)
+        err = None
+    except Exception as e:  # jsonschema's ValidationError, or YNL's own
+        fam, err = None, "%s: %s" % (type(e).__name__, str(e).split("\n")[0])
+    check("YNL (%s) loads the spec against %s" % (os.path.basename(ynl),
+                                                  os.path.basename(schema)),
+          None, err)
+    if not fam:
+        return
+    for name, aset in fam.attr_sets.items():
+        prefix = "STAMP_A_" if name == "stamp" else \
+            c_name("STAMP_", name) + "_A_"
+        got = find(enums, prefix + "UNSPEC")
+        check("YNL's numbering of attribute set %s" % name,
+              {c_name(prefix, a): v.value for a, v in aset.items()},
+              {k: v for k, v in got.items() if k not in
+               (prefix + "UNSPEC", prefix + "MAX", "__" + prefix + "MAX")})
+    got = find(enums, "STAMP_CMD_UNSPEC")
+    check("YNL's numbering of the operations",
+          {c_name("STAMP_CMD_", n): op.req_value for n, op in fam.ops.items()},
+          {k: v for k, v in got.items() if k not in
+           ("STAMP_CMD_UNSPEC", "STAMP_CMD_MAX", "__STAMP_CMD_MAX")})
 
 
 sys.exit(main())

@@ -15,7 +15,7 @@ static const struct stampnl_cmd cmds[] = {
 	  "show [-j] | set KEYWORD VALUE... | clock-sync" },
 	{ "session", cmd_session,
 	  "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]" },
-	{ "stats", cmd_stats, "[-j]" },
+	{ "stats", cmd_stats, "[-j | --prometheus FILE|-]" },
 };
 
 static void print_help(FILE *f)

@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "prom.h"
 #include "sender.h"
 #include "stamp_auth.h"
 #include "stampnl.h"
@@ -483,6 +484,10 @@ int cmd_sender(int argc, char **argv)
 	err = sender_parse_opts(argc, argv, &o);
 	if (err)
 		return err == -ECANCELED ? 0 : 2;
+	if (o.prom_path && !strcmp(o.prom_path, "-") && prom_claim_stdout()) {
+		explicit_bzero(o.key, sizeof(o.key));
+		return 2;
+	}
 	err = o.targets_path ? sender_multi(&o) : sender_main(&o);
 	explicit_bzero(o.key, sizeof(o.key));
 	return err;

@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
+#include "prom.h"
 #include "sender.h"
 
 #define MAX_TARGETS 1024
@@ -218,24 +219,26 @@ static int split_blocks(const char *path, struct blocks *b)
 static int merge_prometheus(struct child *c, size_t n, const char *path)
 {
 	struct blocks *b = calloc(n, sizeof(*b));
-	char tmp[4096];
+	struct prom_out out;
 	size_t i, k, nb = 0;
-	FILE *out = NULL;
-	int err = -EIO;
+	int err = -ENOMEM;
 
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid());
 	if (!b)
 		goto out;
 	for (i = 0; i < n; i++) {
 		/* a target that never started has no file: it has no samples */
 		if (split_blocks(c[i].prom_part, &b[i]))
 			continue;
-		if (nb && b[i].n != nb)
+		if (nb && b[i].n != nb) {
+			fprintf(stderr, "stampnl sender: --prometheus %s: the targets' files do not match\n",
+				path);
+			err = -EIO;
 			goto out;
+		}
 		nb = b[i].n;
 	}
-	out = fopen(tmp, "w");
-	if (!out)
+	err = prom_open(&out, "stampnl sender", path);
+	if (err)
 		goto out;
 	for (k = 0; k < nb; k++) {
 		bool header = true;
@@ -251,28 +254,19 @@ static int merge_prometheus(struct child *c, size_t n, const char *path)
 						  (size_t)(end - p);
 
 				if (*p != '#' || header)
-					fwrite(p, 1, len, out);
+					fwrite(p, 1, len, out.f);
 				p += len;
 			}
 			header = false;
 		}
 	}
-	err = 0;
+	err = prom_close(&out);
 out:
 	for (i = 0; b && i < n; i++) {
 		free(b[i].text);
 		free(b[i].start);
 	}
 	free(b);
-	if (out && fclose(out))
-		err = -EIO;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		fprintf(stderr, "stampnl sender: --prometheus %s: %s\n", path,
-			strerror(-err));
-	}
 	return err;
 }
 
@@ -307,10 +301,15 @@ int sender_multi(struct sender_opts *o)
 	fflush(stdout);
 	for (i = 0; i < n; i++) {
 		if (o->prom_path) {
-			size_t len = strlen(o->prom_path) + 32;
+			size_t len = strlen(o->prom_path) + 64;
 
+			/* parts of a textfile for a pipe: not in the cwd */
 			c[i].prom_part = malloc(len);
-			if (c[i].prom_part)
+			if (c[i].prom_part && !strcmp(o->prom_path, "-"))
+				snprintf(c[i].prom_part, len,
+					 "/tmp/stampnl-prom.%d.part%zu",
+					 (int)getpid(), i);
+			else if (c[i].prom_part)
 				snprintf(c[i].prom_part, len, "%s.part%zu",
 					 o->prom_path, i);
 		}

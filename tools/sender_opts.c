@@ -20,7 +20,7 @@ static void print_help(void)
 		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
 		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
-		"                      [--report-interval S] [--prometheus FILE]\n"
+		"                      [--report-interval S] [--prometheus FILE|-]\n"
 		"                      [--auth-key-file FILE|-] [--stateful-reflector]\n"
 		"       stampnl sender --targets FILE [options]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
@@ -36,7 +36,7 @@ static void print_help(void)
 		"  --json-lines  a JSON object per reply, loss and interval, then a summary\n"
 		"  --report-interval S  a summary of the last S seconds every S seconds\n"
 		"  --prometheus FILE  write the results as a Prometheus textfile (at the end,\n"
-		"        and at every report interval; with --targets, at the end)\n"
+		"        and at every report interval; with --targets, at the end; - for stdout)\n"
 		"  --targets FILE  measure every reflector listed, one \"HOST [PORT]\" a line,\n"
 		"        at the same time (instead of TARGET)\n"
 		"  -p  reflector port (default 862)\n"
@@ -94,6 +94,8 @@ static int prom_dir_unwritable(const char *path)
 	char dir[4096];
 	char *slash;
 
+	if (!strcmp(path, "-"))
+		return 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (!slash)
@@ -317,6 +319,12 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	o->target = o->targets_path ? NULL : argv[optind];
 	if (o->prom_path && prom_dir_unwritable(o->prom_path))
 		return -EINVAL;
+	if (o->prom_path && !strcmp(o->prom_path, "-") &&
+	    (o->json || o->json_lines)) {
+		fprintf(stderr, "stampnl sender: --prometheus - and %s both want standard output: write the textfile to a file\n",
+			o->json ? "-j" : "--json-lines");
+		return -EINVAL;
+	}
 	if (o->json && o->json_lines) {
 		fprintf(stderr, "stampnl sender: -j and --json-lines do not go together: pick one document or a stream\n");
 		return -EINVAL;

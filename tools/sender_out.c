@@ -320,7 +320,8 @@ void sender_interval(struct sender *s, uint64_t now)
 		printf("\n");
 	}
 	fflush(stdout);
-	if (s->o.prom_path)
+	/* a pipe gets one textfile, at the end */
+	if (s->o.prom_path && strcmp(s->o.prom_path, "-"))
 		sender_write_prometheus(s, s->o.prom_path);
 	s->iv_base = *l;
 	stat_free(&s->iv_rtt);

@@ -10,8 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prom.h"
 #include "sender.h"
 #include "sender_report.h"
+
+#define P "stamp_sender_"
 
 static const char *const delay_metric[REP_NDELAYS] = {
 	"rtt_seconds", "forward_delay_seconds", "backward_delay_seconds",
@@ -25,23 +28,10 @@ static const char *const delay_help[REP_NDELAYS] = {
 	"Time between the reflector's receive and transmit stamps.",
 };
 
-/* label values: backslash, double quote and newline escaped */
-static void label_value(FILE *f, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
-	}
-}
-
 static void labels(FILE *f, const struct sender *s, const char *extra)
 {
 	fputs("{target=\"", f);
-	label_value(f, s->o.target);
+	prom_label_value(f, s->o.target);
 	fprintf(f, "\",reflector=\"%s\",port=\"%u\"%s%s}", s->addr, s->o.port,
 		extra ? "," : "", extra ? extra : "");
 }
@@ -49,9 +39,8 @@ static void labels(FILE *f, const struct sender *s, const char *extra)
 static void prom_counter(FILE *f, const struct sender *s, const char *name,
 		    const char *help, uint64_t v)
 {
-	fprintf(f, "# HELP stamp_sender_%s %s\n# TYPE stamp_sender_%s counter\n",
-		name, help, name);
-	fprintf(f, "stamp_sender_%s", name);
+	prom_family(f, P, name, "counter", help);
+	fprintf(f, P "%s", name);
 	labels(f, s, NULL);
 	fprintf(f, " %" PRIu64 "\n", v);
 }
@@ -65,18 +54,17 @@ static void prom_summary(FILE *f, const struct sender *s, int k,
 	char extra[32];
 	unsigned int i;
 
-	fprintf(f, "# HELP stamp_sender_%s %s\n# TYPE stamp_sender_%s summary\n",
-		name, delay_help[k], name);
+	prom_family(f, P, name, "summary", delay_help[k]);
 	for (i = 0; a->n && i < 4; i++) {
 		snprintf(extra, sizeof(extra), "quantile=\"%s\"", q[i]);
-		fprintf(f, "stamp_sender_%s", name);
+		fprintf(f, P "%s", name);
 		labels(f, s, extra);
 		fprintf(f, " %.9f\n", v[i] / 1e9);
 	}
-	fprintf(f, "stamp_sender_%s_sum", name);
+	fprintf(f, P "%s_sum", name);
 	labels(f, s, NULL);
 	fprintf(f, " %.9f\n", a->mean * (double)a->n / 1e9);
-	fprintf(f, "stamp_sender_%s_count", name);
+	fprintf(f, P "%s_count", name);
 	labels(f, s, NULL);
 	fprintf(f, " %" PRIu64 "\n", a->n);
 }
@@ -93,17 +81,17 @@ static void prom_split(FILE *f, const struct sender *s,
 	char extra[32];
 	unsigned int i;
 
-	fprintf(f, "# HELP stamp_sender_loss_direction_packets Unanswered packets by the direction they were lost in (a stateful reflector's Seq); all unknown when the reflector looks stateless.\n"
-		"# TYPE stamp_sender_loss_direction_packets gauge\n");
+	prom_family(f, P, "loss_direction_packets", "gauge",
+		    "Unanswered packets by the direction they were lost in (a stateful reflector's Seq); all unknown when the reflector looks stateless.");
 	for (i = 0; i < 3; i++) {
 		snprintf(extra, sizeof(extra), "direction=\"%s\"", dir[i]);
-		fputs("stamp_sender_loss_direction_packets", f);
+		fputs(P "loss_direction_packets", f);
 		labels(f, s, extra);
 		fprintf(f, " %" PRIu64 "\n", v[i]);
 	}
-	fprintf(f, "# HELP stamp_sender_reflector_stateful 1 when the reflector keeps its own Seq (seen in a reply, or --stateful-reflector).\n"
-		"# TYPE stamp_sender_reflector_stateful gauge\n"
-		"stamp_sender_reflector_stateful");
+	prom_family(f, P, "reflector_stateful", "gauge",
+		    "1 when the reflector keeps its own Seq (seen in a reply, or --stateful-reflector).");
+	fputs(P "reflector_stateful", f);
 	labels(f, s, NULL);
 	fprintf(f, " %d\n", sp->stateful);
 }
@@ -137,27 +125,27 @@ static void write_all(FILE *f, const struct sender *s,
 	prom_split(f, s, &r->split);
 	for (k = 0; k < REP_NDELAYS; k++)
 		prom_summary(f, s, k, acc[k], &r->pct[k]);
-	fprintf(f, "# HELP stamp_sender_ipdv_jitter_seconds Mean absolute inter-packet delay variation (RFC 3393).\n"
-		"# TYPE stamp_sender_ipdv_jitter_seconds gauge\n");
+	prom_family(f, P, "ipdv_jitter_seconds", "gauge",
+		    "Mean absolute inter-packet delay variation (RFC 3393).");
 	for (k = REP_RTT; k <= REP_BWD; k++) {
 		char extra[32];
 
 		snprintf(extra, sizeof(extra), "direction=\"%s\"",
 			 sender_report_names[k]);
-		fputs("stamp_sender_ipdv_jitter_seconds", f);
+		fputs(P "ipdv_jitter_seconds", f);
 		labels(f, s, extra);
 		fprintf(f, " %.9f\n", r->ipdv[k].jitter / 1e9);
 	}
-	fprintf(f, "# HELP stamp_sender_loss_threshold_seconds The loss threshold in use.\n"
-		"# TYPE stamp_sender_loss_threshold_seconds gauge\n"
-		"stamp_sender_loss_threshold_seconds");
+	prom_family(f, P, "loss_threshold_seconds", "gauge",
+		    "The loss threshold in use.");
+	fputs(P "loss_threshold_seconds", f);
 	labels(f, s, NULL);
 	fprintf(f, " %g\n", s->o.wait_s);
-	fprintf(f, "# HELP stamp_sender_clock_synchronized 1 when the clock is synchronized (local: adjtimex; reflector: its S bit).\n"
-		"# TYPE stamp_sender_clock_synchronized gauge\n"
-		"stamp_sender_clock_synchronized");
+	prom_family(f, P, "clock_synchronized", "gauge",
+		    "1 when the clock is synchronized (local: adjtimex; reflector: its S bit).");
+	fputs(P "clock_synchronized", f);
 	labels(f, s, "side=\"local\"");
-	fprintf(f, " %d\nstamp_sender_clock_synchronized", s->clk.synced);
+	fprintf(f, " %d\n" P "clock_synchronized", s->clk.synced);
 	labels(f, s, "side=\"reflector\"");
 	fprintf(f, " %d\n", s->refl_synced);
 }
@@ -172,33 +160,15 @@ static void write_all(FILE *f, const struct sender *s,
 int sender_write_prometheus(const struct sender *s, const char *path)
 {
 	struct sender_report r;
-	char tmp[4096];
-	FILE *f;
-	int err = 0;
+	struct prom_out p;
+	int err;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	err = sender_report(s, &r);
 	if (err)
 		return err;
-	f = fopen(tmp, "w");
-	if (!f)
-		goto err;
-	write_all(f, s, &r);
-	if (fclose(f))
-		goto err_unlink;
-	if (rename(tmp, path))
-		goto err_unlink;
-	return 0;
-
-err_unlink:
-	err = -errno;
-	unlink(tmp);
-	errno = -err;
-err:
-	err = -errno;
-	fprintf(stderr, "stampnl sender: --prometheus %s: %s\n", path,
-		strerror(errno));
-	return err;
+	err = prom_open(&p, "stampnl sender", path);
+	if (err)
+		return err;
+	write_all(p.f, s, &r);
+	return prom_close(&p);
 }

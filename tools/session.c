@@ -19,20 +19,8 @@
 #include "addr.h"
 #include "keyfile.h"
 #include "nl.h"
+#include "session.h"
 #include "stampnl.h"
-
-struct sess {
-	struct nladdr peer, local;	/* local.len 0: any address */
-	unsigned int peer_port, port, ssid;
-	int has_key, provisioned;
-	uint32_t seq, idle_ms;
-	uint64_t rx, reflected, drop_auth;
-};
-
-struct sess_list {
-	struct sess *v;
-	size_t n, cap;
-};
 
 static void print_help(void)
 {
@@ -222,13 +210,25 @@ static void print_sess(const struct sess *s, bool json)
 	       s->drop_auth, s->seq, s->idle_ms / 1e3);
 }
 
+/**
+ * session_dump() - every session of the namespace, with its counters
+ * @c: the context
+ * @l: the list, empty ({ 0 }); the caller frees l->v
+ *
+ * Return: 0 or -errno (a message printed).
+ */
+int session_dump(struct nlctx *c, struct sess_list *l)
+{
+	return nlctx_dump(c, STAMP_CMD_SESSION_GET, parse_sess, reset_list, l);
+}
+
 static int do_list(struct nlctx *c, bool json)
 {
 	struct sess_list l = { 0 };
 	size_t i;
 	int err;
 
-	err = nlctx_dump(c, STAMP_CMD_SESSION_GET, parse_sess, reset_list, &l);
+	err = session_dump(c, &l);
 	if (!err) {
 		if (json)
 			printf("[");

@@ -111,6 +111,15 @@ check_ok "--prometheus: exposition format, counts and quantiles" \
 	stamp_sender_clock_synchronized:reflector=1
 check_ok "--prometheus: no temporary file left" sh -c "! ls $PROM.*.tmp 2>/dev/null"
 rm -f $PROM
+# --prometheus -: the textfile on standard output, and nothing else there
+# (the report moves to standard error)
+inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 --prometheus - > $PROM 2> $PROM.err
+check_ok "--prometheus -: the textfile alone on standard output" \
+	python3 "$ROOT/tests/netns/prom_check.py" - \
+	stamp_sender_packets_sent_total=3 stamp_sender_packets_received_total=3 < $PROM
+check_ok "--prometheus -: the report on standard error" \
+	grep -q '3 packets transmitted, 3 received' $PROM.err
+rm -f $PROM $PROM.err
 
 # --targets: several reflectors at once, results in the file's order
 TG=/tmp/sender_sched_targets.$$
@@ -139,6 +148,11 @@ check_eq "--targets --prometheus: a sent_total sample per target" 2 \
 	"$(grep -c '^stamp_sender_packets_sent_total{' $PROM)"
 check_ok "--targets --prometheus: no part files left" \
 	sh -c "! ls $PROM.part* 2>/dev/null"
+inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 -q --prometheus - > $PROM 2>/dev/null
+check_ok "--targets --prometheus -: one valid textfile on standard output" \
+	python3 "$ROOT/tests/netns/prom_check.py" - count:stamp_sender_packets_sent_total=2 < $PROM
+check_ok "--targets --prometheus -: no part files left in /tmp" \
+	sh -c "! ls /tmp/stampnl-prom.* 2>/dev/null"
 out=$(inA timeout -s INT 1.5 "$STAMPNL" sender --targets $TG -i 0.2 -q) || true
 check_eq "--targets, Ctrl-C: every target's summary so far" 2 \
 	"$(grep -c ' packets transmitted, ' <<<"$out")"
@@ -154,7 +168,7 @@ check_ok "--targets, bad port: names file and line" grep -q "$TG:1: " <<<"$err"
 rm -f $TG $PROM
 
 for args in "--targets /nonexistent" "-j --json-lines" "--report-interval 0" "--prometheus /nonexistent/dir/x" \
-	    "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
+	    "-j --prometheus -" "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
 	    "-w 0" "--seed x"; do
 	rc=0
 	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?

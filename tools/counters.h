@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _STAMPNL_COUNTERS_H
+#define _STAMPNL_COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "session.h"
+
+/* The reflector's counters, in STATS_GET's order: rx, reflected, drops. */
+struct stamp_counter {
+	int attr;
+	const char *key;	/* JSON key; "drop_REASON" for the drops */
+	const char *text;	/* what a person reads */
+};
+
+extern const struct stamp_counter stamp_counters[];
+extern const size_t stamp_ncounters;
+
+/* @val: each counter of stamp_counters[], then the session count */
+int stats_write_prometheus(const char *path, const uint64_t *val,
+			   const struct sess_list *l);
+
+#endif /* _STAMPNL_COUNTERS_H */
