@@ -5,6 +5,9 @@
 #   make demo            a real STAMP measurement, reflector in a VM
 #   make modules-all     the module for every kernel with headers installed
 #   make checkpatch      kernel coding style of kmod/
+#   make bench           the benchmarks, in a VM, on the installed kernels:
+#                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
+#   make bench-build     only build what the benchmarks run
 #   make install         stampnl, its man pages and bash completion
 #                        (PREFIX=/usr/local, DESTDIR honored); uninstall
 #   make dkms-install    stamp_refl under DKMS for every kernel with headers
@@ -75,6 +78,24 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 
 tools: bpf
 	$(MAKE) -C tools OBJDIR=$(BUILD)/tools BPFDIR=$(BUILD)/bpf
+
+# The benchmark's programs and its TC observer; `make bench` runs them in
+# the VM through bench/run.sh.
+BENCH_DIR := $(BUILD)/bench
+
+$(BENCH_DIR)/bench_obs.bpf.o: bench/bench_obs.bpf.c bench/bench_obs.h include/uapi/linux/stamp_wire.h
+	@mkdir -p $(@D)
+	clang $(BPF_CFLAGS) -Ibench -c $< -o $@
+
+$(BENCH_DIR)/bench_obs.skel.h: $(BENCH_DIR)/bench_obs.bpf.o
+	bpftool gen skeleton $< > $@.tmp
+	mv $@.tmp $@
+
+bench-build: modules-all tools $(BENCH_DIR)/bench_obs.skel.h
+	$(MAKE) -C bench OBJDIR=$(BENCH_DIR) BPFDIR=$(BENCH_DIR)
+
+bench: bench-build
+	bash bench/run.sh
 
 deps:
 	bash scripts/deps.sh
@@ -169,5 +190,6 @@ dkms-uninstall:
 	done
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz \
+.PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz bench \
+	bench-build \
 	proving-ground clean install uninstall dkms-install dkms-uninstall

@@ -132,6 +132,37 @@ void stamp_hmac_sign(struct stamp_key *k, u8 *pkt)
 }
 
 /**
+ * stamp_hmac_tlv() - the HMAC TLV's digest (RFC 8972 section 4.8)
+ * @k: the key
+ * @seq: the base packet's Seq field, 4 octets
+ * @tlvs: the TLVs before the HMAC TLV
+ * @tlen: their length
+ * @out: 16 octets: HMAC-SHA-256 truncated
+ *
+ * Softirq safe: the descriptor is on the stack, nothing is allocated.
+ *
+ * Return: 0 or the crypto layer's -errno.
+ */
+int stamp_hmac_tlv(struct stamp_key *k, const u8 *seq, const u8 *tlvs,
+		   size_t tlen, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, k->tfm);
+	u8 digest[SHA256_DIGEST_SIZE];
+	int err;
+
+	desc->tfm = k->tfm;
+	err = crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, seq, 4) ?:
+	      crypto_shash_update(desc, tlvs, tlen) ?:
+	      crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	if (!err)
+		memcpy(out, digest, STAMP_TLV_HMAC_LEN);
+	memzero_explicit(digest, sizeof(digest));
+	return err;
+}
+
+/**
  * stamp_auth_init() - the workqueue that frees keys
  *
  * Return: 0 or -ENOMEM.

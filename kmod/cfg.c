@@ -12,7 +12,8 @@
  * stamp_cfg_alloc() - a new configuration to fill in and publish
  * @from: copied when not NULL; else the defaults (the module parameters,
  *        NTP format, clock not known to be synchronized, no allow-list,
- *        unauthenticated)
+ *        unauthenticated, TLVs answered, Class of Service remarking on,
+ *        Return Address redirection off)
  * @gfp: allocation flags
  *
  * Return: the configuration, or NULL.
@@ -36,6 +37,9 @@ struct stamp_cfg *stamp_cfg_alloc(const struct stamp_cfg *from, gfp_t gfp)
 	cfg->session_idle_s = stamp_default_session_idle;
 	cfg->rate_limit = stamp_default_rate_limit;
 	cfg->rate_burst = stamp_default_rate_burst;
+	cfg->tlv_mode = STAMP_TLV_MODE_PROCESS;
+	cfg->cos_remark = true;
+	cfg->sync_source = STAMP_SYNC_NTP;
 	stamp_cfg_finalize(cfg);
 	return cfg;
 }

@@ -39,6 +39,8 @@ static const struct nla_policy session_policy[STAMP_SESSION_A_MAX + 1] = {
 	[STAMP_SESSION_A_REFLECTED]	= READ_ONLY,
 	[STAMP_SESSION_A_DROP_AUTH]	= READ_ONLY,
 	[STAMP_SESSION_A_IDLE_MS]	= READ_ONLY,
+	[STAMP_SESSION_A_ACCESS_ID]	= READ_ONLY,
+	[STAMP_SESSION_A_ACCESS_CODE]	= READ_ONLY,
 };
 
 /* not const: 6.1's policy macros take a plain pointer */
@@ -69,6 +71,14 @@ static const struct nla_policy stamp_policy[STAMP_A_MAX + 1] = {
 	[STAMP_A_SESSION_IDLE]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[STAMP_A_SESSION_COUNT]	= READ_ONLY,
 	[STAMP_A_SESSION]	= NLA_POLICY_NESTED(session_policy),
+	[STAMP_A_TLV_MODE]	= NLA_POLICY_MAX(NLA_U8, STAMP_TLV_MODE_STRIP),
+	[STAMP_A_COS_REMARK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[STAMP_A_RETURN_ADDR]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[STAMP_A_MEMBER_ID]	= { .type = NLA_U16 },
+	[STAMP_A_SYNC_SOURCE]	= NLA_POLICY_RANGE(NLA_U8, STAMP_SYNC_NTP,
+						   STAMP_SYNC_LOCAL),
+	[STAMP_A_TLV_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "counters are read only" },
 };
 
 static int put_addr(struct sk_buff *msg, int type, u8 family,
@@ -115,7 +125,12 @@ static int fill_cfg(struct sk_buff *msg, const struct stamp_cfg *cfg)
 	    nla_put_u32(msg, STAMP_A_RATE_LIMIT, cfg->rate_limit) ||
 	    nla_put_u32(msg, STAMP_A_RATE_BURST, cfg->rate_burst) ||
 	    nla_put_u32(msg, STAMP_A_MAX_SESSIONS, cfg->max_sessions) ||
-	    nla_put_u32(msg, STAMP_A_SESSION_IDLE, cfg->session_idle_s))
+	    nla_put_u32(msg, STAMP_A_SESSION_IDLE, cfg->session_idle_s) ||
+	    nla_put_u8(msg, STAMP_A_TLV_MODE, cfg->tlv_mode) ||
+	    nla_put_u8(msg, STAMP_A_COS_REMARK, cfg->cos_remark) ||
+	    nla_put_u8(msg, STAMP_A_RETURN_ADDR, cfg->return_addr) ||
+	    nla_put_u16(msg, STAMP_A_MEMBER_ID, cfg->member_id) ||
+	    nla_put_u8(msg, STAMP_A_SYNC_SOURCE, cfg->sync_source))
 		return -EMSGSIZE;
 	return fill_allow(msg, cfg);
 }
@@ -134,6 +149,29 @@ static int fill_stats(struct sk_buff *msg, struct stamp_net *sn)
 	for (i = 0; i < STAMP_CNT_MAX; i++) {
 		if (nla_put_u64_64bit(msg, STAMP_STATS_A_RX + i, cnt[i],
 				      STAMP_STATS_A_PAD)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int fill_tlv_stats(struct sk_buff *msg, struct stamp_net *sn)
+{
+	u64 cnt[STAMP_TLVC_MAX];
+	struct nlattr *nest;
+	int i;
+
+	BUILD_BUG_ON(STAMP_TLV_STATS_A_UNKNOWN + STAMP_TLVC_MAX - 1 !=
+		     STAMP_TLV_STATS_A_MAX);
+	stamp_stats_tlv_sum(sn, cnt);
+	nest = nla_nest_start(msg, STAMP_A_TLV_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < STAMP_TLVC_MAX; i++) {
+		if (nla_put_u64_64bit(msg, STAMP_TLV_STATS_A_UNKNOWN + i,
+				      cnt[i], STAMP_TLV_STATS_A_PAD)) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}
@@ -164,7 +202,7 @@ static int stamp_nl_get(struct sk_buff *skb, struct genl_info *info)
 
 		t = rcu_dereference_protected(sn->sessions,
 					      lockdep_is_held(&sn->cfg_lock));
-		err = fill_stats(msg, sn) ?:
+		err = fill_stats(msg, sn) ?: fill_tlv_stats(msg, sn) ?:
 		      nla_put_u32(msg, STAMP_A_SESSION_COUNT,
 				  t ? stamp_session_count(t) : 0);
 	} else {
@@ -338,9 +376,14 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 {
 	struct nlattr **attrs = info->attrs;
 	u8 create = cfg->session_create, auth = cfg->auth;
+	u8 remark = cfg->cos_remark, ret_addr = cfg->return_addr;
 	int n, changed;
 
 	changed = set_u8(attrs[STAMP_A_MODE], &cfg->mode) +
+		  set_u8(attrs[STAMP_A_TLV_MODE], &cfg->tlv_mode) +
+		  set_u8(attrs[STAMP_A_COS_REMARK], &remark) +
+		  set_u8(attrs[STAMP_A_RETURN_ADDR], &ret_addr) +
+		  set_u8(attrs[STAMP_A_SYNC_SOURCE], &cfg->sync_source) +
 		  set_u8(attrs[STAMP_A_SESSION_CREATE], &create) +
 		  set_u8(attrs[STAMP_A_AUTH], &auth) +
 		  set_u32(attrs[STAMP_A_RATE_LIMIT], &cfg->rate_limit) +
@@ -349,6 +392,12 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 		  set_u32(attrs[STAMP_A_SESSION_IDLE], &cfg->session_idle_s);
 	cfg->session_create = create;
 	cfg->auth = auth;
+	cfg->cos_remark = remark;
+	cfg->return_addr = ret_addr;
+	if (attrs[STAMP_A_MEMBER_ID]) {
+		cfg->member_id = nla_get_u16(attrs[STAMP_A_MEMBER_ID]);
+		changed++;
+	}
 	n = parse_allow(info, cfg);
 	return n < 0 ? n : changed + n;
 }
@@ -565,8 +614,10 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 {
 	const struct stamp_session_key *k = &s->key;
 	u64 rx, reflected, drop_auth;
+	u8 ar_id, ar_code;
 	unsigned long seen;
 	struct nlattr *nest;
+	bool ar_seen;
 	u32 seq;
 
 	spin_lock_bh(&s->lock);
@@ -575,6 +626,9 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	reflected = s->reflected;
 	drop_auth = s->drop_auth;
 	seen = s->last_seen;
+	ar_seen = s->ar_seen;
+	ar_id = s->ar_id;
+	ar_code = s->ar_code;
 	spin_unlock_bh(&s->lock);
 
 	nest = nla_nest_start(msg, STAMP_A_SESSION);
@@ -597,7 +651,10 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	    nla_put_u64_64bit(msg, STAMP_SESSION_A_DROP_AUTH, drop_auth,
 			      STAMP_SESSION_A_PAD) ||
 	    nla_put_u32(msg, STAMP_SESSION_A_IDLE_MS,
-			jiffies_to_msecs(jiffies - seen)))
+			jiffies_to_msecs(jiffies - seen)) ||
+	    (ar_seen &&
+	     (nla_put_u8(msg, STAMP_SESSION_A_ACCESS_ID, ar_id) ||
+	      nla_put_u8(msg, STAMP_SESSION_A_ACCESS_CODE, ar_code))))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

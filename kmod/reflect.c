@@ -10,7 +10,15 @@
  *
  * Called from the netfilter hooks under their RCU read lock. Every request
  * that reaches here ends as exactly one of: reflected, or a counted drop.
+ *
+ * TLVs (RFC 8972) are answered in place on the reply's copy by the shared
+ * codec (tlv.c), after the base packet is built and before T3: nothing in
+ * a TLV depends on T3, and the HMAC TLV covers only Seq and the TLVs. What
+ * they ask of the reply (its DSCP, its route, no reply at all) is applied
+ * here.
  */
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
@@ -19,6 +27,7 @@
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
+#include <net/addrconf.h>
 #include <net/ip6_route.h>
 #include <net/l3mdev.h>
 #include <net/route.h>
@@ -32,6 +41,7 @@
 #define REPLY_TTL 255
 
 struct stamp_req {
+	struct net *net;
 	struct stamp_net *sn;
 	const struct stamp_cfg *cfg;
 	struct stamp_session *sess;	/* stateful: the request's session */
@@ -43,6 +53,21 @@ struct stamp_req {
 	u32 seq;		/* the reply's Seq */
 	unsigned int plen;	/* request payload length */
 	u8 ttl;
+	u8 tos;			/* the request's DS field */
+	u8 t2_method;		/* how T2 was taken (RFC 8972 4.3) */
+	/* the session as this request found it, under its lock */
+	u32 sess_rx;
+	u32 sess_tx;
+	bool have_prev;
+	u32 prev_seq;
+	u64 prev_t3;
+	struct stamp_tlv_result tlv;	/* what the TLVs asked of the reply */
+};
+
+/* What the TLV codec's callbacks need. */
+struct tlv_priv {
+	struct net *net;
+	struct stamp_key *key;
 };
 
 /* TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s. */
@@ -70,26 +95,32 @@ static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
  * TAI where ptp4l disciplines it), else the stack's receive stamp (the
  * module keeps net_enable_timestamp() on), else now.
  */
-static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off)
+static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off, u8 *method)
 {
 	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV) &&
-	    skb_hwtstamps(skb)->hwtstamp)
+	    skb_hwtstamps(skb)->hwtstamp) {
+		*method = STAMP_TSM_HW_ASSIST;
 		return skb_hwtstamps(skb)->hwtstamp;
+	}
+	*method = STAMP_TSM_SW_LOCAL;
 	if (stamp_skb_tstamp_is_real(skb))
 		return ktime_add(skb->tstamp, tai_off);
 	return ktime_get_clocktai();
 }
 
 static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
-		     u8 ttl)
+		     u8 ttl, u8 tos)
 {
+	memset(&r->tlv, 0, sizeof(r->tlv));
+	r->net = net;
 	r->sn = stamp_pernet(net);
 	r->cfg = rcu_dereference(r->sn->cfg);
 	r->sess = NULL;
 	r->key = NULL;
 	r->tai_off = tai_offset();
-	r->t2 = rx_time(skb, r->tai_off);
+	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
 	r->ttl = ttl;
+	r->tos = tos;
 }
 
 /*
@@ -188,6 +219,102 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 	return true;
 }
 
+static int tlv_hmac(void *priv, const u8 *seq, const u8 *tlvs, size_t tlen,
+		    u8 *out)
+{
+	struct tlv_priv *p = priv;
+
+	return stamp_hmac_tlv(p->key, seq, tlvs, tlen, out);
+}
+
+static bool tlv_is_local(void *priv, u8 family, const u8 *addr)
+{
+	struct tlv_priv *p = priv;
+	struct in6_addr a6;
+	__be32 a4;
+
+	if (family == 4) {
+		memcpy(&a4, addr, sizeof(a4));
+		return inet_addr_type(p->net, a4) == RTN_LOCAL;
+	}
+	memcpy(&a6, addr, sizeof(a6));
+	return ipv6_chk_addr(p->net, &a6, NULL, 0);
+}
+
+/*
+ * Answer the TLVs of a reply built from @skb. The key of the HMAC TLV is
+ * the one that verified the request (authenticated mode), else the
+ * session's or the namespace's default key, if any.
+ *
+ * Return: false when the reply must not be sent (counted).
+ */
+static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
+			unsigned int len, unsigned int base)
+{
+	const struct stamp_cfg *cfg = r->cfg;
+	struct tlv_priv priv = { .net = r->net, .key = r->key };
+	struct stamp_tlv_env env = {};
+	u8 sync;
+
+	env.family = r->sk.family == AF_INET ? 4 : 6;
+	memcpy(env.saddr, r->sk.saddr, sizeof(env.saddr));
+	memcpy(env.daddr, r->sk.daddr, sizeof(env.daddr));
+	env.sport = ntohs(r->sk.sport);
+	env.dport = ntohs(r->sk.dport);
+	if (skb->dev && skb->dev->type == ARPHRD_ETHER &&
+	    skb_mac_header_was_set(skb) && skb_mac_header_len(skb) >= ETH_HLEN) {
+		memcpy(env.mac, eth_hdr(skb)->h_source, ETH_ALEN);
+		env.mac_len = ETH_ALEN;
+	}
+	env.dscp = r->tos >> 2;
+	env.ecn = r->tos & INET_ECN_MASK;
+	env.cos_allowed = cfg->cos_remark;
+	sync = stamp_cfg_clock_synced(cfg) ? cfg->sync_source :
+					     STAMP_SYNC_LOCAL;
+	env.sync_in = sync;
+	env.method_in = r->t2_method;
+	env.sync_out = sync;
+	env.method_out = STAMP_TSM_SW_LOCAL;
+	env.have_counters = !!r->sess;
+	env.rx_count = r->sess_rx;
+	env.tx_count = r->sess_tx + 1;	/* this reply too */
+	env.have_prev = r->have_prev;
+	env.prev_seq = r->prev_seq;
+	env.prev_t3 = r->prev_t3;
+	env.prev_method = STAMP_TSM_SW_LOCAL;
+	env.member_id = cfg->member_id;
+	env.allow_return_addr = cfg->return_addr;
+	env.req_seq = stamp_get32(data + (cfg->auth ? STAMP_AUTH_OFF_SENDER_SEQ :
+						      STAMP_OFF_SENDER_SEQ));
+	if (!priv.key && r->sess)
+		priv.key = rcu_dereference(r->sess->hmac_key);
+	if (!priv.key)
+		priv.key = rcu_dereference(r->sn->default_key);
+	env.auth = cfg->auth;
+	env.hmac = priv.key ? tlv_hmac : NULL;
+	env.is_local = tlv_is_local;
+	env.priv = &priv;
+
+	stamp_tlv_reflect(data, len, base, &env, &r->tlv);
+	stamp_stats_tlv(r->sn, &r->tlv);
+	if (r->tlv.access_report && r->sess) {
+		spin_lock(&r->sess->lock);
+		r->sess->ar_seen = true;
+		r->sess->ar_id = r->tlv.ar_id;
+		r->sess->ar_code = r->tlv.ar_code;
+		spin_unlock(&r->sess->lock);
+	}
+	if (r->tlv.drop) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MICRO_SESSION);
+		return false;
+	}
+	if (r->tlv.no_reply) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NO_REPLY);
+		return false;
+	}
+	return true;
+}
+
 /*
  * The reply's payload and UDP header, ports swapped. Its data starts at
  * the UDP header, with room for the IP header in front.
@@ -237,6 +364,11 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		spin_lock(&r->sess->lock);
 		p.seq = r->sess->seq++;
 		r->sess->rx++;
+		r->sess_rx = r->sess->rx;
+		r->sess_tx = r->sess->reflected;
+		r->have_prev = r->sess->reflected;
+		r->prev_seq = r->sess->last_seq;
+		r->prev_t3 = r->sess->last_t3;
 		r->sess->last_seen = jiffies;
 		spin_unlock(&r->sess->lock);
 	}
@@ -248,6 +380,15 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	if (len < 0)
 		goto malformed;
 	r->seq = stamp_get32(data + STAMP_OFF_SEQ);
+	if (rlen > base) {
+		if (r->cfg->tlv_mode == STAMP_TLV_MODE_STRIP) {
+			skb_trim(nskb, base);
+			stamp_stats_tlv_inc(r->sn, STAMP_TLVC_STRIPPED);
+		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
+			   !answer_tlvs(r, skb, data, rlen, base)) {
+			goto free;
+		}
+	}
 
 	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
 	uh = skb_push(nskb, sizeof(*uh));
@@ -299,6 +440,23 @@ static unsigned int stamp_sent(const struct stamp_req *r, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/* The reply's DS field: the request's DSCP, or the one a CoS TLV asked. */
+static u8 reply_ds(struct stamp_req *r, u8 req_ds)
+{
+	if (!r->tlv.set_dscp)
+		return req_ds & ~INET_ECN_MASK;
+	stamp_stats_tlv_inc(r->sn, STAMP_TLVC_COS_REMARKED);
+	return r->tlv.dscp << 2;
+}
+
+static void path_counted(struct stamp_req *r)
+{
+	if (r->tlv.return_addr)
+		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_RETURN_ADDR);
+	if (r->tlv.same_link)
+		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_SAME_LINK);
+}
+
 static void sess_key_init(struct stamp_session_key *k, u8 family,
 		     const void *saddr, const void *daddr, unsigned int alen,
 		     const struct udphdr *uh)
@@ -333,7 +491,7 @@ unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 	struct rtable *rt;
 	__wsum csum;
 
-	req_init(&r, net, skb, iph->ttl);
+	req_init(&r, net, skb, iph->ttl, iph->tos);
 	if (!admitted(&r, AF_INET, &iph->saddr) ||
 	    !udp_ok(&r, skb, thoff, NFPROTO_IPV4))
 		return NF_DROP;
@@ -358,6 +516,22 @@ unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 		ip_rt_put(rt);
 		return NF_DROP;
 	}
+	/* a Return Path TLV: out of the ingress link, or to another address */
+	if (r.tlv.same_link || r.tlv.return_addr) {
+		ip_rt_put(rt);
+		if (r.tlv.return_addr)
+			memcpy(&fl4.daddr, r.tlv.ret_addr, sizeof(fl4.daddr));
+		if (r.tlv.same_link)
+			fl4.flowi4_oif = skb->dev->ifindex;
+		fl4.saddr = iph->daddr;
+		rt = ip_route_output_flow(net, &fl4, NULL);
+		if (IS_ERR(rt)) {
+			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+			kfree_skb(nskb);
+			return NF_DROP;
+		}
+		path_counted(&r);
+	}
 	skb_dst_set(nskb, &rt->dst);
 	uh = udp_hdr(nskb);
 
@@ -366,7 +540,7 @@ unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 	niph->version = 4;
 	niph->ihl = sizeof(*niph) / 4;
 	/* keep the class of service the sender measures, not its ECN */
-	niph->tos = iph->tos & ~INET_ECN_MASK;
+	niph->tos = reply_ds(&r, iph->tos);
 	niph->frag_off = 0;
 	niph->ttl = REPLY_TTL;
 	niph->protocol = IPPROTO_UDP;
@@ -409,7 +583,7 @@ unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
 	struct udphdr *uh;
 	__wsum csum;
 
-	req_init(&r, net, skb, ip6h->hop_limit);
+	req_init(&r, net, skb, ip6h->hop_limit, ipv6_get_dsfield(ip6h));
 	if (!admitted(&r, AF_INET6, ip6h->saddr.s6_addr32) ||
 	    !udp_ok(&r, skb, thoff, NFPROTO_IPV6))
 		return NF_DROP;
@@ -436,12 +610,27 @@ unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
 		dst_release(dst);
 		return NF_DROP;
 	}
+	if (r.tlv.same_link || r.tlv.return_addr) {
+		dst_release(dst);
+		if (r.tlv.return_addr)
+			memcpy(&fl6.daddr, r.tlv.ret_addr, sizeof(fl6.daddr));
+		if (r.tlv.same_link)
+			fl6.flowi6_oif = skb->dev->ifindex;
+		fl6.saddr = ip6h->daddr;
+		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst)) {
+			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+			kfree_skb(nskb);
+			return NF_DROP;
+		}
+		path_counted(&r);
+	}
 	skb_dst_set(nskb, dst);
 	uh = udp_hdr(nskb);
 
 	nip6h = skb_push(nskb, sizeof(*nip6h));
 	skb_reset_network_header(nskb);
-	ip6_flow_hdr(nip6h, ipv6_get_dsfield(ip6h) & ~INET_ECN_MASK, 0);
+	ip6_flow_hdr(nip6h, reply_ds(&r, ipv6_get_dsfield(ip6h)), 0);
 	nip6h->nexthdr = IPPROTO_UDP;
 	nip6h->hop_limit = REPLY_TTL;
 	nip6h->saddr = fl6.saddr;

@@ -200,6 +200,9 @@ static void stamp_reflect_skb(struct kunit *test)
 	if (!r.cfg)
 		stamp_stats_free(&sn);
 	KUNIT_ASSERT_NOT_NULL(test, r.cfg);
+	/* random octets past the base: copied verbatim, as RFC 8762 does */
+	((struct stamp_cfg *)r.cfg)->tlv_mode = STAMP_TLV_MODE_COPY;
+	r.net = &init_net;
 	r.tai_off = ktime_set(TAI_OFF_S, 0);
 	r.t2 = ns_to_ktime(T2_TAI_NS);
 	r.ttl = 61;
@@ -249,8 +252,142 @@ out:
 	stamp_stats_free(&sn);
 }
 
+/*
+ * TLVs through build_reply(): what the codec answers lands in the reply,
+ * and what the TLVs ask of it (drop, no reply, a DSCP, a path) reaches
+ * the request's state and counters.
+ */
+struct tlv_case {
+	const char *name;
+	u8 type;
+	u8 val[8];		/* the first octets of the value */
+	u16 len;
+	u8 tlv_mode;
+	int drop;		/* expected drop counter, or -1 */
+	bool set_dscp;
+	bool same_link;
+};
+
+static const struct tlv_case tlv_cases[] = {
+	{ "cos", STAMP_TLV_COS, { 12 << 2 }, 4, STAMP_TLV_MODE_PROCESS, -1,
+	  true, false },
+	{ "micro-session mismatch", STAMP_TLV_MICRO_SESSION, { 0, 1, 0, 9 },
+	  4, STAMP_TLV_MODE_PROCESS, STAMP_CNT_DROP_MICRO_SESSION, false,
+	  false },
+	{ "return path no reply", STAMP_TLV_RETURN_PATH,
+	  { 0x80, 1, 0, 4, 0, 0, 0, 0 }, 8, STAMP_TLV_MODE_PROCESS,
+	  STAMP_CNT_DROP_NO_REPLY, false, false },
+	{ "return path same link", STAMP_TLV_RETURN_PATH,
+	  { 0x80, 1, 0, 4, 0, 0, 0, 1 }, 8, STAMP_TLV_MODE_PROCESS, -1,
+	  false, true },
+	{ "strip", STAMP_TLV_COS, { 12 << 2 }, 4, STAMP_TLV_MODE_STRIP, -1,
+	  false, false },
+	{ "copy", STAMP_TLV_COS, { 12 << 2 }, 4, STAMP_TLV_MODE_COPY, -1,
+	  false, false },
+};
+
+static void tlv_case_desc(const struct tlv_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(tlv, tlv_cases, tlv_case_desc);
+
+static void stamp_reflect_tlv(struct kunit *test)
+{
+	const struct tlv_case *c = test->param_value;
+	const struct skb_case sc = { NFPROTO_IPV4, SHAPE_LINEAR,
+				     STAMP_BASE_LEN + 4 + c->len, REQ_OK, -1 };
+	unsigned int thoff = sizeof(struct iphdr);
+	u64 counters[STAMP_CNT_MAX], tlvc[STAMP_TLVC_MAX];
+	struct stamp_net sn = {};
+	struct stamp_req r = {};
+	struct stamp_cfg *cfg;
+	struct sk_buff *skb, *nskb = NULL;
+	u8 payload[STAMP_BASE_LEN + 4 + 8] = {};
+	u8 pkt[sizeof(struct iphdr) + 8 + sizeof(payload)];
+	const u8 *data, *v;
+	unsigned int len;
+	int i;
+
+	stamp_put16(payload + STAMP_OFF_ERREST, 0x0101);
+	payload[STAMP_BASE_LEN] = STAMP_TLV_FLAG_U;
+	payload[STAMP_BASE_LEN + 1] = c->type;
+	stamp_put16(payload + STAMP_BASE_LEN + 2, c->len);
+	memcpy(payload + STAMP_BASE_LEN + 4, c->val, c->len);
+	len = flat_request(&sc, pkt, payload);
+
+	KUNIT_ASSERT_EQ(test, stamp_stats_init(&sn), 0);
+	cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
+	if (!cfg)
+		stamp_stats_free(&sn);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	cfg->tlv_mode = c->tlv_mode;
+	cfg->member_id = 7;
+	r.cfg = cfg;
+	r.sn = &sn;
+	r.net = &init_net;
+	r.tos = 0x28 << 2 | 1;
+	r.tai_off = ktime_set(TAI_OFF_S, 0);
+	r.t2 = ns_to_ktime(T2_TAI_NS);
+	r.ttl = 61;
+	skb = shape_skb(test, &sc, pkt, len, thoff);
+	sess_key_init(&r.sk, AF_INET, &ip_hdr(skb)->saddr,
+		      &ip_hdr(skb)->daddr, 4, udp_hdr(skb));
+
+	local_bh_disable();
+	rcu_read_lock();
+	if (udp_ok(&r, skb, thoff, sc.pf))
+		nskb = build_reply(&r, skb, thoff);
+	rcu_read_unlock();
+	local_bh_enable();
+	stamp_stats_sum(&sn, counters);
+	stamp_stats_tlv_sum(&sn, tlvc);
+	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, counters[i], i == c->drop ? 1ULL : 0ULL,
+				    "counter %d", i);
+	KUNIT_EXPECT_EQ(test, r.tlv.set_dscp, c->set_dscp);
+	KUNIT_EXPECT_EQ(test, r.tlv.same_link, c->same_link);
+	KUNIT_EXPECT_EQ(test, tlvc[c->type],
+			c->tlv_mode == STAMP_TLV_MODE_PROCESS ? 1ULL : 0ULL);
+	KUNIT_EXPECT_EQ(test, tlvc[STAMP_TLVC_STRIPPED],
+			c->tlv_mode == STAMP_TLV_MODE_STRIP ? 1ULL : 0ULL);
+	if (c->drop >= 0) {
+		KUNIT_EXPECT_NULL(test, nskb);
+		goto out;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, nskb);
+	data = (u8 *)(udp_hdr(nskb) + 1);
+	v = data + STAMP_BASE_LEN + 4;
+	if (c->tlv_mode == STAMP_TLV_MODE_STRIP) {
+		KUNIT_EXPECT_EQ(test, nskb->len, 8 + STAMP_BASE_LEN);
+		goto out_reply;
+	}
+	KUNIT_EXPECT_EQ(test, nskb->len, 8 + sc.plen);
+	if (c->tlv_mode == STAMP_TLV_MODE_COPY) {
+		KUNIT_EXPECT_EQ(test, memcmp(data + STAMP_BASE_LEN,
+					     payload + STAMP_BASE_LEN,
+					     4 + c->len), 0);
+		goto out_reply;
+	}
+	KUNIT_EXPECT_EQ(test, data[STAMP_BASE_LEN], 0);	/* U cleared */
+	if (c->type == STAMP_TLV_COS) {
+		/* DSCP1 kept, DSCP2 and ECN: what the request carried */
+		KUNIT_EXPECT_EQ(test, stamp_get16(v),
+				12 << 10 | 0x28 << 4 | 1 << 2);
+		KUNIT_EXPECT_EQ(test, r.tlv.dscp, 12);
+	}
+out_reply:
+	kfree_skb(nskb);
+out:
+	kfree_skb(skb);
+	kfree(cfg);
+	stamp_stats_free(&sn);
+}
+
 static struct kunit_case stamp_reflect_cases[] = {
 	KUNIT_CASE_PARAM(stamp_reflect_skb, skb_gen_params),
+	KUNIT_CASE_PARAM(stamp_reflect_tlv, tlv_gen_params),
 	{}
 };
 

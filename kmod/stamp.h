@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/stamp.h>
 
+#include "tlv.h"
 #include "wire.h"
 
 /* Error advertised when no synchronization state was provided: honest. */
@@ -40,7 +41,23 @@ enum stamp_counter {
 	STAMP_CNT_DROP_SESSIONS_FULL,
 	STAMP_CNT_DROP_RATE_LIMIT,
 	STAMP_CNT_DROP_NOT_ALLOWED,
+	STAMP_CNT_DROP_MICRO_SESSION,
+	STAMP_CNT_DROP_NO_REPLY,
 	STAMP_CNT_MAX
+};
+
+/*
+ * TLV counters: the first STAMP_TLV_NCOUNT are TLVs by type (0: unknown),
+ * in the order of STAMP_TLV_STATS_A_UNKNOWN onwards.
+ */
+enum stamp_tlv_counter {
+	STAMP_TLVC_MALFORMED = STAMP_TLV_NCOUNT,
+	STAMP_TLVC_INTEGRITY_FAILED,
+	STAMP_TLVC_STRIPPED,
+	STAMP_TLVC_RETURN_ADDR,
+	STAMP_TLVC_SAME_LINK,
+	STAMP_TLVC_COS_REMARKED,
+	STAMP_TLVC_MAX
 };
 
 struct stamp_prefix {
@@ -69,6 +86,11 @@ struct stamp_cfg {
 	unsigned long clock_expires;	/* jiffies; only if clock_validity_s */
 	u16 errest_synced;	/* precomputed Error Estimates */
 	u16 errest_unsynced;
+	u8 tlv_mode;		/* enum stamp_tlv_mode */
+	bool cos_remark;	/* CoS TLV's DSCP1 may set the reply's */
+	bool return_addr;	/* Return Path may redirect the reply */
+	u8 sync_source;		/* RFC 8972 4.3, while synchronized */
+	u16 member_id;		/* RFC 9534 Reflector Micro-session ID */
 };
 
 struct stamp_pcpu_stats;
@@ -115,6 +137,9 @@ struct stamp_session {
 	u64 drop_auth;
 	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
 	u32 last_seq;
+	bool ar_seen;		/* an Access Report TLV arrived: the last */
+	u8 ar_id;
+	u8 ar_code;
 	unsigned long last_seen;	/* jiffies */
 	bool provisioned;	/* over netlink: never collected when idle */
 	struct rcu_head rcu;
@@ -149,6 +174,8 @@ struct stamp_key *stamp_key_new(const u8 *key, unsigned int len);
 void stamp_key_free(struct stamp_key *k);
 bool stamp_hmac_ok(struct stamp_key *k, const u8 *pkt);
 void stamp_hmac_sign(struct stamp_key *k, u8 *pkt);
+int stamp_hmac_tlv(struct stamp_key *k, const u8 *seq, const u8 *tlvs,
+		   size_t tlen, u8 *out);
 int stamp_auth_init(void);
 void stamp_auth_exit(void);
 
@@ -190,6 +217,9 @@ int stamp_stats_init(struct stamp_net *sn);
 void stamp_stats_free(struct stamp_net *sn);
 void stamp_stats_inc(struct stamp_net *sn, enum stamp_counter c);
 void stamp_stats_sum(struct stamp_net *sn, u64 *out);
+void stamp_stats_tlv(struct stamp_net *sn, const struct stamp_tlv_result *res);
+void stamp_stats_tlv_inc(struct stamp_net *sn, enum stamp_tlv_counter c);
+void stamp_stats_tlv_sum(struct stamp_net *sn, u64 *out);
 
 /* hooks.c */
 int stamp_hooks_register(struct net *net);

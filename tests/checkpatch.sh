@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Kernel coding style for the module, the UAPI headers and stampnl, checked
-# by the checkpatch.pl that ships in Debian's linux-source (extracted once
-# into the cache). One check per file; ends with "N passed, N failed".
+# Kernel coding style for the module, the UAPI headers, stampnl and the
+# benchmark's programs, checked by the checkpatch.pl that ships in
+# Debian's linux-source (extracted once into the cache). One check per file; ends with "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +22,9 @@ if [ ! -x "$DIR/scripts/checkpatch.pl" ]; then
 fi
 
 cd "$ROOT"
-for f in kmod/*.[ch] include/uapi/linux/*.h tools/*.[ch]; do
+for f in kmod/*.[ch] include/uapi/linux/*.h tools/*.[ch] bench/*.[ch]; do
+	# BPF programs follow libbpf's idioms (const volatile configuration)
+	case "$f" in *.bpf.c) continue ;; esac
 	if out=$("$DIR/scripts/checkpatch.pl" --no-tree --quiet --terse \
 		--ignore SPDX_LICENSE_TAG -f "$f" 2>&1); then
 		pass "checkpatch $f"

@@ -33,10 +33,39 @@ const struct stamp_counter stamp_counters[] = {
 	{ STAMP_STATS_A_DROP_SESSIONS_FULL, "drop_sessions_full", "dropped: session table full" },
 	{ STAMP_STATS_A_DROP_RATE_LIMIT, "drop_rate_limit", "dropped: rate limit" },
 	{ STAMP_STATS_A_DROP_NOT_ALLOWED, "drop_not_allowed", "dropped: source not allowed" },
+	{ STAMP_STATS_A_DROP_MICRO_SESSION, "drop_micro_session", "dropped: other micro-session" },
+	{ STAMP_STATS_A_DROP_NO_REPLY, "drop_no_reply", "dropped: no reply requested" },
 };
 
 #define NCOUNTERS ARRAY_SIZE(stamp_counters)
 const size_t stamp_ncounters = NCOUNTERS;
+
+/* in STAMP_TLV_STATS_A_* order from UNKNOWN: the JSON "tlv" object */
+const struct stamp_counter stamp_tlv_counters[] = {
+	{ STAMP_TLV_STATS_A_UNKNOWN, "unknown", "TLVs: unknown type" },
+	{ STAMP_TLV_STATS_A_EXTRA_PADDING, "extra_padding", "TLVs: extra padding" },
+	{ STAMP_TLV_STATS_A_LOCATION, "location", "TLVs: location" },
+	{ STAMP_TLV_STATS_A_TIMESTAMP_INFO, "timestamp_info", "TLVs: timestamp information" },
+	{ STAMP_TLV_STATS_A_COS, "cos", "TLVs: class of service" },
+	{ STAMP_TLV_STATS_A_DIRECT_MEASUREMENT, "direct_measurement", "TLVs: direct measurement" },
+	{ STAMP_TLV_STATS_A_ACCESS_REPORT, "access_report", "TLVs: access report" },
+	{ STAMP_TLV_STATS_A_FOLLOW_UP, "follow_up", "TLVs: follow-up telemetry" },
+	{ STAMP_TLV_STATS_A_HMAC, "hmac", "TLVs: HMAC" },
+	{ STAMP_TLV_STATS_A_DEST_NODE_ADDR, "dest_node_addr", "TLVs: destination node address" },
+	{ STAMP_TLV_STATS_A_RETURN_PATH, "return_path", "TLVs: return path" },
+	{ STAMP_TLV_STATS_A_MICRO_SESSION, "micro_session", "TLVs: micro-session ID" },
+	{ STAMP_TLV_STATS_A_MALFORMED, "malformed", "TLVs: malformed requests" },
+	{ STAMP_TLV_STATS_A_INTEGRITY_FAILED, "integrity_failed", "TLVs: HMAC TLV failed" },
+	{ STAMP_TLV_STATS_A_STRIPPED, "stripped", "TLVs: replies stripped" },
+	{ STAMP_TLV_STATS_A_RETURN_ADDR, "return_addr", "TLVs: replies redirected" },
+	{ STAMP_TLV_STATS_A_SAME_LINK, "same_link", "TLVs: replies on same link" },
+	{ STAMP_TLV_STATS_A_COS_REMARKED, "cos_remarked", "TLVs: replies remarked" },
+};
+
+#define NTLV ARRAY_SIZE(stamp_tlv_counters)
+const size_t stamp_ntlv_counters = NTLV;
+/* val[]: the counters, the session count, then the TLV counters */
+#define TLV0 (NCOUNTERS + 1)
 
 static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -52,6 +81,17 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 			val[i] = nla_get_u64(st[stamp_counters[i].attr]);
 	if (tb[STAMP_A_SESSION_COUNT])
 		val[NCOUNTERS] = nla_get_u32(tb[STAMP_A_SESSION_COUNT]);
+	if (tb[STAMP_A_TLV_STATS]) {
+		struct nlattr *tt[STAMP_TLV_STATS_A_MAX + 1];
+
+		if (nla_parse_nested(tt, STAMP_TLV_STATS_A_MAX,
+				     tb[STAMP_A_TLV_STATS], NULL))
+			return -EPROTO;
+		for (i = 0; i < NTLV; i++)
+			if (tt[stamp_tlv_counters[i].attr])
+				val[TLV0 + i] = nla_get_u64(
+					tt[stamp_tlv_counters[i].attr]);
+	}
 	return 0;
 }
 
@@ -74,7 +114,7 @@ static void print_help(void)
  */
 int cmd_stats(int argc, char **argv)
 {
-	uint64_t val[NCOUNTERS + 1] = { 0 };	/* and the session count */
+	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct sess_list l = { 0 };
 	const char *prom = NULL;
 	struct nl_msg *msg;
@@ -121,8 +161,18 @@ int cmd_stats(int argc, char **argv)
 			       val[i]);
 	}
 	if (json)
-		printf(",\"sessions\":%" PRIu64 "}\n", val[NCOUNTERS]);
+		printf(",\"sessions\":%" PRIu64 ",\"tlv\":{", val[NCOUNTERS]);
 	else
 		printf("%-30s %" PRIu64 "\n", "sessions now", val[NCOUNTERS]);
+	for (i = 0; i < NTLV; i++) {
+		if (json)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "",
+			       stamp_tlv_counters[i].key, val[TLV0 + i]);
+		else
+			printf("%-30s %" PRIu64 "\n", stamp_tlv_counters[i].text,
+			       val[TLV0 + i]);
+	}
+	if (json)
+		printf("}}\n");
 	return 0;
 }

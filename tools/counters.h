@@ -16,8 +16,14 @@ struct stamp_counter {
 
 extern const struct stamp_counter stamp_counters[];
 extern const size_t stamp_ncounters;
+/* the TLV counters (STAMP_A_TLV_STATS), in STAMP_TLV_STATS_A_* order */
+extern const struct stamp_counter stamp_tlv_counters[];
+extern const size_t stamp_ntlv_counters;
 
-/* @val: each counter of stamp_counters[], then the session count */
+/*
+ * @val: each counter of stamp_counters[], the session count, then each of
+ * stamp_tlv_counters[]
+ */
 int stats_write_prometheus(const char *path, const uint64_t *val,
 			   const struct sess_list *l);
 

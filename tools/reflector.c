@@ -33,12 +33,18 @@ struct refl_cfg {
 	unsigned int validity_s;
 	int mode, session_create, auth, has_default_key;
 	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
+	int tlv_mode, cos_remark, return_addr, sync_source;
+	unsigned int member_id;
 	struct nladdr allow[STAMP_MAX_ALLOW];
 	unsigned int allow_len[STAMP_MAX_ALLOW];
 	int nallow;
 };
 
 static const char *const ts_names[] = { "ntp", "ptp" };
+static const char *const tlv_names[] = { "process", "copy", "strip" };
+/* RFC 8972 section 4.3, indexed by code */
+static const char *const sync_names[] = { "?", "ntp", "ptp", "ssu", "gnss",
+					  "local" };
 
 static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -75,6 +81,11 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	GET(rate_burst, STAMP_A_RATE_BURST, u32);
 	GET(max_sessions, STAMP_A_MAX_SESSIONS, u32);
 	GET(session_idle, STAMP_A_SESSION_IDLE, u32);
+	GET(tlv_mode, STAMP_A_TLV_MODE, u8);
+	GET(cos_remark, STAMP_A_COS_REMARK, u8);
+	GET(return_addr, STAMP_A_RETURN_ADDR, u8);
+	GET(sync_source, STAMP_A_SYNC_SOURCE, u8);
+	GET(member_id, STAMP_A_MEMBER_ID, u16);
 #undef GET
 	if (tb[STAMP_A_TS_FORMAT])
 		cfg->ts_format = nla_get_u8(tb[STAMP_A_TS_FORMAT]);
@@ -117,6 +128,9 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 {
 	const char *fmt = cfg->ts_format < 2 ? ts_names[cfg->ts_format] : "?";
 	const char *mode = cfg->mode ? "stateful" : "stateless";
+	const char *tlv = cfg->tlv_mode < 3 ? tlv_names[cfg->tlv_mode] : "?";
+	const char *sync = cfg->sync_source < 6 ?
+			   sync_names[cfg->sync_source] : "?";
 	int i;
 
 	if (json) {
@@ -130,7 +144,9 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		       tf(cfg->has_default_key), cfg->rate_limit,
 		       cfg->rate_burst, cfg->max_sessions, cfg->session_idle);
 		print_allow(cfg, true);
-		printf("]}\n");
+		printf("],\"tlv\":\"%s\",\"cos_remark\":%s,\"return_addr\":%s,\"member_id\":%u,\"sync_source\":\"%s\"}\n",
+		       tlv, tf(cfg->cos_remark), tf(cfg->return_addr),
+		       cfg->member_id, sync);
 		return;
 	}
 	printf("ports:            ");
@@ -162,7 +178,27 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		print_allow(cfg, false);
 	else
 		printf("any");
-	printf("\n");
+	printf("\ntlv:              %s, class of service remarking %s, return address %s\n",
+	       tlv, cfg->cos_remark ? "on" : "off",
+	       cfg->return_addr ? "allowed" : "refused");
+	printf("micro-session id: %u\nsync source:      %s (while synchronized)\n",
+	       cfg->member_id, sync);
+}
+
+/* NAME to its index in @names, or -EINVAL with the choices printed. */
+static int pick(const char *key, const char *val, const char *const *names,
+		int n, int first)
+{
+	int i;
+
+	for (i = first; i < n; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	fprintf(stderr, "stampnl: %s is one of:", key);
+	for (i = first; i < n; i++)
+		fprintf(stderr, " %s", names[i]);
+	fprintf(stderr, "\n");
+	return -EINVAL;
 }
 
 static int parse_onoff(const char *key, const char *val, int *out)
@@ -312,6 +348,31 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 					 strcmp(val, "stateless") ?
 					 STAMP_MODE_STATEFUL :
 					 STAMP_MODE_STATELESS);
+		} else if (!strcmp(key, "tlv")) {
+			int m = pick(key, val, tlv_names, 3, 0);
+
+			if (m < 0)
+				return m;
+			err = nla_put_u8(msg, STAMP_A_TLV_MODE, m);
+		} else if (!strcmp(key, "sync-source")) {
+			int m = pick(key, val, sync_names, 6, 1);
+
+			if (m < 0)
+				return m;
+			err = nla_put_u8(msg, STAMP_A_SYNC_SOURCE, m);
+		} else if (!strcmp(key, "cos-remark") ||
+			   !strcmp(key, "return-address")) {
+			int on;
+
+			err = parse_onoff(key, val, &on);
+			if (!err)
+				err = nla_put_u8(msg, strcmp(key, "cos-remark") ?
+						 STAMP_A_RETURN_ADDR :
+						 STAMP_A_COS_REMARK, on);
+		} else if (!strcmp(key, "member-id")) {
+			err = parse_uint(key, val, 65535, &v);
+			if (!err)
+				err = nla_put_u16(msg, STAMP_A_MEMBER_ID, v);
 		} else if (!strcmp(key, "session-create") ||
 			   !strcmp(key, "auth")) {
 			int on;
@@ -340,7 +401,7 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 		} else if (!strcmp(key, "allow")) {
 			err = add_allow(msg, val);
 		} else {
-			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow)\n",
+			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow, tlv, cos-remark, return-address, member-id, sync-source)\n",
 				key);
 			return -EINVAL;
 		}
@@ -400,6 +461,9 @@ static void print_help(void)
 		"                             [auth on|off] [default-key-file FILE|-|none]\n"
 		"                             [rate-limit PPS] [rate-burst N] [allow PREFIX[,...]|any]\n"
 		"                             [max-sessions N] [session-idle S]\n"
+		"                             [tlv process|copy|strip] [cos-remark on|off]\n"
+		"                             [return-address on|off] [member-id ID]\n"
+		"                             [sync-source ntp|ptp|ssu|gnss|local]\n"
 		"       stampnl reflector clock-sync [validity S]\n"
 		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n");
 }

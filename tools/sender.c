@@ -69,11 +69,20 @@ static int open_socket(struct sender *s)
 	getnameinfo(ai->ai_addr, ai->ai_addrlen, s->addr, sizeof(s->addr),
 		    NULL, 0, NI_NUMERICHOST);
 	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-	if (ai->ai_family == AF_INET6)
+	if (sender_tlv_check_family(&s->o, ai->ai_family)) {
+		err = -EINVAL;
+		goto err_close;
+	}
+	/* the reply's TTL, and its DS field (backward DSCP remarking) */
+	if (ai->ai_family == AF_INET6) {
 		setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
 			   sizeof(one));
-	else
+		setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one,
+			   sizeof(one));
+	} else {
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+		setsockopt(s->fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+	}
 	if (s->o.tos >= 0 &&
 	    (ai->ai_family == AF_INET6 ?
 	     setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &s->o.tos,
@@ -150,6 +159,7 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 	sender_clock_now(&s->clk, &t1);
 	t.ts = stamp_ts_encode(&t1, s->o.ptp);
 	stamp_test_encode(buf, s->o.len, &t, s->o.key_len);
+	sender_tlv_stamp(s, buf, seq);
 	if (s->o.key_len)
 		stamp_auth_sign(buf, s->o.len, s->o.key, s->o.key_len);
 	*p = (struct probe){ .sent_mono = mono_ns(),
@@ -227,7 +237,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	struct stamp_reply r;
 	struct cmsghdr *cm;
 	struct probe *p;
-	int ttl = -1;
+	int ttl = -1, ds = -1;
 	bool ptp;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
@@ -236,6 +246,12 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		    (cm->cmsg_level == IPPROTO_IPV6 &&
 		     cm->cmsg_type == IPV6_HOPLIMIT))
 			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+		/* IPv4 hands the TOS over as one octet, IPv6 as an int */
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TOS)
+			ds = *(uint8_t *)CMSG_DATA(cm);
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_TCLASS)
+			memcpy(&ds, CMSG_DATA(cm), sizeof(ds));
 	}
 
 	if (s->o.key_len && n >= STAMP_AUTH_BASE_LEN &&
@@ -248,6 +264,10 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
 		sender_event(s, "malformed", 0, NULL);
+		return;
+	}
+	if (!sender_tlv_accept(s, buf, n)) {
+		sender_event(s, "tlv_rejected", r.sender_seq, NULL);
 		return;
 	}
 	p = &s->probes[r.sender_seq];
@@ -294,6 +314,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	note_arrival(s, r.sender_seq);
 	s->refl_synced = stamp_errest_is_synced(r.errest);
 	s->refl_ptp = ptp;
+	sender_tlv_reply(s, buf, n, ds, p);
 
 	stat_add(&s->rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
 	stat_add(&s->fwd, p->t2 - p->t1);
@@ -369,7 +390,13 @@ static int run(struct sender *s)
 	buf = calloc(SEND_BATCH, s->o.len);
 	if (!buf)
 		return -ENOMEM;
+	/* every slot of the batch gets the TLV template */
 	for (i = 0; i < SEND_BATCH; i++) {
+		err = sender_tlv_template(s, buf + i * s->o.len);
+		if (err) {
+			free(buf);
+			return err;
+		}
 		iov[i] = (struct iovec){ buf + i * s->o.len, s->o.len };
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;

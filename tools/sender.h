@@ -12,6 +12,7 @@
 #include "sender_sched.h"
 #include "sender_stats.h"
 #include "sender_ts.h"
+#include "sender_tlv.h"
 #include "wire.h"
 
 #define MAX_LEN 9000
@@ -45,6 +46,7 @@ struct sender_opts {
 	uint8_t key[STAMP_KEY_MAX_LEN];
 	size_t key_len;		/* 0: unauthenticated */
 	bool stateful_refl;	/* the reflector keeps its own Seq */
+	struct sender_tlv_opts tlv;	/* TLVs to send (RFC 8972) */
 };
 
 /* What is known about one packet sent. */
@@ -59,6 +61,7 @@ struct probe {
 	uint8_t ttl;
 	uint8_t sender_ttl;
 	uint8_t state;
+	struct probe_tlv tlv;	/* what the reply's TLVs said */
 };
 
 enum { PENDING, ANSWERED, LOST };
@@ -91,6 +94,8 @@ struct sender {
 	uint32_t *arrivals;	/* Sender Seqs in the order answers came */
 	size_t narrivals;
 	size_t arrivals_cap;
+	struct sender_tlv_acc tlv;
+	size_t tlv_dm_off;	/* Direct Measurement S_TxC, 0: none */
 };
 
 static inline uint64_t mono_ns(void)

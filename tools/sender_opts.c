@@ -22,6 +22,11 @@ static void print_help(void)
 		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
 		"                      [--report-interval S] [--prometheus FILE|-]\n"
 		"                      [--auth-key-file FILE|-] [--stateful-reflector]\n"
+		"                      [--tlv-padding N] [--tlv-location] [--tlv-timestamp-info]\n"
+		"                      [--tlv-cos DSCP] [--tlv-direct-measurement] [--tlv-follow-up]\n"
+		"                      [--tlv-access-report ID:CODE] [--tlv-hmac] [--tlv-dest-node ADDR]\n"
+		"                      [--tlv-return-path no-reply|same-link|ADDR]\n"
+		"                      [--tlv-micro-session ID[:REFLECTOR-ID]] [--tlv-type TYPE[:LEN]]\n"
 		"       stampnl sender --targets FILE [options]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
@@ -55,7 +60,23 @@ static void print_help(void)
 		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN)\n"
 		"        kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
 		"        user    the clock around send() and recv()\n"
-		"  --require-sync  refuse to measure unless both clocks are synchronized\n",
+		"  --require-sync  refuse to measure unless both clocks are synchronized\n"
+		"  TLVs (RFC 8972, 9503, 9534), in this order in the packet; replies decoded\n"
+		"  and reported (-j: \"tlv\"):\n"
+		"  --tlv-padding N  Extra Padding, N pseudorandom octets (always last)\n"
+		"  --tlv-location  Location: the addresses, ports and MAC the reflector saw\n"
+		"  --tlv-timestamp-info  the reflector's sync source and timestamping method\n"
+		"  --tlv-cos DSCP  Class of Service: DSCP/ECN remarking on the way there,\n"
+		"        and DSCP asked for the reply (backward remarking)\n"
+		"  --tlv-direct-measurement  forward and backward loss from packet counters\n"
+		"  --tlv-follow-up  Follow-Up Telemetry: the previous reply's precise T3\n"
+		"  --tlv-access-report ID:CODE  Access Report (ID 1 3GPP or 2 non-3GPP, code 0-255)\n"
+		"  --tlv-hmac  HMAC TLV over Seq and the TLVs (needs --auth-key-file,\n"
+		"        which adds it to any TLV but Extra Padding anyway)\n"
+		"  --tlv-dest-node ADDR  Destination Node Address (needs --ssid)\n"
+		"  --tlv-return-path no-reply|same-link|ADDR  Return Path (RFC 9503)\n"
+		"  --tlv-micro-session ID[:REFLECTOR-ID]  Micro-session ID (RFC 9534)\n"
+		"  --tlv-type TYPE[:LEN]  a TLV of any type with LEN zero octets\n",
 		MAX_LEN);
 }
 
@@ -162,6 +183,18 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "targets", required_argument, NULL, 'F' },
 		{ "auth-key-file", required_argument, NULL, 'K' },
 		{ "stateful-reflector", no_argument, NULL, 'L' },
+		{ "tlv-padding", required_argument, NULL, OPT_TLV_PADDING },
+		{ "tlv-location", no_argument, NULL, OPT_TLV_LOCATION },
+		{ "tlv-timestamp-info", no_argument, NULL, OPT_TLV_TS_INFO },
+		{ "tlv-cos", required_argument, NULL, OPT_TLV_COS },
+		{ "tlv-direct-measurement", no_argument, NULL, OPT_TLV_DIRECT },
+		{ "tlv-access-report", required_argument, NULL, OPT_TLV_ACCESS },
+		{ "tlv-follow-up", no_argument, NULL, OPT_TLV_FOLLOW_UP },
+		{ "tlv-hmac", no_argument, NULL, OPT_TLV_HMAC },
+		{ "tlv-dest-node", required_argument, NULL, OPT_TLV_DEST },
+		{ "tlv-return-path", required_argument, NULL, OPT_TLV_RETURN_PATH },
+		{ "tlv-micro-session", required_argument, NULL, OPT_TLV_MICRO },
+		{ "tlv-type", required_argument, NULL, OPT_TLV_RAW },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -173,6 +206,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
 				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
 				   .family = AF_UNSPEC, .tos = -1 };
+	sender_tlv_defaults(&o->tlv);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:w:46jqh", longopts,
@@ -301,6 +335,10 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		case 'h':
 			print_help();
 			return -ECANCELED;
+		case OPT_TLV_PADDING ... OPT_TLV_RAW:
+			if (sender_tlv_option(&o->tlv, c, optarg))
+				return -EINVAL;
+			break;
 		default:
 			fprintf(stderr, "stampnl sender: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
@@ -335,7 +373,9 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	}
 	if (dscp >= 0 || ecn >= 0)
 		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
+	if (o->tlv.any && sender_tlv_check(o, len_given))
+		return -EINVAL;
 	if (o->key_path)
-		return auth_opts(o, len_given);
+		return auth_opts(o, len_given || o->tlv.any);
 	return 0;
 }

@@ -162,6 +162,7 @@ void sender_print_text(struct sender *s)
 		       !s->clk.synced ? "local" : "reflector");
 	if (s->rtt.n && (s->fwd.min < 0 || s->bwd.min < 0))
 		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
+	sender_tlv_print_text(s);
 }
 
 static void json_pct(const struct metrics_pct *p)
@@ -248,7 +249,8 @@ static void json_string(const char *str)
 	putchar('"');
 }
 
-static void json_packet(uint64_t i, const struct probe *p)
+static void json_packet(const struct sender *s, uint64_t i,
+			const struct probe *p)
 {
 	printf("\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u",
 	       i, p->refl_seq, p->length, p->ttl, p->sender_ttl,
@@ -260,12 +262,14 @@ static void json_packet(uint64_t i, const struct probe *p)
 	       ",\"backward_ns\":%" PRId64 ",\"residence_ns\":%" PRId64,
 	       (p->t4 - p->t1) - (p->t3 - p->t2), p->t2 - p->t1, p->t4 - p->t3,
 	       p->t3 - p->t2);
+	sender_tlv_json_packet(s, p);
 }
 
 /**
  * sender_event() - one event of the test, for --json-lines
  * @s: the sender
- * @type: reply, lost, late, duplicate, malformed or auth_failure
+ * @type: reply, lost, late, duplicate, malformed, auth_failure or
+ *	tlv_rejected (a Micro-session ID not ours: discarded)
  * @seq: the Sender Seq concerned (not for malformed or auth_failure: a
  *	reply that failed authentication says nothing to be believed)
  * @p: the packet's record, for a reply
@@ -278,7 +282,7 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
 	printf("{\"type\":\"%s\"", type);
 	if (p) {
 		printf(",");
-		json_packet(seq, p);
+		json_packet(s, seq, p);
 	} else if (strcmp(type, "malformed") && strcmp(type, "auth_failure")) {
 		printf(",\"seq\":%" PRIu64, seq);
 	}
@@ -371,6 +375,7 @@ void sender_print_json(struct sender *s)
 	json_stat("backward", &s->bwd, &r.pct[REP_BWD]);
 	json_stat("residence", &s->res, &r.pct[REP_RES]);
 	json_analysis(&r);
+	sender_tlv_print_json(s);
 	if (s->o.json_lines) {
 		printf("}\n");
 		return;
@@ -382,7 +387,7 @@ void sender_print_json(struct sender *s)
 		if (p->state != ANSWERED)
 			continue;
 		printf("%s{", first ? "" : ",");
-		json_packet(i, p);
+		json_packet(s, i, p);
 		printf("}");
 		first = false;
 	}

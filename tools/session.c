@@ -167,6 +167,10 @@ static int parse_sess(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	GET(rx, STAMP_SESSION_A_RX, u64);
 	GET(reflected, STAMP_SESSION_A_REFLECTED, u64);
 	GET(drop_auth, STAMP_SESSION_A_DROP_AUTH, u64);
+	s->ar_id = a[STAMP_SESSION_A_ACCESS_ID] ?
+		   nla_get_u8(a[STAMP_SESSION_A_ACCESS_ID]) : -1;
+	s->ar_code = a[STAMP_SESSION_A_ACCESS_CODE] ?
+		     nla_get_u8(a[STAMP_SESSION_A_ACCESS_CODE]) : -1;
 #undef GET
 	return 0;
 }
@@ -191,10 +195,14 @@ static void print_sess(const struct sess *s, bool json)
 			printf("\"local\":null,");
 		printf("\"port\":%u,\"ssid\":%u,\"provisioned\":%s,\"has_key\":%s,\"seq\":%" PRIu32
 		       ",\"rx\":%" PRIu64 ",\"reflected\":%" PRIu64
-		       ",\"drop_auth\":%" PRIu64 ",\"idle_ms\":%" PRIu32 "}",
+		       ",\"drop_auth\":%" PRIu64 ",\"idle_ms\":%" PRIu32,
 		       s->port, s->ssid, s->provisioned ? "true" : "false",
 		       s->has_key ? "true" : "false", s->seq, s->rx,
 		       s->reflected, s->drop_auth, s->idle_ms);
+		if (s->ar_id >= 0)
+			printf(",\"access_id\":%d,\"access_code\":%d",
+			       s->ar_id, s->ar_code);
+		printf("}");
 		return;
 	}
 	printf(s->peer.len == 4 ? "%s:%u" : "[%s]:%u", p, s->peer_port);
@@ -208,6 +216,9 @@ static void print_sess(const struct sess *s, bool json)
 	       s->ssid, s->provisioned ? " provisioned" : " learned",
 	       s->has_key ? " own-key" : "", s->rx, s->reflected,
 	       s->drop_auth, s->seq, s->idle_ms / 1e3);
+	if (s->ar_id >= 0)
+		printf("  access report: id %d, return code %d\n", s->ar_id,
+		       s->ar_code);
 }
 
 /**

@@ -15,6 +15,7 @@ struct sess {
 	int has_key, provisioned;
 	uint32_t seq, idle_ms;
 	uint64_t rx, reflected, drop_auth;
+	int ar_id, ar_code;		/* -1: no Access Report yet */
 };
 
 struct sess_list {

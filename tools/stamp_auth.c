@@ -6,6 +6,7 @@
  * the test and reply layouts put the HMAC at the same offset.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uapi/linux/stamp_wire.h>
 
@@ -55,4 +56,34 @@ bool stamp_auth_verify(const uint8_t *pkt, size_t len, const uint8_t *key,
 	ok = hmac_equal(mac, pkt + STAMP_AUTH_OFF_HMAC, STAMP_HMAC_LEN);
 	explicit_bzero(mac, sizeof(mac));
 	return ok;
+}
+
+/**
+ * stamp_auth_tlv_hmac() - the HMAC TLV's digest (RFC 8972 section 4.8)
+ * @priv: a struct stamp_auth_key
+ * @seq: the base packet's Seq field, 4 octets
+ * @tlvs: the TLVs before the HMAC TLV
+ * @tlen: their length
+ * @out: 16 octets
+ *
+ * A stamp_tlv_hmac_fn for the shared TLV codec.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int stamp_auth_tlv_hmac(void *priv, const uint8_t *seq, const uint8_t *tlvs,
+			size_t tlen, uint8_t *out)
+{
+	const struct stamp_auth_key *k = priv;
+	uint8_t mac[SHA256_DIGEST_LEN];
+	uint8_t *text = malloc(4 + tlen);
+
+	if (!text)
+		return -ENOMEM;
+	memcpy(text, seq, 4);
+	memcpy(text + 4, tlvs, tlen);
+	hmac_sha256(k->key, k->len, text, 4 + tlen, mac);
+	memcpy(out, mac, STAMP_TLV_HMAC_LEN);
+	explicit_bzero(mac, sizeof(mac));
+	free(text);
+	return 0;
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <uapi/linux/stamp.h>
+
 #include "counters.h"
 #include "prom.h"
 #include "stampnl.h"
@@ -146,10 +148,47 @@ static void write_sessions(FILE *f, const char *netns,
 	}
 }
 
+/*
+ * The TLV counters as three families, so that a sum over one means
+ * something: TLVs by type, requests by what their TLVs did to the
+ * answer, replies by what a TLV changed. Each takes the counters up to
+ * its last attribute.
+ */
+static const struct {
+	int last;
+	const char *name, *label, *help;
+} tlv_fam[] = {
+	{ STAMP_TLV_STATS_A_MICRO_SESSION, "tlvs_received_total", "type",
+	  "TLVs in requests, by type (unknown: answered with the U flag)." },
+	{ STAMP_TLV_STATS_A_INTEGRITY_FAILED, "tlv_requests_total", "result",
+	  "Requests whose TLVs were malformed (M flag) or whose HMAC TLV failed (I flag)." },
+	{ STAMP_TLV_STATS_A_MAX, "tlv_replies_total", "action",
+	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, or remarked." },
+};
+
+static void write_tlvs(FILE *f, const char *netns, const uint64_t *val)
+{
+	char extra[64];
+	size_t i, k;
+
+	for (i = 0, k = 0; k < ARRAY_SIZE(tlv_fam); k++) {
+		prom_family(f, P, tlv_fam[k].name, "counter", tlv_fam[k].help);
+		for (; i < stamp_ntlv_counters &&
+		       stamp_tlv_counters[i].attr <= tlv_fam[k].last; i++) {
+			snprintf(extra, sizeof(extra), "%s=\"%s\"",
+				 tlv_fam[k].label, stamp_tlv_counters[i].key);
+			fprintf(f, P "%s", tlv_fam[k].name);
+			labels(f, netns, NULL, extra);
+			fprintf(f, " %" PRIu64 "\n", val[i]);
+		}
+	}
+}
+
 /**
  * stats_write_prometheus() - the counters and sessions as a textfile
  * @path: the file (written to a temporary name, then renamed), or "-"
- * @val: each counter of stamp_counters[], then the session count
+ * @val: each counter of stamp_counters[], the session count, then each
+ *	of stamp_tlv_counters[]
  * @l: the sessions
  *
  * Return: 0, or -errno with a message printed.
@@ -185,6 +224,7 @@ int stats_write_prometheus(const char *path, const uint64_t *val,
 	single(p.f, netns, "sessions", "gauge",
 	       "Sessions in the namespace now (stateful mode).",
 	       val[stamp_ncounters]);
+	write_tlvs(p.f, netns, val + stamp_ncounters + 1);
 	write_sessions(p.f, netns, l);
 	return prom_close(&p);
 }

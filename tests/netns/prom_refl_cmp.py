@@ -3,7 +3,7 @@
 """prom_refl_cmp.py FILE STATS_JSON SESSIONS_JSON NETNS: every sample of
 `stampnl stats --prometheus` against `stampnl stats -j` and `stampnl
 session list -j` taken after it (with no traffic in between): each
-counter, each drop reason, the session count, and each session's
+counter, each drop reason, the session count, the TLV counters, and each session's
 counters by its labels. Every JSON value must have its sample and every
 sample its JSON value. Prints each comparison; exits 1 on any mismatch."""
 import json
@@ -42,6 +42,17 @@ def main():
         if k.startswith("drop_"):
             cmp(k, sample("packets_dropped_total", reason=k[5:]), v)
     cmp("sessions", sample("sessions"), st["sessions"])
+    # the TLV counters' three families, as stats_prom.c splits them
+    fams = (("tlv_requests_total", "result", ("malformed",
+                                              "integrity_failed")),
+            ("tlv_replies_total", "action", ("stripped", "return_addr",
+                                             "same_link", "cos_remarked")))
+    for k, v in st.get("tlv", {}).items():
+        fam, lab = "tlvs_received_total", "type"
+        for f, la, keys in fams:
+            if k in keys:
+                fam, lab = f, la
+        cmp("tlv " + k, sample(fam, **{lab: k}), v)
     for s in sl:
         lab = dict(peer=s["peer"], peer_port=str(s["peer_port"]),
                    local=s["local"] or "any", port=str(s["port"]),

@@ -74,6 +74,9 @@ trap cleanup EXIT
 # the probes below send thousands of requests back to back: this test is
 # about reflection, sessions.sh tests the per-source limit
 ip netns exec "$NS_B" "$STAMPNL" reflector set rate-limit 0
+# random octets past the base packet must come back verbatim: that is RFC
+# 8762's rule (tlv copy); tlv.sh tests RFC 8972 processing, the default
+ip netns exec "$NS_B" "$STAMPNL" reflector set tlv copy
 
 # --- configuration over netlink -------------------------------------------
 check_eq "default ports" "[862]" "$(inB "$STAMPNL" reflector show -j | jfield ports)"

@@ -15,6 +15,11 @@ host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
                         one more per reflected packet; else the sender's
   --drop-requests LIST  sender Seqs dropped on arrival, before counting
   --drop-replies LIST   sender Seqs dropped after counting, not sent back
+  --req-log FILE        record every request, in hex, one a line
+  --micro-session ID    answer Micro-session ID TLVs (RFC 9534; unauthenticated
+                        mode): U cleared, Reflector Micro-session ID set to ID
+  --ms-bad-sender LIST  sender Seqs whose reply carries a Sender Micro-session
+                        ID not the request's (a reply the sender must discard)
 LIST is comma-separated numbers and ranges: 3,5-7."""
 import argparse
 import hashlib
@@ -59,6 +64,20 @@ def reply_unauth(d, seq, t2):
     return r + d[44:]
 
 
+def answer_ms(r, refl_id, bad_sender):
+    """The Micro-session ID TLVs of an unauthenticated reply, answered."""
+    r, off = bytearray(r), 44
+    while off + 4 <= len(r):
+        typ, n = r[off + 1], struct.unpack("!H", r[off + 2:off + 4])[0]
+        if typ == 11 and n == 4 and off + 8 <= len(r):
+            r[off] = 0
+            sender = struct.unpack("!H", r[off + 4:off + 6])[0]
+            r[off + 4:off + 8] = struct.pack(
+                "!HH", sender ^ 1 if bad_sender else sender, refl_id)
+        off += 4 + n
+    return bytes(r)
+
+
 def reply_auth(d, seq, t2, key):
     sseq = struct.unpack("!I", d[:4])[0]
     ts, err, ssid = struct.unpack("!QHH", d[16:28])
@@ -78,7 +97,11 @@ def main():
     ap.add_argument("--stateful", action="store_true")
     ap.add_argument("--drop-requests", type=seq_list, default=set())
     ap.add_argument("--drop-replies", type=seq_list, default=set())
+    ap.add_argument("--req-log")
+    ap.add_argument("--micro-session", type=int)
+    ap.add_argument("--ms-bad-sender", type=seq_list, default=set())
     a = ap.parse_args()
+    req_log = open(a.req_log, "a", buffering=1) if a.req_log else None
     log = open(a.tos_log, "a", buffering=1) if a.tos_log else None
     key = read_key(a.auth_key_file) if a.auth_key_file else None
     rkey = read_key(a.reply_key_file) if a.reply_key_file else key
@@ -96,6 +119,8 @@ def main():
         for s in select.select(socks, [], [], 60)[0]:
             d, anc, _, peer = s.recvmsg(10000, 256)
             t2 = ntp()
+            if req_log:
+                req_log.write(d.hex() + "\n")
             if len(d) < (AUTH_LEN if key else 14):
                 continue
             if key and not hmac.compare_digest(mac(key, d), d[HMAC_OFF:AUTH_LEN]):
@@ -121,6 +146,8 @@ def main():
             if sseq in a.drop_replies:
                 continue
             r = reply_auth(d, seq, t2, rkey) if key else reply_unauth(d, seq, t2)
+            if a.micro_session is not None and not key:
+                r = answer_ms(r, a.micro_session, sseq in a.ms_bad_sender)
             s.sendto(r, peer)
 
 

@@ -5,7 +5,7 @@
 # "N passed, N failed"; this adds them up into one such line.
 . "$(dirname "$0")/../lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
-[ $# -gt 0 ] || set -- reflector.sh sessions.sh netem.sh stress.sh
+[ $# -gt 0 ] || set -- reflector.sh sessions.sh netem.sh tlv.sh
 
 for t in "$@"; do
 	echo "=== $t"

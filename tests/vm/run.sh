@@ -5,10 +5,11 @@
 # (shared on its own, read-only) as the working directory. Exits with the command's status, or 99 when the
 # kernel log shows BUG/WARNING/KASAN/Oops, 124 on timeout.
 #
-#   tests/vm/run.sh [-k KVER] [-K bzImage] [-a APPEND] [-m MEM] [-t SECONDS] -- CMD...
+#   tests/vm/run.sh [-k KVER] [-K bzImage] [-a APPEND] [-m MEM] [-c CPUS] [-t SECONDS] -- CMD...
 #   tests/vm/run.sh --list-kernels
 #
 # -k takes a prefix (6.1, 6.12); the default is the oldest kernel installed.
+# -c is the number of vCPUs (default 2).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${KSTAMP_CACHE:-/var/cache/kstamp}
@@ -26,19 +27,20 @@ if [ "${1:-}" = --list-kernels ]; then
 	exit 0
 fi
 
-KVER= KIMG= APPEND= MEM=1024 TIMEOUT=600
+KVER= KIMG= APPEND= MEM=1024 CPUS=2 TIMEOUT=600
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k) KVER=$2; shift 2 ;;
 	-K) KIMG=$2; shift 2 ;;
 	-a) APPEND=$2; shift 2 ;;
 	-m) MEM=$2; shift 2 ;;
+	-c) CPUS=$2; shift 2 ;;
 	-t) TIMEOUT=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ $# -gt 0 ] || { echo "usage: run.sh [-k KVER] [-K bzImage] [-a APPEND] -- CMD..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: run.sh [-k KVER] [-K bzImage] [-a APPEND] [-m MEM] [-c CPUS] [-t SECONDS] -- CMD..." >&2; exit 2; }
 
 # a prefix that ends at a dot or dash: 6.1 is not 6.12; no regex, since
 # Debian's releases contain '+'
@@ -77,7 +79,7 @@ echo "$PWD" > "$JOB/cwd"
 LOG=$JOB/console.log
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp 2 -m "$MEM" \
+	-machine q35 -cpu max -smp "$CPUS" -m "$MEM" \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$KIMG" -initrd "$INITRD" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=3 $APPEND" \

@@ -28,6 +28,16 @@ enum stamp_mode {
 	STAMP_MODE_STATEFUL,
 };
 
+/* What the reflector does with TLVs (RFC 8972) past the base packet. */
+enum stamp_tlv_mode {
+	/* answer them (RFC 8972 section 4); zero padding stays padding */
+	STAMP_TLV_MODE_PROCESS,
+	/* copy every octet past the base, as an RFC 8762 reflector does */
+	STAMP_TLV_MODE_COPY,
+	/* reply with the base packet only, for peers that cannot take TLVs */
+	STAMP_TLV_MODE_STRIP,
+};
+
 enum {
 	STAMP_A_UNSPEC,
 	STAMP_A_PAD,
@@ -81,6 +91,28 @@ enum {
 	STAMP_A_SESSION_COUNT,
 	/* nest, STAMP_SESSION_A_*: one session */
 	STAMP_A_SESSION,
+	/* u8, enum stamp_tlv_mode */
+	STAMP_A_TLV_MODE,
+	/*
+	 * u8 0/1: a Class of Service TLV's DSCP1 may set the reply's DSCP
+	 * (1, the default); 0 answers RP=1 and keeps the request's DSCP
+	 */
+	STAMP_A_COS_REMARK,
+	/*
+	 * u8 0/1: a Return Path TLV's Return Address may redirect the reply
+	 * (0, the default: it is a reflection-attack vector)
+	 */
+	STAMP_A_RETURN_ADDR,
+	/* u16: this reflector's Micro-session ID (RFC 9534), 0 for none */
+	STAMP_A_MEMBER_ID,
+	/*
+	 * u8, 1-5 (RFC 8972 section 4.3): the source the host clock is
+	 * synchronized to, reported in Timestamp Information TLVs while the
+	 * clock is synchronized (default 1, NTP); 5 (local) otherwise
+	 */
+	STAMP_A_SYNC_SOURCE,
+	/* nest, STAMP_TLV_STATS_A_*: TLV counters (read only) */
+	STAMP_A_TLV_STATS,
 
 	__STAMP_A_MAX,
 	STAMP_A_MAX = __STAMP_A_MAX - 1
@@ -122,9 +154,48 @@ enum {
 	STAMP_STATS_A_DROP_RATE_LIMIT,
 	/* the source is not in the allow-list */
 	STAMP_STATS_A_DROP_NOT_ALLOWED,
+	/* a Micro-session ID TLV named another reflector (RFC 9534) */
+	STAMP_STATS_A_DROP_MICRO_SESSION,
+	/* a Return Path TLV asked for no reply (RFC 9503) */
+	STAMP_STATS_A_DROP_NO_REPLY,
 
 	__STAMP_STATS_A_MAX,
 	STAMP_STATS_A_MAX = __STAMP_STATS_A_MAX - 1
+};
+
+/* TLV counters (u64): TLVs in requests by type, and what they caused. */
+enum {
+	STAMP_TLV_STATS_A_UNSPEC,
+	STAMP_TLV_STATS_A_PAD,
+	/* TLVs of a type the reflector does not know (answered with U) */
+	STAMP_TLV_STATS_A_UNKNOWN,
+	/* TLVs of types 1 to 11, in order */
+	STAMP_TLV_STATS_A_EXTRA_PADDING,
+	STAMP_TLV_STATS_A_LOCATION,
+	STAMP_TLV_STATS_A_TIMESTAMP_INFO,
+	STAMP_TLV_STATS_A_COS,
+	STAMP_TLV_STATS_A_DIRECT_MEASUREMENT,
+	STAMP_TLV_STATS_A_ACCESS_REPORT,
+	STAMP_TLV_STATS_A_FOLLOW_UP,
+	STAMP_TLV_STATS_A_HMAC,
+	STAMP_TLV_STATS_A_DEST_NODE_ADDR,
+	STAMP_TLV_STATS_A_RETURN_PATH,
+	STAMP_TLV_STATS_A_MICRO_SESSION,
+	/* requests whose TLVs were malformed (M set, processing stopped) */
+	STAMP_TLV_STATS_A_MALFORMED,
+	/* requests whose HMAC TLV did not verify (I set on every TLV) */
+	STAMP_TLV_STATS_A_INTEGRITY_FAILED,
+	/* replies stripped of their TLVs (tlv mode strip) */
+	STAMP_TLV_STATS_A_STRIPPED,
+	/* replies sent to a Return Path TLV's Return Address */
+	STAMP_TLV_STATS_A_RETURN_ADDR,
+	/* replies sent out of the ingress link (Return Path Control Code) */
+	STAMP_TLV_STATS_A_SAME_LINK,
+	/* replies whose DSCP a Class of Service TLV set */
+	STAMP_TLV_STATS_A_COS_REMARKED,
+
+	__STAMP_TLV_STATS_A_MAX,
+	STAMP_TLV_STATS_A_MAX = __STAMP_TLV_STATS_A_MAX - 1
 };
 
 enum {
@@ -197,6 +268,12 @@ enum {
 	STAMP_SESSION_A_DROP_AUTH,
 	/* u32 ms, read only: time since the last request (or creation) */
 	STAMP_SESSION_A_IDLE_MS,
+	/*
+	 * u8 each, read only, once one arrived: the last Access Report TLV's
+	 * access ID and return code (RFC 8972 section 4.6)
+	 */
+	STAMP_SESSION_A_ACCESS_ID,
+	STAMP_SESSION_A_ACCESS_CODE,
 
 	__STAMP_SESSION_A_MAX,
 	STAMP_SESSION_A_MAX = __STAMP_SESSION_A_MAX - 1

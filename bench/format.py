@@ -1,0 +1,565 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The benchmark's table: bench/driver.sh's raw JSON lines (one file per
+VM run) in, a text table and a JSON document out, with every figure, the
+ratios computed from them, and how each was measured.
+
+    bench/format.py --out PREFIX RAW...   (writes PREFIX.txt, PREFIX.json)
+"""
+import argparse
+import json
+import sys
+
+KINDS = ("kernel", "user", "icmp", "drop")
+KIND_NAMES = {
+    "kernel": "stamp_refl",
+    "user": "userspace mmsg reflector",
+    "icmp": "ICMP echo (kernel)",
+    "drop": "STAMP dropped at the hook",
+}
+
+METHOD = {
+    "topology": "two network namespaces on one veth pair in a QEMU TCG VM; "
+                "benchgen writes prebuilt frames (86 octets: 44-octet STAMP "
+                "or ICMP echo with 44 octets of data) into A's veth with "
+                "sendmmsg() on a packet socket, pinned to CPU 0; B reflects; "
+                "replies are counted and dropped by a TC program on A's "
+                "ingress (benchobs --sink), the same for every reflector",
+    "capacity": "offered-rate ladder (doubling, then bisection), each step "
+                "{dur} s; capacity is the highest achieved rate that lost at "
+                "most {loss:.1%}; 'generator max' is benchgen unpaced; when "
+                "capacity reaches it, the generator was the limit "
+                "(generator_bound) and the reflector's own limit is higher",
+    "drop": "'drop': stamp_refl's allow-list excludes the generator, so the "
+            "request is dropped at stamp_refl's LOCAL_IN hook: the kernel's "
+            "receive path without a reply; its 'replies' are the module's "
+            "drop_not_allowed count",
+    "cost_all_cpus": "busy CPU time of every CPU (/proc/stat, user+nice+"
+                     "system+irq+softirq+steal, USER_HZ ticks, read by "
+                     "benchgen around its sending and 100 ms after) during a "
+                     "{cost_dur} s run at one rate every reflector holds, per "
+                     "packet sent; 'added' subtracts the 'drop' run's figure "
+                     "(generator and receive path), leaving the reflection",
+    "cost_flat": "unpaced generator on CPU 0: in-kernel reflection runs in "
+                 "softirq on the sending CPU, so 1e6/achieved rate is the "
+                 "whole per-packet cost on that CPU (generate, receive, "
+                 "reflect, take the reply); 'added' subtracts 'drop'",
+    "refl_cpu": "reflection CPU per packet: for stamp_refl and ICMP echo the "
+                "unpaced 'added' figure; for the userspace reflector its own "
+                "CPU time (getrusage: its system calls and the softirq work "
+                "done in them) per packet it reflected over its ladder; the "
+                "CPU ratios use this figure. The all-CPU busy figures at one "
+                "rate are tick samples (USER_HZ) and noisy under TCG",
+    "fidelity": "a TC program on the reflector's veth stamps each request at "
+                "ingress and each reply at egress (CLOCK_TAI), and reads the "
+                "T2 and T3 the reply carries; differences per packet, "
+                "nearest-rank percentiles",
+    "sender": "stampnl sender -i 0.002 with --timestamping bpf or user; the "
+              "observer on the sender's veth stamps each request at egress "
+              "and its reply at ingress; wire RTT = (reply in - request out) "
+              "- (T3 - T2); compared packet by packet with stampnl's RTT",
+    "sessions": "stateful mode, sessions learned from benchgen flows (2 "
+                "source addresses x source ports), then an unpaced run over "
+                "all flows; lookup cost = 1e6/rate(N sessions) - "
+                "1e6/rate(stateless), each first taken relative to the "
+                "hook-drop run right after it (lookup_cost_paired; HMAC "
+                "and TLV costs likewise), so that TCG's drift between runs "
+                "cancels; memory = the growth of /proc/meminfo "
+                "Slab while the sessions were learned, per session",
+    "tlvs": "stateless, tlv process; benchgen --tlvs {tlvs} (each as a "
+            "Session-Sender sends it), against requests of the same length "
+            "zero-padded (padding is no TLV); TLV cost = the paired "
+            "difference in us/pkt, as for sessions; measured only when "
+            "stamp_refl's TLV counters show it processed every TLV sent",
+    "cpus": "one unpaced generator per CPU, each pinned; aggregate = "
+            "stamp_refl's reflected count / run time",
+}
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                rows.append(json.loads(line))
+    return rows
+
+
+def rnd(x, nd=2):
+    return None if x is None else round(x, nd)
+
+
+def ratio(a, b, nd=2):
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b, nd)
+
+
+def counter(stats, name):
+    return stats.get(name, 0) if isinstance(stats, dict) else 0
+
+
+def answered(row):
+    """Replies for a run: the sink's count, or for 'drop' the hook's."""
+    if row.get("kind") == "drop":
+        return (counter(row["refl_after"], "drop_not_allowed") -
+                counter(row["refl_before"], "drop_not_allowed"))
+    return row["gen"]["replies"]
+
+
+def loss_free(row, loss_max):
+    sent = row["gen"]["sent"]
+    r = answered(row)
+    return sent > 0 and r is not None and r >= sent * (1 - loss_max)
+
+
+def busy_us_per_pkt(row, hz, cpus=None):
+    busy = row["gen"]["cpu_ticks"]["busy"]
+    if cpus is not None:
+        busy = [busy[i] for i in cpus]
+    sent = row["gen"]["sent"]
+    return sum(busy) * 1e6 / hz / sent if sent else None
+
+
+# stampnl stats -j "tlv" counters that count TLVs by type
+TLV_TYPE_KEYS = ("unknown", "extra_padding", "location", "timestamp_info",
+                 "cos", "direct_measurement", "access_report", "follow_up",
+                 "hmac", "dest_node_addr", "return_path", "micro_session")
+
+
+def tlv_figures(tlv, rows, refs, paired):
+    """Several TLVs against zero padding of the same length. Measured only
+    when the module counted the TLVs it was sent: else n/a, and why."""
+    out = {"supported": False, "note": tlv["note"],
+           "tlvs": tlv.get("tlvs", "")}
+    if not tlv["supported"]:
+        return out
+    var = {r["variant"]: r for r in rows if r["case"] == "flat" and
+           r.get("variant") in ("tlv", "tlv_pad")}
+    t, pad = var.get("tlv"), var.get("tlv_pad")
+    if not t or not pad:
+        out["note"] = "the TLV runs are missing from the raw lines"
+        return out
+    b = t["refl_before"].get("tlv", {})
+    a = t["refl_after"].get("tlv", {})
+    counted = sum(a.get(k, 0) - b.get(k, 0) for k in TLV_TYPE_KEYS)
+    malformed = a.get("malformed", 0) - b.get("malformed", 0)
+    refl = (counter(t["refl_after"], "reflected") -
+            counter(t["refl_before"], "reflected"))
+    rx = counter(t["refl_after"], "rx") - counter(t["refl_before"], "rx")
+    ntlv = t["gen"]["tlvs"]
+    per_req = counted / rx if rx else 0
+    out.update({"count": ntlv, "length": t["gen"]["length"],
+                "tlv_octets": t["gen"]["tlv_octets"],
+                "counted_per_request": rnd(per_req, 3),
+                "malformed": malformed})
+    if per_req < 0.99 * ntlv or malformed:
+        out["note"] = (f"stamp_refl counted {per_req:.2f} of the {ntlv} "
+                       f"TLVs per request ({malformed} malformed): not "
+                       "processed, so not measured")
+        return out
+    tp = t["gen"]["achieved_pps"]
+    pp = pad["gen"]["achieved_pps"]
+    ok = "tlv" in refs and "tlv_pad" in refs
+    cost = (paired(tp, refs["tlv"], pp, refs["tlv_pad"]) if ok
+            else 1e6 / tp - 1e6 / pp)
+    out.update({
+        "supported": True,
+        "tlv_pps": rnd(tp, 0), "padded_pps": rnd(pp, 0),
+        "tlv_loss_pct": rnd(100 * (1 - answered(t) / t["gen"]["sent"]), 3),
+        "tlv_cost_us_per_pkt": rnd(cost, 3),
+        "tlv_cost_us_per_tlv": rnd(cost / ntlv, 3),
+        "tlv_cost_paired": ok,
+        "ref_tlv_pps": rnd(refs.get("tlv"), 0),
+        "ref_padded_pps": rnd(refs.get("tlv_pad"), 0)})
+    return out
+
+
+def one_run(rows):
+    meta = next(r for r in rows if r["case"] == "meta")
+    host = next((r for r in rows if r["case"] == "host"), {})
+    hz = meta["user_hz"]
+    loss_max = meta["loss_max"]
+    run = {"kernel": meta["kernel"], "vcpus": meta["cpus"],
+           "cpu_model": meta["cpu_model"], "quick": bool(meta["quick"]),
+           "host": host}
+
+    cap = {}
+    for kind in KINDS:
+        steps = [r for r in rows if r["case"] in ("ladder", "flat") and
+                 r.get("kind") == kind and "variant" not in r]
+        if not steps:
+            continue
+        flat = next(r for r in steps if r["case"] == "flat")
+        good = [r for r in steps if loss_free(r, loss_max)]
+        best = max(good, key=lambda r: r["gen"]["achieved_pps"],
+                   default=None)
+        cap_pps = best["gen"]["achieved_pps"] if best else 0.0
+        gmax = flat["gen"]["achieved_pps"]
+        cost = next((r for r in rows if r["case"] == "cost" and
+                     r.get("kind") == kind), None)
+        cap[kind] = {
+            "capacity_pps": rnd(cap_pps, 0),
+            "capacity_offered_pps": best["offered"] if best else 0,
+            "generator_max_pps": rnd(gmax, 0),
+            "generator_bound": bool(best) and cap_pps >= 0.95 * gmax,
+            "flat_loss_pct": rnd(100 * (1 - answered(flat) /
+                                        flat["gen"]["sent"]), 3),
+            "flat_us_per_pkt": rnd(1e6 / gmax if gmax else None, 3),
+            "flat_gen_cpu_us_per_pkt": rnd(
+                flat["gen"]["gen_cpu_s"] * 1e6 / flat["gen"]["sent"], 3),
+            "steps": [{"offered_pps": r["offered"],
+                       "achieved_pps": rnd(r["gen"]["achieved_pps"], 0),
+                       "sent": r["gen"]["sent"], "answered": answered(r)}
+                      for r in steps],
+        }
+        if cost:
+            cap[kind]["cost_rate_pps"] = cost["offered"]
+            cap[kind]["cost_achieved_pps"] = rnd(
+                cost["gen"]["achieved_pps"], 0)
+            cap[kind]["cost_loss_pct"] = rnd(100 * (
+                1 - answered(cost) / cost["gen"]["sent"]), 3)
+            cap[kind]["cpu_us_per_pkt"] = rnd(busy_us_per_pkt(cost, hz), 3)
+    for kind in cap:
+        if "drop" in cap and kind != "drop":
+            d = cap["drop"]
+            c = cap[kind]
+            if "cpu_us_per_pkt" in c and "cpu_us_per_pkt" in d:
+                c["added_cpu_us_per_pkt"] = rnd(
+                    c["cpu_us_per_pkt"] - d["cpu_us_per_pkt"], 3)
+            c["added_flat_us_per_pkt"] = rnd(
+                c["flat_us_per_pkt"] - d["flat_us_per_pkt"], 3)
+            c["refl_cpu_us_per_pkt"] = c["added_flat_us_per_pkt"]
+    # the userspace reflector's own CPU time (its system calls and the
+    # softirq work they do) per packet it reflected, over its ladder
+    uc = next((r for r in rows if r["case"] == "user_counters"), None)
+    if "user" in cap and uc:
+        cap["user"]["refl_cpu_us_per_pkt"] = rnd(
+            uc["refl"]["cpu_s"] * 1e6 / uc["refl"]["reflected"]
+            if uc["refl"]["reflected"] else None, 3)
+    run["capacity"] = cap
+
+    k, u, i = cap.get("kernel"), cap.get("user"), cap.get("icmp")
+    ratios = {}
+    if k and u:
+        ratios["capacity_kernel_vs_user"] = ratio(k["capacity_pps"],
+                                                  u["capacity_pps"])
+        ratios["refl_cpu_user_vs_kernel"] = ratio(
+            u.get("refl_cpu_us_per_pkt"), k.get("refl_cpu_us_per_pkt"))
+    if k and i:
+        ratios["capacity_kernel_vs_icmp"] = ratio(k["capacity_pps"],
+                                                  i["capacity_pps"])
+        ratios["refl_cpu_kernel_vs_icmp"] = ratio(
+            k.get("refl_cpu_us_per_pkt"), i.get("refl_cpu_us_per_pkt"))
+    run["ratios"] = ratios
+
+    fid = {}
+    for r in rows:
+        if r["case"] != "fidelity":
+            continue
+        o = r["obs"]
+        fid[r["kind"]] = {"rate_pps": r["offered"]}
+        for key in ("t2_minus_wire_in", "wire_out_minus_t3", "t3_minus_t2",
+                    "wire_residence"):
+            fid[r["kind"]][key] = {"n": o[key]["n"],
+                                   "p50_us": us(o[key]["p50_ns"]),
+                                   "p99_us": us(o[key]["p99_ns"])}
+    if fid:
+        run["fidelity"] = fid
+
+    snd = {}
+    for r in rows:
+        if r["case"] != "sender":
+            continue
+        j = r["join"]
+        snd[r["timestamping"]] = {
+            "count": r["count"], "received": j["received"],
+            "timestamping_used": j["timestamping"],
+            **{key: {"n": j[key]["n"], "p50_us": us(j[key]["p50_ns"]),
+                     "p99_us": us(j[key]["p99_ns"])}
+               for key in ("stampnl_rtt", "wire_rtt", "stampnl_minus_wire")}}
+    if snd:
+        run["sender"] = snd
+
+    scal = {}
+    flat_k = cap.get("kernel", {}).get("generator_max_pps")
+    refs = {r["variant"][4:]: r["gen"]["achieved_pps"] for r in rows
+            if r["case"] == "flat" and r.get("kind") == "drop" and
+            r.get("variant", "").startswith("ref_")}
+    base = next((r["gen"]["achieved_pps"] for r in rows
+                 if r["case"] == "flat" and r.get("variant") == "stateless"),
+                None)
+
+    def paired(pps, ref, base_pps, base_ref):
+        """us/pkt over its neighbouring hook-drop run, minus the same for
+        the baseline: the host's drift between runs cancels."""
+        return (1e6 / pps - 1e6 / ref) - (1e6 / base_pps - 1e6 / base_ref)
+    var = {r["variant"]: r for r in rows
+           if r["case"] == "flat" and r.get("variant") in
+           ("unauth112", "auth")}
+    if "auth" in var and "unauth112" in var:
+        a = var["auth"]["gen"]["achieved_pps"]
+        u112 = var["unauth112"]["gen"]["achieved_pps"]
+        scal["auth"] = {
+            "unauth_44_pps": flat_k, "unauth_112_pps": rnd(u112, 0),
+            "auth_112_pps": rnd(a, 0),
+            "auth_loss_pct": rnd(100 * (1 - answered(var["auth"]) /
+                                        var["auth"]["gen"]["sent"]), 3),
+            "auth_cost_us_per_pkt": rnd(
+                paired(a, refs["auth"], u112, refs["unauth112"])
+                if "auth" in refs and "unauth112" in refs
+                else 1e6 / a - 1e6 / u112, 3),
+            "auth_cost_paired": "auth" in refs and "unauth112" in refs,
+            "ref_unauth_112_pps": rnd(refs.get("unauth112"), 0),
+            "ref_auth_112_pps": rnd(refs.get("auth"), 0),
+        }
+    if base and "stateless" in refs:
+        scal["baseline"] = {"stateless_pps": rnd(base, 0),
+                            "ref_stateless_pps": rnd(refs["stateless"], 0)}
+    tlv = next((r for r in rows if r["case"] == "tlv"), None)
+    if tlv:
+        scal["tlvs"] = tlv_figures(tlv, rows, refs, paired)
+    sess = [r for r in rows if r["case"] == "flat" and
+            r.get("variant") == "stateful"]
+    learned = {r["flows"]: r for r in rows if r["case"] == "sessions_learned"}
+    if sess:
+        lst = []
+        for r in sess:
+            n = r["gen"]["flows"]
+            pps = r["gen"]["achieved_pps"]
+            lr = learned.get(n, {})
+            lst.append({"flows": n, "sessions": r["sessions"],
+                        "pps": rnd(pps, 0),
+                        "loss_pct": rnd(100 * (1 - answered(r) /
+                                               r["gen"]["sent"]), 3),
+                        "us_per_pkt": rnd(1e6 / pps, 3),
+                        "lookup_cost_us": rnd(
+                            paired(pps, refs[f"stateful{n}"], base,
+                                   refs["stateless"])
+                            if base and f"stateful{n}" in refs and
+                            "stateless" in refs
+                            else 1e6 / pps - 1e6 / flat_k if flat_k
+                            else None, 3),
+                        "lookup_cost_paired": bool(
+                            base and f"stateful{n}" in refs and
+                            "stateless" in refs),
+                        "ref_pps": rnd(refs.get(f"stateful{n}"), 0),
+                        "learned": lr.get("sessions_after", 0) -
+                        lr.get("sessions_before", 0)})
+        scal["sessions"] = lst
+        big = max(learned.values(), key=lambda r: r["flows"])
+        grew = big["sessions_after"] - big["sessions_before"]
+        scal["memory"] = {
+            "sessions_learned": grew,
+            "slab_bytes_per_session": rnd(
+                (big["slab_kb_after"] - big["slab_kb_before"]) * 1024 /
+                grew if grew else None, 0)}
+    allc = next((r for r in rows if r["case"] == "all_cpus"), None)
+    if allc:
+        refl = (counter(allc["refl_after"], "reflected") -
+                counter(allc["refl_before"], "reflected"))
+        sent = sum(g["sent"] for g in allc["gens"])
+        secs = max(g["seconds"] for g in allc["gens"])
+        scal["all_cpus"] = {
+            "generators": allc["generators"],
+            "aggregate_pps": rnd(refl / secs if secs else None, 0),
+            "generators_pps": rnd(sent / secs if secs else None, 0),
+            "loss_pct": rnd(100 * (1 - refl / sent) if sent else None, 3)}
+    if scal:
+        run["scaling"] = scal
+    return run
+
+
+def us(ns):
+    return None if ns is None else round(ns / 1000, 2)
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 100:
+        v = int(v)
+    return f"{v}{unit}"
+
+
+def text(doc):
+    out = []
+    w = out.append
+    m = doc["meta"]
+    w(f"kstamp benchmark  {m['date']}  {m['git']}")
+    w(f"command: {m['command']}")
+    w(f"host: {m['host_cpus']} CPUs ({m['host_cpu_model']}); other QEMU "
+      f"VMs seen during the runs: {m['other_vms_max']}"
+      f"{' (machine NOT quiet: figures disturbed)' if m['other_vms_max'] else ' (quiet)'}")
+    for n in m.get("notes", []):
+        w(f"note: {n}")
+    for run in doc["runs"]:
+        w("")
+        w(f"== kernel {run['kernel']}, {run['vcpus']} vCPU(s) (QEMU TCG, "
+          f"{run['cpu_model']}){' QUICK' if run['quick'] else ''}")
+        cap = run.get("capacity", {})
+        if cap:
+            w("")
+            w("Reflection capacity and CPU cost per packet")
+            w(f"{'':28}{'capacity':>10}{'gen max':>10}{'gen-bound':>10}"
+              f"{'us/pkt':>9}{'added':>9}{'refl cpu':>9}{'cpu us':>10}"
+              f"{'added':>10}{'@pps':>7}")
+            for kind in KINDS:
+                c = cap.get(kind)
+                if not c:
+                    continue
+                w(f"{KIND_NAMES[kind]:28}{fmt(c['capacity_pps']):>10}"
+                  f"{fmt(c['generator_max_pps']):>10}"
+                  f"{fmt(c['generator_bound']):>10}"
+                  f"{fmt(c['flat_us_per_pkt']):>9}"
+                  f"{fmt(c.get('added_flat_us_per_pkt')):>9}"
+                  f"{fmt(c.get('refl_cpu_us_per_pkt')):>9}"
+                  f"{fmt(c.get('cpu_us_per_pkt')):>10}"
+                  f"{fmt(c.get('added_cpu_us_per_pkt')):>10}"
+                  f"{fmt(c.get('cost_rate_pps')):>7}")
+            w("  capacity/gen max: packets/s; us/pkt: 1e6/gen max (unpaced, "
+              "CPU 0); refl cpu: reflection CPU us per packet (see method); "
+              "cpu us: all CPUs' busy time per packet at @pps (tick "
+              "samples); added: minus the 'dropped at the hook' row")
+            r = run["ratios"]
+            w("ratios: capacity stamp_refl/userspace "
+              f"{fmt(r.get('capacity_kernel_vs_user'))}x, stamp_refl/ICMP "
+              f"{fmt(r.get('capacity_kernel_vs_icmp'))}x; reflection CPU "
+              f"userspace/stamp_refl {fmt(r.get('refl_cpu_user_vs_kernel'))}x,"
+              f" stamp_refl/ICMP {fmt(r.get('refl_cpu_kernel_vs_icmp'))}x")
+        fid = run.get("fidelity")
+        if fid:
+            w("")
+            w("Timestamp fidelity (us; observer = TC on the reflector's "
+              "device; p50 / p99)")
+            w(f"{'':28}{'T2-wire in':>19}{'wire out-T3':>19}{'T3-T2':>19}"
+              f"{'wire residence':>19}{'n':>7}")
+            for kind in ("kernel", "user"):
+                f = fid.get(kind)
+                if not f:
+                    continue
+                cells = "".join(
+                    f"{fmt(f[k]['p50_us']) + ' / ' + fmt(f[k]['p99_us']):>19}"
+                    for k in ("t2_minus_wire_in", "wire_out_minus_t3",
+                              "t3_minus_t2", "wire_residence"))
+                w(f"{KIND_NAMES[kind]:28}{cells}"
+                  f"{f['t3_minus_t2']['n']:>7}")
+            w(f"  at {next(iter(fid.values()))['rate_pps']} packets/s")
+        snd = run.get("sender")
+        if snd:
+            w("")
+            w("Sender fidelity (us; observer = TC on the sender's device; "
+              "p50 / p99)")
+            w(f"{'':28}{'stampnl RTT':>19}{'wire RTT':>19}"
+              f"{'stampnl-wire':>19}{'n':>7}")
+            for tsm in ("bpf", "user"):
+                s = snd.get(tsm)
+                if not s:
+                    continue
+                cells = "".join(
+                    f"{fmt(s[k]['p50_us']) + ' / ' + fmt(s[k]['p99_us']):>19}"
+                    for k in ("stampnl_rtt", "wire_rtt",
+                              "stampnl_minus_wire"))
+                w(f"{'stampnl --timestamping ' + tsm:28}{cells}"
+                  f"{s['stampnl_minus_wire']['n']:>7}")
+        sc = run.get("scaling")
+        if sc:
+            w("")
+            w("Scaling (stamp_refl, unpaced generator on CPU 0)")
+            for s in sc.get("sessions", []):
+                w(f"  stateful, {s['flows']:>6} flows ({s['sessions']} "
+                  f"sessions): {fmt(s['pps'])} pps, {fmt(s['us_per_pkt'])} "
+                  f"us/pkt, lookup +{fmt(s['lookup_cost_us'])} us, loss "
+                  f"{fmt(s['loss_pct'])} %")
+            if "memory" in sc:
+                w(f"  memory: {fmt(sc['memory']['slab_bytes_per_session'])} "
+                  f"bytes of slab per session ({sc['memory']['sessions_learned']}"
+                  " learned)")
+            a = sc.get("auth")
+            if a:
+                w(f"  unauthenticated 44 octets {fmt(a['unauth_44_pps'])} pps;"
+                  f" 112 octets {fmt(a['unauth_112_pps'])} pps; "
+                  f"authenticated 112 {fmt(a['auth_112_pps'])} pps (HMAC "
+                  f"+{fmt(a['auth_cost_us_per_pkt'])} us/pkt, loss "
+                  f"{fmt(a['auth_loss_pct'])} %)")
+            t = sc.get("tlvs")
+            if t and t["supported"]:
+                w(f"  {t['count']} TLVs ({t['tlvs']}; {t['length']} octets, "
+                  f"{t['counted_per_request']} counted per request): "
+                  f"{fmt(t['tlv_pps'])} pps; zero-padded to the same length "
+                  f"{fmt(t['padded_pps'])} pps (TLVs "
+                  f"+{fmt(t['tlv_cost_us_per_pkt'])} us/pkt, "
+                  f"+{fmt(t['tlv_cost_us_per_tlv'])} us/TLV, loss "
+                  f"{fmt(t['tlv_loss_pct'])} %)")
+            elif t:
+                w(f"  several TLVs: n/a ({t['note']})")
+            c = sc.get("all_cpus")
+            if c:
+                w(f"  {c['generators']} generator(s), one per CPU: "
+                  f"{fmt(c['aggregate_pps'])} replies/s (generators "
+                  f"{fmt(c['generators_pps'])} pps, loss "
+                  f"{fmt(c['loss_pct'])} %)")
+    cpus = doc.get("cpu_scaling")
+    if cpus:
+        w("")
+        w("CPU count (same kernel, one VM boot each)")
+        for c in cpus:
+            w(f"  {c['kernel']} {c['vcpus']} vCPU: stamp_refl capacity "
+              f"{fmt(c['kernel_capacity_pps'])} pps (gen-bound "
+              f"{fmt(c['kernel_generator_bound'])}), all CPUs "
+              f"{fmt(c['all_cpus_pps'])} pps; userspace "
+              f"{fmt(c['user_capacity_pps'])} pps")
+    w("")
+    w("Method:")
+    for k, v in doc["meta"]["method"].items():
+        w(f"  {k}: {v}")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--git", default="")
+    ap.add_argument("--command", default="make bench")
+    ap.add_argument("--date", default="")
+    ap.add_argument("--host-cpus", type=int, default=0)
+    ap.add_argument("--host-cpu-model", default="")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a remark printed with the table (repeatable)")
+    ap.add_argument("raw", nargs="+")
+    a = ap.parse_args()
+    runs = [one_run(load(p)) for p in a.raw]
+    m0 = next(r for r in load(a.raw[0]) if r["case"] == "meta")
+    doc = {"meta": {
+        "date": a.date, "git": a.git, "command": a.command,
+        "host_cpus": a.host_cpus, "host_cpu_model": a.host_cpu_model,
+        "notes": a.note,
+        "other_vms_max": max(r["host"].get("other_vms_max", 0)
+                             for r in runs),
+        "method": {k: v.format(dur=m0["dur_s"], cost_dur=m0["cost_dur_s"],
+                               loss=m0["loss_max"],
+                               tlvs=m0.get("tlvs", "?"))
+                   for k, v in METHOD.items()}},
+        "runs": runs}
+    doc["cpu_scaling"] = [{
+        "kernel": r["kernel"], "vcpus": r["vcpus"],
+        "kernel_capacity_pps": r["capacity"]["kernel"]["capacity_pps"],
+        "kernel_generator_bound": r["capacity"]["kernel"]["generator_bound"],
+        "all_cpus_pps": r.get("scaling", {}).get("all_cpus", {}).get(
+            "aggregate_pps"),
+        "user_capacity_pps": r["capacity"].get("user", {}).get(
+            "capacity_pps")}
+        for r in runs if "kernel" in r.get("capacity", {})]
+    with open(a.out + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    with open(a.out + ".txt", "w") as f:
+        f.write(text(doc))
+    sys.stdout.write(text(doc))
+
+
+if __name__ == "__main__":
+    main()

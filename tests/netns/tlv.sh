@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# TLVs end to end (RFC 8972, RFC 9503, RFC 9534), inside the test VM:
+# stampnl in namespace A, stamp_refl.ko in B, and a router namespace R
+# between them whose tc filters remark DSCP on the way there and back.
+# Every TLV type over IPv4 and IPv6 through stampnl's options and report,
+# the malformed shapes through an independent Python prober
+# (tlv_probe.py, which builds and parses TLVs on its own), the tlv
+# copy/strip switch, and the TLV counters.
+#
+# Under TCG every python3 start costs more than a second, so python3
+# starts a handful of times: the JSON checks are kept and run by one
+# python3 at the end (run_pychecks), in the order they were made, and the
+# prober runs its cases in batches. Counters are read with sed.
+. "$(dirname "$0")/../lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
+STAMPNL=$ROOT/build/tools/stampnl
+PROBE=$ROOT/tests/netns/tlv_probe.py
+
+[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
+[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+
+NS_R="stampR$$"
+KEYS=$(mktemp -d)
+CK=$(mktemp -d)
+cleanup() {
+	netns_cleanup
+	ip netns del "$NS_R" 2>/dev/null || true
+	rmmod stamp_refl 2>/dev/null || true
+	rm -rf "$KEYS" "$CK"
+}
+inA() { ip netns exec "$NS_A" "$@"; }
+inB() { ip netns exec "$NS_B" "$@"; }
+nl() { inB "$STAMPNL" "$@"; }
+tcR() { tc -n "$NS_R" "$@"; }
+
+# sender TARGET ARGS...: stampnl -j from A
+sender() {
+	local t=$1
+	shift
+	inA "$STAMPNL" sender "$t" -q -j -i 0.05 -W 1 "$@" || true
+}
+
+# pycheck NAME JSON CODE: Python assertions on d, the JSON, kept for
+# run_pychecks
+NCK=0
+pycheck() {
+	NCK=$((NCK + 1))
+	local n
+	n=$(printf '%03d' $NCK)
+	printf '%s' "$1" > "$CK/$n.name"
+	printf '%s' "$2" > "$CK/$n.json"
+	printf '%s\n' "$3" > "$CK/$n.py"
+}
+# every kept check, by one python3, each counted as pass or fail
+run_pychecks() {
+	python3 - "$CK" > "$CK/results" 2>&1 <<'EOF' || true
+import json, os, sys
+d = sys.argv[1]
+for n in sorted(f[:-5] for f in os.listdir(d) if f.endswith(".name")):
+    name = open(os.path.join(d, n + ".name")).read()
+    try:
+        g = {"json": json, "sys": sys,
+             "d": json.loads(open(os.path.join(d, n + ".json")).read())}
+        exec(compile(open(os.path.join(d, n + ".py")).read(), name, "exec"), g)
+        print("ok:", name, flush=True)
+    except BaseException as e:
+        print("FAIL: %s: %s: %s" % (name, type(e).__name__, e), flush=True)
+EOF
+	cat "$CK/results"
+	PASSED=$((PASSED + $(grep -c '^ok: ' "$CK/results" || true)))
+	FAILED=$((FAILED + $(grep -c '^FAIL: ' "$CK/results" || true)))
+	# a check that never ran (python3 died) is a failure too
+	[ "$(grep -c '^ok: \|^FAIL: ' "$CK/results" || true)" = "$NCK" ] ||
+		fail "$NCK checks kept, not all of them ran"
+}
+
+# probe ARGS...: a tlv_probe.py case, run by the next run_probes (in A);
+# probe_out N: the JSON of case N of the last run
+: > "$CK/probes"
+probe() { printf '%s\n' "$*" >> "$CK/probes"; }
+run_probes() {
+	inA python3 "$PROBE" --batch "$CK/probes" > "$CK/probe.out" || true
+	: > "$CK/probes"
+}
+probe_out() { sed -n "${1}p" "$CK/probe.out"; }
+
+# counter KEY / tlvcounter KEY: the reflector's, from stampnl stats -j
+# (one line: {"rx":N,...,"tlv":{"unknown":N,...}})
+counter() { nl stats -j | sed -n 's/,"tlv":{.*//; s/.*[{,]"'"$1"'":\([0-9]*\).*/\1/p'; }
+tlvcounter() { nl stats -j | sed -n 's/.*"tlv":{/,/; s/.*,"'"$1"'":\([0-9]*\).*/\1/p'; }
+zeros() { printf "%0$(($1 * 2))d" 0; }
+
+dmesg -C
+modprobe -a veth sch_ingress cls_bpf cls_u32 act_pedit act_csum sch_netem 2>/dev/null || true
+check_ok "insmod stamp_refl" insmod "$KO"
+trap cleanup EXIT
+
+# A 10.0.1.1 fd01::1 -- ra R rb -- 10.0.2.2 fd02::2 B
+for ns in "$NS_A" "$NS_R" "$NS_B"; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ip -n "$NS_A" link add veth0 type veth peer name ra netns "$NS_R"
+ip -n "$NS_B" link add veth0 type veth peer name rb netns "$NS_R"
+for l in "$NS_A veth0 10.0.1.1/24 fd01::1/64" "$NS_R ra 10.0.1.254/24 fd01::254/64" \
+	 "$NS_R rb 10.0.2.254/24 fd02::254/64" "$NS_B veth0 10.0.2.2/24 fd02::2/64"; do
+	set -- $l
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0"
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$1" addr add "$4" dev "$2" nodad
+	ip -n "$1" link set "$2" up
+done
+# another address of A's, off the link (so never a source the sender picks):
+# where a Return Address sends replies
+ip -n "$NS_A" addr add 10.0.9.1/32 dev lo
+ip -n "$NS_A" addr add fd09::1/128 dev lo
+ip -n "$NS_R" route add 10.0.9.1/32 via 10.0.1.1
+ip -n "$NS_R" -6 route add fd09::1/128 via fd01::1
+ip -n "$NS_A" route add default via 10.0.1.254
+ip -n "$NS_A" -6 route add default via fd01::254
+ip -n "$NS_B" route add default via 10.0.2.254
+ip -n "$NS_B" -6 route add default via fd02::254
+ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1
+check_ok "IPv4 path" inA ping -c 1 -W 5 10.0.2.2
+check_ok "IPv6 path" inA ping -6 -c 1 -W 5 fd02::2
+nl reflector set rate-limit 0
+R_MAC=$(ip -n "$NS_R" link show rb | awk '/link\/ether/ {print $2}')
+tcR qdisc add dev rb clsact
+tcR qdisc add dev ra clsact
+
+# remark DEV DSCP: R rewrites the DSCP (not ECN) of UDP leaving DEV
+remark() {
+	[ "$REMARK" = 1 ] || return 0
+	tcR filter add dev "$1" egress protocol ip prio 1 u32 \
+		match ip protocol 17 0xff \
+		action pedit ex munge ip dsfield set $(($2 << 2)) retain 0xfc \
+		pipe action csum iph &&
+	tcR filter add dev "$1" egress protocol ipv6 prio 2 u32 \
+		match ip6 protocol 17 0xff \
+		action pedit munge offset 0 u16 set $(($2 << 6)) retain 0x0fc0
+}
+unremark() { [ "$REMARK" = 0 ] || tcR filter del dev "$1" egress; }
+
+# The debug kernel (tests/vm/debug.config) has no cls_u32, act_pedit or
+# act_csum: there the Class of Service TLV is checked with the DSCP left
+# alone on the path (forward 46, backward what DSCP1 asked for). Where the
+# modules exist, remarking must work.
+REMARK=1
+if remark rb 1 2>/dev/null; then
+	unremark rb
+elif modinfo cls_u32 >/dev/null 2>&1; then
+	fail "R remarks DSCP with tc u32/pedit (cls_u32 is installed)"
+	REMARK=0
+else
+	echo "note: no cls_u32 in $(uname -r): CoS checked without remarking on the path"
+	REMARK=0
+fi
+# what the reflector sees, what the sender gets back, replies remarked
+if [ $REMARK = 1 ]; then
+	FWD=8 BWD=18 NFWD=5 NBWD=4
+else
+	FWD=46 BWD=10 NFWD=0 NBWD=0
+fi
+
+check_eq "default tlv mode" process \
+	"$(nl reflector show -j | sed -n 's/.*"tlv":"\([a-z]*\)".*/\1/p')"
+
+# a Location TLV asking for everything, built here: the ports, then the
+# Source MAC, Destination IP and Source IP requests (RFC 8972 4.2)
+LOC=00000000"80010008$(zeros 8)80040010$(zeros 16)80070010$(zeros 16)"
+
+for fam in 4 6; do
+	if [ $fam = 4 ]; then
+		A=10.0.1.1 A2=10.0.9.1 B=10.0.2.2 OTHER=10.0.2.77
+	else
+		A=fd01::1 A2=fd09::1 B=fd02::2 OTHER=fd02::77
+	fi
+
+	# --- Class of Service: remarking there (tc on rb) and back (ra) -----
+	# (with Direct Measurement and Follow-Up, which a stateless reflector
+	# does not fill in)
+	remark rb 8
+	r0=$(tlvcounter cos_remarked)
+	out=$(sender $B -c 5 --dscp 46 --ecn 1 --tlv-cos 10 \
+		--tlv-direct-measurement --tlv-follow-up)
+	pycheck "IPv$fam CoS: forward DSCP 46 remarked to $FWD on the path, ECN kept, DSCP1 honored" "$out" '
+c = d["tlv"]["cos"]
+assert d["received"] == 5, d["received"]
+assert (c["sent_dscp"], c["sent_ecn"]) == (46, 1), c
+assert (c["received_dscp"], c["received_ecn"]) == ('$FWD', 1), c
+assert c["forward_dscp_changed"] == '$NFWD' and c["forward_ecn_changed"] == 0, c
+assert c["refused"] == 0 and c["backward_dscp_changed"] == 0, c
+assert c["backward_checked"] == 5, c
+assert all(p["tlv"]["reply_dscp"] == 10 for p in d["packets"]), d["packets"]
+assert all(p["tlv"]["cos_rp"] == 0 for p in d["packets"])'
+	pycheck "IPv$fam stateless: Direct Measurement answered U, Follow-Up zeroed" "$out" '
+assert 5 in d["tlv"]["unknown_types"], d["tlv"]
+assert 7 not in d["tlv"]["unknown_types"], d["tlv"]
+assert all(p["tlv"]["follow_up_t3_ns"] == 0 for p in d["packets"])'
+	check_eq "IPv$fam CoS: replies remarked by the reflector (counter)" 5 \
+		$(($(tlvcounter cos_remarked) - r0))
+
+	# cos-remark off, and a clock synchronized to PTP, at once
+	nl reflector set cos-remark off
+	nl reflector set clock synced error-ns 1000 sync-source ptp
+	out=$(sender $B -c 3 --dscp 46 --tlv-cos 10 --tlv-timestamp-info)
+	nl reflector set clock unsynced sync-source ntp
+	nl reflector set cos-remark on
+	pycheck "IPv$fam CoS: cos-remark off: RP=1, the reply keeps the DSCP it arrived with" "$out" '
+c = d["tlv"]["cos"]
+assert c["refused"] == 3 and c["backward_dscp_changed"] == 0, c
+assert all(p["tlv"]["reply_dscp"] == '$FWD' and p["tlv"]["cos_rp"] == 1
+           for p in d["packets"]), d["packets"]'
+	pycheck "IPv$fam Timestamp Information: synchronized to PTP as configured" "$out" '
+t = d["tlv"]["timestamp_info"]
+assert t["t2_sync"] == "ptp" and t["t3_sync"] == "ptp", t'
+
+	remark ra 18
+	out=$(sender $B -c 4 --dscp 46 --tlv-cos 10)
+	pycheck "IPv$fam CoS: backward remarking to $BWD on the path is seen" "$out" '
+c = d["tlv"]["cos"]
+assert c["backward_checked"] == 4 and c["backward_dscp_changed"] == '$NBWD', c
+assert all(p["tlv"]["reply_dscp"] == '$BWD' for p in d["packets"])'
+	out=$(sender $B -c 2)
+	pycheck "IPv$fam without TLVs: no tlv report, reply DSCP untouched by the reflector" "$out" '
+assert "tlv" not in d and d["received"] == 2, d.keys()'
+	unremark ra
+	unremark rb
+
+	# --- Location, Timestamp Information, Destination Node Address -------
+	out=$(sender $B -c 2 -s 40001 --ssid 5 --tlv-location \
+		--tlv-timestamp-info --tlv-dest-node $B)
+	pycheck "IPv$fam Location: addresses, ports and the source MAC the reflector saw" "$out" "
+l = d['tlv']['location']
+assert l['source'] == '$A' and l['destination'] == '$B', l
+assert l['source_port'] == 40001 and l['destination_port'] == 862, l
+assert l['source_mac'] == '$R_MAC', (l, '$R_MAC')"
+	pycheck "IPv$fam Timestamp Information: unsynchronized, software stamps" "$out" '
+t = d["tlv"]["timestamp_info"]
+assert t == {"t2_sync": "local", "t2_method": "sw-local",
+             "t3_sync": "local", "t3_method": "sw-local"}, t'
+	pycheck "IPv$fam Destination Node Address of the reflector: understood (and every other TLV)" "$out" '
+assert d["received"] == 2 and d["tlv"]["unknown_types"] == [], d["tlv"]
+assert sorted(d["tlv"]["types_returned"]) == [2, 3, 9], d["tlv"]'
+
+	# --- Direct Measurement and Follow-Up Telemetry, stateful ----------
+	nl reflector set mode stateful
+	tcR qdisc add dev rb root netem loss 25%
+	tcR qdisc add dev ra root netem loss 25%
+	out=$(sender $B -c 40 -i 0.02 --stateful-reflector \
+		--tlv-direct-measurement --tlv-follow-up)
+	tcR qdisc del dev rb root
+	tcR qdisc del dev ra root
+	pycheck "IPv$fam Direct Measurement: counters give the same forward/backward loss as the Seq split" "$out" '
+m = d["tlv"]["direct_measurement"]
+print("  dm", m, "seq split", d["forward_lost"], d["backward_lost"])
+assert m["forward_lost"] == d["forward_lost"], m
+assert m["backward_lost"] == d["backward_lost"], m
+assert m["forward_lost"] + m["backward_lost"] > 0, "netem lost nothing?"
+assert m["sender_tx"] == max(p["seq"] for p in d["packets"]) + 1, m'
+	pycheck "IPv$fam Follow-Up: the previous reply's T3, exactly as it was sent" "$out" '
+f = d["tlv"]["follow_up"]
+print("  follow-up", f)
+assert f["matched"] > 0 and f["max_diff_ns"] == 0, f
+assert all(p["tlv"]["follow_up_method"] == "sw-local"
+           for p in d["packets"] if p["tlv"]["follow_up_t3_ns"])'
+	inA "$STAMPNL" sender $B -c 1 -q -j -W 1 -s 40003 --tlv-access-report 2:4 >/dev/null || true
+	# an Access ID other than 1 or 2 is discarded: U, and not kept
+	probe $B --sport 40003 --seq 1 --tlv 6:30050000
+	run_probes
+	pycheck "IPv$fam Access Report with Access ID 3: discarded (U, as sent)" "$(probe_out 1)" '
+t = d["tlvs"]
+assert t == [{"flags": 0x80, "type": 6, "len": 4, "value": "30050000"}], t'
+	pycheck "IPv$fam Access Report kept on its session (the one with Access ID 3 not)" \
+		"$(nl session list -j)" '
+ss = [s for s in d if s["peer_port"] == 40003 and s["peer"] == "'$A'"]
+assert len(ss) == 1 and ss[0]["access_id"] == 2 and ss[0]["access_code"] == 4, ss'
+	nl reflector set mode stateless
+
+	# --- Micro-session ID and Return Path ------------------------------
+	nl reflector set member-id 7
+	s0=$(tlvcounter same_link)
+	out=$(sender $B -c 3 --tlv-micro-session 5 --tlv-return-path same-link)
+	pycheck "IPv$fam Micro-session ID: the reflector fills in its ID" "$out" '
+assert d["received"] == 3 and d["tlv"]["micro_session_reflector_id"] == 7, d["tlv"]
+assert d["tlv"]["micro_session_rejected"] == 0, d["tlv"]'
+	pycheck "IPv$fam Return Path same-link: answered" "$out" '
+assert d["received"] == 3 and 10 not in d["tlv"]["unknown_types"], d'
+	check_eq "IPv$fam replies on the same link" 3 $(($(tlvcounter same_link) - s0))
+	m0=$(counter drop_micro_session)
+	out=$(sender $B -c 3 --tlv-micro-session 5:9)
+	pycheck "IPv$fam Micro-session ID of another reflector: discarded" "$out" '
+assert d["received"] == 0, d["received"]'
+	check_eq "IPv$fam drop_micro_session" 3 $(($(counter drop_micro_session) - m0))
+	out=$(sender $B -c 3 --tlv-micro-session 5:7 --tlv-return-path $A2)
+	pycheck "IPv$fam Micro-session ID naming this reflector: answered" "$out" '
+assert d["received"] == 3 and 11 not in d["tlv"]["unknown_types"], d'
+	pycheck "IPv$fam Return Address while not allowed: U, reply to the sender" "$out" '
+assert d["received"] == 3 and 10 in d["tlv"]["unknown_types"], d["tlv"]'
+	n0=$(counter drop_no_reply)
+	out=$(sender $B -c 3 --tlv-return-path no-reply)
+	pycheck "IPv$fam Return Path no-reply: nothing comes back" "$out" '
+assert d["received"] == 0 and d["sent"] == 3, d'
+	check_eq "IPv$fam drop_no_reply" 3 $(($(counter drop_no_reply) - n0))
+	nl reflector set return-address on
+	a0=$(tlvcounter return_addr)
+	rf0=$(counter reflected)
+	out=$(sender $B -c 3 --tlv-return-path $A2)
+	pycheck "IPv$fam Return Address allowed: the replies go elsewhere" "$out" '
+assert d["received"] == 0, d["received"]'
+	check_eq "IPv$fam replies sent to the Return Address" 3 $(($(tlvcounter return_addr) - a0))
+	check_eq "IPv$fam ... and reflected" 3 $(($(counter reflected) - rf0))
+	nl reflector set return-address off
+
+	# --- Destination Node Address elsewhere, Access Report, unknown types
+	out=$(sender $B -c 2 --ssid 5 --tlv-dest-node $OTHER \
+		--tlv-access-report 1:2 --tlv-type 250:3 --tlv-padding 20)
+	pycheck "IPv$fam Destination Node Address not the reflector's: U" "$out" '
+assert 9 in d["tlv"]["unknown_types"], d["tlv"]'
+	pycheck "IPv$fam Access Report acknowledged, type 250 unknown (U), padding fine" "$out" "
+t = d['tlv']
+assert t['access_report_acknowledged'] == 2, t
+assert t['unknown_types'] == [0, 9], t
+assert sorted(t['types_returned']) == [1, 6, 9], t
+n = 4 if $fam == 4 else 16
+assert all(p['length'] == 44 + 4 + n + 8 + 7 + 24 for p in d['packets']), d['packets']"
+
+	# --- shapes built and read by the Python prober --------------------
+	probe $B --tlv 4: --tlv 3:00000000
+	probe $B --tlv 3:00000000 --tlv raw:800100c8aabbccdd
+	probe $B --tlv 2:000000008001 --tlv 3:00000000
+	probe $B --tlv 7:$(printf '5a%.0s' $(seq 20)) --tlv 3:00000000
+	probe $B --tlv 8:$(zeros 16) --tlv 4:28000000
+	probe $B --tlv 10:8001000400000001 --tlv 10:8001000400000000
+	probe $B --tlv 10:8001000400000001800200040a000001
+	probe $B --tlv 250:abcdef --tlv 11:00050000
+	probe $B --tlv 3:00000000:0xff --tlv 251:00:0x5f
+	probe $B --sport 40002 --tlv "2:$LOC"
+	m0=$(tlvcounter malformed)
+	run_probes
+	check_eq "IPv$fam malformed requests counted" 4 $(($(tlvcounter malformed) - m0))
+	pycheck "IPv$fam zero-length Class of Service: M, processing stops, the rest as sent" "$(probe_out 1)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0xc0 and t[0]["len"] == 0, t
+assert t[1] == {"flags": 0x80, "type": 3, "len": 4, "value": "00000000"}, t'
+	pycheck "IPv$fam overrun: TLVs before it answered, M on it, rest copied" "$(probe_out 2)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0 and t[0]["value"] != "00000000", t
+assert t[1]["flags"] == 0xc0 and t[1].get("overrun"), t
+assert d["rest"] == "aabbccdd", d["rest"]'
+	pycheck "IPv$fam truncated Location sub-TLV: M, stop" "$(probe_out 3)" '
+t = d["tlvs"]
+assert t[0]["flags"] & 0x40 and t[1]["flags"] == 0x80, t'
+	pycheck "IPv$fam Follow-Up Telemetry of length 20: M, its fields zeroed, stop" "$(probe_out 4)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0xc0 and t[0]["len"] == 20, t
+assert t[0]["value"] == "00" * 12 + "5a" * 8, t[0]["value"]
+assert t[1] == {"flags": 0x80, "type": 3, "len": 4, "value": "00000000"}, t'
+	pycheck "IPv$fam HMAC TLV without a key: not supported (U), the TLV after it answered" "$(probe_out 5)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0x80 and t[0]["value"] == "00" * 16, t
+assert t[1]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
+	pycheck "IPv$fam duplicated Return Path: the first counts, the second is U" "$(probe_out 6)" '
+t = d["tlvs"]
+assert d["reply"] is not None, "no reply: the second Return Path was obeyed"
+assert t[0]["flags"] == 0 and t[1]["flags"] & 0x80, t
+assert t[1]["value"] == "8001000400000000", t'
+	pycheck "IPv$fam Return Path: a Control Code makes the Return Address beside it ignored" "$(probe_out 7)" '
+t = d["tlvs"]
+assert d["reply"] is not None, "no reply: the Return Address was obeyed"
+assert t[0]["flags"] == 0, t
+assert t[0]["value"] == "0001000400000001800200040a000001", t'
+	pycheck "IPv$fam unknown type copied with U, processing goes on" "$(probe_out 8)" '
+t = d["tlvs"]
+assert t[0] == {"flags": 0x80, "type": 250, "len": 3, "value": "abcdef"}, t
+assert t[1]["flags"] == 0 and t[1]["value"] == "00050007", t'
+	pycheck "IPv$fam flags a sender must not set: cleared on an answered TLV, only U on an unknown one" "$(probe_out 9)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0 and t[1]["flags"] == 0x80, t'
+	pycheck "IPv$fam Location by hand: ports, MAC and addresses at their offsets" "$(probe_out 10)" "
+import ipaddress
+v = bytes.fromhex(d['tlvs'][0]['value'])
+fam = $fam
+n = 4 if fam == 4 else 16
+assert d['tlvs'][0]['flags'] == 0, d['tlvs']
+assert v[0:4] == bytes([3, 94, 0x9c, 0x42]), v[0:4].hex()	# 862, 40002
+assert v[4:8] == bytes([0, 2, 0, 8]), v[4:8].hex()		# EUI-48
+assert v[8:16] == bytes.fromhex('$R_MAC'.replace(':', '')) + bytes(2), v.hex()
+assert v[16:20] == bytes([0, 5 if fam == 4 else 6, 0, 16]), v[16:20].hex()
+assert str(ipaddress.ip_address(v[20:20 + n])) == '$B' and not any(v[20 + n:36])
+assert v[36:40] == bytes([0, 8 if fam == 4 else 9, 0, 16]), v[36:40].hex()
+assert str(ipaddress.ip_address(v[40:40 + n])) == '$A' and not any(v[40 + n:56])"
+done
+
+# a link without a MAC address (B to itself, over lo): a zeroed Source
+# EUI-64 Address sub-TLV (RFC 8972 4.2.2)
+out=$(inB python3 "$PROBE" 10.0.2.2 --tlv "2:$LOC" || true)
+pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
+v = bytes.fromhex(d["tlvs"][0]["value"])
+assert d["tlvs"][0]["flags"] == 0, d["tlvs"]
+assert v[4:8] == bytes([0, 3, 0, 8]) and v[8:16] == bytes(8), v.hex()'
+
+# --- the HMAC TLV, authenticated mode ------------------------------------
+printf '000102030405060708090a0b0c0d0e0f\n' > "$KEYS/k"
+chmod 600 "$KEYS/k"
+nl reflector set auth on default-key-file "$KEYS/k"
+out=$(sender 10.0.2.2 -c 3 --auth-key-file "$KEYS/k" --tlv-hmac --tlv-cos 0 --tlv-timestamp-info)
+pycheck "HMAC TLV: the reflector verifies ours and signs its own" "$out" '
+t = d["tlv"]
+assert d["received"] == 3 and d["auth_failures"] == 0, d
+assert t["hmac_verified"] == 3 and t["hmac_failed"] == 0, t
+assert t["integrity_failed_replies"] == 0 and t["unknown_types"] == [], t'
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --bad-hmac --tlv 4:28000000 --tlv 3:00000000
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000
+probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000 --after-hmac 3:00000000
+probe fd02::2 --key-file "$KEYS/k" --tlv 4:28000000
+probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102
+i0=$(tlvcounter integrity_failed)
+run_probes
+check_eq "HMAC TLV failures counted" 3 $(($(tlvcounter integrity_failed) - i0))
+pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$(probe_out 1)" '
+t = d["tlvs"]
+assert len(t) == 3 and all(x["flags"] & 0x20 for x in t), t
+assert d["ds"] >> 2 == 0, d["ds"]
+assert d["reply_hmac_ok"] is True, d'
+pycheck "HMAC TLV that verifies: answered, DSCP1 10 applied" "$(probe_out 2)" '
+t = d["tlvs"]
+assert all(not x["flags"] & 0x20 for x in t) and t[1]["flags"] == 0, t
+assert d["ds"] >> 2 == 10 and d["reply_hmac_ok"] is True, d'
+pycheck "HMAC TLV followed by a TLV: a verification failure, I on every TLV, nothing done" "$(probe_out 3)" '
+t = d["tlvs"]
+assert [x["type"] for x in t] == [4, 8, 3], t
+assert all(x["flags"] & 0x20 for x in t) and not any(x["flags"] & 0x40 for x in t), t
+assert t[2]["value"] == "00000000" and d["ds"] >> 2 == 0, (t, d["ds"])'
+pycheck "authenticated mode, TLVs without an HMAC TLV: I, DSCP1 not applied" "$(probe_out 4)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0xa0 and d["ds"] >> 2 == 0, (t, d["ds"])'
+pycheck "authenticated mode, Extra Padding alone needs no HMAC TLV" "$(probe_out 5)" '
+assert d["tlvs"][0]["flags"] == 0, d["tlvs"]'
+nl reflector set auth off default-key-file none
+
+# --- the switch: copy (RFC 8762) and strip ---------------------------------
+nl reflector set tlv strip
+probe 10.0.2.2 --tlv 4:28000000
+st0=$(tlvcounter stripped)
+run_probes
+check_eq "stripped replies counted" 1 $(($(tlvcounter stripped) - st0))
+pycheck "tlv strip: a base-size reply" "$(probe_out 1)" '
+assert len(bytes.fromhex(d["reply"])) == 44 and d["tlvs"] == [], d'
+nl reflector set tlv copy
+probe 10.0.2.2 --tlv 4:28000000 --tlv 250:01
+run_probes
+pycheck "tlv copy: every octet past the base as sent" "$(probe_out 1)" '
+assert d["reply"][88:] == d["request"][88:], d'
+out=$(sender 10.0.2.2 -c 2 --tlv-cos 10)
+pycheck "tlv copy: stampnl reports the TLVs as not understood" "$out" '
+assert d["tlv"]["unknown_types"] == [4], d["tlv"]'
+nl reflector set tlv process
+
+# --- counters and the books ---------------------------------------------
+pycheck "every request reflected or dropped under one reason" "$(nl stats -j)" '
+drops = sum(v for k, v in d.items() if k.startswith("drop_"))
+assert d["rx"] == d["reflected"] + drops, d
+t = d["tlv"]
+for k in ("location", "timestamp_info", "cos", "direct_measurement",
+          "access_report", "follow_up", "hmac", "dest_node_addr",
+          "return_path", "micro_session", "extra_padding", "unknown"):
+    assert t[k] > 0, (k, t)
+print("  tlv counters", t)'
+
+run_pychecks
+check_ok "kernel log clean" bash -c "! dmesg | grep -E 'BUG|WARNING|KASAN|Oops'"
+finish

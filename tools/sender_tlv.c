@@ -1,0 +1,888 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sender's TLVs: options, the packet template, per-packet fields, and
+ * what the replies mean (RFC 8972, RFC 9503, RFC 9534). The TLV walk and
+ * field layouts are the shared codec's (kmod/tlv.c).
+ *
+ * The TLVs are built once into a template after the base packet; per
+ * packet, only the Direct Measurement S_TxC and the HMAC TLV change. The
+ * HMAC TLV covers Seq and the TLVs before it, not T1, so it is computed
+ * before the RFC 8762 HMAC (which covers T1).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include "sender.h"
+#include "stamp_auth.h"
+#include "tlv.h"
+
+static const char *const sync_names[] = { "unknown", "ntp", "ptp",
+					  "ssu-bits", "gnss", "local" };
+static const char *const method_names[] = { "unknown", "hw-assist",
+					    "sw-local", "control-plane" };
+
+static const char *sync_name(uint8_t v)
+{
+	return v < 6 ? sync_names[v] : "other";
+}
+
+static const char *method_name(uint8_t v)
+{
+	return v < 4 ? method_names[v] : "other";
+}
+
+/**
+ * sender_tlv_defaults() - no TLVs
+ * @t: the options
+ */
+void sender_tlv_defaults(struct sender_tlv_opts *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cos_dscp1 = -1;
+	t->ar_id = -1;
+	t->ms_sender = -1;
+	t->raw_type = -1;
+}
+
+static int num(const char *what, const char *s, unsigned long max,
+	       unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || *out > max) {
+		fprintf(stderr, "stampnl sender: bad %s '%s' (0 to %lu)\n",
+			what, s, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "A:B" into two numbers; B optional when @b_opt */
+static int pair(const char *what, const char *s, unsigned long amax,
+		unsigned long bmax, bool b_opt, unsigned long *a,
+		unsigned long *b)
+{
+	char buf[64], *colon;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	colon = strchr(buf, ':');
+	if (!colon && !b_opt) {
+		fprintf(stderr, "stampnl sender: %s is A:B, not '%s'\n", what, s);
+		return -EINVAL;
+	}
+	if (colon)
+		*colon = 0;
+	*b = 0;
+	if (num(what, buf, amax, a) ||
+	    (colon && num(what, colon + 1, bmax, b)))
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_addr(const char *what, const char *s, int *family,
+		      uint8_t *addr)
+{
+	if (inet_pton(AF_INET, s, addr) == 1) {
+		*family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, addr) == 1) {
+		*family = AF_INET6;
+		return 0;
+	}
+	fprintf(stderr, "stampnl sender: %s: '%s' is not an IPv4 or IPv6 address\n",
+		what, s);
+	return -EINVAL;
+}
+
+/**
+ * sender_tlv_option() - one TLV option of the command line
+ * @t: the options so far
+ * @opt: its OPT_TLV_* code
+ * @arg: its argument
+ *
+ * Return: 0, or -EINVAL with a message printed.
+ */
+int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
+{
+	unsigned long a, b;
+
+	t->any = true;
+	switch (opt) {
+	case OPT_TLV_PADDING:
+		if (num("--tlv-padding", arg, MAX_LEN, &a))
+			return -EINVAL;
+		t->padding = a;
+		t->padding_given = true;
+		return 0;
+	case OPT_TLV_LOCATION:
+		t->location = true;
+		return 0;
+	case OPT_TLV_TS_INFO:
+		t->ts_info = true;
+		return 0;
+	case OPT_TLV_COS:
+		if (num("--tlv-cos DSCP", arg, 63, &a))
+			return -EINVAL;
+		t->cos_dscp1 = a;
+		return 0;
+	case OPT_TLV_DIRECT:
+		t->direct = true;
+		return 0;
+	case OPT_TLV_ACCESS:
+		if (pair("--tlv-access-report ID:CODE", arg, 15, 255, false,
+			 &a, &b))
+			return -EINVAL;
+		if (a != STAMP_ACCESS_3GPP && a != STAMP_ACCESS_NON_3GPP) {
+			fprintf(stderr, "stampnl sender: --tlv-access-report: Access ID %lu is not 1 (3GPP) or 2 (non-3GPP), and a reflector must discard it (RFC 8972 4.6)\n",
+				a);
+			return -EINVAL;
+		}
+		t->ar_id = a;
+		t->ar_code = b;
+		return 0;
+	case OPT_TLV_FOLLOW_UP:
+		t->follow_up = true;
+		return 0;
+	case OPT_TLV_HMAC:
+		t->hmac = true;
+		return 0;
+	case OPT_TLV_DEST:
+		return parse_addr("--tlv-dest-node", arg, &t->dest_family,
+				  t->dest);
+	case OPT_TLV_RETURN_PATH:
+		if (!strcmp(arg, "no-reply")) {
+			t->rp = RP_NO_REPLY;
+			return 0;
+		}
+		if (!strcmp(arg, "same-link")) {
+			t->rp = RP_SAME_LINK;
+			return 0;
+		}
+		t->rp = RP_ADDR;
+		return parse_addr("--tlv-return-path", arg, &t->rp_family,
+				  t->rp_addr);
+	case OPT_TLV_MICRO:
+		if (pair("--tlv-micro-session SENDER[:REFLECTOR]", arg, 65535,
+			 65535, true, &a, &b))
+			return -EINVAL;
+		t->ms_sender = a;
+		t->ms_reflector = b;
+		return 0;
+	case OPT_TLV_RAW:
+		if (pair("--tlv-type TYPE[:LENGTH]", arg, 255, MAX_LEN, true,
+			 &a, &b))
+			return -EINVAL;
+		if (a == 0) {
+			fprintf(stderr, "stampnl sender: --tlv-type 0 is reserved\n");
+			return -EINVAL;
+		}
+		t->raw_type = a;
+		t->raw_len = b;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The TLVs' total length, in the order sender_tlv_template() writes. */
+static size_t tlv_len(const struct sender_tlv_opts *t)
+{
+	size_t n = 0;
+
+	if (t->location)
+		n += 4 + 4 + 3 * 4 + STAMP_SUB_MAC_LEN + 2 * STAMP_SUB_IP_LEN;
+	if (t->ts_info)
+		n += 4 + STAMP_TLV_TIMESTAMP_INFO_LEN;
+	if (t->cos_dscp1 >= 0)
+		n += 4 + STAMP_TLV_COS_LEN;
+	if (t->direct)
+		n += 4 + STAMP_TLV_DIRECT_MEASUREMENT_LEN;
+	if (t->ar_id >= 0)
+		n += 4 + STAMP_TLV_ACCESS_REPORT_LEN;
+	if (t->follow_up)
+		n += 4 + STAMP_TLV_FOLLOW_UP_LEN;
+	if (t->dest_family)
+		n += 4 + (t->dest_family == AF_INET ? 4 : 16);
+	if (t->rp != RP_NONE)
+		n += 4 + 4 + (t->rp == RP_ADDR ?
+			      (t->rp_family == AF_INET ? 4 : 16) :
+			      STAMP_RP_CONTROL_CODE_LEN);
+	if (t->ms_sender >= 0)
+		n += 4 + STAMP_TLV_MICRO_SESSION_LEN;
+	if (t->raw_type >= 0)
+		n += 4 + t->raw_len;
+	if (t->hmac)
+		n += 4 + STAMP_TLV_HMAC_LEN;
+	if (t->padding_given)
+		n += 4 + t->padding;
+	return n;
+}
+
+/**
+ * sender_tlv_check() - refuse what cannot go together, size the packet
+ * @o: every option parsed; o->len is set to hold the base and the TLVs
+ * @len_given: -l was given
+ *
+ * Return: 0, or -EINVAL with the reason printed.
+ */
+int sender_tlv_check(struct sender_opts *o, bool len_given)
+{
+	struct sender_tlv_opts *t = &o->tlv;
+	size_t base = stamp_base_len(o->key_path), need;
+
+	if (!t->any)
+		return 0;
+	/*
+	 * Authenticated mode: TLVs other than Extra Padding alone must be
+	 * covered by an HMAC TLV (RFC 8972 4.8), so there is always one.
+	 */
+	if (o->key_path && !t->hmac &&
+	    (t->location || t->ts_info || t->cos_dscp1 >= 0 || t->direct ||
+	     t->ar_id >= 0 || t->follow_up || t->dest_family ||
+	     t->rp != RP_NONE || t->ms_sender >= 0 || t->raw_type >= 0))
+		t->hmac = true;
+	if (t->hmac && !o->key_path) {
+		fprintf(stderr, "stampnl sender: --tlv-hmac needs --auth-key-file: the HMAC TLV is keyed like the authenticated mode (RFC 8972 4.8)\n");
+		return -EINVAL;
+	}
+	if (t->dest_family && !o->ssid) {
+		fprintf(stderr, "stampnl sender: --tlv-dest-node needs --ssid: the reflector matches the Destination Node Address TLV to a session (RFC 9503 3)\n");
+		return -EINVAL;
+	}
+	if (t->dest_family && o->targets_path) {
+		fprintf(stderr, "stampnl sender: --tlv-dest-node and --targets do not go together: one address cannot be every target's\n");
+		return -EINVAL;
+	}
+	if (t->rp == RP_ADDR && o->targets_path) {
+		fprintf(stderr, "stampnl sender: --tlv-return-path ADDRESS and --targets do not go together\n");
+		return -EINVAL;
+	}
+	if (o->family && ((t->dest_family && t->dest_family != o->family) ||
+			  (t->rp == RP_ADDR && t->rp_family != o->family))) {
+		fprintf(stderr, "stampnl sender: %s: the address family is not the test's (%s)\n",
+			t->dest_family && t->dest_family != o->family ?
+			"--tlv-dest-node" : "--tlv-return-path",
+			o->family == AF_INET ? "-4" : "-6");
+		return -EINVAL;
+	}
+	need = base + tlv_len(t);
+	if (need > MAX_LEN) {
+		fprintf(stderr, "stampnl sender: the TLVs make a %zu-octet packet, more than %d\n",
+			need, MAX_LEN);
+		return -EINVAL;
+	}
+	if (!len_given || o->len == need) {
+		o->len = need;
+		return 0;
+	}
+	if (o->len < need) {
+		fprintf(stderr, "stampnl sender: -l %u is too short for the TLVs asked for: they need %zu octets\n",
+			o->len, need);
+		return -EINVAL;
+	}
+	/* the rest becomes Extra Padding (an HMAC TLV may only have that after it) */
+	if (t->padding_given || o->len - need < 4) {
+		fprintf(stderr, "stampnl sender: -l %u with these TLVs (%zu octets) leaves %zu octets no TLV can fill%s; use -l %zu or --tlv-padding\n",
+			o->len, need, o->len - need,
+			t->padding_given ? " (--tlv-padding is given)" : "",
+			need);
+		return -EINVAL;
+	}
+	t->padding = o->len - need - 4;
+	t->padding_given = true;
+	return 0;
+}
+
+/**
+ * sender_tlv_check_family() - the addresses in TLVs against the target's
+ * @o: the options
+ * @family: the target's family, once resolved
+ *
+ * Return: 0, or -EINVAL with the reason printed (nothing was sent yet).
+ */
+int sender_tlv_check_family(const struct sender_opts *o, int family)
+{
+	const struct sender_tlv_opts *t = &o->tlv;
+
+	if (t->dest_family && t->dest_family != family) {
+		fprintf(stderr, "stampnl sender: --tlv-dest-node: an IPv%d address for an IPv%d target\n",
+			t->dest_family == AF_INET ? 4 : 6,
+			family == AF_INET ? 4 : 6);
+		return -EINVAL;
+	}
+	if (t->rp == RP_ADDR && t->rp_family != family) {
+		fprintf(stderr, "stampnl sender: --tlv-return-path: an IPv%d address for an IPv%d target\n",
+			t->rp_family == AF_INET ? 4 : 6,
+			family == AF_INET ? 4 : 6);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int put(struct sender *s, uint8_t *buf, size_t *off, uint8_t type,
+	       uint16_t len)
+{
+	int end = stamp_tlv_put(buf, s->o.len, *off, type, len);
+
+	if (end < 0)
+		return end;
+	*off += 4;
+	return 0;
+}
+
+static void put_sub(uint8_t *p, uint8_t type, uint16_t len)
+{
+	p[0] = STAMP_TLV_FLAG_U;
+	p[1] = type;
+	stamp_put16(p + 2, len);
+}
+
+/**
+ * sender_tlv_template() - write the TLVs after the base packet
+ * @s: the sender; s->o.len was sized by sender_tlv_check()
+ * @buf: the packet buffer, s->o.len octets
+ *
+ * Return: 0 or -ENOSPC.
+ */
+int sender_tlv_template(struct sender *s, uint8_t *buf)
+{
+	const struct sender_tlv_opts *t = &s->o.tlv;
+	size_t off = stamp_base_len(s->o.key_len);
+	uint8_t *v;
+	int err = 0;
+
+	s->tlv_dm_off = 0;
+	if (!t->any)
+		return 0;
+	if (t->location) {
+		err = put(s, buf, &off, STAMP_TLV_LOCATION,
+			  4 + 3 * 4 + STAMP_SUB_MAC_LEN + 2 * STAMP_SUB_IP_LEN);
+		if (err)
+			return err;
+		v = buf + off + 4;
+		put_sub(v, STAMP_SUB_SRC_MAC, STAMP_SUB_MAC_LEN);
+		v += 4 + STAMP_SUB_MAC_LEN;
+		put_sub(v, STAMP_SUB_DST_IP, STAMP_SUB_IP_LEN);
+		v += 4 + STAMP_SUB_IP_LEN;
+		put_sub(v, STAMP_SUB_SRC_IP, STAMP_SUB_IP_LEN);
+		off += 4 + 3 * 4 + STAMP_SUB_MAC_LEN + 2 * STAMP_SUB_IP_LEN;
+	}
+	if (t->ts_info) {
+		err = put(s, buf, &off, STAMP_TLV_TIMESTAMP_INFO,
+			  STAMP_TLV_TIMESTAMP_INFO_LEN);
+		off += STAMP_TLV_TIMESTAMP_INFO_LEN;
+	}
+	if (!err && t->cos_dscp1 >= 0) {
+		err = put(s, buf, &off, STAMP_TLV_COS, STAMP_TLV_COS_LEN);
+		stamp_put16(buf + off, t->cos_dscp1 << STAMP_COS_DSCP1_SHIFT);
+		off += STAMP_TLV_COS_LEN;
+	}
+	if (!err && t->direct) {
+		err = put(s, buf, &off, STAMP_TLV_DIRECT_MEASUREMENT,
+			  STAMP_TLV_DIRECT_MEASUREMENT_LEN);
+		s->tlv_dm_off = off;
+		off += STAMP_TLV_DIRECT_MEASUREMENT_LEN;
+	}
+	if (!err && t->ar_id >= 0) {
+		err = put(s, buf, &off, STAMP_TLV_ACCESS_REPORT,
+			  STAMP_TLV_ACCESS_REPORT_LEN);
+		buf[off] = t->ar_id << 4;
+		buf[off + 1] = t->ar_code;
+		off += STAMP_TLV_ACCESS_REPORT_LEN;
+	}
+	if (!err && t->follow_up) {
+		err = put(s, buf, &off, STAMP_TLV_FOLLOW_UP,
+			  STAMP_TLV_FOLLOW_UP_LEN);
+		off += STAMP_TLV_FOLLOW_UP_LEN;
+	}
+	if (!err && t->dest_family) {
+		uint16_t n = t->dest_family == AF_INET ? 4 : 16;
+
+		err = put(s, buf, &off, STAMP_TLV_DEST_NODE_ADDR, n);
+		memcpy(buf + off, t->dest, n);
+		off += n;
+	}
+	if (!err && t->rp != RP_NONE) {
+		uint16_t n = t->rp == RP_ADDR ?
+			     (t->rp_family == AF_INET ? 4 : 16) :
+			     STAMP_RP_CONTROL_CODE_LEN;
+
+		err = put(s, buf, &off, STAMP_TLV_RETURN_PATH, 4 + n);
+		if (t->rp == RP_ADDR) {
+			put_sub(buf + off, STAMP_RP_RETURN_ADDRESS, n);
+			memcpy(buf + off + 4, t->rp_addr, n);
+		} else {
+			put_sub(buf + off, STAMP_RP_CONTROL_CODE, n);
+			stamp_put32(buf + off + 4, t->rp == RP_SAME_LINK ?
+				    STAMP_RP_CC_SAME_LINK : 0);
+		}
+		off += 4 + n;
+	}
+	if (!err && t->ms_sender >= 0) {
+		err = put(s, buf, &off, STAMP_TLV_MICRO_SESSION,
+			  STAMP_TLV_MICRO_SESSION_LEN);
+		stamp_put16(buf + off, t->ms_sender);
+		stamp_put16(buf + off + 2, t->ms_reflector);
+		off += STAMP_TLV_MICRO_SESSION_LEN;
+	}
+	if (!err && t->raw_type >= 0) {
+		err = put(s, buf, &off, t->raw_type, t->raw_len);
+		off += t->raw_len;
+	}
+	if (!err && t->hmac) {
+		err = put(s, buf, &off, STAMP_TLV_HMAC, STAMP_TLV_HMAC_LEN);
+		off += STAMP_TLV_HMAC_LEN;
+	}
+	if (!err && t->padding_given) {
+		err = put(s, buf, &off, STAMP_TLV_EXTRA_PADDING, t->padding);
+		/* pseudorandom, as RFC 8972 4.1 prefers */
+		if (!err && t->padding &&
+		    getrandom(buf + off, t->padding, 0) < 0)
+			memset(buf + off, 0xa5, t->padding);
+		off += t->padding;
+	}
+	return err;
+}
+
+/**
+ * sender_tlv_stamp() - the per-packet TLV fields, once Seq is written
+ * @s: the sender
+ * @buf: the packet, base and TLVs written
+ * @seq: its Seq
+ */
+void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq)
+{
+	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+
+	if (s->tlv_dm_off)
+		/* S_TxC: packets sent in the session, this one included */
+		stamp_put32(buf + s->tlv_dm_off, (uint32_t)(seq + 1));
+	if (s->o.tlv.hmac)
+		stamp_tlv_hmac_sign(buf, s->o.len, stamp_base_len(s->o.key_len),
+				    stamp_auth_tlv_hmac, &k);
+}
+
+/* The packet answered before @p whose reflector Seq is @rseq, or NULL. */
+static const struct probe *by_refl_seq(const struct sender *s,
+				       const struct probe *p, uint32_t rseq)
+{
+	const struct probe *q;
+	int i;
+
+	for (q = p, i = 0; q > s->probes && i < 1024; i++) {
+		q--;
+		if (q->state == ANSWERED && q->refl_seq == rseq)
+			return q;
+	}
+	return NULL;
+}
+
+/**
+ * sender_tlv_reply() - read a reply's TLVs into its packet's record
+ * @s: the sender
+ * @buf: the reply, its base already checked
+ * @n: its length
+ * @ds: the reply's DS field as received, -1 if unknown
+ * @p: its packet, with T3 and the reflector's Seq already filled in
+ */
+void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
+		      struct probe *p)
+{
+	struct sender_tlv_acc *a = &s->tlv;
+	struct probe_tlv *pt = &p->tlv;
+	size_t base = stamp_base_len(s->o.key_len);
+	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_tlv_info in;
+	const struct probe *prev;
+	struct stamp_time t;
+	int nt;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->ds = ds < 0 ? 0xff : ds;
+	if (n <= base)
+		return;
+	nt = stamp_tlv_decode(buf, n, base, &in);
+	if (nt <= 0 && !in.walk_error)
+		return;
+	a->replies++;
+	pt->unknown = in.unknown;
+	pt->integrity = in.integrity;
+	pt->malformed = in.malformed || in.walk_error;
+	a->unknown |= in.unknown;
+	a->integrity |= in.integrity;
+	if (in.integrity)
+		a->integrity_replies++;
+	if (pt->malformed)
+		a->malformed++;
+	if (s->o.tlv.hmac) {
+		if (stamp_tlv_hmac_verify(buf, n, base, NULL,
+					  stamp_auth_tlv_hmac, &k)) {
+			pt->hmac_bad = 1;
+			a->hmac_bad++;
+		} else {
+			a->hmac_ok++;
+		}
+	}
+	a->present |= in.present;
+	/*
+	 * The reflector's HMAC check failed (I), or ours did: no TLV of this
+	 * reply is believed (RFC 8972 4.8).
+	 */
+	if (in.integrity || pt->hmac_bad)
+		return;
+	if (in.present & 1 << STAMP_TLV_TIMESTAMP_INFO &&
+	    !(in.unknown & 1 << STAMP_TLV_TIMESTAMP_INFO)) {
+		pt->sync_in = in.sync_in;
+		pt->method_in = in.method_in;
+		pt->sync_out = in.sync_out;
+		pt->method_out = in.method_out;
+		a->ts_info = *pt;
+		a->have_ts_info = true;
+	}
+	if (in.present & 1 << STAMP_TLV_COS &&
+	    !(in.unknown & 1 << STAMP_TLV_COS)) {
+		pt->cos_dscp2 = in.cos_dscp2;
+		pt->cos_ecn = in.cos_ecn;
+		pt->cos_rp = in.cos_rp;
+		a->cos++;
+		if (s->o.tos >= 0 || s->o.tlv.cos_dscp1 >= 0) {
+			int sent = s->o.tos < 0 ? 0 : s->o.tos;
+
+			if (in.cos_dscp2 != sent >> 2)
+				a->fwd_dscp_changed++;
+			if (in.cos_ecn != (sent & 3))
+				a->fwd_ecn_changed++;
+		}
+		if (in.cos_rp)
+			a->cos_refused++;
+		/* what the reflector sent: DSCP1 if it took it, else DSCP2 */
+		if (ds >= 0) {
+			int want = in.cos_rp ? in.cos_dscp2 : in.cos_dscp1;
+
+			a->bwd_checked++;
+			if (ds >> 2 != want)
+				a->bwd_dscp_changed++;
+		}
+		a->last_cos = *pt;
+	}
+	if (in.present & 1 << STAMP_TLV_DIRECT_MEASUREMENT &&
+	    !(in.unknown & 1 << STAMP_TLV_DIRECT_MEASUREMENT)) {
+		pt->dm_r_rxc = in.dm_r_rxc;
+		pt->dm_r_txc = in.dm_r_txc;
+		a->dm = true;
+		a->dm_s_txc = in.dm_s_txc;
+		a->dm_r_rxc = in.dm_r_rxc;
+		a->dm_r_txc = in.dm_r_txc;
+		/* this reply included: handle_reply() counted it already */
+		a->dm_received = s->loss.received;
+	}
+	if (in.present & 1 << STAMP_TLV_FOLLOW_UP &&
+	    !(in.unknown & 1 << STAMP_TLV_FOLLOW_UP)) {
+		a->fu++;
+		pt->fu_seq = in.fu_seq;
+		pt->fu_method = in.fu_method;
+		if (in.fu_ts) {
+			stamp_ts_decode(in.fu_ts, s->refl_ptp, &t);
+			pt->fu_t3 = sender_clock_to_utc_ns(&s->clk, &t,
+							   s->refl_ptp);
+			prev = by_refl_seq(s, p, in.fu_seq);
+			if (prev) {
+				int64_t d = pt->fu_t3 - prev->t3;
+
+				a->fu_matched++;
+				if (d < 0)
+					d = -d;
+				if (d > a->fu_max_diff)
+					a->fu_max_diff = d;
+			}
+		}
+	}
+	if (in.present & 1 << STAMP_TLV_MICRO_SESSION &&
+	    !(in.unknown & 1 << STAMP_TLV_MICRO_SESSION)) {
+		pt->ms_reflector = in.ms_reflector;
+		a->ms_reflector = in.ms_reflector;
+		a->have_ms = true;
+	}
+	if (in.present & 1 << STAMP_TLV_LOCATION &&
+	    !(in.unknown & 1 << STAMP_TLV_LOCATION))
+		a->loc = in;
+	if (in.present & 1 << STAMP_TLV_ACCESS_REPORT &&
+	    !(in.unknown & 1 << STAMP_TLV_ACCESS_REPORT))
+		a->ar_acked++;
+}
+
+/**
+ * sender_tlv_accept() - whether a reply passes the Micro-session ID checks
+ * @s: the sender
+ * @buf: the reply, its base already checked
+ * @n: its length
+ *
+ * RFC 9534 section 3.2: the reply's Sender Micro-session ID must be ours,
+ * and its Reflector Micro-session ID the one we named, if we named one;
+ * else the reply is discarded (counted). A TLV the reflector did not
+ * answer (U), or TLVs not to be believed (M before it, I, or our HMAC TLV
+ * check failed), are not checked.
+ *
+ * Return: false when the reply is to be discarded.
+ */
+bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
+{
+	const struct sender_tlv_opts *t = &s->o.tlv;
+	size_t base = stamp_base_len(s->o.key_len);
+	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_tlv_info in;
+	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
+
+	if (t->ms_sender < 0 || n <= base)
+		return true;
+	stamp_tlv_decode(buf, n, base, &in);
+	if (!(in.present & ms) || in.unknown & ms || in.integrity)
+		return true;
+	if (t->hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
+					     stamp_auth_tlv_hmac, &k))
+		return true;
+	if (in.ms_sender == t->ms_sender &&
+	    (!t->ms_reflector || in.ms_reflector == t->ms_reflector))
+		return true;
+	s->tlv.ms_rejected++;
+	return false;
+}
+
+static void print_types(uint16_t bits)
+{
+	static const char *const names[] = {
+		"other", "extra-padding", "location", "timestamp-info", "cos",
+		"direct-measurement", "access-report", "follow-up", "hmac",
+		"dest-node", "return-path", "micro-session" };
+	int i, n = 0;
+
+	for (i = 0; i <= STAMP_TLV_TYPE_MAX; i++)
+		if (bits & 1 << i)
+			printf("%s%s", n++ ? ", " : "", names[i]);
+}
+
+/* forward, backward loss from the last Direct Measurement counters */
+static void dm_loss(const struct sender_tlv_acc *a, int64_t *fwd, int64_t *bwd)
+{
+	*fwd = (int64_t)a->dm_s_txc - a->dm_r_rxc;
+	*bwd = (int64_t)a->dm_r_txc - (int64_t)a->dm_received;
+}
+
+static const char *addr_text(int family, const uint8_t *a, char *buf)
+{
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
+/**
+ * sender_tlv_print_text() - what the TLVs said, for a person
+ * @s: the sender
+ */
+void sender_tlv_print_text(const struct sender *s)
+{
+	const struct sender_tlv_acc *a = &s->tlv;
+	const struct sender_tlv_opts *t = &s->o.tlv;
+	char b1[INET6_ADDRSTRLEN], b2[INET6_ADDRSTRLEN];
+	int64_t fwd, bwd;
+
+	if (!t->any)
+		return;
+	printf("tlv: %" PRIu64 " replies carried TLVs", a->replies);
+	if (a->unknown) {
+		printf("; not understood (U): ");
+		print_types(a->unknown);
+	}
+	if (a->malformed)
+		printf("; %" PRIu64 " with malformed TLVs (M)", a->malformed);
+	if (a->integrity_replies)
+		printf("; %" PRIu64 " failed the reflector's HMAC TLV check (I)",
+		       a->integrity_replies);
+	printf("\n");
+	if (t->hmac)
+		printf("tlv hmac: %" PRIu64 " replies verified, %" PRIu64 " failed\n",
+		       a->hmac_ok, a->hmac_bad);
+	if (a->cos) {
+		printf("tlv cos: forward path %s DSCP %d ECN %d -> DSCP %u ECN %u (%s)",
+		       "sent", s->o.tos < 0 ? 0 : s->o.tos >> 2,
+		       s->o.tos < 0 ? 0 : s->o.tos & 3, a->last_cos.cos_dscp2,
+		       a->last_cos.cos_ecn,
+		       a->fwd_dscp_changed || a->fwd_ecn_changed ?
+		       "remarked on the way" : "unchanged");
+		if (a->cos_refused)
+			printf("; reflector refused DSCP %d (RP=%u)",
+			       t->cos_dscp1, a->last_cos.cos_rp);
+		if (a->bwd_checked)
+			printf("; backward path %s (last reply arrived with DSCP %u)",
+			       a->bwd_dscp_changed ? "remarked" : "unchanged",
+			       a->last_cos.ds == 0xff ? 0 : a->last_cos.ds >> 2);
+		printf("\n");
+	}
+	if (a->dm) {
+		dm_loss(a, &fwd, &bwd);
+		printf("tlv direct measurement: sent %u, reflector received %u and sent %u, we received %" PRIu64
+		       ": forward loss %" PRId64 ", backward loss %" PRId64 "\n",
+		       a->dm_s_txc, a->dm_r_rxc, a->dm_r_txc, a->dm_received,
+		       fwd, bwd);
+	}
+	if (a->fu)
+		printf("tlv follow-up: %" PRIu64 " replies carried the previous reply's T3, %" PRIu64
+		       " matched to a reply received, max difference from its T3 %" PRId64 " ns\n",
+		       a->fu, a->fu_matched, a->fu_max_diff);
+	if (a->have_ts_info)
+		printf("tlv timestamp info: T2 %s/%s, T3 %s/%s (sync source/method)\n",
+		       sync_name(a->ts_info.sync_in),
+		       method_name(a->ts_info.method_in),
+		       sync_name(a->ts_info.sync_out),
+		       method_name(a->ts_info.method_out));
+	if (a->loc.loc_src_family || a->loc.loc_dst_family)
+		printf("tlv location: reflector saw %s port %u -> %s port %u\n",
+		       a->loc.loc_src_family ?
+		       addr_text(a->loc.loc_src_family, a->loc.loc_src, b1) : "?",
+		       a->loc.loc_sport,
+		       a->loc.loc_dst_family ?
+		       addr_text(a->loc.loc_dst_family, a->loc.loc_dst, b2) : "?",
+		       a->loc.loc_dport);
+	if (a->have_ms || a->ms_rejected)
+		printf("tlv micro-session: reflector ID %u; %" PRIu64
+		       " replies discarded, their Micro-session IDs not ours\n",
+		       a->ms_reflector, a->ms_rejected);
+}
+
+static void json_hex(const uint8_t *p, int n)
+{
+	int i;
+
+	printf("\"");
+	for (i = 0; i < n; i++)
+		printf("%s%02x", i ? ":" : "", p[i]);
+	printf("\"");
+}
+
+static void json_types(const char *key, uint16_t bits)
+{
+	int i, n = 0;
+
+	printf(",\"%s\":[", key);
+	for (i = 0; i <= STAMP_TLV_TYPE_MAX; i++)
+		if (bits & 1 << i)
+			printf("%s%d", n++ ? "," : "", i);
+	printf("]");
+}
+
+/**
+ * sender_tlv_print_json() - the summary's "tlv" object
+ * @s: the sender
+ */
+void sender_tlv_print_json(const struct sender *s)
+{
+	const struct sender_tlv_acc *a = &s->tlv;
+	char b[INET6_ADDRSTRLEN];
+	int64_t fwd, bwd;
+
+	if (!s->o.tlv.any)
+		return;
+	printf(",\"tlv\":{\"replies\":%" PRIu64, a->replies);
+	json_types("types_returned", a->present);
+	json_types("unknown_types", a->unknown);
+	json_types("integrity_failed_types", a->integrity);
+	printf(",\"malformed_replies\":%" PRIu64 ",\"integrity_failed_replies\":%"
+	       PRIu64, a->malformed, a->integrity_replies);
+	if (s->o.tlv.hmac)
+		printf(",\"hmac_verified\":%" PRIu64 ",\"hmac_failed\":%" PRIu64,
+		       a->hmac_ok, a->hmac_bad);
+	if (a->cos)
+		printf(",\"cos\":{\"replies\":%" PRIu64 ",\"sent_dscp\":%d,\"sent_ecn\":%d,\"received_dscp\":%u,\"received_ecn\":%u,\"forward_dscp_changed\":%" PRIu64
+		       ",\"forward_ecn_changed\":%" PRIu64 ",\"requested_dscp\":%d,\"refused\":%" PRIu64
+		       ",\"backward_checked\":%" PRIu64 ",\"backward_dscp_changed\":%" PRIu64 "}",
+		       a->cos, s->o.tos < 0 ? 0 : s->o.tos >> 2,
+		       s->o.tos < 0 ? 0 : s->o.tos & 3, a->last_cos.cos_dscp2,
+		       a->last_cos.cos_ecn, a->fwd_dscp_changed,
+		       a->fwd_ecn_changed, s->o.tlv.cos_dscp1, a->cos_refused,
+		       a->bwd_checked, a->bwd_dscp_changed);
+	if (a->dm) {
+		dm_loss(a, &fwd, &bwd);
+		printf(",\"direct_measurement\":{\"sender_tx\":%u,\"reflector_rx\":%u,\"reflector_tx\":%u,\"sender_rx\":%" PRIu64
+		       ",\"forward_lost\":%" PRId64 ",\"backward_lost\":%" PRId64 "}",
+		       a->dm_s_txc, a->dm_r_rxc, a->dm_r_txc, a->dm_received,
+		       fwd, bwd);
+	}
+	if (a->fu)
+		printf(",\"follow_up\":{\"replies\":%" PRIu64 ",\"matched\":%" PRIu64
+		       ",\"max_diff_ns\":%" PRId64 "}", a->fu, a->fu_matched,
+		       a->fu_max_diff);
+	if (a->have_ts_info)
+		printf(",\"timestamp_info\":{\"t2_sync\":\"%s\",\"t2_method\":\"%s\",\"t3_sync\":\"%s\",\"t3_method\":\"%s\"}",
+		       sync_name(a->ts_info.sync_in),
+		       method_name(a->ts_info.method_in),
+		       sync_name(a->ts_info.sync_out),
+		       method_name(a->ts_info.method_out));
+	if (a->loc.loc_src_family || a->loc.loc_dst_family ||
+	    a->loc.loc_mac_len) {
+		printf(",\"location\":{\"source_port\":%u,\"destination_port\":%u",
+		       a->loc.loc_sport, a->loc.loc_dport);
+		if (a->loc.loc_src_family)
+			printf(",\"source\":\"%s\"", addr_text(a->loc.loc_src_family,
+							       a->loc.loc_src, b));
+		if (a->loc.loc_dst_family)
+			printf(",\"destination\":\"%s\"",
+			       addr_text(a->loc.loc_dst_family, a->loc.loc_dst, b));
+		if (a->loc.loc_mac_len) {
+			printf(",\"source_mac\":");
+			json_hex(a->loc.loc_mac, a->loc.loc_mac_len);
+		}
+		printf("}");
+	}
+	if (a->have_ms)
+		printf(",\"micro_session_reflector_id\":%u", a->ms_reflector);
+	if (s->o.tlv.ms_sender >= 0)
+		printf(",\"micro_session_rejected\":%" PRIu64, a->ms_rejected);
+	if (s->o.tlv.ar_id >= 0)
+		printf(",\"access_report_acknowledged\":%" PRIu64, a->ar_acked);
+	printf("}");
+}
+
+/**
+ * sender_tlv_json_packet() - a packet's "tlv" object
+ * @s: the sender
+ * @p: the packet, answered
+ */
+void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
+{
+	const struct probe_tlv *pt = &p->tlv;
+
+	if (!s->o.tlv.any)
+		return;
+	printf(",\"tlv\":{\"malformed\":%s", pt->malformed ? "true" : "false");
+	json_types("unknown_types", pt->unknown);
+	json_types("integrity_failed_types", pt->integrity);
+	if (pt->ds != 0xff)
+		printf(",\"reply_dscp\":%u,\"reply_ecn\":%u", pt->ds >> 2,
+		       pt->ds & 3);
+	if (s->o.tlv.hmac)
+		printf(",\"hmac_ok\":%s", pt->hmac_bad ? "false" : "true");
+	if (s->o.tlv.cos_dscp1 >= 0)
+		printf(",\"cos_dscp2\":%u,\"cos_ecn\":%u,\"cos_rp\":%u",
+		       pt->cos_dscp2, pt->cos_ecn, pt->cos_rp);
+	if (s->o.tlv.direct)
+		printf(",\"reflector_rx\":%u,\"reflector_tx\":%u", pt->dm_r_rxc,
+		       pt->dm_r_txc);
+	if (s->o.tlv.follow_up)
+		printf(",\"follow_up_seq\":%u,\"follow_up_t3_ns\":%" PRId64
+		       ",\"follow_up_method\":\"%s\"", pt->fu_seq, pt->fu_t3,
+		       method_name(pt->fu_method));
+	if (s->o.tlv.ts_info)
+		printf(",\"t2_sync\":\"%s\",\"t2_method\":\"%s\",\"t3_sync\":\"%s\",\"t3_method\":\"%s\"",
+		       sync_name(pt->sync_in), method_name(pt->method_in),
+		       sync_name(pt->sync_out), method_name(pt->method_out));
+	if (s->o.tlv.ms_sender >= 0)
+		printf(",\"micro_session_reflector_id\":%u", pt->ms_reflector);
+	printf("}");
+}
