@@ -76,6 +76,9 @@ done
 for k in $(bash tests/vm/run.sh --list-kernels); do
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- bash tests/netns/vm_suite.sh
 done
+# floods, netlink and namespace churn, rmmod/insmod under traffic (about
+# 2 min on 6.1 under TCG; the debug kernel runs it again under KASAN)
+section vm-stress bash tests/vm/run.sh -k 6.1 -t 600 -- bash tests/netns/vm_suite.sh stress.sh
 # the kernel's YNL client drives the module as an independent client: it
 # comes from linux-source-6.12, so 6.12 is where it runs (about 5 min under
 # TCG: every YNL call starts Python and parses the spec)

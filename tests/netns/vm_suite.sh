@@ -9,9 +9,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 for t in "$@"; do
 	echo "=== $t"
-	rc=0
-	bash "$HERE/$t" > /tmp/vm_suite.out 2>&1 || rc=$?
-	cat /tmp/vm_suite.out
+	# streamed, so that the console shows a test that stalls as it does
+	bash "$HERE/$t" 2>&1 | tee /tmp/vm_suite.out
+	rc=${PIPESTATUS[0]}
 	summary=$(tail -n 1 /tmp/vm_suite.out)
 	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		PASSED=$((PASSED + BASH_REMATCH[1]))

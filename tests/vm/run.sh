@@ -99,6 +99,22 @@ if [ -z "$rc" ]; then
 		echo "run.sh: the VM ($KVER) ended without a result (qemu exit $qrc); console tail:" >&2
 	fi
 	tail -n 40 "$LOG" >&2
+	# a panic that replayed the kernel log (the stress test asks for it
+	# on a soft lockup or an RCU stall): the first report of the replay,
+	# with the stuck CPUs' stacks, and where the whole console is kept
+	if grep -q 'Kernel panic' "$LOG"; then
+		SAVE=${TMPDIR:-/tmp}/kstamp-vm-console.$KVER.log
+		cp "$LOG" "$SAVE"
+		first=$(sed -n '/Kernel panic/,$p' "$LOG" |
+			grep -nE 'soft lockup|rcu: INFO|self-detected stall|Oops|BUG:' |
+			head -n 1 | cut -d: -f1)
+		if [ -n "$first" ]; then
+			echo "run.sh: the kernel's first report, replayed after the panic:" >&2
+			sed -n '/Kernel panic/,$p' "$LOG" |
+				sed -n "${first},$((first + 150))p" >&2
+		fi
+		echo "run.sh: the whole console: $SAVE" >&2
+	fi
 	[ "$qrc" = 124 ] && exit 124
 	exit 125
 fi
