@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -21,6 +22,9 @@
 
 /* A reply is a handful of messages: more means a broken peer. */
 #define NLCTX_MAX_RECV 64
+#define NLCTX_RECV_BUF 32768
+/* about 3 s of backing off in all */
+#define NLCTX_DUMP_TRIES 50
 
 struct call_state {
 	nlctx_parse_fn parse;
@@ -58,6 +62,14 @@ int nlctx_open(struct nlctx *c)
 		   sizeof(tv));
 	setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
+	/*
+	 * The kernel sizes each part of a dump by the largest buffer this
+	 * socket received with (up to 32 KiB). Fewer, larger parts leave
+	 * less time between them for the session table to change and
+	 * interrupt the dump. Peeking keeps larger messages whole.
+	 */
+	nl_socket_set_msg_buf_size(c->sk, NLCTX_RECV_BUF);
+	nl_socket_enable_msg_peek(c->sk);
 	c->family = genl_ctrl_resolve(c->sk, STAMP_GENL_NAME);
 	if (c->family < 0) {
 		fprintf(stderr,
@@ -256,7 +268,14 @@ int nlctx_dump(struct nlctx *c, int cmd, nlctx_parse_fn parse,
 	struct nl_msg *msg;
 	int tries, err = -EAGAIN;
 
-	for (tries = 0; tries < 10; tries++) {
+	for (tries = 0; tries < NLCTX_DUMP_TRIES; tries++) {
+		/*
+		 * Sessions learned from a flood come and go in bursts: back
+		 * off (1, 2, 4 ... 64 ms) so that a later try can fall
+		 * between two bursts.
+		 */
+		if (tries)
+			usleep(1000U << (tries < 7 ? tries - 1 : 6));
 		msg = nlmsg_alloc();
 		if (!msg)
 			return -ENOMEM;
@@ -270,6 +289,8 @@ int nlctx_dump(struct nlctx *c, int cmd, nlctx_parse_fn parse,
 		if (err != -EINTR)
 			return err;
 	}
-	fprintf(stderr, "stampnl: the sessions kept changing during 10 dumps; try again\n");
+	fprintf(stderr,
+		"stampnl: the sessions kept changing during %d dumps; try again\n",
+		NLCTX_DUMP_TRIES);
 	return -EAGAIN;
 }

@@ -49,15 +49,27 @@ def main():
     ap.add_argument("--reply-key-file",
                     help="check replies with this key (default --key-file)")
     ap.add_argument("--timeout", type=float, default=0.5)
+    ap.add_argument("--ports", type=int, default=1,
+                    help="as many source ports (sessions), --count each")
     a = ap.parse_args()
     key = read_key(a.key_file) if a.key_file else None
     rkey = read_key(a.reply_key_file) if a.reply_key_file else key
     fam = socket.AF_INET6 if ":" in a.target else socket.AF_INET
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", a.sport))
-    s.settimeout(a.timeout)
     out = {"sent": 0, "replies": 0, "bad_hmac": 0, "bad_layout": 0,
            "refl_seqs": []}
+    # every socket stays open until the end, so no port is used twice
+    socks = []
+    for _ in range(a.ports):
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", a.sport))
+        s.settimeout(a.timeout)
+        socks.append(s)
+        probe(s, a, key, rkey, out)
+    print(json.dumps(out))
+    return 0
+
+
+def probe(s, a, key, rkey, out):
     for i in range(a.count):
         seq = a.first_seq + i
         s.sendto(request(seq, a.ssid, key, a.length), (a.target, a.port))
@@ -83,8 +95,6 @@ def main():
         if not ok:
             out["bad_layout"] += 1
         out["refl_seqs"].append(rseq)
-    print(json.dumps(out))
-    return 0
 
 
 if __name__ == "__main__":

@@ -131,6 +131,24 @@ sleep 4
 check_eq "learned sessions idle out, provisioned ones stay" 2 "$(counter sessions)"
 nl reflector set max-sessions 65536 session-idle 300
 
+# --- a dump in many parts -----------------------------------------------------
+# 600 sessions take several 32 KiB messages: each part must resume where
+# the last one stopped, with nothing lost or listed twice
+out=$(sprobe $ADDR4_B --ports 600 --count 1 --timeout 2)
+check_eq "600 sessions learned from 600 ports: all answered" 600 \
+	"$(echo "$out" | jfield replies)"
+n=$(counter sessions)
+check_cmp "...and in the table" "$n" -ge 600
+check_eq "session list -j of $n sessions in several parts: each once" "$n $n" \
+	"$(nl session list -j | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(len(s), len({(x["peer"], x["peer_port"], x["ssid"]) for x in s}))')"
+nl reflector set session-idle 1
+sleep 4
+check_eq "the 600 idle out" $((n - 600)) "$(counter sessions)"
+nl reflector set session-idle 300
+
 # --- authenticated mode -------------------------------------------------------
 umask 077
 echo 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff > "$KEYS/k1"
