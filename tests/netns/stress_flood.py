@@ -93,15 +93,23 @@ def main():
                 except (BlockingIOError, ConnectionRefusedError, OSError):
                     pass
                 seq += 1
-            # paced: a flood that saturates the VM would starve the churn
-            ahead = seq / a.rate - (time.monotonic() - start)
-            for s in select.select([s for s, _ in socks], [], [],
-                                   max(ahead, 0))[0]:
-                try:
-                    while True:
-                        s.recv(2048)
-                except OSError:
-                    pass
+            # paced: a flood that saturates the VM would starve the churn.
+            # Replies end a select() early: wait out the whole gap, or the
+            # flood runs unpaced while the reflector answers, and then
+            # falls silent for as long as it ran ahead once it does not.
+            due = start + seq / a.rate
+            while not stop:
+                left = due - time.monotonic()
+                ready = select.select([s for s, _ in socks], [], [],
+                                      max(left, 0))[0]
+                for s in ready:
+                    try:
+                        while True:
+                            s.recv(2048)
+                    except OSError:
+                        pass
+                if left <= 0:
+                    break
     except KeyboardInterrupt:
         pass
     print(json.dumps(sent), flush=True)
