@@ -7,6 +7,17 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || set -- reflector.sh sessions.sh netem.sh tlv.sh
 
+# netfilter's LOCAL_IN hooks held by another user all along, so that the
+# tests' rmmod and insmod under traffic never rewrite the kernel's code
+# under a running vCPU (nf_keep.py says why); modules on Debian's
+# kernels, built into the debug kernel
+KEEP=kstamp-nfkeep
+modprobe iptable_filter 2>/dev/null || true
+modprobe ip6table_filter 2>/dev/null || true
+ip netns del "$KEEP" 2>/dev/null || true
+check_ok "netfilter's LOCAL_IN hooks held in namespace $KEEP" \
+	sh -c "ip netns add $KEEP && ip netns exec $KEEP python3 $HERE/nf_keep.py"
+
 for t in "$@"; do
 	echo "=== $t"
 	# streamed, so that the console shows a test that stalls as it does
@@ -25,4 +36,5 @@ for t in "$@"; do
 	fi
 done
 rm -f /tmp/vm_suite.out
+ip netns del "$KEEP"
 finish
