@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run inside the test VM on the debug kernel (tests/debug_kernel.sh): the
 # module's KUnit suites (they run when it loads), then the end-to-end
-# reflector tests under KASAN and lockdep, then a kmemleak scan. The VM
+# reflector tests and the stress test under KASAN and lockdep, then a
+# kmemleak scan. The VM
 # harness fails the run on any BUG, WARNING, KASAN or lockdep report in
 # the kernel log; this script fails on any KTAP "not ok", a missing suite,
 # and a leak whose allocation trace is in the module.
@@ -36,15 +37,30 @@ for s in $SUITES; do
 done
 
 # --- end to end, under KASAN and lockdep ------------------------------------
-# streamed, so a hang shows where it is
-bash "$ROOT/tests/netns/vm_suite.sh" 2>&1 | tee /tmp/vm_suite.log || true
-summary=$(tail -n 1 /tmp/vm_suite.log)
-if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	PASSED=$((PASSED + BASH_REMATCH[1]))
-	FAILED=$((FAILED + BASH_REMATCH[2]))
-else
-	fail "vm_suite.sh ended without a summary: $summary"
-fi
+# suite [ENV=VALUE...] [TEST...]: vm_suite.sh, streamed so that a hang
+# shows where it is, its checks added to ours
+suite() {
+	local summary a vars=() tests=()
+
+	for a in "$@"; do
+		case "$a" in
+		*=*) vars+=("$a") ;;
+		*) tests+=("$a") ;;
+		esac
+	done
+	env "${vars[@]}" bash "$ROOT/tests/netns/vm_suite.sh" "${tests[@]}" 2>&1 |
+		tee /tmp/vm_suite.log || true
+	summary=$(tail -n 1 /tmp/vm_suite.log)
+	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+	else
+		fail "vm_suite.sh $*: ended without a summary: $summary"
+	fi
+}
+suite
+# the floods at a tenth of their rate: KASAN slows the kernel about tenfold
+suite STRESS_RATE=100 STRESS_SECONDS=40 STRESS_REINSERT=3 stress.sh
 
 # --- kmemleak ---------------------------------------------------------------
 if [ -w "$LEAKS" ]; then

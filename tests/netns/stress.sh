@@ -14,7 +14,10 @@
 # lockdep and kmemleak watch it (tests/netns/debug_in_vm.sh).
 # STRESS_SECONDS sets the length of the main phase (default 60),
 # STRESS_REINSERT the rmmod/insmod rounds under the flood (default 5),
-# STRESS_KO another module (to check that the test catches a broken one).
+# STRESS_KO another module (to check that the test catches a broken one),
+# STRESS_RATE the rate of each stampnl flood (default 1000/s; the Python
+# flood runs at 2/5 of it): the debug kernel, slowed tenfold by KASAN,
+# runs with 100, or the floods starve the churn they race with.
 #
 # A CPU stuck in softirq (a soft lockup, an RCU stall) panics the VM, with
 # the whole kernel log replayed on the console (tests/vm/run.sh shows the
@@ -29,6 +32,7 @@ FLOOD=$ROOT/tests/netns/stress_flood.py
 CHURN=$ROOT/tests/netns/stress_churn.py
 SECONDS_MAIN=${STRESS_SECONDS:-60}
 REINSERT=${STRESS_REINSERT:-5}
+RATE=${STRESS_RATE:-1000}
 
 [ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
@@ -83,20 +87,20 @@ print("rx %d reflected %d drops %d" % (d["rx"], d["reflected"], drops))
 sys.exit(d["rx"] != d["reflected"] + drops)'
 }
 
-# The floods: stampnl at 1000/s over IPv4 and over IPv6, and the mixed
-# Python flood from 64 ports per family, 400/s in all (Python under TCG
+# The floods: stampnl at $RATE/s over IPv4 and over IPv6, and the mixed
+# Python flood from 64 ports per family, 2/5 of that in all (Python under TCG
 # costs a vCPU per few thousand packets, and a saturated VM starves the
 # churn it is meant to race with). Not through inA: $! must be the flood
 # itself, not a subshell that would leave it running when killed.
 FLOODS=()
 start_floods() {
-	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B --rate 1000 \
+	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B --rate "$RATE" \
 		-c 100000000 -W 1 -q --timestamping user >/dev/null 2>&1 &
 	FLOODS+=($!)
-	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR6_B --rate 1000 \
+	ip netns exec "$NS_A" "$STAMPNL" sender $ADDR6_B --rate "$RATE" \
 		-c 100000000 -W 1 -q --timestamping user >/dev/null 2>&1 &
 	FLOODS+=($!)
-	ip netns exec "$NS_A" python3 "$FLOOD" $ADDR4_B $ADDR6_B --rate 400 \
+	ip netns exec "$NS_A" python3 "$FLOOD" $ADDR4_B $ADDR6_B --rate $((RATE * 2 / 5)) \
 		--key-file "$WORK/k1" > "$WORK/flood" &
 	FLOODS+=($!)
 	PIDS+=("${FLOODS[@]}")
