@@ -117,6 +117,11 @@ fuzz:
 proving-ground:
 	bash tests/debug_kernel.sh
 
+# stress.sh on the debug kernel (not in CI: about 6 min more than its
+# budget leaves)
+stress-debug:
+	bash tests/debug_kernel.sh stress
+
 clean:
 	rm -rf $(BUILD)
 
@@ -192,4 +197,4 @@ dkms-uninstall:
 
 .PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz bench \
 	bench-build \
-	proving-ground clean install uninstall dkms-install dkms-uninstall
+	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall

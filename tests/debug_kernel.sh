@@ -3,6 +3,8 @@
 # The proving ground: build (once, cached) the debug kernel, build the
 # module with its KUnit suites against it, and run tests/netns/
 # debug_in_vm.sh in a VM booted on it. Ends with "N passed, N failed".
+# "tests/debug_kernel.sh stress" runs stress.sh there instead of the
+# end-to-end suite.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -12,4 +14,4 @@ make -s module KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
 make -s tools
 # KASAN and lockdep make everything several times slower under TCG
 exec bash tests/vm/run.sh -K "$DIR/arch/x86/boot/bzImage" -a acpi=off \
-	-m 2048 -t 3000 -- bash tests/netns/debug_in_vm.sh
+	-m 2048 -t 3000 -- bash tests/netns/debug_in_vm.sh "$@"
