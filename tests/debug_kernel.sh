@@ -12,6 +12,7 @@ DIR=$(bash tests/vm/debug-kernel.sh)
 KVER=$(make -s -C "$DIR" kernelrelease)
 make -s module KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
 make -s tools
-# KASAN and lockdep make everything several times slower under TCG
+# KASAN and lockdep make everything several times slower under TCG (the
+# end-to-end suite takes about 45 min)
 exec bash tests/vm/run.sh -K "$DIR/arch/x86/boot/bzImage" -a acpi=off \
-	-m 2048 -t 3000 -- bash tests/netns/debug_in_vm.sh "$@"
+	-m 2048 -t 3600 -- bash tests/netns/debug_in_vm.sh "$@"
