@@ -402,6 +402,20 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 	return n < 0 ? n : changed + n;
 }
 
+/*
+ * Instead of GENL_UNS_ADMIN_PERM, whose refusal is a bare -EPERM: the same
+ * test (CAP_NET_ADMIN over the namespace's user namespace), with a reason.
+ */
+static int stamp_nl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+			       CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "changing the reflector needs CAP_NET_ADMIN in its network namespace");
+	return -EPERM;
+}
+
 static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
@@ -411,6 +425,9 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_cfg *cfg;
 	int changed, n, err;
 
+	err = stamp_nl_admin(skb, info);
+	if (err)
+		return err;
 	mutex_lock(&sn->cfg_lock);
 	cfg = stamp_cfg_alloc(rcu_dereference_protected(sn->cfg,
 				lockdep_is_held(&sn->cfg_lock)), GFP_KERNEL);
@@ -559,6 +576,9 @@ static int stamp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_key *key = NULL;
 	int err;
 
+	err = stamp_nl_admin(skb, info);
+	if (err)
+		return err;
 	mutex_lock(&sn->cfg_lock);
 	err = parse_session(info, sn, tb, &k);
 	if (err)
@@ -596,6 +616,9 @@ static int stamp_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_session_key k;
 	int err;
 
+	err = stamp_nl_admin(skb, info);
+	if (err)
+		return err;
 	mutex_lock(&sn->cfg_lock);
 	err = parse_session(info, sn, tb, &k);
 	if (err)
@@ -767,7 +790,6 @@ static const struct genl_ops stamp_genl_ops[] = {
 	{
 		.cmd	= STAMP_CMD_REFL_SET,
 		.doit	= stamp_nl_set,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= STAMP_CMD_STATS_GET,
@@ -776,12 +798,10 @@ static const struct genl_ops stamp_genl_ops[] = {
 	{
 		.cmd	= STAMP_CMD_SESSION_NEW,
 		.doit	= stamp_nl_session_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= STAMP_CMD_SESSION_DEL,
 		.doit	= stamp_nl_session_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= STAMP_CMD_SESSION_GET,

@@ -152,6 +152,13 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 	struct stamp_key *k = NULL;
 
 	r->sess = t ? stamp_session_find(t, &r->sk) : NULL;
+	/*
+	 * Back in stateless mode, what was learned is ignored (and idles
+	 * out); what the operator provisioned stays stateful.
+	 */
+	if (r->sess && r->cfg->mode != STAMP_MODE_STATEFUL &&
+	    !r->sess->provisioned)
+		r->sess = NULL;
 	if (r->cfg->auth) {
 		if (r->sess)
 			k = rcu_dereference(r->sess->hmac_key);

@@ -106,12 +106,22 @@ def main():
     want["STAMP_CMD_MAX"] = nxt - 1
     check("operations", want, find(enums, "STAMP_CMD_UNSPEC"))
 
-    # the kernel side: every mutating op needs admin in its namespace
+    # the kernel side: every mutating op needs admin in its namespace,
+    # either by the genetlink flag or by its doit checking it first thing
+    # (stamp_nl_admin(), which says why it refuses)
     src = open(os.path.join(ROOT, "kmod/netlink.c")).read()
     for op in spec["operations"]["list"]:
         cmd = c_name("STAMP_CMD_", op["name"])
         m = re.search(r"\.cmd\s*=\s*%s,(.*?)\}" % cmd, src, re.S)
         admin = bool(m and "GENL_UNS_ADMIN_PERM" in m[1])
+        doit = m and re.search(r"\.doit\s*=\s*(\w+)", m[1])
+        if doit:
+            body = re.search(r"^static int %s\(.*?\n\{\n(.*?)\n\}" %
+                             doit[1], src, re.S | re.M)
+            first = body and re.search(r"^\t(?!struct |const |int |u\d+ |"
+                                       r"bool |void )\S.*$", body[1], re.M)
+            admin |= bool(first and
+                          first[0].strip() == "err = stamp_nl_admin(skb, info);")
         check("%s: admin-perm in the spec and the kernel agree" % op["name"],
               "uns-admin-perm" in op.get("flags", []), admin)
 

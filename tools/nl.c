@@ -223,10 +223,11 @@ static int call(struct nlctx *c, struct nl_msg *msg, nlctx_parse_fn parse,
 		fprintf(stderr, "stampnl: no answer from the kernel\n");
 		err = -ETIMEDOUT;
 	}
-	if (err == -EPERM || err == -EACCES)
+	/* older modules refused with a bare -EPERM: say what it means */
+	if ((err == -EPERM || err == -EACCES) && !st.msg[0])
 		fprintf(stderr,
 			"stampnl: %s: changing the reflector needs CAP_NET_ADMIN (run as root)\n",
-			st.msg[0] ? st.msg : strerror(-err));
+			strerror(-err));
 	else if (err)
 		fprintf(stderr, "stampnl: kernel: %s\n",
 			st.msg[0] ? st.msg : strerror(-err));

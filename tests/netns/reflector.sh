@@ -137,7 +137,8 @@ err=$(inB "$STAMPNL" reflector set port 862,862 2>&1) && fail "duplicate port ac
 	check_eq "duplicate port: extack message" "stampnl: kernel: port given twice" "$err"
 err=$(inB setpriv --reuid=65534 --clear-groups "$STAMPNL" reflector set port 9 2>&1) &&
 	fail "unprivileged set accepted" ||
-	pass "unprivileged set refused: $err"
+	check_eq "unprivileged set: the kernel's reason" \
+		"stampnl: kernel: changing the reflector needs CAP_NET_ADMIN in its network namespace" "$err"
 
 # --- drop paths -----------------------------------------------------------
 nl0=$(counter drop_not_local)
@@ -158,6 +159,50 @@ s.sendto(struct.pack("!HHHH", 40000, 862, 8 + len(payload), 0x1234) + payload,
          ("10.0.0.2", 0))'
 sleep 0.2
 check_eq "bad UDP checksum dropped and counted" 1 "$(($(counter drop_csum) - cs0))"
+
+# raw UDP the IP layer passes on but the reflector must refuse: a UDP
+# length past the datagram's end, one short of it (octets after the UDP
+# datagram), one below the header's own 8; on IPv6 a wrong checksum and a
+# zero one (no checksum is not allowed there). One request each.
+raw_udp() {
+	inA python3 - "$@" <<'PYEOF'
+import socket, struct, sys
+kind = sys.argv[1]
+v6 = kind.startswith("v6")
+payload = struct.pack("!IQHH", 1, 0, 0x0101, 0) + bytes(28)
+ulen = {"v4-long": 8 + len(payload) + 10, "v4-short": 8 + len(payload) - 4,
+        "v4-tiny": 4}.get(kind, 8 + len(payload))
+if v6:
+    src, dst = "fd00::1", "fd00::2"
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    pseudo = (socket.inet_pton(socket.AF_INET6, src) +
+              socket.inet_pton(socket.AF_INET6, dst) +
+              struct.pack("!IxxxB", ulen, 17))
+    hdr = struct.pack("!HHHH", 40000, 862, ulen, 0)
+    data = pseudo + hdr + payload
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    csum = ~total & 0xffff or 0xffff
+    csum = {"v6-bad": csum ^ 0x0100, "v6-zero": 0, "v6-good": csum}[kind]
+    s.bind((src, 0))
+    s.sendto(struct.pack("!HHHH", 40000, 862, ulen, csum) + payload, (dst, 0))
+else:
+    # checksum 0: none, on IPv4, so only the length is wrong
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    s.sendto(struct.pack("!HHHH", 40000, 862, ulen, 0) + payload,
+             ("10.0.0.2", 0))
+PYEOF
+	sleep 0.2
+}
+for c in v4-long:drop_malformed v4-short:drop_malformed v4-tiny:drop_malformed \
+	 v6-bad:drop_csum v6-zero:drop_csum v6-good:reflected; do
+	kind=${c%%:*} name=${c#*:}
+	n0=$(counter "$name") rx0=$(counter rx)
+	raw_udp "$kind"
+	check_eq "raw UDP $kind: counted as $name" 1 "$(($(counter "$name") - n0))"
+	check_eq "raw UDP $kind: seen once (rx)" 1 "$(($(counter rx) - rx0))"
+done
 
 rx0=$(counter rx)
 inA python3 -c '
@@ -207,14 +252,20 @@ inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
 FLOOD_PID=$!
 sleep 2
 check_cmp "flood is being reflected" "$(counter reflected)" -gt 100
+# the module goes and comes back while the flood still reaches it, then
+# the namespace goes while the new module reflects it
+check_ok "rmmod under traffic" rmmod stamp_refl
+check_ok "insmod under traffic" insmod "$KO"
+sleep 1
+check_cmp "the flood is reflected again after insmod" "$(counter reflected)" -gt 10
 check_ok "netns deleted under traffic" ip netns del "$NS_B"
 ip netns add "$NS_B"
-check_ok "rmmod under traffic" rmmod stamp_refl
 kill "$FLOOD_PID" 2>/dev/null || true
 wait "$FLOOD_PID" 2>/dev/null || true
 FLOOD_PID=
-check_ok "insmod again" insmod "$KO"
 check_ok "rmmod again" rmmod stamp_refl
+check_ok "insmod again" insmod "$KO"
+check_ok "rmmod after" rmmod stamp_refl
 check_eq "kernel log free of BUG/WARNING" "" \
 	"$(dmesg | grep -E 'BUG:|WARNING:|KASAN|Oops|Call Trace' || true)"
 

@@ -83,6 +83,23 @@ check_eq "session list -j lists all three" 3 \
 	"$(nl session list -j | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 check_cmp "session list (text) has a line each" "$(nl session list | wc -l)" -eq 3
 
+# back to stateless: a learned session no longer numbers replies, and its
+# sender's traffic does not keep it alive
+out=$(sprobe $ADDR4_B --sport 5010 --count 2 --first-seq 30)
+check_eq "stateful: a session learned for port 5010" "[0,1]" "$(echo "$out" | jfield refl_seqs)"
+check_ok "mode stateless with learned sessions in the table" nl reflector set mode stateless
+out=$(sprobe $ADDR4_B --sport 5010 --count 3 --first-seq 70)
+check_eq "stateless: the learned session's sender gets its own Seq back" \
+	"[70,71,72]" "$(echo "$out" | jfield refl_seqs)"
+check_eq "...and the learned session saw none of it" 2 \
+	"$(nl session show peer $ADDR4_A peer-port 5010 local $ADDR4_B -j | jfield rx)"
+check_ok "mode stateful again" nl reflector set mode stateful
+out=$(sprobe $ADDR4_B --sport 5010 --count 1 --first-seq 80)
+check_eq "stateful again: the learned session goes on counting" "[2]" \
+	"$(echo "$out" | jfield refl_seqs)"
+check_ok "session del (learned, port 5010)" \
+	nl session del peer $ADDR4_A peer-port 5010 local $ADDR4_B
+
 # --- provisioned sessions -----------------------------------------------------
 check_ok "session-create off" nl reflector set session-create off
 d0=$(counter drop_no_session)
@@ -170,9 +187,16 @@ check_eq "wrong key: nothing answered" 0 "$(echo "$out" | jfield replies)"
 check_eq "wrong key: drop_auth counted" 4 "$(($(counter drop_auth) - a0))"
 check_eq "wrong key: no session created for it" "" \
 	"$(nl session list | grep ':5101 ' || true)"
+s0=$(counter drop_short)
 out=$(sprobe $ADDR4_B --sport 5102 --count 2 --length 44)
 check_eq "unauthenticated 44-octet request in auth mode: dropped" 0 \
 	"$(echo "$out" | jfield replies)"
+check_eq "...and counted as drop_short" 2 "$(($(counter drop_short) - s0))"
+s0=$(counter drop_short)
+out=$(sprobe $ADDR6_B --sport 5102 --count 2 --length 111)
+check_eq "111-octet request in auth mode (one short of 112): dropped" 0 \
+	"$(echo "$out" | jfield replies)"
+check_eq "...and counted as drop_short" 2 "$(($(counter drop_short) - s0))"
 check_ok "session with its own key" \
 	sh -c "ip netns exec $NS_B $STAMPNL session add peer $ADDR4_A peer-port 5103 key-file - < $KEYS/k2"
 out=$(sprobe $ADDR4_B --sport 5103 --count 3 --key-file "$KEYS/k2")
@@ -266,9 +290,10 @@ check_balance "after the abuse cases" && pass "rx = reflected + drops"
 err=$(inB setpriv --reuid=65534 --regid=65534 --clear-groups "$STAMPNL" session add peer $ADDR4_A peer-port 1 2>&1) &&
 	fail "unprivileged session add accepted" ||
 	check_eq "unprivileged session add refused" \
-		"stampnl: Operation not permitted: changing the reflector needs CAP_NET_ADMIN (run as root)" "$err"
+		"stampnl: kernel: changing the reflector needs CAP_NET_ADMIN in its network namespace" "$err"
 check_ok "unprivileged session list allowed (read only)" \
 	inB setpriv --reuid=65534 --regid=65534 --clear-groups "$STAMPNL" session list
+check_ok "namespace B stateful" nl reflector set mode stateful
 check_eq "namespace A has no sessions" 0 "$(inA "$STAMPNL" stats -j | jfield sessions)"
 check_eq "namespace A is still stateless" stateless \
 	"$(inA "$STAMPNL" reflector show -j | jfield mode)"
@@ -299,13 +324,22 @@ sh -c "ip netns exec $NS_B $STAMPNL reflector set default-key-file - < $KEYS/k1"
 inA "$STAMPNL" sender $ADDR4_B -i 0.002 -c 100000 -W 1 -q >/dev/null 2>&1 &
 FLOOD_PID=$!
 sleep 1
+check_cmp "the flood is reflected" "$(counter reflected)" -gt 100
+# the module goes with sessions and keys in place and comes back under the
+# flood, which it learns again; then the namespace goes with its sessions
+# and keys while the flood still reaches it
+check_ok "rmmod with sessions and keys, under traffic" rmmod stamp_refl
+check_ok "insmod mode=stateful under traffic" insmod "$KO" mode=stateful
+sleep 1
+check_cmp "the flood is reflected again after insmod" "$(counter reflected)" -gt 10
+check_cmp "...in a session learned again" "$(counter sessions)" -ge 1
+sh -c "ip netns exec $NS_B $STAMPNL session add peer $ADDR6_A peer-port 5200 key-file - < $KEYS/k2"
+sh -c "ip netns exec $NS_B $STAMPNL reflector set default-key-file - < $KEYS/k1"
 check_ok "netns with sessions and keys deleted under traffic" ip netns del "$NS_B"
 ip netns add "$NS_B"
-check_ok "rmmod under traffic" rmmod stamp_refl
 kill "$FLOOD_PID" 2>/dev/null || true
 wait "$FLOOD_PID" 2>/dev/null || true
 FLOOD_PID=
-check_ok "insmod mode=stateful" insmod "$KO" mode=stateful
 check_eq "mode parameter applies to namespaces" stateful "$(nl reflector show -j | jfield mode)"
 check_eq "module parameter shows its name" stateful "$(cat /sys/module/stamp_refl/parameters/mode)"
 check_ok "rmmod" rmmod stamp_refl

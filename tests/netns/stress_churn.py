@@ -183,6 +183,11 @@ class Churn:
                        (what, errno.errorcode.get(err, err) if err else 0,
                         ext, want))
             return None
+        # every refusal says why (an extack message), not just an errno
+        if err and err != errno.EINTR and not ext:
+            self.wrong("%s: refused (%s) without a message" %
+                       (what, errno.errorcode.get(err, err)))
+            return None
         if err == errno.EINTR and dump:
             return "intr"
         return [parse_attrs(m) for m in msgs]
