@@ -41,6 +41,7 @@ static const struct nla_policy session_policy[STAMP_SESSION_A_MAX + 1] = {
 	[STAMP_SESSION_A_IDLE_MS]	= READ_ONLY,
 	[STAMP_SESSION_A_ACCESS_ID]	= READ_ONLY,
 	[STAMP_SESSION_A_ACCESS_CODE]	= READ_ONLY,
+	[STAMP_SESSION_A_LAST_T3]	= READ_ONLY,
 };
 
 /* not const: 6.1's policy macros take a plain pointer */
@@ -636,7 +637,7 @@ out:
 static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 {
 	const struct stamp_session_key *k = &s->key;
-	u64 rx, reflected, drop_auth;
+	u64 rx, reflected, drop_auth, last_t3;
 	u8 ar_id, ar_code;
 	unsigned long seen;
 	struct nlattr *nest;
@@ -648,6 +649,7 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	rx = s->rx;
 	reflected = s->reflected;
 	drop_auth = s->drop_auth;
+	last_t3 = s->last_t3;
 	seen = s->last_seen;
 	ar_seen = s->ar_seen;
 	ar_id = s->ar_id;
@@ -677,7 +679,10 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 			jiffies_to_msecs(jiffies - seen)) ||
 	    (ar_seen &&
 	     (nla_put_u8(msg, STAMP_SESSION_A_ACCESS_ID, ar_id) ||
-	      nla_put_u8(msg, STAMP_SESSION_A_ACCESS_CODE, ar_code))))
+	      nla_put_u8(msg, STAMP_SESSION_A_ACCESS_CODE, ar_code))) ||
+	    (last_t3 &&
+	     nla_put_u64_64bit(msg, STAMP_SESSION_A_LAST_T3, last_t3,
+			       STAMP_SESSION_A_PAD)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -167,6 +167,7 @@ static int parse_sess(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	GET(rx, STAMP_SESSION_A_RX, u64);
 	GET(reflected, STAMP_SESSION_A_REFLECTED, u64);
 	GET(drop_auth, STAMP_SESSION_A_DROP_AUTH, u64);
+	GET(last_t3, STAMP_SESSION_A_LAST_T3, u64);
 	s->ar_id = a[STAMP_SESSION_A_ACCESS_ID] ?
 		   nla_get_u8(a[STAMP_SESSION_A_ACCESS_ID]) : -1;
 	s->ar_code = a[STAMP_SESSION_A_ACCESS_CODE] ?
@@ -202,6 +203,10 @@ static void print_sess(const struct sess *s, bool json)
 		if (s->ar_id >= 0)
 			printf(",\"access_id\":%d,\"access_code\":%d",
 			       s->ar_id, s->ar_code);
+		if (s->last_t3)
+			printf(",\"last_t3\":%" PRIu64, s->last_t3);
+		else
+			printf(",\"last_t3\":null");
 		printf("}");
 		return;
 	}
@@ -219,6 +224,9 @@ static void print_sess(const struct sess *s, bool json)
 	if (s->ar_id >= 0)
 		printf("  access report: id %d, return code %d\n", s->ar_id,
 		       s->ar_code);
+	if (s->last_t3)
+		printf("  last T3 %08" PRIx32 ".%08" PRIx32 " (as sent: seconds.fraction, NTP or PTPv2)\n",
+		       (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
 }
 
 /**

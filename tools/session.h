@@ -15,6 +15,7 @@ struct sess {
 	int has_key, provisioned;
 	uint32_t seq, idle_ms;
 	uint64_t rx, reflected, drop_auth;
+	uint64_t last_t3;		/* wire format; 0: no reply yet */
 	int ar_id, ar_code;		/* -1: no Access Report yet */
 };
 

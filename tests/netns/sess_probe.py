@@ -95,6 +95,8 @@ def probe(s, a, key, rkey, out):
         if not ok:
             out["bad_layout"] += 1
         out["refl_seqs"].append(rseq)
+        # the reply's Timestamp (T3), as the session must remember it
+        out["last_t3"] = struct.unpack_from("!Q", rep, 16 if key else 4)[0]
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ check_eq "stateful: the reflector counts from 0" "[0,1,2,3,4]" \
 	"$(echo "$out" | jfield refl_seqs)"
 out=$(sprobe $ADDR4_B --sport 5000 --count 2 --first-seq 7)
 check_eq "same session continues its count" "[5,6]" "$(echo "$out" | jfield refl_seqs)"
+last_t3=$(echo "$out" | jfield last_t3)
 out=$(sprobe $ADDR6_B --sport 5000 --count 2)
 check_eq "an IPv6 session has its own count" "[0,1]" "$(echo "$out" | jfield refl_seqs)"
 out=$(sprobe $ADDR4_B --sport 5000 --count 2 --ssid 9 --length 60)
@@ -79,6 +80,8 @@ check_eq "session show: rx" 7 "$(echo "$s" | jfield rx)"
 check_eq "session show: reflected" 7 "$(echo "$s" | jfield reflected)"
 check_eq "session show: next seq" 7 "$(echo "$s" | jfield seq)"
 check_eq "session show: learned, not provisioned" false "$(echo "$s" | jfield provisioned)"
+check_eq "session show: last T3, the last reply's as it arrived" "$last_t3" \
+	"$(echo "$s" | jfield last_t3)"
 check_eq "session list -j lists all three" 3 \
 	"$(nl session list -j | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 check_cmp "session list (text) has a line each" "$(nl session list | wc -l)" -eq 3
@@ -107,6 +110,8 @@ out=$(sprobe $ADDR4_B --sport 5001 --count 3)
 check_eq "unknown session dropped when creation is off" 0 "$(echo "$out" | jfield replies)"
 check_eq "...and counted as drop_no_session" 3 "$(($(counter drop_no_session) - d0))"
 check_ok "session add (any local address)" nl session add peer $ADDR4_A peer-port 5001
+check_eq "a provisioned session with no reply yet has no last T3" null \
+	"$(nl session show peer $ADDR4_A peer-port 5001 -j | jfield last_t3)"
 out=$(sprobe $ADDR4_B --sport 5001 --count 3)
 check_eq "provisioned session answered from 0" "[0,1,2]" "$(echo "$out" | jfield refl_seqs)"
 check_ok "session add with SSID 7" nl session add peer $ADDR4_A peer-port 5002 ssid 7

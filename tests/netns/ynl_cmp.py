@@ -71,7 +71,7 @@ def session(y, s):
     same(who + "next seq", y.get("seq"), s["seq"])
     for k in ("rx", "reflected", "drop-auth"):
         same(who + k, y.get(k), s[k.replace("-", "_")])
-    for k in ("access-id", "access-code"):
+    for k in ("access-id", "access-code", "last-t3"):
         same(who + k, y.get(k), s.get(k.replace("-", "_")))
     # YNL asked first (the caller's order), with no traffic in between
     idle = y.get("idle-ms")

@@ -274,6 +274,12 @@ enum {
 	 */
 	STAMP_SESSION_A_ACCESS_ID,
 	STAMP_SESSION_A_ACCESS_CODE,
+	/*
+	 * u64, read only, once a reply went out: that reply's Timestamp (T3)
+	 * as it went on the wire, in the 64-bit NTP or PTPv2 format the
+	 * namespace used then (what a Follow-Up Telemetry TLV reports)
+	 */
+	STAMP_SESSION_A_LAST_T3,
 
 	__STAMP_SESSION_A_MAX,
 	STAMP_SESSION_A_MAX = __STAMP_SESSION_A_MAX - 1
