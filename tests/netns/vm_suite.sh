@@ -19,7 +19,8 @@ check_ok "netfilter's LOCAL_IN hooks held in namespace $KEEP" \
 	sh -c "ip netns add $KEEP && ip netns exec $KEEP python3 $HERE/nf_keep.py"
 
 for t in "$@"; do
-	echo "=== $t"
+	t0=$(date +%s)
+	echo "=== $t (at $(date +%T))"
 	# streamed, so that the console shows a test that stalls as it does
 	bash "$HERE/$t" 2>&1 | tee /tmp/vm_suite.out
 	rc=${PIPESTATUS[0]}
@@ -34,6 +35,7 @@ for t in "$@"; do
 	else
 		fail "$t: ended (exit $rc) without a summary"
 	fi
+	echo "=== $t took $(($(date +%s) - t0)) s"
 done
 rm -f /tmp/vm_suite.out
 ip netns del "$KEEP"
