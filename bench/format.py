@@ -5,9 +5,16 @@ VM run) in, a text table and a JSON document out, with every figure, the
 ratios computed from them, and how each was measured.
 
     bench/format.py --out PREFIX RAW...   (writes PREFIX.txt, PREFIX.json)
+    bench/format.py --again PREFIX [--out OUT] [--note TEXT]
+
+--again renders PREFIX's table again from the raw lines it was made from
+(meta.raw, next to PREFIX) with the run's own date, git description,
+command and host: the same figures, through this formatter. Without --out
+it rewrites PREFIX.txt and PREFIX.json; --note adds a remark.
 """
 import argparse
 import json
+import os
 import sys
 
 KINDS = ("kernel", "user", "icmp", "drop")
@@ -29,7 +36,10 @@ METHOD = {
                 "{dur} s; capacity is the highest achieved rate that lost at "
                 "most {loss:.1%}; 'generator max' is benchgen unpaced; when "
                 "capacity reaches it, the generator was the limit "
-                "(generator_bound) and the reflector's own limit is higher",
+                "(generator_bound) and the reflector's own limit is higher; "
+                "so a capacity ratio over a generator-bound capacity is a "
+                "bound: '>=' when the numerator's is generator-bound, '<=' "
+                "when the denominator's is, n/a when both are",
     "drop": "'drop': stamp_refl's allow-list excludes the generator, so the "
             "request is dropped at stamp_refl's LOCAL_IN hook: the kernel's "
             "receive path without a reply; its 'replies' are the module's "
@@ -39,7 +49,9 @@ METHOD = {
                      "benchgen around its sending and 100 ms after) during a "
                      "{cost_dur} s run at one rate every reflector holds, per "
                      "packet sent; 'added' subtracts the 'drop' run's figure "
-                     "(generator and receive path), leaving the reflection",
+                     "(generator and receive path), leaving the reflection; "
+                     "a difference that comes out negative is below what "
+                     "tick sampling resolves and is given as n/a",
     "cost_flat": "unpaced generator on CPU 0: in-kernel reflection runs in "
                  "softirq on the sending CPU, so 1e6/achieved rate is the "
                  "whole per-packet cost on that CPU (generate, receive, "
@@ -64,8 +76,10 @@ METHOD = {
                 "1e6/rate(stateless), each first taken relative to the "
                 "hook-drop run right after it (lookup_cost_paired; HMAC "
                 "and TLV costs likewise), so that TCG's drift between runs "
-                "cancels; memory = the growth of /proc/meminfo "
-                "Slab while the sessions were learned, per session",
+                "cancels (a paired cost that still comes out negative is "
+                "below that noise: n/a); memory = the growth of "
+                "/proc/meminfo Slab while the sessions were learned, per "
+                "session",
     "tlvs": "stateless, tlv process; benchgen --tlvs {tlvs} (each as a "
             "Session-Sender sends it), against requests of the same length "
             "zero-padded (padding is no TLV); TLV cost = the paired "
@@ -90,10 +104,44 @@ def rnd(x, nd=2):
     return None if x is None else round(x, nd)
 
 
-def ratio(a, b, nd=2):
+# Why a cost is n/a: a difference of two measurements that comes out
+# negative is noise, not a cost, and is never printed as one.
+NA_TICKS = ("the difference came out negative, below the resolution of "
+            "tick sampling")
+NA_RATES = ("the difference came out negative, below the run-to-run noise "
+            "of unpaced rates")
+NA_PAIRED = ("the paired difference came out negative, below the run-to-run "
+             "noise the pairing leaves")
+
+
+def set_cost(obj, key, raw, why, nd=3):
+    """obj[key] = raw, rounded; a negative one is None, with why and what
+    the difference was in obj["not_available"][key]."""
+    if raw is not None and raw < 0:
+        obj[key] = None
+        obj.setdefault("not_available", {})[key] = {
+            "reason": why, "difference_us_per_pkt": round(raw, nd)}
+    else:
+        obj[key] = rnd(raw, nd)
+
+
+def ratio(a, b, a_bound=False, b_bound=False, a_name="", b_name=""):
+    """a/b with what it is worth. A generator-bound capacity is only a
+    lower bound of the reflector's: over one, the ratio is a lower bound;
+    under one, an upper bound; with both, nothing."""
     if a is None or b is None or b == 0:
-        return None
-    return round(a / b, nd)
+        return {"value": None, "bound": "none", "reason": "a figure is n/a"}
+    if a_bound and b_bound:
+        return {"value": None, "bound": "none",
+                "reason": "both generator-bound"}
+    v = round(a / b, 2)
+    if a_bound:
+        return {"value": v, "bound": "lower",
+                "reason": f"{a_name} generator-bound"}
+    if b_bound:
+        return {"value": v, "bound": "upper",
+                "reason": f"{b_name} generator-bound"}
+    return {"value": v, "bound": "exact"}
 
 
 def counter(stats, name):
@@ -162,14 +210,16 @@ def tlv_figures(tlv, rows, refs, paired):
     tp = t["gen"]["achieved_pps"]
     pp = pad["gen"]["achieved_pps"]
     ok = "tlv" in refs and "tlv_pad" in refs
-    cost = (paired(tp, refs["tlv"], pp, refs["tlv_pad"]) if ok
-            else 1e6 / tp - 1e6 / pp)
+    raw = (paired(tp, refs["tlv"], pp, refs["tlv_pad"]) if ok
+           else 1e6 / tp - 1e6 / pp)
     out.update({
         "supported": True,
         "tlv_pps": rnd(tp, 0), "padded_pps": rnd(pp, 0),
-        "tlv_loss_pct": rnd(100 * (1 - answered(t) / t["gen"]["sent"]), 3),
-        "tlv_cost_us_per_pkt": rnd(cost, 3),
-        "tlv_cost_us_per_tlv": rnd(cost / ntlv, 3),
+        "tlv_loss_pct": rnd(100 * (1 - answered(t) / t["gen"]["sent"]), 3)})
+    set_cost(out, "tlv_cost_us_per_pkt", raw, NA_PAIRED if ok else NA_RATES)
+    set_cost(out, "tlv_cost_us_per_tlv", raw / ntlv,
+         NA_PAIRED if ok else NA_RATES)
+    out.update({
         "tlv_cost_paired": ok,
         "ref_tlv_pps": rnd(refs.get("tlv"), 0),
         "ref_padded_pps": rnd(refs.get("tlv_pad"), 0)})
@@ -183,6 +233,7 @@ def one_run(rows):
     loss_max = meta["loss_max"]
     run = {"kernel": meta["kernel"], "vcpus": meta["cpus"],
            "cpu_model": meta["cpu_model"], "quick": bool(meta["quick"]),
+           "sections": meta.get("sections", "").split(","),
            "host": host}
 
     cap = {}
@@ -226,32 +277,44 @@ def one_run(rows):
             d = cap["drop"]
             c = cap[kind]
             if "cpu_us_per_pkt" in c and "cpu_us_per_pkt" in d:
-                c["added_cpu_us_per_pkt"] = rnd(
-                    c["cpu_us_per_pkt"] - d["cpu_us_per_pkt"], 3)
-            c["added_flat_us_per_pkt"] = rnd(
-                c["flat_us_per_pkt"] - d["flat_us_per_pkt"], 3)
-            c["refl_cpu_us_per_pkt"] = c["added_flat_us_per_pkt"]
+                set_cost(c, "added_cpu_us_per_pkt",
+                     c["cpu_us_per_pkt"] - d["cpu_us_per_pkt"], NA_TICKS)
+            set_cost(c, "added_flat_us_per_pkt",
+                 c["flat_us_per_pkt"] - d["flat_us_per_pkt"], NA_RATES)
+            set_cost(c, "refl_cpu_us_per_pkt",
+                 c["flat_us_per_pkt"] - d["flat_us_per_pkt"], NA_RATES)
     # the userspace reflector's own CPU time (its system calls and the
     # softirq work they do) per packet it reflected, over its ladder
     uc = next((r for r in rows if r["case"] == "user_counters"), None)
     if "user" in cap and uc:
-        cap["user"]["refl_cpu_us_per_pkt"] = rnd(
+        c = cap["user"]
+        c["refl_cpu_us_per_pkt"] = rnd(
             uc["refl"]["cpu_s"] * 1e6 / uc["refl"]["reflected"]
             if uc["refl"]["reflected"] else None, 3)
+        # not a difference: nothing of the flat figure's n/a applies
+        na = c.get("not_available", {})
+        na.pop("refl_cpu_us_per_pkt", None)
+        if not na:
+            c.pop("not_available", None)
     run["capacity"] = cap
 
+    # the CPU a reflection costs is what separates the reflectors: first
     k, u, i = cap.get("kernel"), cap.get("user"), cap.get("icmp")
     ratios = {}
     if k and u:
-        ratios["capacity_kernel_vs_user"] = ratio(k["capacity_pps"],
-                                                  u["capacity_pps"])
         ratios["refl_cpu_user_vs_kernel"] = ratio(
             u.get("refl_cpu_us_per_pkt"), k.get("refl_cpu_us_per_pkt"))
     if k and i:
-        ratios["capacity_kernel_vs_icmp"] = ratio(k["capacity_pps"],
-                                                  i["capacity_pps"])
         ratios["refl_cpu_kernel_vs_icmp"] = ratio(
             k.get("refl_cpu_us_per_pkt"), i.get("refl_cpu_us_per_pkt"))
+    if k and u:
+        ratios["capacity_kernel_vs_user"] = ratio(
+            k["capacity_pps"], u["capacity_pps"], k["generator_bound"],
+            u["generator_bound"], "stamp_refl", "userspace")
+    if k and i:
+        ratios["capacity_kernel_vs_icmp"] = ratio(
+            k["capacity_pps"], i["capacity_pps"], k["generator_bound"],
+            i["generator_bound"], "stamp_refl", "ICMP")
     run["ratios"] = ratios
 
     fid = {}
@@ -301,19 +364,19 @@ def one_run(rows):
     if "auth" in var and "unauth112" in var:
         a = var["auth"]["gen"]["achieved_pps"]
         u112 = var["unauth112"]["gen"]["achieved_pps"]
+        ok = "auth" in refs and "unauth112" in refs
         scal["auth"] = {
             "unauth_44_pps": flat_k, "unauth_112_pps": rnd(u112, 0),
             "auth_112_pps": rnd(a, 0),
             "auth_loss_pct": rnd(100 * (1 - answered(var["auth"]) /
-                                        var["auth"]["gen"]["sent"]), 3),
-            "auth_cost_us_per_pkt": rnd(
-                paired(a, refs["auth"], u112, refs["unauth112"])
-                if "auth" in refs and "unauth112" in refs
-                else 1e6 / a - 1e6 / u112, 3),
-            "auth_cost_paired": "auth" in refs and "unauth112" in refs,
+                                        var["auth"]["gen"]["sent"]), 3)}
+        set_cost(scal["auth"], "auth_cost_us_per_pkt",
+             paired(a, refs["auth"], u112, refs["unauth112"]) if ok
+             else 1e6 / a - 1e6 / u112, NA_PAIRED if ok else NA_RATES)
+        scal["auth"].update({
+            "auth_cost_paired": ok,
             "ref_unauth_112_pps": rnd(refs.get("unauth112"), 0),
-            "ref_auth_112_pps": rnd(refs.get("auth"), 0),
-        }
+            "ref_auth_112_pps": rnd(refs.get("auth"), 0)})
     if base and "stateless" in refs:
         scal["baseline"] = {"stateless_pps": rnd(base, 0),
                             "ref_stateless_pps": rnd(refs["stateless"], 0)}
@@ -329,24 +392,22 @@ def one_run(rows):
             n = r["gen"]["flows"]
             pps = r["gen"]["achieved_pps"]
             lr = learned.get(n, {})
-            lst.append({"flows": n, "sessions": r["sessions"],
-                        "pps": rnd(pps, 0),
-                        "loss_pct": rnd(100 * (1 - answered(r) /
-                                               r["gen"]["sent"]), 3),
-                        "us_per_pkt": rnd(1e6 / pps, 3),
-                        "lookup_cost_us": rnd(
-                            paired(pps, refs[f"stateful{n}"], base,
-                                   refs["stateless"])
-                            if base and f"stateful{n}" in refs and
-                            "stateless" in refs
-                            else 1e6 / pps - 1e6 / flat_k if flat_k
-                            else None, 3),
-                        "lookup_cost_paired": bool(
-                            base and f"stateful{n}" in refs and
-                            "stateless" in refs),
-                        "ref_pps": rnd(refs.get(f"stateful{n}"), 0),
-                        "learned": lr.get("sessions_after", 0) -
-                        lr.get("sessions_before", 0)})
+            ok = bool(base and f"stateful{n}" in refs and
+                      "stateless" in refs)
+            s = {"flows": n, "sessions": r["sessions"],
+                 "pps": rnd(pps, 0),
+                 "loss_pct": rnd(100 * (1 - answered(r) /
+                                        r["gen"]["sent"]), 3),
+                 "us_per_pkt": rnd(1e6 / pps, 3)}
+            set_cost(s, "lookup_cost_us",
+                 paired(pps, refs[f"stateful{n}"], base, refs["stateless"])
+                 if ok else 1e6 / pps - 1e6 / flat_k if flat_k else None,
+                 NA_PAIRED if ok else NA_RATES)
+            s.update({"lookup_cost_paired": ok,
+                      "ref_pps": rnd(refs.get(f"stateful{n}"), 0),
+                      "learned": lr.get("sessions_after", 0) -
+                      lr.get("sessions_before", 0)})
+            lst.append(s)
         scal["sessions"] = lst
         big = max(learned.values(), key=lambda r: r["flows"])
         grew = big["sessions_after"] - big["sessions_before"]
@@ -385,6 +446,38 @@ def fmt(v, unit=""):
     return f"{v}{unit}"
 
 
+def fmt_ratio(r):
+    """0.97x; >= 0.97x (why); <= 0.97x (why); n/a (why)"""
+    if not r:
+        return "n/a"
+    if r["value"] is None:
+        return f"n/a ({r['reason']})"
+    pre = {"lower": ">= ", "upper": "<= "}.get(r["bound"], "")
+    why = f" ({r['reason']})" if r.get("reason") else ""
+    return f"{pre}{fmt(r['value'])}x{why}"
+
+
+class Footnotes:
+    """A cost that is n/a for a reason gets a mark (*, **, ...) and the
+    reason once, below its table."""
+
+    def __init__(self):
+        self.marks = {}
+
+    def cell(self, obj, key, pre="", unit=""):
+        v = obj.get(key)
+        if v is not None:
+            return f"{pre}{fmt(v)}{unit}"
+        na = obj.get("not_available", {}).get(key)
+        if not na:
+            return "n/a"
+        return "n/a" + self.marks.setdefault(na["reason"],
+                                             "*" * (len(self.marks) + 1))
+
+    def lines(self):
+        return [f"  {m} n/a: {why}" for why, m in self.marks.items()]
+
+
 def text(doc):
     out = []
     w = out.append
@@ -407,6 +500,7 @@ def text(doc):
             w(f"{'':28}{'capacity':>10}{'gen max':>10}{'gen-bound':>10}"
               f"{'us/pkt':>9}{'added':>9}{'refl cpu':>9}{'cpu us':>10}"
               f"{'added':>10}{'@pps':>7}")
+            fn = Footnotes()
             for kind in KINDS:
                 c = cap.get(kind)
                 if not c:
@@ -415,21 +509,24 @@ def text(doc):
                   f"{fmt(c['generator_max_pps']):>10}"
                   f"{fmt(c['generator_bound']):>10}"
                   f"{fmt(c['flat_us_per_pkt']):>9}"
-                  f"{fmt(c.get('added_flat_us_per_pkt')):>9}"
-                  f"{fmt(c.get('refl_cpu_us_per_pkt')):>9}"
+                  f"{fn.cell(c, 'added_flat_us_per_pkt'):>9}"
+                  f"{fn.cell(c, 'refl_cpu_us_per_pkt'):>9}"
                   f"{fmt(c.get('cpu_us_per_pkt')):>10}"
-                  f"{fmt(c.get('added_cpu_us_per_pkt')):>10}"
+                  f"{fn.cell(c, 'added_cpu_us_per_pkt'):>10}"
                   f"{fmt(c.get('cost_rate_pps')):>7}")
             w("  capacity/gen max: packets/s; us/pkt: 1e6/gen max (unpaced, "
               "CPU 0); refl cpu: reflection CPU us per packet (see method); "
               "cpu us: all CPUs' busy time per packet at @pps (tick "
               "samples); added: minus the 'dropped at the hook' row")
+            for line in fn.lines():
+                w(line)
             r = run["ratios"]
-            w("ratios: capacity stamp_refl/userspace "
-              f"{fmt(r.get('capacity_kernel_vs_user'))}x, stamp_refl/ICMP "
-              f"{fmt(r.get('capacity_kernel_vs_icmp'))}x; reflection CPU "
-              f"userspace/stamp_refl {fmt(r.get('refl_cpu_user_vs_kernel'))}x,"
-              f" stamp_refl/ICMP {fmt(r.get('refl_cpu_kernel_vs_icmp'))}x")
+            w("ratios: reflection CPU userspace/stamp_refl "
+              f"{fmt_ratio(r.get('refl_cpu_user_vs_kernel'))}, "
+              f"stamp_refl/ICMP {fmt_ratio(r.get('refl_cpu_kernel_vs_icmp'))}"
+              "; capacity stamp_refl/userspace "
+              f"{fmt_ratio(r.get('capacity_kernel_vs_user'))}, "
+              f"stamp_refl/ICMP {fmt_ratio(r.get('capacity_kernel_vs_icmp'))}")
         fid = run.get("fidelity")
         if fid:
             w("")
@@ -469,11 +566,12 @@ def text(doc):
         if sc:
             w("")
             w("Scaling (stamp_refl, unpaced generator on CPU 0)")
+            fn = Footnotes()
             for s in sc.get("sessions", []):
                 w(f"  stateful, {s['flows']:>6} flows ({s['sessions']} "
                   f"sessions): {fmt(s['pps'])} pps, {fmt(s['us_per_pkt'])} "
-                  f"us/pkt, lookup +{fmt(s['lookup_cost_us'])} us, loss "
-                  f"{fmt(s['loss_pct'])} %")
+                  f"us/pkt, lookup {fn.cell(s, 'lookup_cost_us', '+', ' us')}"
+                  f", loss {fmt(s['loss_pct'])} %")
             if "memory" in sc:
                 w(f"  memory: {fmt(sc['memory']['slab_bytes_per_session'])} "
                   f"bytes of slab per session ({sc['memory']['sessions_learned']}"
@@ -483,17 +581,17 @@ def text(doc):
                 w(f"  unauthenticated 44 octets {fmt(a['unauth_44_pps'])} pps;"
                   f" 112 octets {fmt(a['unauth_112_pps'])} pps; "
                   f"authenticated 112 {fmt(a['auth_112_pps'])} pps (HMAC "
-                  f"+{fmt(a['auth_cost_us_per_pkt'])} us/pkt, loss "
-                  f"{fmt(a['auth_loss_pct'])} %)")
+                  f"{fn.cell(a, 'auth_cost_us_per_pkt', '+', ' us/pkt')}, "
+                  f"loss {fmt(a['auth_loss_pct'])} %)")
             t = sc.get("tlvs")
             if t and t["supported"]:
                 w(f"  {t['count']} TLVs ({t['tlvs']}; {t['length']} octets, "
                   f"{t['counted_per_request']} counted per request): "
                   f"{fmt(t['tlv_pps'])} pps; zero-padded to the same length "
                   f"{fmt(t['padded_pps'])} pps (TLVs "
-                  f"+{fmt(t['tlv_cost_us_per_pkt'])} us/pkt, "
-                  f"+{fmt(t['tlv_cost_us_per_tlv'])} us/TLV, loss "
-                  f"{fmt(t['tlv_loss_pct'])} %)")
+                  f"{fn.cell(t, 'tlv_cost_us_per_pkt', '+', ' us/pkt')}, "
+                  f"{fn.cell(t, 'tlv_cost_us_per_tlv', '+', ' us/TLV')}, "
+                  f"loss {fmt(t['tlv_loss_pct'])} %)")
             elif t:
                 w(f"  several TLVs: n/a ({t['note']})")
             c = sc.get("all_cpus")
@@ -502,6 +600,8 @@ def text(doc):
                   f"{fmt(c['aggregate_pps'])} replies/s (generators "
                   f"{fmt(c['generators_pps'])} pps, loss "
                   f"{fmt(c['loss_pct'])} %)")
+            for line in fn.lines():
+                w(line)
     cpus = doc.get("cpu_scaling")
     if cpus:
         w("")
@@ -521,7 +621,8 @@ def text(doc):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--again", metavar="PREFIX")
     ap.add_argument("--git", default="")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--date", default="")
@@ -529,14 +630,32 @@ def main():
     ap.add_argument("--host-cpu-model", default="")
     ap.add_argument("--note", action="append", default=[],
                     help="a remark printed with the table (repeatable)")
-    ap.add_argument("raw", nargs="+")
+    ap.add_argument("raw", nargs="*")
     a = ap.parse_args()
+    if a.again:
+        with open(a.again + ".json") as f:
+            prev = json.load(f)["meta"]
+        a.out = a.out or a.again
+        a.git, a.command, a.date = prev["git"], prev["command"], prev["date"]
+        a.host_cpus = prev["host_cpus"]
+        a.host_cpu_model = prev["host_cpu_model"]
+        a.note = prev["notes"] + [n for n in a.note if n not in prev["notes"]]
+        # tables older than meta.raw name their raw lines on the command line
+        if not a.raw:
+            if "raw" not in prev:
+                ap.error(f"{a.again}.json does not name its raw lines: "
+                         "give them")
+            a.raw = [os.path.join(os.path.dirname(a.again), n)
+                     for n in prev["raw"]]
+    if not a.out or not a.raw:
+        ap.error("--out PREFIX and the raw lines, or --again PREFIX")
     runs = [one_run(load(p)) for p in a.raw]
     m0 = next(r for r in load(a.raw[0]) if r["case"] == "meta")
     doc = {"meta": {
         "date": a.date, "git": a.git, "command": a.command,
         "host_cpus": a.host_cpus, "host_cpu_model": a.host_cpu_model,
         "notes": a.note,
+        "raw": [os.path.basename(p) for p in a.raw],
         "other_vms_max": max(r["host"].get("other_vms_max", 0)
                              for r in runs),
         "method": {k: v.format(dur=m0["dur_s"], cost_dur=m0["cost_dur_s"],

@@ -31,6 +31,9 @@ while [ $# -gt 0 ]; do
 done
 KERNELS=${BENCH_KERNELS:-6.1}
 VCPUS=${BENCH_VCPUS:-2 1}
+# the tree measured, before the raw lines are copied into bench/results
+# (tracked files: described afterwards, every run would be "-dirty")
+GIT=$(git describe --always --dirty 2>/dev/null || echo unknown)
 TMP=$(mktemp -d /tmp/kstamp-bench.XXXXXX)
 # the VMs' whole output stays in $TMP when something failed
 trap 'rm -rf "$TMP"' EXIT
@@ -99,7 +102,7 @@ for r in "${raws[@]}"; do
 done
 cmd="make bench"
 [ -n "$QUICK" ] && cmd="bash bench/run.sh --quick"
-python3 bench/format.py --out "$OUTP" --git "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+python3 bench/format.py --out "$OUTP" --git "$GIT" \
 	--command "BENCH_KERNELS=\"$KERNELS\" BENCH_VCPUS=\"$VCPUS\" $cmd" \
 	--date "$(date -u +%FT%TZ)" --host-cpus "$(nproc)" \
 	--host-cpu-model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \

@@ -10,10 +10,24 @@ figures give. Never a time: whatever the figures are, they pass.
 --expect-tlvs yes: the several-TLV case must have been measured (the
 module has TLVs); no: it must be n/a with a reason.
 
+A ratio carries its bound: over a generator-bound capacity it is a lower
+bound, under one an upper bound, between two nothing (n/a); the bound must
+be the one the gen-bound flags give. A cost (a difference of two figures)
+is never negative: where its figures give less than zero it must be n/a
+with a reason. Each run is checked for the sections it ran (a 1-vCPU run
+has capacity and cpus only), and the CPU-count block against the runs.
+When TABLE.txt lies beside TABLE.json, it must be the JSON's rendering,
+and print no negative cost.
+
 Prints "ok: ..." / "FAIL: ..." per check, then "N passed, N failed"."""
 import argparse
+import importlib.util
 import json
+import os
+import re
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PASSED = 0
 FAILED = 0
@@ -44,18 +58,123 @@ def ratio_ok(r, a, b):
         abs(r - round(a / b, 2)) < 0.006
 
 
-def paired_ok(cost, pps, ref, base, base_ref):
-    """A paired cost is the one its four rates give (rounded rates: a
-    few ns of slack)."""
+def cost_ok(obj, key, want, what, slack):
+    """obj[key] is the cost its figures give (want, within slack for
+    their rounding), or n/a with a reason where want is below zero:
+    never a negative number."""
+    v = obj.get(key) if isinstance(obj, dict) else None
+    na = obj.get("not_available", {}).get(key) if isinstance(obj, dict) \
+        else None
+    if v is None:
+        check(num(want) and want < slack and
+              bool(isinstance(na, dict) and na.get("reason")),
+              f"{what}: n/a ({na and na.get('reason')}), its figures give "
+              f"{want}")
+    else:
+        check(num(v) and v >= 0 and num(want) and abs(v - want) < slack and
+              not na, f"{what} {v}: its figures give {want}")
+
+
+def paired_want(pps, ref, base, base_ref):
+    """What a paired cost's four rates give, or None."""
     if not all(num(v) and v > 0 for v in (pps, ref, base, base_ref)):
-        return False
-    want = (1e6 / pps - 1e6 / ref) - (1e6 / base - 1e6 / base_ref)
-    return num(cost) and abs(cost - want) < 0.01
+        return None
+    return (1e6 / pps - 1e6 / ref) - (1e6 / base - 1e6 / base_ref)
+
+
+def bound_ratio_ok(r, a, b, a_bound, b_bound, what):
+    """A ratio object: its value the one its figures give, and its bound
+    the one the generator-bound flags give."""
+    if not (num(a) and num(b) and b != 0) or (a_bound and b_bound):
+        bound = "none"
+    else:
+        bound = "lower" if a_bound else "upper" if b_bound else "exact"
+    ok = isinstance(r, dict) and r.get("bound") == bound
+    if ok and bound == "none":
+        ok = r.get("value") is None and bool(r.get("reason"))
+    elif ok:
+        ok = ratio_ok(r.get("value"), a, b) and \
+            (bound == "exact" or bool(r.get("reason")))
+    check(ok, f"{what} {r!r}: figures {a} / {b}, gen-bound {a_bound} / "
+          f"{b_bound}, so bound {bound}")
+
+
+def costs_not_negative(obj, path):
+    """Anywhere in the table: no cost, added or reflection CPU figure
+    below zero (what n/a keeps of a negative difference is under
+    not_available)."""
+    if isinstance(obj, list):
+        for i, v in enumerate(obj):
+            costs_not_negative(v, f"{path}[{i}]")
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "not_available":
+                continue
+            if num(v) and k.endswith(("_us", "_per_pkt", "_per_tlv")) and \
+                    ("cost" in k or k.startswith(("added_", "refl_cpu"))):
+                check(v >= 0, f"{path}.{k} {v} is not negative")
+            costs_not_negative(v, f"{path}.{k}")
+
+
+def text_ok(doc, path):
+    """PATH is bench/format.py's rendering of doc, and prints no negative
+    figure outside the fidelity tables (where differences of clocks may
+    be negative)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_format", os.path.join(ROOT, "bench/format.py"))
+    fmt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fmt)
+    text = open(path).read()
+    why = ""
+    try:
+        rendered = fmt.text(doc)
+    except Exception as e:  # a malformed table is a failed check
+        rendered, why = None, f": bench/format.py cannot render it: {e!r}"
+    check(text == rendered,
+          f"{os.path.basename(path)} is the rendering of the JSON{why}")
+    bad, fid = [], False
+    for line in text.splitlines():
+        if line.startswith(("Timestamp fidelity", "Sender fidelity")):
+            fid = True
+        elif not line.strip():
+            fid = False
+        elif not fid and re.search(r"(?<![\w/.])-\d", line):
+            bad.append(line.strip())
+    check(not bad, f"{os.path.basename(path)} prints no negative cost "
+          f"{bad}")
 
 
 def pct(obj, path):
     numbers(obj, path, ("n", "p50_us", "p99_us"))
     check(num(obj.get("n")) and obj["n"] > 0, f"{path}.n > 0")
+
+
+def cpu_scaling(doc):
+    """The CPU-count block: one line per run with a stamp_refl capacity,
+    each the figures of its run."""
+    runs = [r for r in doc.get("runs", [])
+            if "kernel" in r.get("capacity", {})]
+    cs = doc.get("cpu_scaling")
+    check(isinstance(cs, list) and len(cs) == len(runs),
+          f"cpu_scaling: a line per run ({len(cs or [])} for {len(runs)})")
+    for j, (c, r) in enumerate(zip(cs or [], runs)):
+        cap = r["capacity"]
+        want = {"kernel": r.get("kernel"), "vcpus": r.get("vcpus"),
+                "kernel_capacity_pps": cap["kernel"].get("capacity_pps"),
+                "kernel_generator_bound": cap["kernel"].get(
+                    "generator_bound"),
+                "all_cpus_pps": r.get("scaling", {}).get(
+                    "all_cpus", {}).get("aggregate_pps"),
+                "user_capacity_pps": cap.get("user", {}).get(
+                    "capacity_pps")}
+        check(c == want, f"cpu_scaling[{j}] {c} is its run's {want}")
+        check(num(c.get("kernel_capacity_pps")) and
+              isinstance(c.get("kernel_generator_bound"), bool),
+              f"cpu_scaling[{j}]: stamp_refl's capacity and gen-bound flag")
+        if "cpus" in (r.get("sections") or ["cpus"]):
+            check(num(c.get("all_cpus_pps")),
+                  f"cpu_scaling[{j}].all_cpus_pps is a number "
+                  f"({c.get('all_cpus_pps')!r})")
 
 
 def main():
@@ -76,7 +195,9 @@ def main():
         p = f"runs[{i}]"
         check(bool(run.get("kernel")), f"{p}.kernel present")
         numbers(run, p, ("vcpus",))
-        if "capacity" in sections:
+        # the sections this run was asked for (older tables: all)
+        ran = set(run.get("sections") or sections) & sections
+        if "capacity" in ran:
             cap = run.get("capacity", {})
             for kind in ("kernel", "user", "icmp", "drop"):
                 c = cap.get(kind, {})
@@ -84,45 +205,62 @@ def main():
                     "capacity_pps", "generator_max_pps", "flat_us_per_pkt",
                     "flat_gen_cpu_us_per_pkt", "flat_loss_pct",
                     "cost_rate_pps", "cost_achieved_pps", "cpu_us_per_pkt"))
-                check(isinstance(c.get("generator_bound"), bool),
+                gb = c.get("generator_bound")
+                check(isinstance(gb, bool),
                       f"{p}.capacity.{kind}.generator_bound is a boolean")
+                cp, gm = c.get("capacity_pps"), c.get("generator_max_pps")
+                if num(cp) and num(gm) and abs(cp - 0.95 * gm) > 1:
+                    check(gb == (cp >= 0.95 * gm),
+                          f"{p}.capacity.{kind}: gen-bound {gb}: capacity "
+                          f"{cp} against 95 % of the generator's {gm}")
                 if kind != "drop":
-                    numbers(c, f"{p}.capacity.{kind}", (
-                        "added_cpu_us_per_pkt", "added_flat_us_per_pkt",
-                        "refl_cpu_us_per_pkt"))
                     d = cap.get("drop", {})
-                    check(num(c.get("added_cpu_us_per_pkt")) and
-                          abs(c["added_cpu_us_per_pkt"] -
-                              (c["cpu_us_per_pkt"] - d["cpu_us_per_pkt"]))
-                          < 0.002, f"{p}.{kind}: added CPU = its CPU - drop's")
+                    w = f"{p}.capacity.{kind}"
+                    cost_ok(c, "added_cpu_us_per_pkt",
+                            c["cpu_us_per_pkt"] - d["cpu_us_per_pkt"]
+                            if num(c.get("cpu_us_per_pkt")) and
+                            num(d.get("cpu_us_per_pkt")) else None,
+                            f"{w}: added CPU = its CPU - drop's", 0.002)
+                    flat = (c["flat_us_per_pkt"] - d["flat_us_per_pkt"]
+                            if num(c.get("flat_us_per_pkt")) and
+                            num(d.get("flat_us_per_pkt")) else None)
+                    cost_ok(c, "added_flat_us_per_pkt", flat,
+                            f"{w}: added us/pkt = its us/pkt - drop's",
+                            0.002)
+                    if kind == "user":
+                        numbers(c, w, ("refl_cpu_us_per_pkt",))
+                    else:
+                        cost_ok(c, "refl_cpu_us_per_pkt", flat,
+                                f"{w}: reflection CPU = its added us/pkt",
+                                0.002)
             k, u, ic = (cap.get(x, {}) for x in ("kernel", "user", "icmp"))
             r = run.get("ratios", {})
-            check(ratio_ok(r.get("capacity_kernel_vs_user"),
-                           k.get("capacity_pps"), u.get("capacity_pps")),
-                  f"{p}: capacity ratio stamp_refl/userspace "
-                  f"{r.get('capacity_kernel_vs_user')} from its figures")
-            check(ratio_ok(r.get("capacity_kernel_vs_icmp"),
-                           k.get("capacity_pps"), ic.get("capacity_pps")),
-                  f"{p}: capacity ratio stamp_refl/ICMP "
-                  f"{r.get('capacity_kernel_vs_icmp')} from its figures")
-            check(ratio_ok(r.get("refl_cpu_user_vs_kernel"),
+            bound_ratio_ok(r.get("refl_cpu_user_vs_kernel"),
                            u.get("refl_cpu_us_per_pkt"),
-                           k.get("refl_cpu_us_per_pkt")),
-                  f"{p}: reflection CPU ratio userspace/stamp_refl "
-                  f"{r.get('refl_cpu_user_vs_kernel')} from its figures")
-            check(ratio_ok(r.get("refl_cpu_kernel_vs_icmp"),
+                           k.get("refl_cpu_us_per_pkt"), False, False,
+                           f"{p}: reflection CPU ratio userspace/stamp_refl")
+            bound_ratio_ok(r.get("refl_cpu_kernel_vs_icmp"),
                            k.get("refl_cpu_us_per_pkt"),
-                           ic.get("refl_cpu_us_per_pkt")),
-                  f"{p}: reflection CPU ratio stamp_refl/ICMP "
-                  f"{r.get('refl_cpu_kernel_vs_icmp')} from its figures")
-        if "fidelity" in sections:
+                           ic.get("refl_cpu_us_per_pkt"), False, False,
+                           f"{p}: reflection CPU ratio stamp_refl/ICMP")
+            bound_ratio_ok(r.get("capacity_kernel_vs_user"),
+                           k.get("capacity_pps"), u.get("capacity_pps"),
+                           k.get("generator_bound"),
+                           u.get("generator_bound"),
+                           f"{p}: capacity ratio stamp_refl/userspace")
+            bound_ratio_ok(r.get("capacity_kernel_vs_icmp"),
+                           k.get("capacity_pps"), ic.get("capacity_pps"),
+                           k.get("generator_bound"),
+                           ic.get("generator_bound"),
+                           f"{p}: capacity ratio stamp_refl/ICMP")
+        if "fidelity" in ran:
             for kind in ("kernel", "user"):
                 f = run.get("fidelity", {}).get(kind, {})
                 numbers(f, f"{p}.fidelity.{kind}", ("rate_pps",))
                 for key in ("t2_minus_wire_in", "wire_out_minus_t3",
                             "t3_minus_t2", "wire_residence"):
                     pct(f.get(key, {}), f"{p}.fidelity.{kind}.{key}")
-        if "sender" in sections:
+        if "sender" in ran:
             for tsm in ("bpf", "user"):
                 s = run.get("sender", {}).get(tsm, {})
                 check(s.get("timestamping_used") == tsm,
@@ -130,41 +268,42 @@ def main():
                       f"({s.get('timestamping_used')})")
                 for key in ("stampnl_rtt", "wire_rtt", "stampnl_minus_wire"):
                     pct(s.get(key, {}), f"{p}.sender.{tsm}.{key}")
-        if "scaling" in sections:
+        if "scaling" in ran:
             sc = run.get("scaling", {})
             sess = sc.get("sessions", [])
             check(len(sess) == 3, f"{p}: three session counts ({len(sess)})")
             for j, s in enumerate(sess):
                 numbers(s, f"{p}.scaling.sessions[{j}]", (
-                    "flows", "sessions", "pps", "us_per_pkt",
-                    "lookup_cost_us", "loss_pct", "learned"))
+                    "flows", "sessions", "pps", "us_per_pkt", "loss_pct",
+                    "learned"))
                 check(s.get("sessions", 0) >= s.get("flows", 1),
                       f"{p}.scaling.sessions[{j}]: a session per flow")
             numbers(sc.get("memory", {}), f"{p}.scaling.memory",
                     ("sessions_learned", "slab_bytes_per_session"))
             numbers(sc.get("auth", {}), f"{p}.scaling.auth", (
                 "unauth_44_pps", "unauth_112_pps", "auth_112_pps",
-                "auth_cost_us_per_pkt", "auth_loss_pct"))
+                "auth_loss_pct"))
             base = sc.get("baseline", {})
             for j, s in enumerate(sess):
                 check(s.get("lookup_cost_paired") is True,
                       f"{p}.scaling.sessions[{j}]: lookup cost paired with "
                       "hook-drop runs")
-                check(paired_ok(s.get("lookup_cost_us"), s.get("pps"),
-                                s.get("ref_pps"),
-                                base.get("stateless_pps"),
-                                base.get("ref_stateless_pps")),
-                      f"{p}.scaling.sessions[{j}]: lookup cost "
-                      f"{s.get('lookup_cost_us')} from its paired runs")
+                cost_ok(s, "lookup_cost_us",
+                        paired_want(s.get("pps"), s.get("ref_pps"),
+                                    base.get("stateless_pps"),
+                                    base.get("ref_stateless_pps")),
+                        f"{p}.scaling.sessions[{j}]: lookup cost from its "
+                        "paired runs", 0.01)
             a = sc.get("auth", {})
             check(a.get("auth_cost_paired") is True,
                   f"{p}.scaling.auth: HMAC cost paired with hook-drop runs")
-            check(paired_ok(a.get("auth_cost_us_per_pkt"),
-                            a.get("auth_112_pps"), a.get("ref_auth_112_pps"),
-                            a.get("unauth_112_pps"),
-                            a.get("ref_unauth_112_pps")),
-                  f"{p}.scaling.auth: HMAC cost "
-                  f"{a.get('auth_cost_us_per_pkt')} from its paired runs")
+            cost_ok(a, "auth_cost_us_per_pkt",
+                    paired_want(a.get("auth_112_pps"),
+                                a.get("ref_auth_112_pps"),
+                                a.get("unauth_112_pps"),
+                                a.get("ref_unauth_112_pps")),
+                    f"{p}.scaling.auth: HMAC cost from its paired runs",
+                    0.01)
             t = sc.get("tlvs", {})
             check(isinstance(t.get("supported"), bool) and
                   bool(t.get("note")),
@@ -177,8 +316,7 @@ def main():
             if t.get("supported"):
                 numbers(t, f"{p}.scaling.tlvs", (
                     "count", "length", "counted_per_request", "tlv_pps",
-                    "padded_pps", "tlv_loss_pct", "tlv_cost_us_per_pkt",
-                    "tlv_cost_us_per_tlv"))
+                    "padded_pps", "tlv_loss_pct"))
                 check(num(t.get("count")) and t["count"] > 1 and
                       num(t.get("counted_per_request")) and
                       t["counted_per_request"] >= 0.99 * t["count"] and
@@ -187,21 +325,31 @@ def main():
                       f"stamp_refl ({t.get('counted_per_request')} per "
                       f"request of {t.get('count')}, {t.get('malformed')} "
                       "malformed)")
-                check(num(t.get("tlv_cost_us_per_tlv")) and
-                      abs(t["tlv_cost_us_per_tlv"] -
-                          t["tlv_cost_us_per_pkt"] / t["count"]) < 0.002,
-                      f"{p}.scaling.tlvs: cost per TLV = cost / count")
-                check(t.get("tlv_cost_paired") is True and
-                      paired_ok(t.get("tlv_cost_us_per_pkt"),
-                                t.get("tlv_pps"), t.get("ref_tlv_pps"),
-                                t.get("padded_pps"), t.get("ref_padded_pps")),
-                      f"{p}.scaling.tlvs: TLV cost "
-                      f"{t.get('tlv_cost_us_per_pkt')} from its paired runs")
-        if "cpus" in sections:
+                check(t.get("tlv_cost_paired") is True,
+                      f"{p}.scaling.tlvs: TLV cost paired with hook-drop "
+                      "runs")
+                want = paired_want(t.get("tlv_pps"), t.get("ref_tlv_pps"),
+                                   t.get("padded_pps"),
+                                   t.get("ref_padded_pps"))
+                cost_ok(t, "tlv_cost_us_per_pkt", want,
+                        f"{p}.scaling.tlvs: TLV cost from its paired runs",
+                        0.01)
+                cost_ok(t, "tlv_cost_us_per_tlv",
+                        want / t["count"] if num(want) and
+                        num(t.get("count")) and t["count"] else None,
+                        f"{p}.scaling.tlvs: cost per TLV = cost / count",
+                        0.01)
+        if "cpus" in ran:
             numbers(run.get("scaling", {}).get("all_cpus", {}),
                     f"{p}.scaling.all_cpus", (
                         "generators", "aggregate_pps", "generators_pps",
                         "loss_pct"))
+    if "capacity" in sections:
+        cpu_scaling(doc)
+    costs_not_negative(doc, "table")
+    txt = re.sub(r"\.json$", ".txt", args.table)
+    if txt != args.table and os.path.exists(txt):
+        text_ok(doc, txt)
     print(f"{PASSED} passed, {FAILED} failed")
     return 1 if FAILED else 0
 

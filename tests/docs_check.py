@@ -8,17 +8,23 @@
   option in a getopt table under tools/, is in stampnl.8;
 - completion/stampnl offers each of those in its place (run in bash);
 - every command and attribute of include/uapi/linux/stamp.h, and every
-  parameter of the built module (modinfo), is in stamp_refl.4.
+  parameter of the built module (modinfo), is in stamp_refl.4;
+- the benchmark table README.md quotes is bench/results/latest.txt's,
+  latest.txt and latest.json are what bench/format.py makes of the raw
+  lines beside them (format.py --again), and latest.json passes
+  tests/bench_check.py. These need no stampnl and run without it.
 
 The words are found in the usage text here with regexes of its own, not
 the completion's, so a parsing bug there cannot hide behind itself. Ends
-with "N passed, N failed"; exits 77 when stampnl is not built.
+with "N passed, N failed"; exits 77 when stampnl is not built and nothing
+else failed.
 """
 import glob
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAMPNL = os.path.join(ROOT, "build/tools/stampnl")
@@ -65,9 +71,55 @@ def complete(words):
     return set(out.split())
 
 
+def bench_table():
+    """README's quoted table against bench/results, and bench/results
+    against its raw lines."""
+    prefix = os.path.join(ROOT, "bench/results/latest")
+    latest = open(prefix + ".txt").read()
+    # the table: everything before the method, which README leaves out
+    table = latest.split("\nMethod:\n")[0].rstrip("\n") + "\n"
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    m = re.search(r"^## Benchmarks$.*?^```\n(kstamp benchmark .*?)^```$",
+                  readme, re.M | re.S)
+    quoted = m.group(1) if m else ""
+    diff = [f"line {i + 1}: README {a!r}, latest.txt {b!r}"
+            for i, (a, b) in enumerate(zip(quoted.splitlines(),
+                                           table.splitlines())) if a != b]
+    check(quoted == table,
+          "README.md quotes bench/results/latest.txt's table%s" %
+          (" (%d lines against %d; %s)" % (len(quoted.splitlines()),
+                                           len(table.splitlines()),
+                                           "; ".join(diff[:3]))
+           if quoted != table else ""))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "again")
+        p = subprocess.run([sys.executable,
+                            os.path.join(ROOT, "bench/format.py"),
+                            "--again", prefix, "--out", out],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        for ext in (".txt", ".json"):
+            same = p.returncode == 0 and \
+                open(out + ext).read() == open(prefix + ext).read()
+            check(same, "bench/results/latest%s is bench/format.py --again "
+                  "of its raw lines%s" % (ext, p.stderr and ": " + p.stderr))
+    p = subprocess.run([sys.executable,
+                        os.path.join(ROOT, "tests/bench_check.py"),
+                        prefix + ".json", "--expect-tlvs", "yes"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    fails = [line for line in p.stdout.splitlines()
+             if not line.startswith("ok: ")]
+    check(p.returncode == 0, "tests/bench_check.py bench/results/latest.json"
+          ": %s" % "; ".join(fails[-4:]))
+
+
+# --- the benchmark table --------------------------------------------------
+bench_table()
 if not os.access(STAMPNL, os.X_OK):
     print("SKIP: stampnl not built (make tools)")
-    sys.exit(77)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 77)
 
 # --- the pages render cleanly ---------------------------------------------
 for page in (MAN8, MAN4):

@@ -17,6 +17,7 @@
 #include <uapi/linux/stamp_wire.h>
 
 #include "addr.h"
+#include "clock_source.h"
 #include "keyfile.h"
 #include "nl.h"
 #include "stampnl.h"
@@ -45,6 +46,9 @@ static const char *const tlv_names[] = { "process", "copy", "strip" };
 /* RFC 8972 section 4.3, indexed by code */
 static const char *const sync_names[] = { "?", "ntp", "ptp", "ssu", "gnss",
 					  "local" };
+/* clock-sync's source: a code, or 0 to find it out */
+static const char *const source_names[] = { "auto", "ntp", "ptp", "ssu",
+					    "gnss", "local" };
 
 static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -412,24 +416,59 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 }
 
 /*
+ * The sync source to report: @source's code, or with "auto" the one the
+ * daemon disciplining the clock gives (clock_source.c). 0 leaves the
+ * configured one; @why says where the answer came from.
+ */
+static int sync_source(int source, char *why, size_t len)
+{
+	char who[16];
+	int src;
+
+	if (source) {
+		snprintf(why, len, "as given");
+		return source;
+	}
+	src = stamp_clock_source_detect("/proc", who, sizeof(who));
+	if (src > 0)
+		snprintf(why, len, "%s running", who);
+	else if (!src)
+		snprintf(why, len, "no PTP or NTP daemon running");
+	else
+		snprintf(why, len, "cannot read /proc: %s", strerror(-src));
+	return src > 0 ? src : 0;
+}
+
+/*
  * The module cannot see the kernel's NTP state (nothing exports it), so
  * userspace reports it: adjtimex says whether chrony/ntpd/ptp4l keep the
- * clock synchronized and how large its estimated error is.
+ * clock synchronized and how large its estimated error is, and the daemon
+ * doing it which sync source that is.
  */
 static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 {
 	unsigned long validity = DEFAULT_VALIDITY_S;
 	struct timex tx = { 0 };
+	int state, synced, source = 0, src, i;
 	unsigned long err_ns;
-	int state, synced;
+	char why[80];
 
-	if (argc == 3 && !strcmp(argv[1], "validity")) {
-		if (parse_uint("validity", argv[2], UINT32_MAX, &validity))
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 < argc && !strcmp(argv[i], "validity")) {
+			if (parse_uint("validity", argv[i + 1], UINT32_MAX,
+				       &validity))
+				return -EINVAL;
+		} else if (i + 1 < argc && !strcmp(argv[i], "source")) {
+			source = pick("source", argv[i + 1], source_names,
+				      ARRAY_SIZE(source_names), 0);
+			if (source < 0)
+				return source;
+		} else {
+			fprintf(stderr, "usage: stampnl reflector clock-sync [validity SECONDS] [source auto|ntp|ptp|ssu|gnss|local]\n");
 			return -EINVAL;
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: stampnl reflector clock-sync [validity SECONDS]\n");
-		return -EINVAL;
+		}
 	}
+	src = sync_source(source, why, sizeof(why));
 	state = adjtimex(&tx);
 	if (state < 0) {
 		perror("stampnl: adjtimex");
@@ -441,12 +480,13 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 		err_ns = 1;
 	if (err_ns > UINT32_MAX)
 		err_ns = UINT32_MAX;
-	printf("clock %s, estimated error %.3f ms, reported for %lu s\n",
+	printf("clock %s, estimated error %.3f ms, reported for %lu s, sync source %s (%s)\n",
 	       synced ? "synchronized" : "not synchronized", err_ns / 1e6,
-	       validity);
+	       validity, src ? sync_names[src] : "unchanged", why);
 	if (nla_put_u8(msg, STAMP_A_CLOCK_SYNCED, synced) ||
 	    nla_put_u32(msg, STAMP_A_CLOCK_ERROR, err_ns) ||
-	    nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, validity))
+	    nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, validity) ||
+	    (src && nla_put_u8(msg, STAMP_A_SYNC_SOURCE, src)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -465,7 +505,10 @@ static void print_help(void)
 		"                             [return-address on|off] [member-id ID]\n"
 		"                             [sync-source ntp|ptp|ssu|gnss|local]\n"
 		"       stampnl reflector clock-sync [validity S]\n"
-		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n");
+		"                             [source auto|ntp|ptp|ssu|gnss|local]\n"
+		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n"
+		"  clock-sync source auto: ptp when phc2sys or ptp4l runs, ntp when chronyd,\n"
+		"  ntpd or systemd-timesyncd does, else the configured sync-source is kept\n");
 }
 
 /**

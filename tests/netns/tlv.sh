@@ -6,7 +6,8 @@
 # Every TLV type over IPv4 and IPv6 through stampnl's options and report,
 # the malformed shapes through an independent Python prober
 # (tlv_probe.py, which builds and parses TLVs on its own), the tlv
-# copy/strip switch, and the TLV counters.
+# copy/strip switch, the TLV counters, and the sync source that
+# `stampnl reflector clock-sync` finds from the daemon running.
 #
 # Under TCG every python3 start costs more than a second, so python3
 # starts a handful of times: the JSON checks are kept and run by one
@@ -25,11 +26,21 @@ PROBE=$ROOT/tests/netns/tlv_probe.py
 NS_R="stampR$$"
 KEYS=$(mktemp -d)
 CK=$(mktemp -d)
+FAKE=$(mktemp -d)
+FAKE_PIDS=
+CLOCK_SAVED=
 cleanup() {
+	local p
+	for p in $FAKE_PIDS; do
+		kill "$p" 2>/dev/null || true
+	done
+	# the kernel's clock state as it was, if a failure left it changed
+	[ -z "$CLOCK_SAVED" ] ||
+		python3 "$CK/adjtimex.py" restore "$CLOCK_SAVED" || true
 	netns_cleanup
 	ip netns del "$NS_R" 2>/dev/null || true
 	rmmod stamp_refl 2>/dev/null || true
-	rm -rf "$KEYS" "$CK"
+	rm -rf "$KEYS" "$CK" "$FAKE"
 }
 inA() { ip netns exec "$NS_A" "$@"; }
 inB() { ip netns exec "$NS_B" "$@"; }
@@ -403,6 +414,135 @@ pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
 v = bytes.fromhex(d["tlvs"][0]["value"])
 assert d["tlvs"][0]["flags"] == 0, d["tlvs"]
 assert v[4:8] == bytes([0, 3, 0, 8]) and v[8:16] == bytes(8), v.hex()'
+
+# --- the sync source clock-sync finds ------------------------------------
+# `stampnl reflector clock-sync` reports the clock as adjtimex says, and
+# the sync source from the daemon that disciplines the clock, found by
+# process name (tools/clock_source.c): phc2sys or ptp4l is PTP, an NTP
+# daemon NTP, neither leaves the configured source. The daemons here are
+# copies of sleep named like them. Timestamp Information TLVs report a
+# source only while the clock is synchronized, and clock-sync takes that
+# from adjtimex: where the VM's kernel says unsynchronized (no NTP here),
+# clear STA_UNSYNC with small error figures for the while, and put the
+# kernel's state back after.
+cat > "$CK/adjtimex.py" <<'PYEOF'
+import ctypes
+import sys
+
+class Timex(ctypes.Structure):		# glibc's struct timex, 208 octets
+    _fields_ = [("modes", ctypes.c_uint), ("offset", ctypes.c_long),
+                ("freq", ctypes.c_long), ("maxerror", ctypes.c_long),
+                ("esterror", ctypes.c_long), ("status", ctypes.c_int),
+                ("constant", ctypes.c_long), ("precision", ctypes.c_long),
+                ("tolerance", ctypes.c_long), ("sec", ctypes.c_long),
+                ("usec", ctypes.c_long), ("tick", ctypes.c_long),
+                ("ppsfreq", ctypes.c_long), ("jitter", ctypes.c_long),
+                ("shift", ctypes.c_int), ("stabil", ctypes.c_long),
+                ("jitcnt", ctypes.c_long), ("calcnt", ctypes.c_long),
+                ("errcnt", ctypes.c_long), ("stbcnt", ctypes.c_long),
+                ("tai", ctypes.c_int), ("pad", ctypes.c_int * 11)]
+
+ADJ_MAXERROR, ADJ_ESTERROR, ADJ_STATUS = 0x0004, 0x0008, 0x0010
+STA_UNSYNC, TIME_ERROR = 0x0040, 5
+libc = ctypes.CDLL(None, use_errno=True)
+
+def adjtimex(t):
+    r = libc.adjtimex(ctypes.byref(t))
+    if r < 0:
+        sys.exit("adjtimex: errno %d" % ctypes.get_errno())
+    return r
+
+assert ctypes.sizeof(Timex) == 208, ctypes.sizeof(Timex)
+what, path = sys.argv[1:3]
+t = Timex()
+state = adjtimex(t)
+t.modes = ADJ_STATUS | ADJ_MAXERROR | ADJ_ESTERROR
+if what == "sync":
+    # what to put back (nothing when the clock is synchronized already)
+    with open(path, "w") as f:
+        if state == TIME_ERROR or t.status & STA_UNSYNC:
+            f.write("%d %d %d\n" % (t.status, t.maxerror, t.esterror))
+            t.status &= ~STA_UNSYNC
+            t.maxerror, t.esterror = 1000, 100
+            adjtimex(t)
+else:
+    saved = open(path).read().split()
+    if saved:
+        t.status, t.maxerror, t.esterror = map(int, saved)
+        adjtimex(t)
+t = Timex()
+state = adjtimex(t)
+print("adjtimex %s: state %d, status %#x, maxerror %d us, esterror %d us"
+      % (what, state, t.status, t.maxerror, t.esterror))
+PYEOF
+# fake NAME: a process whose comm is NAME, running when this returns
+# (its PID in FAKE_PID)
+fake() {
+	local _
+	cp /bin/sleep "$FAKE/$1"
+	"$FAKE/$1" 600 &
+	FAKE_PID=$!
+	FAKE_PIDS="$FAKE_PIDS $FAKE_PID"
+	for _ in $(seq 50); do
+		[ "$(cat "/proc/$FAKE_PID/comm" 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "a process named $1 runs (/proc/$FAKE_PID/comm)"
+}
+unfake() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+# clocksync WANT [ARGS...]: clock-sync ARGS in B succeeds, says the clock
+# is synchronized, and its sync source is WANT ("ptp (phc2sys running)")
+clocksync() {
+	local want=$1 out rc=0
+	shift
+	out=$(nl reflector clock-sync validity 60 "$@" 2>&1) || rc=$?
+	case "$rc $out" in
+	"0 clock synchronized, "*", sync source $want")
+		pass "clock-sync $*: $out" ;;
+	*)
+		fail "clock-sync $*: expected 'clock synchronized, ..., sync source $want', got '$out' (exit $rc)" ;;
+	esac
+}
+# syncsrc NAME WANT: the configured source is WANT, and so is the one
+# Timestamp Information TLVs report for T2 and T3 (checked at the end)
+syncsrc() {
+	check_eq "$1: configured sync source" "$2" \
+		"$(nl reflector show -j | sed -n 's/.*"sync_source":"\([a-z]*\)".*/\1/p')"
+	pycheck "$1: Timestamp Information reports sync source $2" \
+		"$(sender 10.0.2.2 -c 2 --tlv-timestamp-info)" '
+t = d["tlv"]["timestamp_info"]
+assert d["received"] == 2, d["received"]
+assert (t["t2_sync"], t["t3_sync"]) == ("'"$2"'", "'"$2"'"), t'
+}
+
+nl reflector set sync-source gnss
+CLOCK_SAVED=$CK/clock.saved
+check_ok "the VM's clock marked synchronized for the test" \
+	python3 "$CK/adjtimex.py" sync "$CLOCK_SAVED"
+clocksync "unchanged (no PTP or NTP daemon running)"
+syncsrc "no time daemon" gnss
+fake chronyd
+CHRONYD=$FAKE_PID
+clocksync "ntp (chronyd running)"
+syncsrc "chronyd" ntp
+fake phc2sys
+clocksync "ptp (phc2sys running)"
+syncsrc "phc2sys beside chronyd" ptp
+unfake "$FAKE_PID"
+clocksync "ntp (chronyd running)"
+syncsrc "phc2sys gone, chronyd left: back to" ntp
+clocksync "gnss (as given)" source gnss
+syncsrc "source gnss given" gnss
+unfake "$CHRONYD"
+clocksync "unchanged (no PTP or NTP daemon running)"
+syncsrc "no time daemon again" gnss
+check_ok "the VM's clock state put back" \
+	python3 "$CK/adjtimex.py" restore "$CLOCK_SAVED"
+CLOCK_SAVED=
+nl reflector set clock unsynced sync-source ntp
 
 # --- the HMAC TLV, authenticated mode ------------------------------------
 printf '000102030405060708090a0b0c0d0e0f\n' > "$KEYS/k"
