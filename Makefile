@@ -117,8 +117,8 @@ fuzz:
 proving-ground:
 	bash tests/debug_kernel.sh
 
-# stress.sh on the debug kernel (not in CI: about 6 min more than its
-# budget leaves)
+# a longer stress.sh alone on the debug kernel (CI runs a short one after
+# the end-to-end tests)
 stress-debug:
 	bash tests/debug_kernel.sh stress
 
