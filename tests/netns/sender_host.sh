@@ -11,12 +11,43 @@ STAMPNL=$ROOT/build/tools/stampnl
 
 netns_pair
 inA() { ip netns exec "$NS_A" "$@"; }
+T=/tmp/sender_host.$$
+REFL=
+cleanup() {
+	[ -z "$REFL" ] || kill "$REFL" 2>/dev/null || true
+	rm -f "$T".*
+	netns_cleanup
+}
+trap cleanup EXIT
+
+# wait_port NS PORT: until something listens on UDP PORT there
+wait_port() {
+	local i
+	for i in $(seq 50); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q . && return
+		sleep 0.1
+	done
+	echo "nothing listens on port $2 in $1" >&2
+	return 1
+}
 
 # --- usage errors: exit 2, a message on stderr, nothing sent --------------
+# a listener on the reflector's port counts what arrives
+ip netns exec "$NS_B" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.0.2", 862))
+while True:
+    s.recv(2000)
+    print("got one", flush=True)
+' > "$T.usage" &
+REFL=$!
+wait_port "$NS_B" 862
 for args in "" "-c 5" "$ADDR4_B -c 0" "$ADDR4_B -c x" "$ADDR4_B -i -1" \
 	    "$ADDR4_B -p 70000" "$ADDR4_B -l 43" "$ADDR4_B -W 0" \
 	    "$ADDR4_B --bogus" "$ADDR4_B $ADDR6_B" "$ADDR4_B --ssid 0" \
-	    "no-such-host.invalid -c 1"; do
+	    "no-such-host.invalid -c 1" "$ADDR4_B -c 1 -i 0.1 --rate 10" \
+	    "$ADDR4_B -c 1 --rate 10 -i 0.1"; do
 	rc=0
 	err=$(inA "$STAMPNL" sender $args 2>&1 >/dev/null) || rc=$?
 	if [ "$rc" = 2 ] && [ -n "$err" ]; then
@@ -25,6 +56,21 @@ for args in "" "-c 5" "$ADDR4_B -c 0" "$ADDR4_B -c x" "$ADDR4_B -i -1" \
 		fail "sender $args: exit $rc, message '$err'"
 	fi
 done
+rc=0
+inA "$STAMPNL" sender $ADDR4_B -c 1 -i 0.1 --rate 10 2>"$T.err" || rc=$?
+check_ok "-i with --rate: the message names both" \
+	grep -q -- '-i and --rate both set the schedule: give one' "$T.err"
+sleep 0.2
+check_eq "usage errors: nothing reached the reflector's port" 0 \
+	"$(wc -l < "$T.usage")"
+# and the listener does count: one packet sent is one line
+inA "$STAMPNL" sender $ADDR4_B -c 1 -W 0.2 -q >/dev/null || true
+sleep 0.2
+check_eq "the port's listener counts a packet actually sent" 1 \
+	"$(wc -l < "$T.usage")"
+kill "$REFL"
+wait "$REFL" 2>/dev/null || true
+REFL=
 
 # --- nobody answers: all lost after the threshold, exit 1 -----------------
 start=$(date +%s%N)
