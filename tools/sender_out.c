@@ -157,7 +157,7 @@ void sender_print_text(struct sender *s)
 	if (s->ts.fallbacks || s->t1_fallbacks)
 		printf("%" PRIu64 " T4 and %" PRIu64 " T1 stamps fell back to coarser sources\n",
 		       s->ts.fallbacks, s->t1_fallbacks);
-	if (s->rtt.n && (!s->clk.synced || !s->refl_synced))
+	if (s->rtt.n && (!s->clk.synced || s->refl_unsynced))
 		printf("note: %s clock not synchronized: one-way delays include the offset between the two clocks\n",
 		       !s->clk.synced ? "local" : "reflector");
 	if (s->rtt.n && (s->fwd.min < 0 || s->bwd.min < 0))
@@ -343,7 +343,8 @@ void sender_print_json(struct sender *s)
 	printf(",\"address\":\"%s\",\"port\":%u,\"interval_s\":%g,\"loss_threshold_s\":%g,\"length\":%u,\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"reflector_clock_synced\":%s,\"reflector_timestamp_format\":\"%s\"",
 	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
 	       s->o.ptp ? "ptp" : "ntp", s->clk.synced ? "true" : "false",
-	       s->refl_synced ? "true" : "false", s->refl_ptp ? "ptp" : "ntp");
+	       sender_refl_synced(s) ? "true" : "false",
+	       s->refl_ptp ? "ptp" : "ntp");
 	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
 	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64
 	       ",\"send_calls\":%" PRIu64,

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # stampnl sender on the host, in network namespaces: argument errors, a
-# target with no reflector, Ctrl-C, and a misbehaving peer that sends
-# duplicate, late and malformed replies (the real reflector is tested in
-# the VM by reflector.sh).
+# target with no reflector, Ctrl-C, a misbehaving peer that sends
+# duplicate, late and malformed replies, and a reflector whose clock is not
+# synchronized, against --require-sync (the real reflector is tested in the
+# VM by reflector.sh).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
+ADJ=$ROOT/tests/netns/adjtimex.py
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
 
 netns_pair
 inA() { ip netns exec "$NS_A" "$@"; }
 T=/tmp/sender_host.$$
 REFL=
+CLOCK_SAVED=
 cleanup() {
 	[ -z "$REFL" ] || kill "$REFL" 2>/dev/null || true
+	[ -z "$CLOCK_SAVED" ] || python3 "$ADJ" restore "$T.clock" || true
 	rm -f "$T".*
 	netns_cleanup
 }
@@ -135,5 +139,101 @@ want = {"sent": 6, "received": 5, "lost": 1, "late": 1, "duplicates": 1, "malfor
 assert got == want, got
 assert sorted(p["seq"] for p in d["packets"]) == [0, 1, 3, 4, 5], d["packets"]
 assert d["rtt"]["count"] == 5' "$out"
+
+# --- clocks: the reflector's S bit -----------------------------------------
+# start_refl [options]: the userspace reflector, every request in $T.req
+start_refl() {
+	ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" \
+		--req-log "$T.req" "$@" &
+	REFL=$!
+	wait_port "$NS_B" 862
+	: > "$T.req"
+}
+stop_refl() {
+	kill "$REFL"
+	wait "$REFL" 2>/dev/null || true
+	REFL=
+}
+# jcheck NAME JSON PYTHON: the assertions, with the document as d
+jcheck() {
+	check_ok "$1" python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+$3" "$2"
+}
+
+# a reflector that says its clock is not synchronized
+start_refl --unsynced
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector unsynchronized: measured, and reported" "$out" "
+assert d['received'] == 3, d
+assert not d['reflector_clock_synced'], d"
+stop_refl
+
+# only the reply to seq 1 unsynchronized: the last one is fine, the test not
+start_refl --unsynced 1
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "one reply of three unsynchronized: reflector_clock_synced false" "$out" "
+assert d['received'] == 3, d
+assert d['packets'][-1]['reflector_errest'] & 0x8000, d['packets'][-1]
+assert not d['reflector_clock_synced'], d"
+stop_refl
+
+if python3 "$ADJ" synced; then HOST_SYNCED=True; else HOST_SYNCED=False; fi
+echo "host clock: $(python3 "$ADJ" show)"
+# --require-sync needs the local clock synchronized before it looks at
+# the reflector's. On a host without an NTP daemon, say it is, as one
+# would (the state is restored on exit, and the kernel would undo it by
+# itself within 30 s: adjtimex.py).
+MARKED=
+if [ "$HOST_SYNCED" = False ]; then
+	python3 "$ADJ" save "$T.clock" && CLOCK_SAVED=1
+	[ -z "$CLOCK_SAVED" ] || { python3 "$ADJ" mark-synced && MARKED=1; }
+fi
+if [ "$HOST_SYNCED" = True ] || [ -n "$MARKED" ]; then
+	start_refl --unsynced
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync \
+		2>"$T.err") || rc=$?
+	check_eq "--require-sync, reflector unsynchronized: exit status" 2 "$rc"
+	check_ok "--require-sync: the error names the reflector's clock" grep -q \
+		"require-sync: the reflector's clock is not synchronized (S bit clear in its Error Estimate, reply to seq 0)" \
+		"$T.err"
+	check_cmp "--require-sync: the first reply ended it (requests of 50)" \
+		"$(wc -l < "$T.req")" -le 3
+	check_ok "--require-sync: no reply line, no summary" \
+		sh -c '! grep -qE "bytes from|packets transmitted" "$1"' sh - <<<"$out"
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync -j \
+		2>/dev/null) || rc=$?
+	check_eq "--require-sync -j: exit 2, no document" "2 ''" "$rc '$out'"
+	stop_refl
+
+	start_refl --unsynced 1
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync \
+		2>"$T.err") || rc=$?
+	check_eq "--require-sync, reply to seq 1 unsynchronized: exit status" 2 "$rc"
+	check_ok "--require-sync: stopped at the reply to seq 1" grep -q \
+		'S bit clear in its Error Estimate, reply to seq 1)' "$T.err"
+	check_cmp "--require-sync: stopped there (requests of 50)" \
+		"$(wc -l < "$T.req")" -le 4
+	stop_refl
+
+	start_refl
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 --require-sync -j) || rc=$?
+	check_eq "--require-sync, both clocks synchronized: exit status" 0 "$rc"
+	jcheck "--require-sync, both synchronized: measured" "$out" "
+assert d['received'] == 3 and d['clock_synced'], d
+assert d['reflector_clock_synced'], d"
+	stop_refl
+else
+	echo "SKIP: --require-sync against an unsynchronized reflector: the local clock is not synchronized, and adjtimex may not say it is here"
+fi
+if [ -n "$CLOCK_SAVED" ]; then
+	python3 "$ADJ" restore "$T.clock"
+	CLOCK_SAVED=
+fi
 
 finish
