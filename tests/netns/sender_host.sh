@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # stampnl sender on the host, in network namespaces: argument errors, a
 # target with no reflector, Ctrl-C, a misbehaving peer that sends
-# duplicate, late and malformed replies, and a reflector whose clock is not
-# synchronized, against --require-sync (the real reflector is tested in the
+# duplicate, late and malformed replies, and the clocks: a reflector whose
+# clock is not synchronized or is off, against --require-sync and the
+# one-way validity the sender reports (the real reflector is tested in the
 # VM by reflector.sh).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -140,7 +141,7 @@ assert got == want, got
 assert sorted(p["seq"] for p in d["packets"]) == [0, 1, 3, 4, 5], d["packets"]
 assert d["rtt"]["count"] == 5' "$out"
 
-# --- clocks: the reflector's S bit -----------------------------------------
+# --- clocks: the reflector's S bit, and what one-way delays are worth -----
 # start_refl [options]: the userspace reflector, every request in $T.req
 start_refl() {
 	ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" \
@@ -162,12 +163,35 @@ d = json.loads(sys.argv[1])
 $3" "$2"
 }
 
+# The host's own clock decides one_way_valid for a run against a good
+# reflector; the host may well not be synchronized (no NTP daemon).
+if python3 "$ADJ" synced; then HOST_SYNCED=True; else HOST_SYNCED=False; fi
+echo "host clock: $(python3 "$ADJ" show)"
+start_refl
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "synchronized reflector: one_way_valid as the local clock ($HOST_SYNCED)" "$out" "
+assert d['received'] == 3 and d['reflector_clock_synced'], d
+assert d['clock_synced'] == $HOST_SYNCED, d['clock_synced']
+assert d['one_way_valid'] == $HOST_SYNCED, d['one_way_valid']
+assert d['warnings'] == ([] if $HOST_SYNCED else ['local_clock_unsynchronized']), d['warnings']"
+stop_refl
+
 # a reflector that says its clock is not synchronized
 start_refl --unsynced
 out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
-jcheck "reflector unsynchronized: measured, and reported" "$out" "
+jcheck "reflector unsynchronized: measured, but not valid, and why" "$out" "
 assert d['received'] == 3, d
-assert not d['reflector_clock_synced'], d"
+assert not d['reflector_clock_synced'] and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']
+assert 'negative_one_way_delays' not in d['warnings'], d['warnings']"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1) || true
+check_ok "reflector unsynchronized: the text says so" grep -q \
+	'^note: reflector clock not synchronized (S bit clear)' <<<"$out"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1 --json-lines) || true
+jcheck "reflector unsynchronized: the --json-lines summary too" \
+	"$(tail -n 1 <<<"$out")" "
+assert d['type'] == 'summary' and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']"
 stop_refl
 
 # only the reply to seq 1 unsynchronized: the last one is fine, the test not
@@ -176,11 +200,25 @@ out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
 jcheck "one reply of three unsynchronized: reflector_clock_synced false" "$out" "
 assert d['received'] == 3, d
 assert d['packets'][-1]['reflector_errest'] & 0x8000, d['packets'][-1]
-assert not d['reflector_clock_synced'], d"
+assert not d['reflector_clock_synced'] and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']"
 stop_refl
 
-if python3 "$ADJ" synced; then HOST_SYNCED=True; else HOST_SYNCED=False; fi
-echo "host clock: $(python3 "$ADJ" show)"
+# a reflector whose clock is a second behind: negative forward delays
+start_refl --clock-offset -1
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector 1 s behind: negative forward delays, flagged" "$out" "
+assert d['received'] == 3 and d['reflector_clock_synced'], d
+for p in d['packets']:
+    assert -1.1e9 < p['forward_ns'] < -0.9e9, p
+    assert 0.9e9 < p['backward_ns'] < 1.1e9, p
+assert not d['one_way_valid'], d
+assert 'negative_one_way_delays' in d['warnings'], d['warnings']"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1) || true
+check_ok "reflector 1 s behind: the text warns" grep -q \
+	'^warning: negative one-way delays' <<<"$out"
+stop_refl
+
 # --require-sync needs the local clock synchronized before it looks at
 # the reflector's. On a host without an NTP daemon, say it is, as one
 # would (the state is restored on exit, and the kernel would undo it by
@@ -224,9 +262,9 @@ if [ "$HOST_SYNCED" = True ] || [ -n "$MARKED" ]; then
 	rc=0
 	out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 --require-sync -j) || rc=$?
 	check_eq "--require-sync, both clocks synchronized: exit status" 0 "$rc"
-	jcheck "--require-sync, both synchronized: measured" "$out" "
+	jcheck "--require-sync, both synchronized: one_way_valid, no warnings" "$out" "
 assert d['received'] == 3 and d['clock_synced'], d
-assert d['reflector_clock_synced'], d"
+assert d['one_way_valid'] and d['warnings'] == [], d"
 	stop_refl
 else
 	echo "SKIP: --require-sync against an unsynchronized reflector: the local clock is not synchronized, and adjtimex may not say it is here"
