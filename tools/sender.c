@@ -546,10 +546,16 @@ int sender_main(struct sender_opts *o)
 		return 2;
 	if (open_socket(&s))
 		return 2;
-	/* Ctrl-C is an event of the poll loop: it ends the test, not us */
+	/*
+	 * Ctrl-C is an event of the poll loop: it ends the test, not us.
+	 * So are a hangup and a reader gone (`| head`): dying of them
+	 * would leave the BPF filters attached to the device.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sigfd < 0) {

@@ -71,7 +71,7 @@ struct sender {
 	struct sender_clock clk;
 	struct sender_ts ts;
 	int fd;
-	int sigfd;		/* SIGINT/SIGTERM, read in the poll loop */
+	int sigfd;		/* SIGINT, TERM, HUP, PIPE: read in the loop */
 	bool interrupted;
 	char addr[INET6_ADDRSTRLEN];
 	struct probe *probes;

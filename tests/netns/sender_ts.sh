@@ -133,6 +133,68 @@ check_ok "bpf, Ctrl-C: summary printed" grep -q 'packets transmitted' <<<"$out"
 check_ok "bpf, Ctrl-C: the clsact qdisc is gone" clsact_gone
 check_ok "bpf, Ctrl-C: the method is named" grep -q 'bpf timestamping on veth0' <<<"$out"
 
+# A reader gone (SIGPIPE) and a hangup end the test as Ctrl-C does: the
+# filters are detached, not left behind by a process the signal killed.
+ours_left() {
+	tc -n "$NS_A" filter show dev veth0 egress 2>/dev/null
+	tc -n "$NS_A" filter show dev veth0 ingress 2>/dev/null
+}
+# after a failed check, the device as the next test expects it
+reset_dev() {
+	tc -n "$NS_A" qdisc del dev veth0 clsact 2>/dev/null || true
+}
+inA timeout -s KILL 10 "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
+	2>/dev/null | head -n 1 > /tmp/sender_ts_head.$$
+rc=${PIPESTATUS[0]}
+check_eq "bpf | head -n 1: the sender ended on its own (not 141, 137)" 0 "$rc"
+check_ok "bpf | head -n 1: head got the first line" \
+	grep -q 'bpf timestamping on veth0' /tmp/sender_ts_head.$$
+check_eq "bpf | head -n 1: no filter of ours left, egress or ingress" "" \
+	"$(ours_left)"
+check_ok "bpf | head -n 1: the clsact qdisc is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_head.$$
+
+ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
+	> /tmp/sender_ts_hup.$$ 2>&1 &
+pid=$!
+(sleep 20; kill -KILL $pid 2>/dev/null) &
+watchdog=$!
+for i in $(seq 100); do
+	grep -q 'bytes from' /tmp/sender_ts_hup.$$ && break
+	sleep 0.1
+done
+kill -HUP $pid
+rc=0
+wait $pid || rc=$?
+kill $watchdog 2>/dev/null || true
+check_eq "bpf, SIGHUP: exit status (replies came)" 0 "$rc"
+check_ok "bpf, SIGHUP: summary printed" \
+	grep -q 'packets transmitted' /tmp/sender_ts_hup.$$
+check_eq "bpf, SIGHUP: no filter of ours left, egress or ingress" "" \
+	"$(ours_left)"
+check_ok "bpf, SIGHUP: the clsact qdisc is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_hup.$$
+
+# --targets: the parent passes the signal on; each target detaches its own
+printf '%s\n%s\n' $ADDR4_B $ADDR6_B > /tmp/sender_ts_targets.$$
+inA timeout -s KILL 10 "$STAMPNL" sender --targets /tmp/sender_ts_targets.$$ \
+	-i 0.05 --timestamping bpf --json-lines 2>/dev/null | head -n 1 \
+	> /tmp/sender_ts_head.$$
+rc=${PIPESTATUS[0]}
+# 1 if the other target had no answer yet when the pipe closed
+check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
+	"$rc" -le 1
+check_ok "--targets, bpf | head -n 1: head got a reply line" \
+	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
+# (the clsact qdisc may stay, empty: the target that created it leaves it
+# to the other, still attached, as tools/bpf_stamp.c explains)
+check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
+	"$(ours_left)"
+reset_dev
+rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
+
 # Without privilege: auto falls back to the kernel's stamps and says why;
 # bpf asked for by name is refused.
 NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all"
