@@ -4,7 +4,8 @@
 # (BPF and clsact work on these hosts): --timestamping bpf|kernel|user|auto
 # against a userspace reflector, what each method puts in T1 and T4, the
 # BPF programs leaving the device as they found it (after a normal end, an
-# error and Ctrl-C, next to someone else's filter), and the fallbacks.
+# error, Ctrl-C, SIGHUP and a closed pipe, next to someone else's filter),
+# and the fallbacks (no privilege, a device without Ethernet headers).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
@@ -212,6 +213,44 @@ check_eq "unprivileged --timestamping bpf: exit status" 2 "$rc"
 check_ok "unprivileged --timestamping bpf: a clear error" \
 	grep -q 'timestamping bpf: bpf: loading the programs: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN)' /tmp/sender_ts.$$
 check_ok "unprivileged: nothing attached" clsact_gone
+
+# An L3 device (no Ethernet header for the programs to parse) on the route:
+# auto must not pick bpf, whose every stamp would silently fall back, and
+# bpf asked for by name is refused. A tun device needs /dev/net/tun; ipip
+# is the fallback where that is missing.
+L3DEV=
+if inA ip tuntap add mode tun dev l3dev0 2>/dev/null ||
+   inA ip link add l3dev0 type ipip local $ADDR4_A remote 10.0.0.99 2>/dev/null; then
+	L3DEV=l3dev0
+fi
+if [ -n "$L3DEV" ]; then
+	inA ip addr add 192.168.77.1/24 dev $L3DEV
+	inA ip link set $L3DEV up
+	inA ip route add 192.168.88.0/24 dev $L3DEV
+	l3type=$(inA cat /sys/class/net/$L3DEV/type)
+	rc=0
+	out=$(inA "$STAMPNL" sender 192.168.88.2 -c 1 -W 0.3 -j 2>/tmp/sender_ts.$$) || rc=$?
+	check_eq "L3 device, auto: exit status (nobody answers)" 1 "$rc"
+	check_ok "L3 device, auto: kernel timestamping" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["timestamping"] == "kernel" and d["sent"] == 1, d' "$out"
+	check_ok "L3 device, auto: says why not bpf" grep -q \
+		"note: bpf: $L3DEV is not an Ethernet device (type $l3type); timestamping with kernel" \
+		/tmp/sender_ts.$$
+	rc=0
+	inA "$STAMPNL" sender 192.168.88.2 -c 1 -W 0.3 --timestamping bpf \
+		2>/tmp/sender_ts.$$ || rc=$?
+	check_eq "L3 device, --timestamping bpf: exit status" 2 "$rc"
+	check_ok "L3 device, --timestamping bpf: the error names the device" grep -q \
+		"timestamping bpf: bpf: $L3DEV is not an Ethernet device (type $l3type)" \
+		/tmp/sender_ts.$$
+	check_eq "L3 device: nothing attached to it" "" \
+		"$(tc -n "$NS_A" qdisc show dev $L3DEV | grep clsact || true)"
+	inA ip link del $L3DEV
+else
+	echo "SKIP: bpf on an L3 device: neither a tun (/dev/net/tun) nor an ipip device can be made here"
+fi
 
 rc=0
 inA "$STAMPNL" sender $ADDR4_B -c 1 --timestamping nic 2>/tmp/sender_ts.$$ || rc=$?
