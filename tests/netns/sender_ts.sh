@@ -71,21 +71,32 @@ check_run "user ipv6" user $ADDR6_B --timestamping user
 # on the reflector's side decodes the T1 the sender reports. veth offloads
 # checksums (the packet carries only the pseudo-header sum) unless told not
 # to: with offload off the stack sums it all, and BPF must patch the sum.
-inA ethtool -K veth0 tx off >/dev/null
-ip netns exec "$NS_B" python3 -c '
+# wire_check FAMILY ADDR: capture the sender's packets (IPv4 or IPv6) and
+# compare what they carry with what the sender reports
+wire_check() {
+	local fam=$1 addr=$2 out cap=/tmp/sender_ts_cap.$$
+	ip netns exec "$NS_B" python3 -c '
 import socket, struct, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+v6 = sys.argv[1] == "6"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                  socket.htons(0x86dd if v6 else 0x0800))
 s.bind(("veth0", 0))
 s.settimeout(10)
 while True:
-    f = s.recv(2000)
-    ip = f[14:]
-    if ip[9] != 17 or struct.unpack("!H", ip[22:24])[0] != 862:
+    ip = s.recv(2000)[14:]
+    if v6:
+        hl, proto, src, dst = 40, ip[6], ip[8:24], ip[24:40]
+    else:
+        hl, proto, src, dst = 20, ip[9], ip[12:16], ip[16:20]
+    if proto != 17 or struct.unpack("!H", ip[hl + 2:hl + 4])[0] != 862:
         continue
-    udp = ip[20:]
-    src, dst = ip[12:16], ip[16:20]
+    udp = ip[hl:]
     ln = struct.unpack("!H", udp[4:6])[0]
-    ps = src + dst + struct.pack("!BBH", 0, 17, ln) + udp[:ln]
+    # the pseudo-header (RFC 768; RFC 8200 section 8.1), then the datagram
+    if v6:
+        ps = src + dst + struct.pack("!I3xB", ln, 17) + udp[:ln]
+    else:
+        ps = src + dst + struct.pack("!BBH", 0, 17, ln) + udp[:ln]
     if len(ps) % 2:
         ps += b"\0"
     c = sum(struct.unpack("!%dH" % (len(ps) // 2), ps))
@@ -96,12 +107,12 @@ while True:
     sys.stdout.flush()
     if seq == 2:
         break
-' > /tmp/sender_ts_cap.$$ &
-CAP=$!
-sleep 0.5
-out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
-wait $CAP || true
-check_ok "bpf: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
+' "$fam" > $cap &
+	local pid=$!
+	sleep 0.5
+	out=$(inA "$STAMPNL" sender $addr -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
+	wait $pid || true
+	check_ok "bpf IPv$fam: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 cap = [l.split() for l in open(sys.argv[2])]
@@ -112,8 +123,12 @@ for (seq, sec, nsec, ck), p in zip(cap, d["packets"]):
     wire = (int(sec) - 2208988800) * 10**9 + int(nsec)
     assert abs(wire - p["t1_ns"]) <= 1, (wire, p["t1_ns"])
     assert wire > p["t1_user_ns"], (wire, p)
-' "$out" /tmp/sender_ts_cap.$$
-rm -f /tmp/sender_ts_cap.$$
+' "$out" $cap
+	rm -f $cap
+}
+inA ethtool -K veth0 tx off >/dev/null
+wire_check 4 $ADDR4_B
+wire_check 6 $ADDR6_B
 inA ethtool -K veth0 tx on >/dev/null
 
 # Someone else's clsact and filter stay as they were. The filter ends the
