@@ -270,6 +270,15 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		sender_event(s, "tlv_rejected", r.sender_seq, NULL);
 		return;
 	}
+	if (!stamp_errest_is_synced(r.errest) && !s->refl_unsynced) {
+		s->refl_unsynced = true;
+		s->unsynced_seq = r.sender_seq;
+		/* refused means not one more packet, nor a delay reported */
+		if (s->o.require_sync) {
+			s->sync_refused = true;
+			return;
+		}
+	}
 	p = &s->probes[r.sender_seq];
 	if (p->state == ANSWERED) {
 		s->loss.duplicates++;
@@ -312,7 +321,6 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	p->state = ANSWERED;
 	s->loss.received++;
 	note_arrival(s, r.sender_seq);
-	s->refl_synced = stamp_errest_is_synced(r.errest);
 	s->refl_ptp = ptp;
 	sender_tlv_reply(s, buf, n, ds, p);
 
@@ -335,7 +343,7 @@ static void receive_all(struct sender *s)
 
 	/* transmit stamps first: they belong to packets being answered */
 	sender_ts_tx_drain(&s->ts, tx_stamp, s);
-	for (i = 0; i < RECV_BATCH; i++) {
+	for (i = 0; i < RECV_BATCH && !s->sync_refused; i++) {
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 				     .msg_control = ctrl,
@@ -413,7 +421,7 @@ static int run(struct sender *s)
 	/* behind by more than this, the schedule moves on rather than burst */
 	slack = interval * SEND_BATCH > 100000000 ? interval * SEND_BATCH :
 						   100000000;
-	while (!s->interrupted) {
+	while (!s->interrupted && !s->sync_refused) {
 		bool more = sending(s, next_send, stop_at);
 		uint64_t now = mono_ns(), until;
 		struct pollfd pfd[2] = { { .fd = s->fd, .events = POLLIN },
@@ -538,10 +546,16 @@ int sender_main(struct sender_opts *o)
 		return 2;
 	if (open_socket(&s))
 		return 2;
-	/* Ctrl-C is an event of the poll loop: it ends the test, not us */
+	/*
+	 * Ctrl-C is an event of the poll loop: it ends the test, not us.
+	 * So are a hangup and a reader gone (`| head`): dying of them
+	 * would leave the BPF filters attached to the device.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sigfd < 0) {
@@ -569,12 +583,15 @@ int sender_main(struct sender_opts *o)
 		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", sender_ts_text(&s));
 
 	err = run(&s);
-	if (s.o.json || s.o.json_lines)
+	if (s.sync_refused)
+		fprintf(stderr, "stampnl sender: --require-sync: the reflector's clock is not synchronized (S bit clear in its Error Estimate, reply to seq %" PRIu64 "): one-way delays would not be valid, so the test stopped; synchronize the reflector's clock or drop --require-sync\n",
+			s.unsynced_seq);
+	else if (s.o.json || s.o.json_lines)
 		sender_print_json(&s);
 	else
 		sender_print_text(&s);
-	if (s.o.prom_path && sender_write_prometheus(&s, s.o.prom_path) &&
-	    !err)
+	if (s.o.prom_path && !s.sync_refused &&
+	    sender_write_prometheus(&s, s.o.prom_path) && !err)
 		err = -EIO;
 
 	sender_ts_close(&s.ts);
@@ -588,12 +605,8 @@ int sender_main(struct sender_opts *o)
 	stat_free(&s.res);
 	stat_free(&s.iv_rtt);
 	explicit_bzero(s.o.key, sizeof(s.o.key));
-	if (err)
+	if (err || s.sync_refused)
 		return 2;
-	if (s.o.require_sync && s.loss.received && !s.refl_synced) {
-		fprintf(stderr, "stampnl sender: --require-sync: the reflector's clock is not synchronized (S bit clear): one-way delays are not valid\n");
-		return 2;
-	}
 	return s.loss.received ? 0 : 1;
 
 err_sig:

@@ -71,7 +71,7 @@ struct sender {
 	struct sender_clock clk;
 	struct sender_ts ts;
 	int fd;
-	int sigfd;		/* SIGINT/SIGTERM, read in the poll loop */
+	int sigfd;		/* SIGINT, TERM, HUP, PIPE: read in the loop */
 	bool interrupted;
 	char addr[INET6_ADDRSTRLEN];
 	struct probe *probes;
@@ -79,7 +79,9 @@ struct sender {
 	uint64_t next_expire;	/* oldest packet that may still be pending */
 	struct loss_acc loss;
 	struct stat_acc rtt, fwd, bwd, res;
-	bool refl_synced;
+	bool refl_unsynced;	/* some reply had the S bit clear */
+	bool sync_refused;	/* --require-sync: that ended the test */
+	uint64_t unsynced_seq;	/* the Sender Seq of the first such reply */
 	bool refl_ptp;
 	uint64_t t1_fallbacks;	/* kernel: transmit stamp missing */
 	struct sched sched;
@@ -109,6 +111,15 @@ static inline uint64_t mono_ns(void)
 static inline int64_t time_ns(const struct stamp_time *t)
 {
 	return t->sec * 1000000000LL + t->nsec;
+}
+
+/*
+ * One reply with the S bit clear is enough to put every one-way figure in
+ * doubt, since nothing says which replies came from a good clock.
+ */
+static inline bool sender_refl_synced(const struct sender *s)
+{
+	return s->loss.received && !s->refl_unsynced;
 }
 
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o);

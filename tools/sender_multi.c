@@ -6,7 +6,8 @@
  * pipe to this one, which puts the results together in the file's order:
  * text blocks one after the other, one JSON document with a "targets"
  * array, or a JSON-lines stream with "target" added to every line as it
- * comes. Ctrl-C is passed on, so every target prints its summary so far.
+ * comes. Ctrl-C is passed on (and so are SIGTERM, SIGHUP and SIGPIPE, as
+ * SIGINT), so every target prints its summary so far.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -292,10 +293,16 @@ int sender_multi(struct sender_opts *o)
 		free(c);
 		return 2;
 	}
-	/* the children inherit the blocked signals and read them themselves */
+	/*
+	 * The children inherit the blocked signals and read them themselves.
+	 * A hangup or a reader gone ends every target as Ctrl-C does, so
+	 * that each detaches its filters.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	fflush(stdout);

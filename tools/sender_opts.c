@@ -31,7 +31,7 @@ static void print_help(void)
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
 		"  -w  stop sending after this many seconds (with or instead of -c)\n"
-		"  --rate  packets per second (same as -i 1/PPS); sends in batches when behind\n"
+		"  --rate  packets per second (-i 1/PPS, not with -i); sends in batches when behind\n"
 		"  --poisson       exponential gaps with mean -i (RFC 2330 11.1.1)\n"
 		"  --random-start  first packet at a random point of the first period (RFC 3432)\n"
 		"  --seed  seed for --poisson and --random-start (default: random)\n"
@@ -57,10 +57,12 @@ static void print_help(void)
 		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972)\n"
 		"  -j  print one JSON document at the end instead of text\n"
 		"  --timestamping  where T1 and T4 are taken (default auto: the first that works)\n"
-		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN)\n"
+		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN;\n"
+		"                an Ethernet or loopback device)\n"
 		"        kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
 		"        user    the clock around send() and recv()\n"
-		"  --require-sync  refuse to measure unless both clocks are synchronized\n"
+		"  --require-sync  refuse to measure unless both clocks are synchronized:\n"
+		"        the first reply with the S bit clear ends the test (exit 2)\n"
 		"  TLVs (RFC 8972, 9503, 9534), in this order in the packet; replies decoded\n"
 		"  and reported (-j: \"tlv\"):\n"
 		"  --tlv-padding N  Extra Padding, N pseudorandom octets (always last)\n"
@@ -199,7 +201,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ 0 }
 	};
 	int dscp = -1, ecn = -1;
-	bool len_given = false;
+	bool len_given = false, interval_given = false, rate_given = false;
 	double v;
 	int c;
 
@@ -221,6 +223,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 			if (parse_num("interval", optarg, 0.0001, 3600, &v))
 				return -EINVAL;
 			o->interval_s = v;
+			interval_given = true;
 			break;
 		case 'p':
 			if (parse_int("port", optarg, 1, 65535, &v))
@@ -266,6 +269,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 			if (parse_num("rate", optarg, 0.001, 1e7, &v))
 				return -EINVAL;
 			o->interval_s = 1 / v;
+			rate_given = true;
 			break;
 		case 'o':
 			o->poisson = true;
@@ -365,6 +369,11 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	}
 	if (o->json && o->json_lines) {
 		fprintf(stderr, "stampnl sender: -j and --json-lines do not go together: pick one document or a stream\n");
+		return -EINVAL;
+	}
+	/* whichever came last would win, unseen: the schedule is not guessed */
+	if (interval_given && rate_given) {
+		fprintf(stderr, "stampnl sender: -i and --rate both set the schedule: give one (--rate PPS is -i 1/PPS)\n");
 		return -EINVAL;
 	}
 	if (o->poisson && o->random_start) {

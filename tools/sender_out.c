@@ -19,6 +19,38 @@ void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p)
 	fflush(stdout);
 }
 
+/*
+ * Why the one-way delays cannot be taken at face value: each says the two
+ * clocks may disagree by more than the delays measured. The names are
+ * what -j reports, so they never change.
+ */
+enum {
+	OWD_LOCAL_UNSYNCED,
+	OWD_REFL_UNSYNCED,
+	OWD_NEGATIVE,
+	OWD_NWARNINGS
+};
+
+static const char *const owd_warning_names[OWD_NWARNINGS] = {
+	[OWD_LOCAL_UNSYNCED] = "local_clock_unsynchronized",
+	[OWD_REFL_UNSYNCED] = "reflector_clock_unsynchronized",
+	[OWD_NEGATIVE] = "negative_one_way_delays",
+};
+
+/* A bit per OWD_* that applies. */
+static unsigned int owd_warnings(const struct sender *s)
+{
+	unsigned int w = 0;
+
+	if (!s->clk.synced)
+		w |= 1U << OWD_LOCAL_UNSYNCED;
+	if (s->refl_unsynced)
+		w |= 1U << OWD_REFL_UNSYNCED;
+	if (s->fwd.n && (s->fwd.min < 0 || s->bwd.min < 0))
+		w |= 1U << OWD_NEGATIVE;
+	return w;
+}
+
 /* Packets per second actually sent, 0 for fewer than two. */
 static double achieved_pps(const struct sender *s)
 {
@@ -125,6 +157,7 @@ void sender_print_text(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
 	struct sender_report r;
+	unsigned int w;
 
 	sender_report(s, &r);
 
@@ -157,10 +190,12 @@ void sender_print_text(struct sender *s)
 	if (s->ts.fallbacks || s->t1_fallbacks)
 		printf("%" PRIu64 " T4 and %" PRIu64 " T1 stamps fell back to coarser sources\n",
 		       s->ts.fallbacks, s->t1_fallbacks);
-	if (s->rtt.n && (!s->clk.synced || !s->refl_synced))
-		printf("note: %s clock not synchronized: one-way delays include the offset between the two clocks\n",
-		       !s->clk.synced ? "local" : "reflector");
-	if (s->rtt.n && (s->fwd.min < 0 || s->bwd.min < 0))
+	w = s->rtt.n ? owd_warnings(s) : 0;
+	if (w & (1U << OWD_LOCAL_UNSYNCED))
+		printf("note: local clock not synchronized: one-way delays include the offset between the two clocks\n");
+	if (w & (1U << OWD_REFL_UNSYNCED))
+		printf("note: reflector clock not synchronized (S bit clear): one-way delays include the offset between the two clocks\n");
+	if (w & (1U << OWD_NEGATIVE))
 		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
 	sender_tlv_print_text(s);
 }
@@ -331,6 +366,24 @@ void sender_interval(struct sender *s, uint64_t now)
 	stat_free(&s->iv_rtt);
 }
 
+/* valid only with something measured and nothing to doubt it by */
+static void json_warnings(const struct sender *s)
+{
+	unsigned int w = owd_warnings(s);
+	bool first = true;
+	int i;
+
+	printf(",\"one_way_valid\":%s,\"warnings\":[",
+	       s->fwd.n && !w ? "true" : "false");
+	for (i = 0; i < OWD_NWARNINGS; i++) {
+		if (!(w & (1U << i)))
+			continue;
+		printf("%s\"%s\"", first ? "" : ",", owd_warning_names[i]);
+		first = false;
+	}
+	printf("]");
+}
+
 void sender_print_json(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
@@ -343,7 +396,9 @@ void sender_print_json(struct sender *s)
 	printf(",\"address\":\"%s\",\"port\":%u,\"interval_s\":%g,\"loss_threshold_s\":%g,\"length\":%u,\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"reflector_clock_synced\":%s,\"reflector_timestamp_format\":\"%s\"",
 	       s->addr, s->o.port, s->o.interval_s, s->o.wait_s, s->o.len,
 	       s->o.ptp ? "ptp" : "ntp", s->clk.synced ? "true" : "false",
-	       s->refl_synced ? "true" : "false", s->refl_ptp ? "ptp" : "ntp");
+	       sender_refl_synced(s) ? "true" : "false",
+	       s->refl_ptp ? "ptp" : "ntp");
+	json_warnings(s);
 	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
 	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64
 	       ",\"send_calls\":%" PRIu64,

@@ -147,7 +147,7 @@ static void write_all(FILE *f, const struct sender *s,
 	labels(f, s, "side=\"local\"");
 	fprintf(f, " %d\n" P "clock_synchronized", s->clk.synced);
 	labels(f, s, "side=\"reflector\"");
-	fprintf(f, " %d\n", s->refl_synced);
+	fprintf(f, " %d\n", sender_refl_synced(s));
 }
 
 /**

@@ -21,6 +21,9 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
@@ -87,6 +90,33 @@ static int64_t pick_stamp(struct sender_ts *t, const struct timespec *ts)
 	return sw;
 }
 
+/*
+ * The programs parse an Ethernet header (loopback has a zeroed one). On
+ * an L3 device (tun, ipip, WireGuard) the frame starts at the IP header,
+ * nothing would ever match, and every stamp would silently fall back.
+ */
+static int check_ethernet(struct sender_ts *t)
+{
+	struct ifreq ifr = { 0 };
+	int err;
+
+	if (!if_indextoname(t->ifindex, ifr.ifr_name) ||
+	    ioctl(t->fd, SIOCGIFHWADDR, &ifr)) {
+		err = -errno;
+		snprintf(t->note, sizeof(t->note),
+			 "bpf: the egress device (index %d): %s", t->ifindex,
+			 strerror(-err));
+		return err;
+	}
+	if (ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER ||
+	    ifr.ifr_hwaddr.sa_family == ARPHRD_LOOPBACK)
+		return 0;
+	snprintf(t->note, sizeof(t->note),
+		 "bpf: %s is not an Ethernet device (type %u)", ifr.ifr_name,
+		 ifr.ifr_hwaddr.sa_family);
+	return -EOPNOTSUPP;
+}
+
 static int open_bpf(struct sender_ts *t, bool ptp)
 {
 	struct sockaddr_storage local, peer;
@@ -104,6 +134,9 @@ static int open_bpf(struct sender_ts *t, bool ptp)
 		return err;
 	}
 	t->ifindex = err;
+	err = check_ethernet(t);
+	if (err)
+		return err;
 	if (peer.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *l = (void *)&local, *p = (void *)&peer;
 

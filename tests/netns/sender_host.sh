@@ -1,22 +1,58 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # stampnl sender on the host, in network namespaces: argument errors, a
-# target with no reflector, Ctrl-C, and a misbehaving peer that sends
-# duplicate, late and malformed replies (the real reflector is tested in
-# the VM by reflector.sh).
+# target with no reflector, Ctrl-C, a misbehaving peer that sends
+# duplicate, late and malformed replies, and the clocks: a reflector whose
+# clock is not synchronized or is off, against --require-sync and the
+# one-way validity the sender reports (the real reflector is tested in the
+# VM by reflector.sh).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
+ADJ=$ROOT/tests/netns/adjtimex.py
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
 
 netns_pair
 inA() { ip netns exec "$NS_A" "$@"; }
+T=/tmp/sender_host.$$
+REFL=
+CLOCK_SAVED=
+cleanup() {
+	[ -z "$REFL" ] || kill "$REFL" 2>/dev/null || true
+	[ -z "$CLOCK_SAVED" ] || python3 "$ADJ" restore "$T.clock" || true
+	rm -f "$T".*
+	netns_cleanup
+}
+trap cleanup EXIT
+
+# wait_port NS PORT: until something listens on UDP PORT there
+wait_port() {
+	local i
+	for i in $(seq 50); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q . && return
+		sleep 0.1
+	done
+	echo "nothing listens on port $2 in $1" >&2
+	return 1
+}
 
 # --- usage errors: exit 2, a message on stderr, nothing sent --------------
+# a listener on the reflector's port counts what arrives
+ip netns exec "$NS_B" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.0.2", 862))
+while True:
+    s.recv(2000)
+    print("got one", flush=True)
+' > "$T.usage" &
+REFL=$!
+wait_port "$NS_B" 862
 for args in "" "-c 5" "$ADDR4_B -c 0" "$ADDR4_B -c x" "$ADDR4_B -i -1" \
 	    "$ADDR4_B -p 70000" "$ADDR4_B -l 43" "$ADDR4_B -W 0" \
 	    "$ADDR4_B --bogus" "$ADDR4_B $ADDR6_B" "$ADDR4_B --ssid 0" \
-	    "no-such-host.invalid -c 1"; do
+	    "no-such-host.invalid -c 1" "$ADDR4_B -c 1 -i 0.1 --rate 10" \
+	    "$ADDR4_B -c 1 --rate 10 -i 0.1"; do
 	rc=0
 	err=$(inA "$STAMPNL" sender $args 2>&1 >/dev/null) || rc=$?
 	if [ "$rc" = 2 ] && [ -n "$err" ]; then
@@ -25,6 +61,21 @@ for args in "" "-c 5" "$ADDR4_B -c 0" "$ADDR4_B -c x" "$ADDR4_B -i -1" \
 		fail "sender $args: exit $rc, message '$err'"
 	fi
 done
+rc=0
+inA "$STAMPNL" sender $ADDR4_B -c 1 -i 0.1 --rate 10 2>"$T.err" || rc=$?
+check_ok "-i with --rate: the message names both" \
+	grep -q -- '-i and --rate both set the schedule: give one' "$T.err"
+sleep 0.2
+check_eq "usage errors: nothing reached the reflector's port" 0 \
+	"$(wc -l < "$T.usage")"
+# and the listener does count: one packet sent is one line
+inA "$STAMPNL" sender $ADDR4_B -c 1 -W 0.2 -q >/dev/null || true
+sleep 0.2
+check_eq "the port's listener counts a packet actually sent" 1 \
+	"$(wc -l < "$T.usage")"
+kill "$REFL"
+wait "$REFL" 2>/dev/null || true
+REFL=
 
 # --- nobody answers: all lost after the threshold, exit 1 -----------------
 start=$(date +%s%N)
@@ -89,5 +140,138 @@ want = {"sent": 6, "received": 5, "lost": 1, "late": 1, "duplicates": 1, "malfor
 assert got == want, got
 assert sorted(p["seq"] for p in d["packets"]) == [0, 1, 3, 4, 5], d["packets"]
 assert d["rtt"]["count"] == 5' "$out"
+
+# --- clocks: the reflector's S bit, and what one-way delays are worth -----
+# start_refl [options]: the userspace reflector, every request in $T.req
+start_refl() {
+	ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" \
+		--req-log "$T.req" "$@" &
+	REFL=$!
+	wait_port "$NS_B" 862
+	: > "$T.req"
+}
+stop_refl() {
+	kill "$REFL"
+	wait "$REFL" 2>/dev/null || true
+	REFL=
+}
+# jcheck NAME JSON PYTHON: the assertions, with the document as d
+jcheck() {
+	check_ok "$1" python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+$3" "$2"
+}
+
+# The host's own clock decides one_way_valid for a run against a good
+# reflector; the host may well not be synchronized (no NTP daemon).
+if python3 "$ADJ" synced; then HOST_SYNCED=True; else HOST_SYNCED=False; fi
+echo "host clock: $(python3 "$ADJ" show)"
+start_refl
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "synchronized reflector: one_way_valid as the local clock ($HOST_SYNCED)" "$out" "
+assert d['received'] == 3 and d['reflector_clock_synced'], d
+assert d['clock_synced'] == $HOST_SYNCED, d['clock_synced']
+assert d['one_way_valid'] == $HOST_SYNCED, d['one_way_valid']
+assert d['warnings'] == ([] if $HOST_SYNCED else ['local_clock_unsynchronized']), d['warnings']"
+stop_refl
+
+# a reflector that says its clock is not synchronized
+start_refl --unsynced
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector unsynchronized: measured, but not valid, and why" "$out" "
+assert d['received'] == 3, d
+assert not d['reflector_clock_synced'] and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']
+assert 'negative_one_way_delays' not in d['warnings'], d['warnings']"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1) || true
+check_ok "reflector unsynchronized: the text says so" grep -q \
+	'^note: reflector clock not synchronized (S bit clear)' <<<"$out"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1 --json-lines) || true
+jcheck "reflector unsynchronized: the --json-lines summary too" \
+	"$(tail -n 1 <<<"$out")" "
+assert d['type'] == 'summary' and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']"
+stop_refl
+
+# only the reply to seq 1 unsynchronized: the last one is fine, the test not
+start_refl --unsynced 1
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "one reply of three unsynchronized: reflector_clock_synced false" "$out" "
+assert d['received'] == 3, d
+assert d['packets'][-1]['reflector_errest'] & 0x8000, d['packets'][-1]
+assert not d['reflector_clock_synced'] and not d['one_way_valid'], d
+assert 'reflector_clock_unsynchronized' in d['warnings'], d['warnings']"
+stop_refl
+
+# a reflector whose clock is a second behind: negative forward delays
+start_refl --clock-offset -1
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector 1 s behind: negative forward delays, flagged" "$out" "
+assert d['received'] == 3 and d['reflector_clock_synced'], d
+for p in d['packets']:
+    assert -1.1e9 < p['forward_ns'] < -0.9e9, p
+    assert 0.9e9 < p['backward_ns'] < 1.1e9, p
+assert not d['one_way_valid'], d
+assert 'negative_one_way_delays' in d['warnings'], d['warnings']"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1) || true
+check_ok "reflector 1 s behind: the text warns" grep -q \
+	'^warning: negative one-way delays' <<<"$out"
+stop_refl
+
+# --require-sync needs the local clock synchronized before it looks at
+# the reflector's. On a host without an NTP daemon, say it is, as one
+# would (the state is restored on exit, and the kernel would undo it by
+# itself within 30 s: adjtimex.py).
+MARKED=
+if [ "$HOST_SYNCED" = False ]; then
+	python3 "$ADJ" save "$T.clock" && CLOCK_SAVED=1
+	[ -z "$CLOCK_SAVED" ] || { python3 "$ADJ" mark-synced && MARKED=1; }
+fi
+if [ "$HOST_SYNCED" = True ] || [ -n "$MARKED" ]; then
+	start_refl --unsynced
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync \
+		2>"$T.err") || rc=$?
+	check_eq "--require-sync, reflector unsynchronized: exit status" 2 "$rc"
+	check_ok "--require-sync: the error names the reflector's clock" grep -q \
+		"require-sync: the reflector's clock is not synchronized (S bit clear in its Error Estimate, reply to seq 0)" \
+		"$T.err"
+	check_cmp "--require-sync: the first reply ended it (requests of 50)" \
+		"$(wc -l < "$T.req")" -le 3
+	check_ok "--require-sync: no reply line, no summary" \
+		sh -c '! grep -qE "bytes from|packets transmitted" "$1"' sh - <<<"$out"
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync -j \
+		2>/dev/null) || rc=$?
+	check_eq "--require-sync -j: exit 2, no document" "2 ''" "$rc '$out'"
+	stop_refl
+
+	start_refl --unsynced 1
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-sync \
+		2>"$T.err") || rc=$?
+	check_eq "--require-sync, reply to seq 1 unsynchronized: exit status" 2 "$rc"
+	check_ok "--require-sync: stopped at the reply to seq 1" grep -q \
+		'S bit clear in its Error Estimate, reply to seq 1)' "$T.err"
+	check_cmp "--require-sync: stopped there (requests of 50)" \
+		"$(wc -l < "$T.req")" -le 4
+	stop_refl
+
+	start_refl
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 --require-sync -j) || rc=$?
+	check_eq "--require-sync, both clocks synchronized: exit status" 0 "$rc"
+	jcheck "--require-sync, both synchronized: one_way_valid, no warnings" "$out" "
+assert d['received'] == 3 and d['clock_synced'], d
+assert d['one_way_valid'] and d['warnings'] == [], d"
+	stop_refl
+else
+	echo "SKIP: --require-sync against an unsynchronized reflector: the local clock is not synchronized, and adjtimex may not say it is here"
+fi
+if [ -n "$CLOCK_SAVED" ]; then
+	python3 "$ADJ" restore "$T.clock"
+	CLOCK_SAVED=
+fi
 
 finish

@@ -4,7 +4,8 @@
 # (BPF and clsact work on these hosts): --timestamping bpf|kernel|user|auto
 # against a userspace reflector, what each method puts in T1 and T4, the
 # BPF programs leaving the device as they found it (after a normal end, an
-# error and Ctrl-C, next to someone else's filter), and the fallbacks.
+# error, Ctrl-C, SIGHUP and a closed pipe, next to someone else's filter),
+# and the fallbacks (no privilege, a device without Ethernet headers).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
@@ -70,21 +71,32 @@ check_run "user ipv6" user $ADDR6_B --timestamping user
 # on the reflector's side decodes the T1 the sender reports. veth offloads
 # checksums (the packet carries only the pseudo-header sum) unless told not
 # to: with offload off the stack sums it all, and BPF must patch the sum.
-inA ethtool -K veth0 tx off >/dev/null
-ip netns exec "$NS_B" python3 -c '
+# wire_check FAMILY ADDR: capture the sender's packets (IPv4 or IPv6) and
+# compare what they carry with what the sender reports
+wire_check() {
+	local fam=$1 addr=$2 out cap=/tmp/sender_ts_cap.$$
+	ip netns exec "$NS_B" python3 -c '
 import socket, struct, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+v6 = sys.argv[1] == "6"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                  socket.htons(0x86dd if v6 else 0x0800))
 s.bind(("veth0", 0))
 s.settimeout(10)
 while True:
-    f = s.recv(2000)
-    ip = f[14:]
-    if ip[9] != 17 or struct.unpack("!H", ip[22:24])[0] != 862:
+    ip = s.recv(2000)[14:]
+    if v6:
+        hl, proto, src, dst = 40, ip[6], ip[8:24], ip[24:40]
+    else:
+        hl, proto, src, dst = 20, ip[9], ip[12:16], ip[16:20]
+    if proto != 17 or struct.unpack("!H", ip[hl + 2:hl + 4])[0] != 862:
         continue
-    udp = ip[20:]
-    src, dst = ip[12:16], ip[16:20]
+    udp = ip[hl:]
     ln = struct.unpack("!H", udp[4:6])[0]
-    ps = src + dst + struct.pack("!BBH", 0, 17, ln) + udp[:ln]
+    # the pseudo-header (RFC 768; RFC 8200 section 8.1), then the datagram
+    if v6:
+        ps = src + dst + struct.pack("!I3xB", ln, 17) + udp[:ln]
+    else:
+        ps = src + dst + struct.pack("!BBH", 0, 17, ln) + udp[:ln]
     if len(ps) % 2:
         ps += b"\0"
     c = sum(struct.unpack("!%dH" % (len(ps) // 2), ps))
@@ -95,12 +107,12 @@ while True:
     sys.stdout.flush()
     if seq == 2:
         break
-' > /tmp/sender_ts_cap.$$ &
-CAP=$!
-sleep 0.5
-out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
-wait $CAP || true
-check_ok "bpf: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
+' "$fam" > $cap &
+	local pid=$!
+	sleep 0.5
+	out=$(inA "$STAMPNL" sender $addr -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
+	wait $pid || true
+	check_ok "bpf IPv$fam: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 cap = [l.split() for l in open(sys.argv[2])]
@@ -111,8 +123,12 @@ for (seq, sec, nsec, ck), p in zip(cap, d["packets"]):
     wire = (int(sec) - 2208988800) * 10**9 + int(nsec)
     assert abs(wire - p["t1_ns"]) <= 1, (wire, p["t1_ns"])
     assert wire > p["t1_user_ns"], (wire, p)
-' "$out" /tmp/sender_ts_cap.$$
-rm -f /tmp/sender_ts_cap.$$
+' "$out" $cap
+	rm -f $cap
+}
+inA ethtool -K veth0 tx off >/dev/null
+wire_check 4 $ADDR4_B
+wire_check 6 $ADDR6_B
 inA ethtool -K veth0 tx on >/dev/null
 
 # Someone else's clsact and filter stay as they were. The filter ends the
@@ -133,6 +149,68 @@ check_ok "bpf, Ctrl-C: summary printed" grep -q 'packets transmitted' <<<"$out"
 check_ok "bpf, Ctrl-C: the clsact qdisc is gone" clsact_gone
 check_ok "bpf, Ctrl-C: the method is named" grep -q 'bpf timestamping on veth0' <<<"$out"
 
+# A reader gone (SIGPIPE) and a hangup end the test as Ctrl-C does: the
+# filters are detached, not left behind by a process the signal killed.
+ours_left() {
+	tc -n "$NS_A" filter show dev veth0 egress 2>/dev/null
+	tc -n "$NS_A" filter show dev veth0 ingress 2>/dev/null
+}
+# after a failed check, the device as the next test expects it
+reset_dev() {
+	tc -n "$NS_A" qdisc del dev veth0 clsact 2>/dev/null || true
+}
+inA timeout -s KILL 10 "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
+	2>/dev/null | head -n 1 > /tmp/sender_ts_head.$$
+rc=${PIPESTATUS[0]}
+check_eq "bpf | head -n 1: the sender ended on its own (not 141, 137)" 0 "$rc"
+check_ok "bpf | head -n 1: head got the first line" \
+	grep -q 'bpf timestamping on veth0' /tmp/sender_ts_head.$$
+check_eq "bpf | head -n 1: no filter of ours left, egress or ingress" "" \
+	"$(ours_left)"
+check_ok "bpf | head -n 1: the clsact qdisc is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_head.$$
+
+ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
+	> /tmp/sender_ts_hup.$$ 2>&1 &
+pid=$!
+(sleep 20; kill -KILL $pid 2>/dev/null) &
+watchdog=$!
+for i in $(seq 100); do
+	grep -q 'bytes from' /tmp/sender_ts_hup.$$ && break
+	sleep 0.1
+done
+kill -HUP $pid
+rc=0
+wait $pid || rc=$?
+kill $watchdog 2>/dev/null || true
+check_eq "bpf, SIGHUP: exit status (replies came)" 0 "$rc"
+check_ok "bpf, SIGHUP: summary printed" \
+	grep -q 'packets transmitted' /tmp/sender_ts_hup.$$
+check_eq "bpf, SIGHUP: no filter of ours left, egress or ingress" "" \
+	"$(ours_left)"
+check_ok "bpf, SIGHUP: the clsact qdisc is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_hup.$$
+
+# --targets: the parent passes the signal on; each target detaches its own
+printf '%s\n%s\n' $ADDR4_B $ADDR6_B > /tmp/sender_ts_targets.$$
+inA timeout -s KILL 10 "$STAMPNL" sender --targets /tmp/sender_ts_targets.$$ \
+	-i 0.05 --timestamping bpf --json-lines 2>/dev/null | head -n 1 \
+	> /tmp/sender_ts_head.$$
+rc=${PIPESTATUS[0]}
+# 1 if the other target had no answer yet when the pipe closed
+check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
+	"$rc" -le 1
+check_ok "--targets, bpf | head -n 1: head got a reply line" \
+	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
+# (the clsact qdisc may stay, empty: the target that created it leaves it
+# to the other, still attached, as tools/bpf_stamp.c explains)
+check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
+	"$(ours_left)"
+reset_dev
+rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
+
 # Without privilege: auto falls back to the kernel's stamps and says why;
 # bpf asked for by name is refused.
 NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all"
@@ -150,6 +228,44 @@ check_eq "unprivileged --timestamping bpf: exit status" 2 "$rc"
 check_ok "unprivileged --timestamping bpf: a clear error" \
 	grep -q 'timestamping bpf: bpf: loading the programs: Operation not permitted (needs CAP_BPF and CAP_NET_ADMIN)' /tmp/sender_ts.$$
 check_ok "unprivileged: nothing attached" clsact_gone
+
+# An L3 device (no Ethernet header for the programs to parse) on the route:
+# auto must not pick bpf, whose every stamp would silently fall back, and
+# bpf asked for by name is refused. A tun device needs /dev/net/tun; ipip
+# is the fallback where that is missing.
+L3DEV=
+if inA ip tuntap add mode tun dev l3dev0 2>/dev/null ||
+   inA ip link add l3dev0 type ipip local $ADDR4_A remote 10.0.0.99 2>/dev/null; then
+	L3DEV=l3dev0
+fi
+if [ -n "$L3DEV" ]; then
+	inA ip addr add 192.168.77.1/24 dev $L3DEV
+	inA ip link set $L3DEV up
+	inA ip route add 192.168.88.0/24 dev $L3DEV
+	l3type=$(inA cat /sys/class/net/$L3DEV/type)
+	rc=0
+	out=$(inA "$STAMPNL" sender 192.168.88.2 -c 1 -W 0.3 -j 2>/tmp/sender_ts.$$) || rc=$?
+	check_eq "L3 device, auto: exit status (nobody answers)" 1 "$rc"
+	check_ok "L3 device, auto: kernel timestamping" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["timestamping"] == "kernel" and d["sent"] == 1, d' "$out"
+	check_ok "L3 device, auto: says why not bpf" grep -q \
+		"note: bpf: $L3DEV is not an Ethernet device (type $l3type); timestamping with kernel" \
+		/tmp/sender_ts.$$
+	rc=0
+	inA "$STAMPNL" sender 192.168.88.2 -c 1 -W 0.3 --timestamping bpf \
+		2>/tmp/sender_ts.$$ || rc=$?
+	check_eq "L3 device, --timestamping bpf: exit status" 2 "$rc"
+	check_ok "L3 device, --timestamping bpf: the error names the device" grep -q \
+		"timestamping bpf: bpf: $L3DEV is not an Ethernet device (type $l3type)" \
+		/tmp/sender_ts.$$
+	check_eq "L3 device: nothing attached to it" "" \
+		"$(tc -n "$NS_A" qdisc show dev $L3DEV | grep clsact || true)"
+	inA ip link del $L3DEV
+else
+	echo "SKIP: bpf on an L3 device: neither a tun (/dev/net/tun) nor an ipip device can be made here"
+fi
 
 rc=0
 inA "$STAMPNL" sender $ADDR4_B -c 1 --timestamping nic 2>/tmp/sender_ts.$$ || rc=$?

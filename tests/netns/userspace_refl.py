@@ -4,6 +4,14 @@
 host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
 862, NTP timestamps, S bit set.
 
+  --port N              listen on port N instead
+  --unsynced [LIST]     S bit clear in the replies' Error Estimate (a
+                        reflector whose clock is not synchronized): in all
+                        of them, or in the replies to the sender Seqs listed
+  --clock-offset S      T2 and T3 off by S seconds (a clock that is wrong,
+                        e.g. -1: one second behind)
+  --ptp                 T2 and T3 in PTPv2 format from CLOCK_TAI, Z bit set
+                        (with the kernel's TAI offset, whatever it is)
   --tos-log FILE        record the TOS / Traffic Class of every request
   --auth-key-file FILE  authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4):
                         requests are checked with the key in FILE (hex) and
@@ -34,8 +42,19 @@ AUTH_LEN = 112
 HMAC_OFF = 96
 
 
-def ntp():
-    now = time.time_ns()
+# set from the options: the clock the replies' T2 and T3 come from
+OFFSET_NS = 0
+PTP = False
+S_BIT = 0x8000
+Z_BIT = 0x4000
+
+
+def refl_ts():
+    """T2/T3 now, in the format and with the error the options ask for."""
+    if PTP:
+        now = time.clock_gettime_ns(time.CLOCK_TAI) + OFFSET_NS
+        return ((now // 10**9) << 32) | (now % 10**9)
+    now = time.time_ns() + OFFSET_NS
     return ((now // 10**9 + 2208988800) << 32) | ((now % 10**9) << 32) // 10**9
 
 
@@ -56,11 +75,11 @@ def mac(key, pkt):
     return hmac.new(key, pkt[:HMAC_OFF], hashlib.sha256).digest()[:16]
 
 
-def reply_unauth(d, seq, t2):
+def reply_unauth(d, seq, t2, errest):
     sseq, ts, err = struct.unpack("!IQH", d[:14])
-    r = struct.pack("!IQHHQIQHHB3s", seq, 0, 0x8001, 0, t2, sseq, ts,
+    r = struct.pack("!IQHHQIQHHB3s", seq, 0, errest, 0, t2, sseq, ts,
                     err, 0, 64, b"")
-    r = r[:4] + struct.pack("!Q", ntp()) + r[12:]
+    r = r[:4] + struct.pack("!Q", refl_ts()) + r[12:]
     return r + d[44:]
 
 
@@ -78,19 +97,25 @@ def answer_ms(r, refl_id, bad_sender):
     return bytes(r)
 
 
-def reply_auth(d, seq, t2, key):
+def reply_auth(d, seq, t2, key, errest):
     sseq = struct.unpack("!I", d[:4])[0]
     ts, err, ssid = struct.unpack("!QHH", d[16:28])
     # section 4.3.2: Seq, MBZ(12), Timestamp, ErrEst, SSID, MBZ(4), Receive
     # Timestamp, MBZ(8), Sender Seq, MBZ(12), Sender Timestamp, Sender
     # ErrEst, MBZ(6), Sender TTL, MBZ(15), HMAC
-    r = struct.pack("!I12xQHH4xQ8xI12xQH6xB15x", seq, ntp(), 0x8001, ssid,
+    r = struct.pack("!I12xQHH4xQ8xI12xQH6xB15x", seq, refl_ts(), errest, ssid,
                     t2, sseq, ts, err, 64)
     return r + mac(key, r) + d[AUTH_LEN:]
 
 
 def main():
+    global OFFSET_NS, PTP
     ap = argparse.ArgumentParser()
+    # no LIST: every reply
+    ap.add_argument("--unsynced", type=seq_list, nargs="?", const=True)
+    ap.add_argument("--clock-offset", type=float, default=0)
+    ap.add_argument("--ptp", action="store_true")
+    ap.add_argument("--port", type=int, default=862)
     ap.add_argument("--tos-log")
     ap.add_argument("--auth-key-file")
     ap.add_argument("--reply-key-file")
@@ -101,6 +126,8 @@ def main():
     ap.add_argument("--micro-session", type=int)
     ap.add_argument("--ms-bad-sender", type=seq_list, default=set())
     a = ap.parse_args()
+    OFFSET_NS = round(a.clock_offset * 10**9)
+    PTP = a.ptp
     req_log = open(a.req_log, "a", buffering=1) if a.req_log else None
     log = open(a.tos_log, "a", buffering=1) if a.tos_log else None
     key = read_key(a.auth_key_file) if a.auth_key_file else None
@@ -113,12 +140,12 @@ def main():
             s.setsockopt(socket.IPPROTO_IP, socket.IP_RECVTOS, 1)
         else:
             s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVTCLASS, 1)
-        s.bind((addr, 862))
+        s.bind((addr, a.port))
         socks.append(s)
     while True:
         for s in select.select(socks, [], [], 60)[0]:
             d, anc, _, peer = s.recvmsg(10000, 256)
-            t2 = ntp()
+            t2 = refl_ts()
             if req_log:
                 req_log.write(d.hex() + "\n")
             if len(d) < (AUTH_LEN if key else 14):
@@ -145,7 +172,12 @@ def main():
                 counters[k] = seq + 1
             if sseq in a.drop_replies:
                 continue
-            r = reply_auth(d, seq, t2, rkey) if key else reply_unauth(d, seq, t2)
+            # Scale 0, Multiplier 1: 2^-32 s (a Multiplier of 0 is invalid)
+            errest = (Z_BIT if PTP else 0) | 1
+            if not (a.unsynced is True or sseq in (a.unsynced or ())):
+                errest |= S_BIT
+            r = (reply_auth(d, seq, t2, rkey, errest) if key else
+                 reply_unauth(d, seq, t2, errest))
             if a.micro_session is not None and not key:
                 r = answer_ms(r, a.micro_session, sseq in a.ms_bad_sender)
             s.sendto(r, peer)
