@@ -201,6 +201,8 @@ static int send_batch(struct sender *s, struct mmsghdr *mm, unsigned int n,
 				strerror(errno));
 			return -errno;
 		}
+		s->icmp_errors++;
+		s->icmp_errno = errno;
 		off++;
 	}
 	return 0;
@@ -352,6 +354,13 @@ static void receive_all(struct sender *s)
 		struct stamp_time now;
 
 		sender_clock_utc(&now);
+		/* an ICMP error for an earlier request: why nothing answers */
+		if (n < 0 && (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+			      errno == ENETUNREACH)) {
+			s->icmp_errors++;
+			s->icmp_errno = errno;
+			continue;
+		}
 		if (n < 0)
 			return;
 		handle_reply(s, buf, n, &mh, time_ns(&now));
@@ -607,6 +616,10 @@ int sender_main(struct sender_opts *o)
 	explicit_bzero(s.o.key, sizeof(s.o.key));
 	if (err || s.sync_refused)
 		return 2;
+	if (!s.loss.received && s.icmp_errors)
+		fprintf(stderr, "stampnl sender: no reply from %s port %u: %s (reported %" PRIu64 " times)\n",
+			s.addr, s.o.port, strerror(s.icmp_errno),
+			s.icmp_errors);
 	return s.loss.received ? 0 : 1;
 
 err_sig:

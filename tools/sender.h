@@ -89,6 +89,8 @@ struct sender {
 	uint64_t last_send;
 	uint64_t slips;		/* times the schedule fell too far behind */
 	uint64_t send_calls;	/* sendmmsg() calls that sent something */
+	uint64_t icmp_errors;	/* unreachable/refused reported on the socket */
+	int icmp_errno;		/* the last of them */
 	uint64_t start_mono;
 	uint64_t next_report;	/* CLOCK_MONOTONIC ns of the next interval */
 	struct loss_acc iv_base;	/* the counters when the interval began */

@@ -401,10 +401,10 @@ void sender_print_json(struct sender *s)
 	json_warnings(s);
 	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
 	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64
-	       ",\"send_calls\":%" PRIu64,
+	       ",\"send_calls\":%" PRIu64 ",\"icmp_errors\":%" PRIu64,
 	       s->o.poisson ? "poisson" : s->o.random_start ?
 	       "periodic-random-start" : "periodic", s->o.seed,
-	       achieved_pps(s), s->slips, s->send_calls);
+	       achieved_pps(s), s->slips, s->send_calls, s->icmp_errors);
 	printf(",\"timestamping\":\"%s\",\"t4_fallbacks\":%" PRIu64
 	       ",\"t1_fallbacks\":%" PRIu64 ",\"hw_stamps\":%" PRIu64,
 	       sender_ts_name(s->ts.method), s->ts.fallbacks, s->t1_fallbacks,

@@ -80,9 +80,18 @@ REFL=
 # --- nobody answers: all lost after the threshold, exit 1 -----------------
 start=$(date +%s%N)
 rc=0
-out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.1 -W 0.5) || rc=$?
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.1 -W 0.5 2>/tmp/sender_host.err.$$) || rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 check_eq "no reflector: exit status" 1 "$rc"
+check_ok "no reflector: says why (the port unreachable ICMP)" \
+	grep -q "^stampnl sender: no reply from $ADDR4_B port 862: Connection refused (reported [1-9][0-9]* times)\$" \
+	/tmp/sender_host.err.$$
+rm -f /tmp/sender_host.err.$$
+rc=0
+err=$(inA "$STAMPNL" sender 192.0.2.1 -c 2 -i 0.1 -W 0.3 2>&1 >/dev/null) || rc=$?
+check_eq "no route to the target: exit 2" 2 "$rc"
+check_eq "no route to the target: the reason" \
+	"stampnl sender: 192.0.2.1: Network is unreachable" "$err"
 check_eq "no reflector: summary" \
 	"3 packets transmitted, 0 received, 3 lost (100.0%), loss threshold 0.500 s" \
 	"$(echo "$out" | grep 'packets transmitted')"
