@@ -217,16 +217,18 @@ static void print_sess(const struct sess *s, bool json)
 	else
 		printf(" -> *:%u", s->port);
 	printf(" ssid %u%s%s rx %" PRIu64 " reflected %" PRIu64
-	       " auth-fail %" PRIu64 " next-seq %" PRIu32 " idle %.1f s\n",
+	       " auth-fail %" PRIu64 " next-seq %" PRIu32 " idle %.1f s",
 	       s->ssid, s->provisioned ? " provisioned" : " learned",
 	       s->has_key ? " own-key" : "", s->rx, s->reflected,
 	       s->drop_auth, s->seq, s->idle_ms / 1e3);
+	/* as sent: seconds.fraction of the NTP or PTPv2 format then in use */
+	if (s->last_t3)
+		printf(" last-t3 %08" PRIx32 ".%08" PRIx32,
+		       (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
+	printf("\n");
 	if (s->ar_id >= 0)
 		printf("  access report: id %d, return code %d\n", s->ar_id,
 		       s->ar_code);
-	if (s->last_t3)
-		printf("  last T3 %08" PRIx32 ".%08" PRIx32 " (as sent: seconds.fraction, NTP or PTPv2)\n",
-		       (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
 }
 
 /**
