@@ -115,7 +115,7 @@ fuzz:
 
 # KUnit and the VM tests on the debug kernel (KASAN, lockdep, kmemleak)
 proving-ground:
-	bash tests/debug_kernel.sh
+	bash tests/debug_kernel.sh full
 
 # a longer stress.sh alone on the debug kernel (CI runs a short one after
 # the end-to-end tests)

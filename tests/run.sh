@@ -73,8 +73,17 @@ section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SE
 for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done
+# every end-to-end test on 6.1; on the other kernels (6.12) the module's
+# own paths, reflection and the control plane, which is where kernel
+# versions differ (netem.sh measures the sender, and tlv.sh's TLV code is
+# the same on both): CI's 90 minutes do not hold the whole suite twice
 for k in $(bash tests/vm/run.sh --list-kernels); do
-	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- bash tests/netns/vm_suite.sh
+	case "$k" in
+	6.1.*) tests= ;;
+	*) tests="reflector.sh sessions.sh" ;;
+	esac
+	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- \
+		bash tests/netns/vm_suite.sh $tests
 done
 # floods, netlink and namespace churn, rmmod/insmod under traffic (about
 # 2 min on 6.1 under TCG; the debug kernel runs it again under KASAN)
@@ -94,7 +103,7 @@ section vm-tshark bash tests/vm/run.sh -k 6.1 -- bash tests/netns/tshark.sh
 section vm-bench bash tests/bench_smoke.sh
 # the proving ground: KUnit, and the VM tests again under KASAN, lockdep
 # and kmemleak (the debug kernel is built once per machine, then cached)
-section vm-debug bash tests/debug_kernel.sh
+section vm-debug bash tests/debug_kernel.sh ci
 
 echo
 echo "suite: $TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
