@@ -117,8 +117,7 @@ fuzz:
 proving-ground:
 	bash tests/debug_kernel.sh full
 
-# a longer stress.sh alone on the debug kernel (CI runs a short one after
-# the end-to-end tests)
+# stress.sh alone on the debug kernel (CI runs it after KUnit and tlv.sh)
 stress-debug:
 	bash tests/debug_kernel.sh stress
 

@@ -70,7 +70,7 @@ suite() {
 #     sessions) and netlink, namespace and rmmod churn cover the rest of
 #     the module's paths: about 15 minutes, what CI's 90 have left;
 #   stress (make stress-debug): a longer stress run alone.
-STRESS_SHORT="STRESS_RATE=100 STRESS_SECONDS=60 STRESS_REINSERT=2 STRESS_NETNS_ROUNDS=1"
+STRESS_SHORT="STRESS_RATE=100 STRESS_SECONDS=120 STRESS_REINSERT=2 STRESS_NETNS_ROUNDS=1"
 case "${1:-full}" in
 stress)
 	suite STRESS_RATE=100 STRESS_SECONDS=120 STRESS_REINSERT=2 \
