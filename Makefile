@@ -117,7 +117,7 @@ fuzz:
 proving-ground:
 	bash tests/debug_kernel.sh full
 
-# stress.sh alone on the debug kernel (CI runs it after KUnit and tlv.sh)
+# stress.sh alone on the debug kernel after KUnit, as CI runs it
 stress-debug:
 	bash tests/debug_kernel.sh stress
 

@@ -101,8 +101,9 @@ section vm-tshark bash tests/vm/run.sh -k 6.1 -- bash tests/netns/tshark.sh
 # the benchmark at a tiny scale (one VM on 6.1, about a minute): it runs
 # to the end and its table is complete and consistent; no time asserted
 section vm-bench bash tests/bench_smoke.sh
-# the proving ground: KUnit, and the VM tests again under KASAN, lockdep
-# and kmemleak (the debug kernel is built once per machine, then cached)
+# the proving ground: KUnit, then the stress run under KASAN, lockdep and
+# kmemleak (the debug kernel is built once per machine, then cached;
+# make proving-ground runs every VM test there)
 section vm-debug bash tests/debug_kernel.sh ci
 
 echo

@@ -19,7 +19,9 @@
 # flood runs at 2/5 of it): the debug kernel, slowed tenfold by KASAN,
 # runs with 100, or the floods starve the churn they race with;
 # STRESS_NETNS_ROUNDS the namespace rounds the main phase must complete
-# (default 3).
+# (default 3); STRESS_REAP how long a churn loop may take to end the round
+# it is in once the main phase is over (default 60 s; a namespace round on
+# the debug kernel takes minutes).
 #
 # A CPU stuck in softirq (a soft lockup, an RCU stall) panics the VM, with
 # the whole kernel log replayed on the console (tests/vm/run.sh shows the
@@ -36,6 +38,7 @@ SECONDS_MAIN=${STRESS_SECONDS:-60}
 REINSERT=${STRESS_REINSERT:-5}
 RATE=${STRESS_RATE:-1000}
 NETNS_ROUNDS=${STRESS_NETNS_ROUNDS:-3}
+REAP=${STRESS_REAP:-60}
 
 [ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
@@ -193,14 +196,14 @@ churn_netns() {
 }
 
 # reap PID NAME: a churn loop ends its round once the stop file is there;
-# one that does not within a minute is reported and killed
+# one that does not within $REAP seconds is reported and killed
 reap() {
-	local end=$((SECONDS + 60))
+	local end=$((SECONDS + REAP))
 	while kill -0 "$1" 2>/dev/null && [ $SECONDS -lt $end ]; do
 		sleep 0.2
 	done
 	if kill -0 "$1" 2>/dev/null; then
-		fail "$2 did not end its round within 60 s"
+		fail "$2 did not end its round within $REAP s"
 		kill "$1" 2>/dev/null || true
 	fi
 	wait "$1" 2>/dev/null || true
@@ -243,10 +246,14 @@ rm -f "$WORK/stop"
 set -- $(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(d["requests"], d["wrong"], d["rounds"], d["dumps"], d["dump_intr"])' \
-	"$WORK/churn.json" 2>/dev/null || echo 0 -1 0 0 0)
-requests=$1 wrong=$2 rounds=$3 dumps=$4 intr=$5
-echo "netlink churn: $requests requests in $rounds rounds, $dumps dumps ($intr interrupted)"
+print(d["requests"], d["wrong"], d["rounds"], d["dumps"], d["dump_intr"],
+      d["slowest_s"], d["slowest"])' \
+	"$WORK/churn.json" 2>/dev/null || echo 0 -1 0 0 0 0 none)
+requests=$1 wrong=$2 rounds=$3 dumps=$4 intr=$5 slowest=$6
+shift 6
+[ -s "$WORK/churn.json" ] ||
+	echo "netlink churn: no JSON (killed before it printed it)"
+echo "netlink churn: $requests requests in $rounds rounds, $dumps dumps ($intr interrupted), slowest $slowest s ($*)"
 head -n 20 "$WORK/churn.err"
 check_cmp "netlink churn: rounds (each: 4 session, 8 setting, 7 refused requests, a dump, the counters)" \
 	"$rounds" -ge 3

@@ -15,7 +15,14 @@ own errno; and read the counters, which must never go down. Runs until
 SIGTERM or --seconds, paced at --rate requests per second so that the
 traffic it races with still gets the CPU, then prints one JSON line:
 requests, wrong (answers that were not what they should be), rounds,
-dumps and dump_intr. Each wrong answer is described on stderr.
+dumps, dump_intr, and the slowest request (slowest_s, slowest). Each wrong
+answer is described on stderr.
+
+SIGTERM ends the run before the next request, not at the end of the
+round: on a debug kernel under TCG a round can take longer than the
+stress test waits for it, and a churn killed before it printed its JSON
+looks as if it never ran. The JSON is printed whatever ends the run; an
+exception (the family missing, say) counts as a wrong answer.
 """
 import argparse
 import errno
@@ -111,8 +118,11 @@ class Nl:
         self.s.settimeout(10)
         self.seq = 0
         self.family = GENL_ID_CTRL
-        _, msgs, _ = self.request(
+        err, msgs, _ = self.request(
             CTRL_CMD_GETFAMILY, attr(CTRL_ATTR_FAMILY_NAME, b"stamp\0"))
+        if err or not msgs:
+            raise OSError(err, "no generic netlink family \"stamp\" here "
+                          "(is stamp_refl loaded?)")
         self.family = struct.unpack(
             "=H", parse_attrs(msgs[0])[CTRL_ATTR_FAMILY_ID][0])[0]
 
@@ -147,6 +157,10 @@ class Nl:
                 msgs.append(msg[4:])
 
 
+class Stopped(Exception):
+    pass
+
+
 class Churn:
     def __init__(self, a):
         self.nl = Nl()
@@ -155,7 +169,7 @@ class Churn:
         self.k2 = read_key(a.session_key_file)
         self.peer = socket.inet_aton(a.peer)
         self.out = {"requests": 0, "wrong": 0, "rounds": 0, "dumps": 0,
-                    "dump_intr": 0}
+                    "dump_intr": 0, "slowest_s": 0.0, "slowest": ""}
         self.stats = {}
         self.start = time.monotonic()
         self.stop = False
@@ -172,12 +186,20 @@ class Churn:
             (time.monotonic() - self.start)
         if ahead > 0:
             time.sleep(ahead)
+        if self.stop:
+            raise Stopped()
         self.out["requests"] += 1
+        t0 = time.monotonic()
         try:
             err, msgs, ext = self.nl.request(E[cmd], payload, dump)
         except OSError as e:
             self.wrong("%s: %s" % (what, e))
             return None
+        finally:
+            took = time.monotonic() - t0
+            if took > self.out["slowest_s"]:
+                self.out["slowest_s"], self.out["slowest"] = \
+                    round(took, 3), what
         if err not in (want if isinstance(want, tuple) else (want,)):
             self.wrong("%s: got %s (%s), expected %s" %
                        (what, errno.errorcode.get(err, err) if err else 0,
@@ -349,13 +371,19 @@ class Churn:
     def run(self):
         end = time.monotonic() + self.a.seconds if self.a.seconds else None
         i = 0
-        while not self.stop and (end is None or time.monotonic() < end):
-            i += 1
-            self.sessions(i)
-            self.settings(i)
-            self.refused()
-            self.counters()
-            self.out["rounds"] = i
+        try:
+            while not self.stop and \
+                  (end is None or time.monotonic() < end):
+                i += 1
+                self.sessions(i)
+                self.settings(i)
+                self.refused()
+                self.counters()
+                self.out["rounds"] = i
+        except Stopped:
+            pass
+        except Exception as e:
+            self.wrong("%s: %s" % (type(e).__name__, e))
         print(json.dumps(self.out), flush=True)
 
 
@@ -374,7 +402,18 @@ def main():
                     help="requests per second")
     ap.add_argument("--seconds", type=float, default=0)
     a = ap.parse_args()
-    c = Churn(a)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    try:
+        c = Churn(a)
+    except Exception as e:
+        print("stress_churn: %s: %s" % (type(e).__name__, e),
+              file=sys.stderr)
+        print(json.dumps({"requests": 0, "wrong": 1, "rounds": 0,
+                          "dumps": 0, "dump_intr": 0, "slowest_s": 0.0,
+                          "slowest": ""}), flush=True)
+        return
+    c.stop = bool(stop)
     signal.signal(signal.SIGTERM, lambda *_: setattr(c, "stop", True))
     c.run()
 
