@@ -5,10 +5,12 @@ complete: every figure present and a number, every ratio the one its
 figures give. Never a time: whatever the figures are, they pass.
 
     tests/bench_check.py TABLE.json [--sections capacity,fidelity,...]
-                         [--expect-tlvs yes|no]
+                         [--expect-tlvs yes|no] [--current]
 
 --expect-tlvs yes: the several-TLV case must have been measured (the
-module has TLVs); no: it must be n/a with a reason.
+module has TLVs); no: it must be n/a with a reason. --current: the table
+was made by this tree's driver, so figures older tables lack (the slab's
+churn beside the memory per session) must be there.
 
 A ratio carries its bound: over a generator-bound capacity it is a lower
 bound, under one an upper bound, between two nothing (n/a); the bound must
@@ -73,6 +75,42 @@ def cost_ok(obj, key, want, what, slack):
     else:
         check(num(v) and v >= 0 and num(want) and abs(v - want) < slack and
               not na, f"{what} {v}: its figures give {want}")
+
+
+def memory_figures_ok(mem, path):
+    """Slab per session: the growth over the sessions learned, or n/a with
+    a reason when the growth is within twice the slab's churn over the same
+    run learning nothing (or nothing was learned)."""
+    grew, d = mem.get("sessions_learned"), mem.get("slab_growth_kb")
+    noise, again = mem.get("slab_noise_kb"), mem.get("sessions_learned_again")
+    v = mem.get("slab_bytes_per_session")
+    na = mem.get("not_available", {}).get("slab_bytes_per_session")
+    if not all(num(x) for x in (grew, d, noise, again)):
+        check(False, f"{path}: figures missing ({mem})")
+        return
+    usable = grew > 0 and again == 0 and d > 2 * abs(noise)
+    if usable:
+        want = round(d * 1024 / grew)
+        check(num(v) and v > 0 and abs(v - want) <= 1 and not na,
+              f"{path}.slab_bytes_per_session {v}: {d} kB over {grew} "
+              f"sessions gives {want}")
+    else:
+        check(v is None and bool(isinstance(na, dict) and na.get("reason")),
+              f"{path}.slab_bytes_per_session: n/a "
+              f"({na and na.get('reason')}): slab {d:+} kB against the "
+              f"churn {noise:+} kB, {grew} learned, {again} again")
+
+
+def memory_ok(mem, path, current):
+    """The memory figure; tables older than the churn reference (not
+    --current) carry the bare growth per session."""
+    numbers(mem, path, ("sessions_learned",))
+    if current or "slab_noise_kb" in mem:
+        numbers(mem, path, ("slab_growth_kb", "slab_noise_kb",
+                            "sessions_learned_again"))
+        memory_figures_ok(mem, path)
+    else:
+        numbers(mem, path, ("slab_bytes_per_session",))
 
 
 def paired_want(pps, ref, base, base_ref):
@@ -165,6 +203,8 @@ def cpu_scaling(doc):
                     "generator_bound"),
                 "all_cpus_pps": r.get("scaling", {}).get(
                     "all_cpus", {}).get("aggregate_pps"),
+                "all_cpus_generator_bound": r.get("scaling", {}).get(
+                    "all_cpus", {}).get("generator_bound"),
                 "user_capacity_pps": cap.get("user", {}).get(
                     "capacity_pps")}
         check(c == want, f"cpu_scaling[{j}] {c} is its run's {want}")
@@ -183,6 +223,9 @@ def main():
     ap.add_argument("--sections",
                     default="capacity,fidelity,sender,scaling,cpus")
     ap.add_argument("--expect-tlvs", choices=("yes", "no"))
+    ap.add_argument("--current", action="store_true",
+                    help="made by this tree's bench/driver.sh: figures "
+                    "older tables lack must be there")
     args = ap.parse_args()
     doc = json.load(open(args.table))
     sections = set(args.sections.split(","))
@@ -194,7 +237,7 @@ def main():
     for i, run in enumerate(doc.get("runs", [])):
         p = f"runs[{i}]"
         check(bool(run.get("kernel")), f"{p}.kernel present")
-        numbers(run, p, ("vcpus",))
+        numbers(run, p, ("vcpus", "loss_max"))
         # the sections this run was asked for (older tables: all)
         ran = set(run.get("sections") or sections) & sections
         if "capacity" in ran:
@@ -278,8 +321,8 @@ def main():
                     "learned"))
                 check(s.get("sessions", 0) >= s.get("flows", 1),
                       f"{p}.scaling.sessions[{j}]: a session per flow")
-            numbers(sc.get("memory", {}), f"{p}.scaling.memory",
-                    ("sessions_learned", "slab_bytes_per_session"))
+            memory_ok(sc.get("memory", {}), f"{p}.scaling.memory",
+                      args.current)
             numbers(sc.get("auth", {}), f"{p}.scaling.auth", (
                 "unauth_44_pps", "unauth_112_pps", "auth_112_pps",
                 "auth_loss_pct"))
@@ -340,10 +383,18 @@ def main():
                         f"{p}.scaling.tlvs: cost per TLV = cost / count",
                         0.01)
         if "cpus" in ran:
-            numbers(run.get("scaling", {}).get("all_cpus", {}),
-                    f"{p}.scaling.all_cpus", (
-                        "generators", "aggregate_pps", "generators_pps",
-                        "loss_pct"))
+            a = run.get("scaling", {}).get("all_cpus", {})
+            numbers(a, f"{p}.scaling.all_cpus", (
+                "generators", "aggregate_pps", "generators_pps",
+                "loss_pct"))
+            lm = run.get("loss_max")
+            if num(lm) and num(a.get("loss_pct")) and \
+                    abs(a["loss_pct"] - 100 * lm) > 0.001:
+                check(a.get("generator_bound") is
+                      (a["loss_pct"] <= 100 * lm),
+                      f"{p}.scaling.all_cpus: gen-bound "
+                      f"{a.get('generator_bound')!r} at loss "
+                      f"{a['loss_pct']} %")
     if "capacity" in sections:
         cpu_scaling(doc)
     costs_not_negative(doc, "table")
