@@ -467,6 +467,11 @@ def memory_figures(r):
     return m
 
 
+def slab_change(kb):
+    """In words: a shrinking slab is a measurement, not a negative cost."""
+    return f"{'shrank' if kb < 0 else 'grew'} {abs(kb)} kB"
+
+
 def fmt(v, unit=""):
     if v is None:
         return "n/a"
@@ -609,10 +614,11 @@ def text(doc):
                 per = (f"n/a ({na['reason']})" if na else
                        f"{fmt(m['slab_bytes_per_session'])} bytes of slab")
                 noise = (f"; the same run learning none: "
-                         f"{m['slab_noise_kb']:+} kB"
+                         f"{slab_change(m['slab_noise_kb'])}"
                          if "slab_noise_kb" in m else "")
                 w(f"  memory: {per} per session ({m['sessions_learned']} "
-                  f"learned, slab {m['slab_growth_kb']:+} kB{noise})")
+                  f"learned, slab {slab_change(m['slab_growth_kb'])}"
+                  f"{noise})")
             a = sc.get("auth")
             if a:
                 w(f"  unauthenticated 44 octets {fmt(a['unauth_44_pps'])} pps;"
