@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "clock_source.h"
 #include "prom.h"
 #include "sender.h"
 #include "stamp_auth.h"
@@ -232,6 +233,22 @@ static void note_arrival(struct sender *s, uint32_t seq)
 	s->arrivals[s->narrivals++] = seq;
 }
 
+/*
+ * The reflector's clock offset from ours as each NTP-format reply shows
+ * it, for telling a reflector that writes TAI into NTP fields (every
+ * offset near TAI - UTC) from clocks that merely disagree.
+ */
+static void ntp_offset(struct sender *s, const struct probe *p)
+{
+	int64_t off = ((p->t2 - p->t1) - (p->t4 - p->t3)) / 2;
+
+	if (!s->ntp_replies || off < s->ntp_off_min)
+		s->ntp_off_min = off;
+	if (!s->ntp_replies || off > s->ntp_off_max)
+		s->ntp_off_max = off;
+	s->ntp_replies++;
+}
+
 static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 			 struct msghdr *mh, int64_t now_utc_ns)
 {
@@ -240,6 +257,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	struct cmsghdr *cm;
 	struct probe *p;
 	int ttl = -1, ds = -1;
+	unsigned int missing, i;
 	bool ptp;
 
 	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
@@ -262,7 +280,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		sender_event(s, "auth_failure", 0, NULL);
 		return;
 	}
-	if (stamp_reply_decode(buf, n, &r, s->o.key_len) ||
+	if (sender_reply_decode(buf, n, s->o.key_len, &r, &missing) ||
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
 		sender_event(s, "malformed", 0, NULL);
@@ -280,6 +298,14 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 			s->sync_refused = true;
 			return;
 		}
+	}
+	if (s->o.require_ptp &&
+	    sender_tlv_refl_ptp(s, buf, n, s->ptp_refused_why,
+				sizeof(s->ptp_refused_why))) {
+		s->ptp_refused = true;
+		s->ptp_refused_seq = r.sender_seq;
+		s->sync_refused = true;
+		return;
 	}
 	p = &s->probes[r.sender_seq];
 	if (p->state == ANSWERED) {
@@ -320,7 +346,15 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	p->length = n;
 	p->ttl = ttl < 0 ? 0 : ttl;
 	p->sender_ttl = r.sender_ttl;
+	p->missing = missing;
 	p->state = ANSWERED;
+	if (missing)
+		s->short_replies++;
+	for (i = 0; i < REPLY_NMISSING; i++)
+		if (missing & 1U << i)
+			s->missing[i]++;
+	if (!ptp)
+		ntp_offset(s, p);
 	s->loss.received++;
 	note_arrival(s, r.sender_seq);
 	s->refl_ptp = ptp;
@@ -491,6 +525,28 @@ out:
 
 
 /*
+ * --require-ptp, this side: the daemon that keeps the system clock must
+ * be a PTP one (phc2sys or ptp4l), as the Timestamp Information TLV
+ * would report it (tools/clock_source.c).
+ */
+static bool local_ptp_refused(void)
+{
+	char who[32];
+	int src = stamp_clock_source_detect("/proc", who, sizeof(who));
+
+	if (src == STAMP_SYNC_PTP)
+		return false;
+	if (src < 0)
+		fprintf(stderr, "stampnl sender: --require-ptp: cannot tell what synchronizes the local clock: /proc: %s\n",
+			strerror(-src));
+	else
+		fprintf(stderr, "stampnl sender: --require-ptp: the local clock is not PTP-synchronized (%s%s, no ptp4l or phc2sys); run ptp4l, or use --require-sync\n",
+			who[0] ? who : "no time daemon",
+			who[0] ? " keeps it" : " runs");
+	return true;
+}
+
+/*
  * BPF writes T1 into the packet after it was signed, which would break
  * every HMAC: authenticated, "auto" starts at the kernel's stamps.
  */
@@ -530,10 +586,12 @@ int cmd_sender(int argc, char **argv)
 		return err == -ECANCELED ? 0 : 2;
 	if (o.prom_path && !strcmp(o.prom_path, "-") && prom_claim_stdout()) {
 		explicit_bzero(o.key, sizeof(o.key));
+		explicit_bzero(o.tlv_key, sizeof(o.tlv_key));
 		return 2;
 	}
 	err = o.targets_path ? sender_multi(&o) : sender_main(&o);
 	explicit_bzero(o.key, sizeof(o.key));
+	explicit_bzero(o.tlv_key, sizeof(o.tlv_key));
 	return err;
 }
 
@@ -572,9 +630,15 @@ int sender_main(struct sender_opts *o)
 		goto err_sock;
 	}
 	if (s.o.require_sync && !s.clk.synced) {
-		fprintf(stderr, "stampnl sender: --require-sync: the local clock is not synchronized (adjtimex); start chronyd, ntpd or ptp4l, or drop --require-sync\n");
+		fprintf(stderr, "stampnl sender: %s: the local clock is not synchronized (adjtimex); start %s, or drop %s\n",
+			s.o.require_ptp ? "--require-ptp" : "--require-sync",
+			s.o.require_ptp ? "ptp4l (and phc2sys)" :
+			"chronyd, ntpd or ptp4l",
+			s.o.require_ptp ? "--require-ptp" : "--require-sync");
 		goto err_sig;
 	}
+	if (s.o.require_ptp && local_ptp_refused())
+		goto err_sig;
 	err = open_ts(&s);
 	if (err) {
 		fprintf(stderr, "stampnl sender: --timestamping %s: %s\n",
@@ -585,14 +649,23 @@ int sender_main(struct sender_opts *o)
 	if (s.ts.note[0])
 		fprintf(stderr, "stampnl sender: note: %s; timestamping with %s\n",
 			s.ts.note, sender_ts_name(s.ts.method));
-	if (!s.o.json && !s.o.json_lines)
-		printf("STAMP %s (%s) port %u: %u-octet %spackets every %g s, loss threshold %g s, %s timestamps, %s\n",
+	if (!s.o.json && !s.o.json_lines) {
+		printf("STAMP %s (%s) port %u: %u-octet %spackets every %g s, loss threshold %g s, %s timestamps, %s",
 		       s.o.target, s.addr, s.o.port, s.o.len,
 		       s.o.key_len ? "authenticated " : "", s.o.interval_s,
 		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", sender_ts_text(&s));
+		if (s.o.ssid)
+			printf(", SSID %u%s", s.o.ssid, s.o.ssid_auto ?
+			       " (random: TLVs want a non-zero SSID, RFC 8972 3; --ssid to choose)" :
+			       "");
+		printf("\n");
+	}
 
 	err = run(&s);
-	if (s.sync_refused)
+	if (s.ptp_refused)
+		fprintf(stderr, "stampnl sender: --require-ptp: %s (reply to seq %" PRIu64 "): the test stopped; synchronize both clocks with PTP or drop --require-ptp\n",
+			s.ptp_refused_why, s.ptp_refused_seq);
+	else if (s.sync_refused)
 		fprintf(stderr, "stampnl sender: --require-sync: the reflector's clock is not synchronized (S bit clear in its Error Estimate, reply to seq %" PRIu64 "): one-way delays would not be valid, so the test stopped; synchronize the reflector's clock or drop --require-sync\n",
 			s.unsynced_seq);
 	else if (s.o.json || s.o.json_lines)
@@ -614,6 +687,7 @@ int sender_main(struct sender_opts *o)
 	stat_free(&s.res);
 	stat_free(&s.iv_rtt);
 	explicit_bzero(s.o.key, sizeof(s.o.key));
+	explicit_bzero(s.o.tlv_key, sizeof(s.o.tlv_key));
 	if (err || s.sync_refused)
 		return 2;
 	if (!s.loss.received && s.icmp_errors)
@@ -627,5 +701,6 @@ err_sig:
 err_sock:
 	close(s.fd);
 	explicit_bzero(s.o.key, sizeof(s.o.key));
+	explicit_bzero(s.o.tlv_key, sizeof(s.o.tlv_key));
 	return 2;
 }

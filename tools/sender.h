@@ -11,6 +11,7 @@
 #include "sender_clock.h"
 #include "sender_sched.h"
 #include "sender_stats.h"
+#include "sender_reply.h"
 #include "sender_ts.h"
 #include "sender_tlv.h"
 #include "wire.h"
@@ -26,9 +27,11 @@ struct sender_opts {
 	uint16_t sport;
 	unsigned int len;
 	uint16_t ssid;
+	bool ssid_auto;		/* chosen here: TLVs want a non-zero SSID */
 	bool ptp;
 	bool json;
 	bool require_sync;
+	bool require_ptp;	/* both clocks PTP-synchronized, or stop */
 	bool poisson;
 	bool random_start;
 	bool quiet;
@@ -45,6 +48,9 @@ struct sender_opts {
 	const char *key_path;	/* --auth-key-file: authenticated mode */
 	uint8_t key[STAMP_KEY_MAX_LEN];
 	size_t key_len;		/* 0: unauthenticated */
+	const char *tlv_key_path;	/* --tlv-hmac-key-file: HMAC TLV only */
+	uint8_t tlv_key[STAMP_KEY_MAX_LEN];
+	size_t tlv_key_len;
 	bool stateful_refl;	/* the reflector keeps its own Seq */
 	struct sender_tlv_opts tlv;	/* TLVs to send (RFC 8972) */
 };
@@ -61,6 +67,7 @@ struct probe {
 	uint8_t ttl;
 	uint8_t sender_ttl;
 	uint8_t state;
+	uint8_t missing;	/* REPLY_MISSING_* bits: a short reply */
 	struct probe_tlv tlv;	/* what the reply's TLVs said */
 };
 
@@ -83,6 +90,14 @@ struct sender {
 	bool sync_refused;	/* --require-sync: that ended the test */
 	uint64_t unsynced_seq;	/* the Sender Seq of the first such reply */
 	bool refl_ptp;
+	bool ptp_refused;	/* --require-ptp: that ended the test */
+	uint64_t ptp_refused_seq;
+	char ptp_refused_why[96];
+	uint64_t short_replies;	/* measured, but shorter than the base */
+	uint64_t missing[REPLY_NMISSING];	/* replies lacking each field */
+	uint64_t ntp_replies;	/* in NTP format (Z clear), measured */
+	int64_t ntp_off_min;	/* their clock offsets, ((T2-T1)-(T4-T3))/2 */
+	int64_t ntp_off_max;
 	uint64_t t1_fallbacks;	/* kernel: transmit stamp missing */
 	struct sched sched;
 	uint64_t first_send;	/* CLOCK_MONOTONIC ns of the first packet */
@@ -135,5 +150,6 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
 		  const struct probe *p);
 void sender_interval(struct sender *s, uint64_t now);
 int sender_write_prometheus(const struct sender *s, const char *path);
+bool sender_refl_tai_in_ntp(const struct sender *s);
 
 #endif /* _STAMPNL_SENDER_H */

@@ -126,6 +126,7 @@ static pid_t start(struct child *c, const struct sender_opts *o, size_t i)
 		co.seed += i;
 	rc = sender_main(&co);
 	explicit_bzero(co.key, sizeof(co.key));
+	explicit_bzero(co.tlv_key, sizeof(co.tlv_key));
 	exit(rc);
 }
 

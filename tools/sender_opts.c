@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include "keyfile.h"
@@ -18,6 +19,7 @@ static void print_help(void)
 		"usage: stampnl sender TARGET [-c count] [-i interval] [-p port] [-s source-port]\n"
 		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
 		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
+		"                      [--require-ptp]\n"
 		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
 		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
 		"                      [--report-interval S] [--prometheus FILE|-]\n"
@@ -25,8 +27,10 @@ static void print_help(void)
 		"                      [--tlv-padding N] [--tlv-location] [--tlv-timestamp-info]\n"
 		"                      [--tlv-cos DSCP] [--tlv-direct-measurement] [--tlv-follow-up]\n"
 		"                      [--tlv-access-report ID:CODE] [--tlv-hmac] [--tlv-dest-node ADDR]\n"
+		"                      [--tlv-hmac-key-file FILE|-]\n"
 		"                      [--tlv-return-path no-reply|same-link|ADDR]\n"
 		"                      [--tlv-micro-session ID[:REFLECTOR-ID]] [--tlv-type TYPE[:LEN]]\n"
+		"                      [--tlv-malformed bad-flags|bad-length|truncated]\n"
 		"       stampnl sender --targets FILE [options]\n"
 		"  -c  packets to send (default: until Ctrl-C)\n"
 		"  -i  seconds between packets (default 1, fractions allowed)\n"
@@ -54,7 +58,8 @@ static void print_help(void)
 		"  --stateful-reflector  the reflector keeps its own Seq (RFC 8762 4): split\n"
 		"        loss into forward and backward even when no reply showed it\n"
 		"  --ptp   T1 in PTPv2 format (TAI) instead of NTP (UTC)\n"
-		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972)\n"
+		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972); default 0 without\n"
+		"        TLVs, and a random non-zero one with TLVs (RFC 8972 3), printed\n"
 		"  -j  print one JSON document at the end instead of text\n"
 		"  --timestamping  where T1 and T4 are taken (default auto: the first that works)\n"
 		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN;\n"
@@ -63,6 +68,9 @@ static void print_help(void)
 		"        user    the clock around send() and recv()\n"
 		"  --require-sync  refuse to measure unless both clocks are synchronized:\n"
 		"        the first reply with the S bit clear ends the test (exit 2)\n"
+		"  --require-ptp  --require-sync, and both clocks kept by PTP: locally ptp4l\n"
+		"        or phc2sys, and every reply's Timestamp Information TLV (sent with\n"
+		"        it) naming PTP for T2 and T3; else the test stops (exit 2)\n"
 		"  TLVs (RFC 8972, 9503, 9534), in this order in the packet; replies decoded\n"
 		"  and reported (-j: \"tlv\"):\n"
 		"  --tlv-padding N  Extra Padding, N pseudorandom octets (always last)\n"
@@ -72,13 +80,20 @@ static void print_help(void)
 		"        and DSCP asked for the reply (backward remarking)\n"
 		"  --tlv-direct-measurement  forward and backward loss from packet counters\n"
 		"  --tlv-follow-up  Follow-Up Telemetry: the previous reply's precise T3\n"
-		"  --tlv-access-report ID:CODE  Access Report (ID 1 3GPP or 2 non-3GPP, code 0-255)\n"
+		"  --tlv-access-report ID:CODE  Access Report (ID 1 3GPP or 2 non-3GPP,\n"
+		"        Return Code 1 network available or 2 unavailable)\n"
 		"  --tlv-hmac  HMAC TLV over Seq and the TLVs (needs --auth-key-file,\n"
-		"        which adds it to any TLV but Extra Padding anyway)\n"
+		"        which adds it to any TLV but Extra Padding anyway, or\n"
+		"        --tlv-hmac-key-file)\n"
+		"  --tlv-hmac-key-file FILE  the HMAC TLV in unauthenticated mode, keyed\n"
+		"        with FILE (as --auth-key-file; RFC 8972 4.8)\n"
 		"  --tlv-dest-node ADDR  Destination Node Address (needs --ssid)\n"
 		"  --tlv-return-path no-reply|same-link|ADDR  Return Path (RFC 9503)\n"
 		"  --tlv-micro-session ID[:REFLECTOR-ID]  Micro-session ID (RFC 9534)\n"
-		"  --tlv-type TYPE[:LEN]  a TLV of any type with LEN zero octets\n",
+		"  --tlv-type TYPE[:LEN]  a TLV of any type with LEN zero octets\n"
+		"  --tlv-malformed bad-flags|bad-length|truncated  a broken TLV last, to\n"
+		"        test a reflector: every flag set, a Timestamp Information TLV\n"
+		"        of Length 2, or a Length running past the packet's end\n",
 		MAX_LEN);
 }
 
@@ -156,6 +171,24 @@ static int auth_opts(struct sender_opts *o, bool len_given)
 	return 0;
 }
 
+/*
+ * RFC 8972 section 3: the SSID is non-zero when used, and a reflector
+ * that sees TLVs may key its session on it. Random, so that two senders
+ * behind one NAT address do not share it; the process ID should the
+ * kernel have no randomness to give.
+ */
+static void default_ssid(struct sender_opts *o)
+{
+	uint16_t v = 0;
+
+	while (!v) {
+		if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+			v = (uint16_t)getpid() ?: 1;
+	}
+	o->ssid = v;
+	o->ssid_auto = true;
+}
+
 /**
  * sender_parse_opts() - the command line of `stampnl sender`
  * @argc: argument count, argv[0] is "sender"
@@ -171,6 +204,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "ssid", required_argument, NULL, 'S' },
 		{ "timestamping", required_argument, NULL, 'T' },
 		{ "require-sync", no_argument, NULL, 'R' },
+		{ "require-ptp", no_argument, NULL, 'Q' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "poisson", no_argument, NULL, 'o' },
 		{ "random-start", no_argument, NULL, 'a' },
@@ -197,6 +231,8 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		{ "tlv-return-path", required_argument, NULL, OPT_TLV_RETURN_PATH },
 		{ "tlv-micro-session", required_argument, NULL, OPT_TLV_MICRO },
 		{ "tlv-type", required_argument, NULL, OPT_TLV_RAW },
+		{ "tlv-malformed", required_argument, NULL, OPT_TLV_MALFORMED },
+		{ "tlv-hmac-key-file", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -264,6 +300,18 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 			break;
 		case 'R':
 			o->require_sync = true;
+			break;
+		case 'Q':
+			/* the reflector's sync source is in this TLV's answer */
+			o->require_ptp = true;
+			o->require_sync = true;
+			o->tlv.ts_info = true;
+			o->tlv.any = true;
+			break;
+		case 'k':
+			o->tlv_key_path = optarg;
+			o->tlv.hmac = true;
+			o->tlv.any = true;
 			break;
 		case 'r':
 			if (parse_num("rate", optarg, 0.001, 1e7, &v))
@@ -339,7 +387,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		case 'h':
 			print_help();
 			return -ECANCELED;
-		case OPT_TLV_PADDING ... OPT_TLV_RAW:
+		case OPT_TLV_PADDING ... OPT_TLV_MALFORMED:
 			if (sender_tlv_option(&o->tlv, c, optarg))
 				return -EINVAL;
 			break;
@@ -384,7 +432,12 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
 	if (o->tlv.any && sender_tlv_check(o, len_given))
 		return -EINVAL;
+	if (o->tlv.any && !o->ssid)
+		default_ssid(o);
 	if (o->key_path)
 		return auth_opts(o, len_given || o->tlv.any);
+	if (o->tlv_key_path &&
+	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
+		return -EINVAL;
 	return 0;
 }

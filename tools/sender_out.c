@@ -11,11 +11,16 @@
 
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p)
 {
-	printf("%u bytes from %s: seq=%" PRIu64 " rseq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms res=%.3f ms sttl=%u ttl=%u\n",
+	char sttl[8] = "?";
+
+	if (!(p->missing & 1U << REPLY_MISSING_SENDER_TTL))
+		snprintf(sttl, sizeof(sttl), "%u", p->sender_ttl);
+	printf("%u bytes from %s: seq=%" PRIu64 " rseq=%u rtt=%.3f ms fwd=%.3f ms bwd=%.3f ms res=%.3f ms sttl=%s ttl=%u%s\n",
 	       p->length, s->addr, seq, p->refl_seq,
 	       ((p->t4 - p->t1) - (p->t3 - p->t2)) / 1e6,
 	       (p->t2 - p->t1) / 1e6, (p->t4 - p->t3) / 1e6,
-	       (p->t3 - p->t2) / 1e6, p->sender_ttl, p->ttl);
+	       (p->t3 - p->t2) / 1e6, sttl, p->ttl,
+	       p->missing ? " (short reply)" : "");
 	fflush(stdout);
 }
 
@@ -28,6 +33,7 @@ enum {
 	OWD_LOCAL_UNSYNCED,
 	OWD_REFL_UNSYNCED,
 	OWD_NEGATIVE,
+	OWD_TAI_IN_NTP,
 	OWD_NWARNINGS
 };
 
@@ -35,7 +41,27 @@ static const char *const owd_warning_names[OWD_NWARNINGS] = {
 	[OWD_LOCAL_UNSYNCED] = "local_clock_unsynchronized",
 	[OWD_REFL_UNSYNCED] = "reflector_clock_unsynchronized",
 	[OWD_NEGATIVE] = "negative_one_way_delays",
+	[OWD_TAI_IN_NTP] = "reflector_tai_in_ntp_timestamps",
 };
+
+/* TAI - UTC since 2017-01-01, for a kernel that was never told it */
+#define TAI_UTC_NS 37000000000LL
+/* how close every offset must come to it: far more than any path's */
+#define TAI_SLACK_NS 500000000LL
+
+/*
+ * TAI written into NTP-format fields (RFC 8762 section 4.2.1 wants UTC
+ * there): every NTP-format reply puts the reflector ahead by TAI - UTC,
+ * the kernel's offset or, when it has none, the 37 s of today.
+ */
+static bool tai_in_ntp(const struct sender *s)
+{
+	int64_t tai = s->clk.tai_off_ns ? s->clk.tai_off_ns : TAI_UTC_NS;
+
+	return s->ntp_replies && s->ntp_replies == s->loss.received &&
+	       s->ntp_off_min > tai - TAI_SLACK_NS &&
+	       s->ntp_off_max < tai + TAI_SLACK_NS;
+}
 
 /* A bit per OWD_* that applies. */
 static unsigned int owd_warnings(const struct sender *s)
@@ -46,9 +72,23 @@ static unsigned int owd_warnings(const struct sender *s)
 		w |= 1U << OWD_LOCAL_UNSYNCED;
 	if (s->refl_unsynced)
 		w |= 1U << OWD_REFL_UNSYNCED;
-	if (s->fwd.n && (s->fwd.min < 0 || s->bwd.min < 0))
+	/* named for what it is, not as clocks that merely disagree */
+	if (tai_in_ntp(s))
+		w |= 1U << OWD_TAI_IN_NTP;
+	else if (s->fwd.n && (s->fwd.min < 0 || s->bwd.min < 0))
 		w |= 1U << OWD_NEGATIVE;
 	return w;
+}
+
+/**
+ * sender_refl_tai_in_ntp() - the reflector writes TAI into NTP fields
+ * @s: the sender
+ *
+ * Return: true when every NTP-format reply says so.
+ */
+bool sender_refl_tai_in_ntp(const struct sender *s)
+{
+	return tai_in_ntp(s);
 }
 
 /* Packets per second actually sent, 0 for fewer than two. */
@@ -153,6 +193,22 @@ static void print_split_text(const struct loss_split *sp)
 	printf(")\n");
 }
 
+/* Short replies were measured; say what they lacked, and what that costs. */
+static void print_short_text(const struct sender *s)
+{
+	if (!s->short_replies)
+		return;
+	printf("%" PRIu64 " short replies (under %d octets) measured; missing:",
+	       s->short_replies, STAMP_BASE_LEN);
+	if (s->missing[REPLY_MISSING_SENDER_ERREST])
+		printf(" sender_errest in %" PRIu64 " (the Error Estimate our packet had),",
+		       s->missing[REPLY_MISSING_SENDER_ERREST]);
+	if (s->missing[REPLY_MISSING_SENDER_TTL])
+		printf(" sender_ttl in %" PRIu64 " (no forward TTL for those replies)",
+		       s->missing[REPLY_MISSING_SENDER_TTL]);
+	printf("\n");
+}
+
 void sender_print_text(struct sender *s)
 {
 	const struct loss_acc *l = &s->loss;
@@ -172,6 +228,7 @@ void sender_print_text(struct sender *s)
 		printf("%" PRIu64 " late, %" PRIu64 " duplicates, %" PRIu64
 		       " malformed replies\n",
 		       l->late, l->duplicates, l->malformed);
+	print_short_text(s);
 	print_split_text(&r.split);
 	if (s->o.key_len)
 		printf("authenticated (HMAC-SHA-256): %" PRIu64
@@ -195,6 +252,9 @@ void sender_print_text(struct sender *s)
 		printf("note: local clock not synchronized: one-way delays include the offset between the two clocks\n");
 	if (w & (1U << OWD_REFL_UNSYNCED))
 		printf("note: reflector clock not synchronized (S bit clear): one-way delays include the offset between the two clocks\n");
+	if (w & (1U << OWD_TAI_IN_NTP))
+		printf("warning: the reflector writes TAI into NTP-format timestamps (RFC 8762 wants UTC there): its T2/T3 are %.3f to %.3f s ahead, TAI - UTC, so one-way delays are that far off; the RTT is not affected\n",
+		       s->ntp_off_min / 1e9, s->ntp_off_max / 1e9);
 	if (w & (1U << OWD_NEGATIVE))
 		printf("warning: negative one-way delays: the clocks disagree by more than the path delay; one-way figures are meaningless\n");
 	sender_tlv_print_text(s);
@@ -284,12 +344,33 @@ static void json_string(const char *str)
 	putchar('"');
 }
 
+/* The fields a short reply lacked, as a JSON array */
+static void json_missing(const char *key, unsigned int missing)
+{
+	bool first = true;
+	int i;
+
+	printf(",\"%s\":[", key);
+	for (i = 0; i < REPLY_NMISSING; i++) {
+		if (!(missing & 1U << i))
+			continue;
+		printf("%s\"%s\"", first ? "" : ",", sender_reply_missing_names[i]);
+		first = false;
+	}
+	printf("]");
+}
+
 static void json_packet(const struct sender *s, uint64_t i,
 			const struct probe *p)
 {
-	printf("\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u,\"sender_ttl\":%u,\"reflector_errest\":%u",
-	       i, p->refl_seq, p->length, p->ttl, p->sender_ttl,
-	       p->refl_errest);
+	printf("\"seq\":%" PRIu64 ",\"reflector_seq\":%u,\"length\":%u,\"ttl\":%u",
+	       i, p->refl_seq, p->length, p->ttl);
+	if (p->missing & 1U << REPLY_MISSING_SENDER_TTL)
+		printf(",\"sender_ttl\":null");
+	else
+		printf(",\"sender_ttl\":%u", p->sender_ttl);
+	printf(",\"reflector_errest\":%u", p->refl_errest);
+	json_missing("missing", p->missing);
 	printf(",\"t1_user_ns\":%" PRId64 ",\"t1_ns\":%" PRId64 ",\"t2_ns\":%"
 	       PRId64 ",\"t3_ns\":%" PRId64 ",\"t4_ns\":%" PRId64,
 	       p->t1_user, p->t1, p->t2, p->t3, p->t4);
@@ -421,8 +502,19 @@ void sender_print_json(struct sender *s)
 	       ",\"duplicates\":%" PRIu64 ",\"malformed\":%" PRIu64,
 	       l->sent, l->received, l->lost, loss_pct(l), loss_in_flight(l),
 	       l->late, l->duplicates, l->malformed);
+	printf(",\"short_replies\":%" PRIu64 ",\"missing_fields\":{",
+	       s->short_replies);
+	for (i = 0; i < REPLY_NMISSING; i++)
+		printf("%s\"%s\":%" PRIu64, i ? "," : "",
+		       sender_reply_missing_names[i], s->missing[i]);
+	printf("}");
 	printf(",\"authenticated\":%s,\"auth_failures\":%" PRIu64,
 	       s->o.key_len ? "true" : "false", l->auth_failures);
+	printf(",\"ssid\":%u,\"ssid_chosen\":%s", s->o.ssid,
+	       s->o.ssid_auto ? "true" : "false");
+	if (s->ntp_replies)
+		printf(",\"reflector_offset_ns\":{\"min\":%" PRId64 ",\"max\":%" PRId64 "}",
+		       s->ntp_off_min, s->ntp_off_max);
 	sender_report(s, &r);
 	json_split(&r.split);
 	json_stat("rtt", &s->rtt, &r.pct[REP_RTT]);

@@ -96,6 +96,23 @@ static void prom_split(FILE *f, const struct sender *s,
 	fprintf(f, " %d\n", sp->stateful);
 }
 
+/* Short replies are received and measured; this says what they lacked. */
+static void prom_missing(FILE *f, const struct sender *s)
+{
+	char extra[48];
+	int i;
+
+	prom_family(f, P, "replies_missing_field_total", "counter",
+		    "Replies measured though shorter than the base packet, by the field they lacked (sender_ttl: no forward TTL for them).");
+	for (i = 0; i < REPLY_NMISSING; i++) {
+		snprintf(extra, sizeof(extra), "field=\"%s\"",
+			 sender_reply_missing_names[i]);
+		fputs(P "replies_missing_field_total", f);
+		labels(f, s, extra);
+		fprintf(f, " %" PRIu64 "\n", s->missing[i]);
+	}
+}
+
 static void write_all(FILE *f, const struct sender *s,
 		      const struct sender_report *r)
 {
@@ -120,6 +137,7 @@ static void write_all(FILE *f, const struct sender *s,
 	prom_counter(f, s, "packets_auth_failures_total",
 		"Replies whose HMAC was wrong, ignored (authenticated mode).",
 		l->auth_failures);
+	prom_missing(f, s);
 	prom_counter(f, s, "packets_reordered_total",
 		"Replies reordered (RFC 4737).", r->reorder.reordered);
 	prom_split(f, s, &r->split);
@@ -148,6 +166,11 @@ static void write_all(FILE *f, const struct sender *s,
 	fprintf(f, " %d\n" P "clock_synchronized", s->clk.synced);
 	labels(f, s, "side=\"reflector\"");
 	fprintf(f, " %d\n", sender_refl_synced(s));
+	prom_family(f, P, "reflector_tai_in_ntp", "gauge",
+		    "1 when the reflector writes TAI into NTP-format timestamps (one-way delays off by TAI - UTC).");
+	fputs(P "reflector_tai_in_ntp", f);
+	labels(f, s, NULL);
+	fprintf(f, " %d\n", sender_refl_tai_in_ntp(s));
 }
 
 /**

@@ -27,6 +27,29 @@ static const char *const sync_names[] = { "unknown", "ntp", "ptp",
 static const char *const method_names[] = { "unknown", "hw-assist",
 					    "sw-local", "control-plane" };
 
+static const char *const malformed_names[] = {
+	[MAL_BAD_FLAGS] = "bad-flags", [MAL_BAD_LENGTH] = "bad-length",
+	[MAL_TRUNCATED] = "truncated",
+};
+
+/* The octets --tlv-malformed adds, in the order of malformed_names */
+static const unsigned int malformed_len[] = {
+	[MAL_BAD_FLAGS] = 4 + 4, [MAL_BAD_LENGTH] = 4 + 2,
+	[MAL_TRUNCATED] = 4 + 4,
+};
+
+/*
+ * The HMAC TLV's key: the session's in authenticated mode, else the one
+ * --tlv-hmac-key-file gave (RFC 8972 section 4.8 lets the HMAC TLV
+ * protect the TLVs in unauthenticated mode too).
+ */
+static struct stamp_auth_key tlv_key(const struct sender *s)
+{
+	if (s->o.key_len)
+		return (struct stamp_auth_key){ s->o.key, s->o.key_len };
+	return (struct stamp_auth_key){ s->o.tlv_key, s->o.tlv_key_len };
+}
+
 static const char *sync_name(uint8_t v)
 {
 	return v < 6 ? sync_names[v] : "other";
@@ -146,6 +169,12 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 				a);
 			return -EINVAL;
 		}
+		/* IANA's Access Report Return Codes: 0 and 3-255 are not codes */
+		if (b != 1 && b != 2) {
+			fprintf(stderr, "stampnl sender: --tlv-access-report: Return Code %lu is not 1 (network available) or 2 (network unavailable), the only codes RFC 8972 4.6 and section 5 define\n",
+				b);
+			return -EINVAL;
+		}
 		t->ar_id = a;
 		t->ar_code = b;
 		return 0;
@@ -174,6 +203,11 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		if (pair("--tlv-micro-session SENDER[:REFLECTOR]", arg, 65535,
 			 65535, true, &a, &b))
 			return -EINVAL;
+		/* 0 is the reflector's "not known yet", never a sender's ID */
+		if (!a) {
+			fprintf(stderr, "stampnl sender: --tlv-micro-session: the Sender Micro-session ID must be non-zero (RFC 9534 3.1); 0 names no micro-session\n");
+			return -EINVAL;
+		}
 		t->ms_sender = a;
 		t->ms_reflector = b;
 		return 0;
@@ -188,6 +222,16 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		t->raw_type = a;
 		t->raw_len = b;
 		return 0;
+	case OPT_TLV_MALFORMED:
+		for (a = MAL_BAD_FLAGS; a <= MAL_TRUNCATED; a++) {
+			if (!strcmp(arg, malformed_names[a])) {
+				t->malformed = a;
+				return 0;
+			}
+		}
+		fprintf(stderr, "stampnl sender: --tlv-malformed is bad-flags, bad-length or truncated, not '%s'\n",
+			arg);
+		return -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -223,6 +267,8 @@ static size_t tlv_len(const struct sender_tlv_opts *t)
 		n += 4 + STAMP_TLV_HMAC_LEN;
 	if (t->padding_given)
 		n += 4 + t->padding;
+	if (t->malformed)
+		n += malformed_len[t->malformed];
 	return n;
 }
 
@@ -249,8 +295,16 @@ int sender_tlv_check(struct sender_opts *o, bool len_given)
 	     t->ar_id >= 0 || t->follow_up || t->dest_family ||
 	     t->rp != RP_NONE || t->ms_sender >= 0 || t->raw_type >= 0))
 		t->hmac = true;
-	if (t->hmac && !o->key_path) {
-		fprintf(stderr, "stampnl sender: --tlv-hmac needs --auth-key-file: the HMAC TLV is keyed like the authenticated mode (RFC 8972 4.8)\n");
+	if (o->tlv_key_path && o->key_path) {
+		fprintf(stderr, "stampnl sender: --tlv-hmac-key-file is for unauthenticated mode: with --auth-key-file the HMAC TLV takes the session's key\n");
+		return -EINVAL;
+	}
+	if (t->hmac && !o->key_path && !o->tlv_key_path) {
+		fprintf(stderr, "stampnl sender: --tlv-hmac needs a key: --auth-key-file (authenticated mode) or --tlv-hmac-key-file (the HMAC TLV alone, unauthenticated; RFC 8972 4.8)\n");
+		return -EINVAL;
+	}
+	if (t->malformed && (t->hmac || o->key_path)) {
+		fprintf(stderr, "stampnl sender: --tlv-malformed is for unauthenticated mode without an HMAC TLV: the HMAC TLV would cover a TLV walk that it breaks on purpose\n");
 		return -EINVAL;
 	}
 	if (t->dest_family && !o->ssid) {
@@ -343,6 +397,42 @@ static void put_sub(uint8_t *p, uint8_t type, uint16_t len)
 	p[0] = STAMP_TLV_FLAG_U;
 	p[1] = type;
 	stamp_put16(p + 2, len);
+}
+
+/*
+ * A broken TLV at the end of the packet, as no sender should send it, to
+ * see what a reflector makes of it (RFC 8972 section 4: a reflector sets
+ * M on a TLV whose length is wrong or overruns the packet, and stops):
+ *   bad-flags   Extra Padding with every flag set: M and I, which only a
+ *               reflector sets, and the reserved bits, which must be zero
+ *               on transmission
+ *   bad-length  Timestamp Information with Length 2 (its value is 4)
+ *   truncated   Extra Padding whose Length (8) runs 4 octets past the end
+ */
+static int put_malformed(struct sender *s, uint8_t *buf, size_t off)
+{
+	enum tlv_malformed m = s->o.tlv.malformed;
+
+	if (off + malformed_len[m] > s->o.len)
+		return -ENOSPC;
+	memset(buf + off, 0, malformed_len[m]);
+	buf[off] = STAMP_TLV_FLAG_U;
+	switch (m) {
+	case MAL_BAD_FLAGS:
+		buf[off] = 0xff;
+		buf[off + 1] = STAMP_TLV_EXTRA_PADDING;
+		stamp_put16(buf + off + 2, 4);
+		break;
+	case MAL_BAD_LENGTH:
+		buf[off + 1] = STAMP_TLV_TIMESTAMP_INFO;
+		stamp_put16(buf + off + 2, 2);
+		break;
+	default:
+		buf[off + 1] = STAMP_TLV_EXTRA_PADDING;
+		stamp_put16(buf + off + 2, 8);
+		break;
+	}
+	return 0;
 }
 
 /**
@@ -449,6 +539,8 @@ int sender_tlv_template(struct sender *s, uint8_t *buf)
 			memset(buf + off, 0xa5, t->padding);
 		off += t->padding;
 	}
+	if (!err && t->malformed)
+		err = put_malformed(s, buf, off);
 	return err;
 }
 
@@ -460,7 +552,7 @@ int sender_tlv_template(struct sender *s, uint8_t *buf)
  */
 void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq)
 {
-	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_auth_key k = tlv_key(s);
 
 	if (s->tlv_dm_off)
 		/* S_TxC: packets sent in the session, this one included */
@@ -499,7 +591,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 	struct sender_tlv_acc *a = &s->tlv;
 	struct probe_tlv *pt = &p->tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_auth_key k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const struct probe *prev;
 	struct stamp_time t;
@@ -637,7 +729,7 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 {
 	const struct sender_tlv_opts *t = &s->o.tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = { s->o.key, s->o.key_len };
+	struct stamp_auth_key k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
 
@@ -654,6 +746,54 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 		return true;
 	s->tlv.ms_rejected++;
 	return false;
+}
+
+/**
+ * sender_tlv_refl_ptp() - whether a reply says the reflector keeps PTP time
+ * @s: the sender (--require-ptp sends a Timestamp Information TLV)
+ * @buf: the reply, its base already checked
+ * @n: its length
+ * @why: where the reason goes when it does not
+ * @len: size of @why
+ *
+ * The Timestamp Information TLV's Synchronization Source In and Out
+ * (RFC 8972 section 4.3) must both be PTP (2), in a TLV the reflector
+ * answered (U clear) and whose integrity holds. The S bit is
+ * --require-sync's part.
+ *
+ * Return: 0, or -EINVAL with @why filled in.
+ */
+int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
+			char *why, size_t len)
+{
+	const uint16_t ts = 1 << STAMP_TLV_TIMESTAMP_INFO;
+	size_t base = stamp_base_len(s->o.key_len);
+	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_tlv_info in;
+
+	memset(&in, 0, sizeof(in));
+	if (n > base)
+		stamp_tlv_decode(buf, n, base, &in);
+	if (!(in.present & ts)) {
+		snprintf(why, len, "the reply carries no Timestamp Information TLV: the reflector's sync source is unknown");
+		return -EINVAL;
+	}
+	if (in.unknown & ts) {
+		snprintf(why, len, "the reflector did not answer the Timestamp Information TLV (U): its sync source is unknown");
+		return -EINVAL;
+	}
+	if (in.integrity ||
+	    (s->o.tlv.hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
+						    stamp_auth_tlv_hmac, &k))) {
+		snprintf(why, len, "the reply's TLVs failed the HMAC check");
+		return -EINVAL;
+	}
+	if (in.sync_in != STAMP_SYNC_PTP || in.sync_out != STAMP_SYNC_PTP) {
+		snprintf(why, len, "the reflector's clock is not PTP-synchronized (Timestamp Information: T2 %s, T3 %s)",
+			 sync_name(in.sync_in), sync_name(in.sync_out));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static void print_types(uint16_t bits)

@@ -14,6 +14,9 @@
 
 enum rp_kind { RP_NONE, RP_NO_REPLY, RP_SAME_LINK, RP_ADDR };
 
+/* --tlv-malformed: a broken TLV last, for testing other reflectors */
+enum tlv_malformed { MAL_NONE, MAL_BAD_FLAGS, MAL_BAD_LENGTH, MAL_TRUNCATED };
+
 /* The TLV options, in the order they go into the packet. */
 struct sender_tlv_opts {
 	unsigned int padding;		/* Extra Padding value octets, 0: none */
@@ -34,6 +37,7 @@ struct sender_tlv_opts {
 	int raw_type;			/* -1: none; any type, zero value */
 	unsigned int raw_len;
 	bool hmac;			/* last but for padding */
+	enum tlv_malformed malformed;	/* after everything else */
 	bool any;			/* some TLV asked for */
 };
 
@@ -91,6 +95,7 @@ enum {
 	OPT_TLV_RETURN_PATH,
 	OPT_TLV_MICRO,
 	OPT_TLV_RAW,
+	OPT_TLV_MALFORMED,
 };
 
 struct sender;
@@ -106,6 +111,8 @@ void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq);
 void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n,
 		      int ds, struct probe *p);
 bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n);
+int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
+			char *why, size_t len);
 void sender_tlv_print_text(const struct sender *s);
 void sender_tlv_print_json(const struct sender *s);
 void sender_tlv_json_packet(const struct sender *s, const struct probe *p);

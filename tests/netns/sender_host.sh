@@ -4,8 +4,10 @@
 # target with no reflector, Ctrl-C, a misbehaving peer that sends
 # duplicate, late and malformed replies, and the clocks: a reflector whose
 # clock is not synchronized or is off, against --require-sync and the
-# one-way validity the sender reports (the real reflector is tested in the
-# VM by reflector.sh).
+# one-way validity the sender reports, one that writes TAI into NTP fields,
+# --require-ptp (a local ptp4l, the reflector's Timestamp Information
+# TLV), and twampy's 38-octet replies, measured with what they lack named
+# (the real reflector is tested in the VM by reflector.sh).
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
@@ -17,10 +19,12 @@ inA() { ip netns exec "$NS_A" "$@"; }
 T=/tmp/sender_host.$$
 REFL=
 CLOCK_SAVED=
+FAKE_PTP=
 cleanup() {
 	[ -z "$REFL" ] || kill "$REFL" 2>/dev/null || true
+	[ -z "$FAKE_PTP" ] || kill "$FAKE_PTP" 2>/dev/null || true
 	[ -z "$CLOCK_SAVED" ] || python3 "$ADJ" restore "$T.clock" || true
-	rm -f "$T".*
+	rm -rf "$T".*
 	netns_cleanup
 }
 trap cleanup EXIT
@@ -228,6 +232,69 @@ check_ok "reflector 1 s behind: the text warns" grep -q \
 	'^warning: negative one-way delays' <<<"$out"
 stop_refl
 
+# a reflector that writes TAI into NTP fields: named as such, not as
+# clocks that disagree (its offset is TAI - UTC, 37 s); a reflector 20 s
+# ahead is not taken for one
+start_refl --tai-in-ntp
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector writing TAI into NTP fields: named in -j, not a generic warning" "$out" "
+assert d['received'] == 3, d
+assert 'reflector_tai_in_ntp_timestamps' in d['warnings'], d['warnings']
+assert 'negative_one_way_delays' not in d['warnings'], d['warnings']
+assert not d['one_way_valid'], d
+assert 36.5e9 < d['reflector_offset_ns']['min'] <= d['reflector_offset_ns']['max'] < 37.5e9, d['reflector_offset_ns']"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 1 --prometheus "$T.prom") || true
+check_ok "reflector writing TAI into NTP fields: the text names it" grep -q \
+	'^warning: the reflector writes TAI into NTP-format timestamps' <<<"$out"
+check_ok "reflector writing TAI into NTP fields: no generic warning in the text" \
+	sh -c '! grep -q "negative one-way delays" "$1"' sh - <<<"$out"
+check_ok "reflector writing TAI into NTP fields: the Prometheus gauge is 1" grep -q \
+	'^stamp_sender_reflector_tai_in_ntp{.*} 1$' "$T.prom"
+stop_refl
+start_refl --clock-offset 20
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 -j) || true
+jcheck "reflector 20 s ahead: clocks disagree, not TAI in NTP fields" "$out" "
+assert d['received'] == 3, d
+assert 'negative_one_way_delays' in d['warnings'], d['warnings']
+assert 'reflector_tai_in_ntp_timestamps' not in d['warnings'], d['warnings']"
+stop_refl
+
+# --- a short reply that carries the four timestamps is a measurement ------
+# Nokia's twampy answers a 44-octet request with 38 octets, up to the
+# Session-Sender Error Estimate, without the Sender TTL
+start_refl --twampy
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 20 -i 0.02 -W 5 -j \
+	--prometheus "$T.prom") || true
+jcheck "twampy's 38-octet replies: 20 of 20 measured, sender_ttl missing in each" "$out" "
+assert d['sent'] == 20 and d['received'] == 20, (d['sent'], d['received'])
+assert d['malformed'] == 0 and d['rtt']['count'] == 20, d
+assert d['short_replies'] == 20, d['short_replies']
+assert d['missing_fields'] == {'sender_errest': 0, 'sender_ttl': 20}, d['missing_fields']
+for p in d['packets']:
+    assert p['length'] == 38 and p['sender_ttl'] is None, p
+    assert p['missing'] == ['sender_ttl'], p
+    assert p['t1_ns'] < p['t2_ns'] <= p['t3_ns'] < p['t4_ns'] + 10**7, p"
+check_ok "twampy's replies: Prometheus counts the missing field" grep -q \
+	'^stamp_sender_replies_missing_field_total{.*field="sender_ttl"} 20$' "$T.prom"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 5) || true
+check_ok "twampy's replies: the text says what they lacked" grep -q \
+	'^2 short replies (under 44 octets) measured; missing: sender_ttl in 2' <<<"$out"
+check_ok "twampy's replies: the reply line has no Sender TTL to show" grep -q \
+	'^38 bytes from .* sttl=? ttl=[0-9]* (short reply)$' <<<"$out"
+stop_refl
+# the boundary: 36 octets end with T1 echoed; 35 do not, and are malformed
+start_refl --reply-len 36
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 5 -j) || true
+jcheck "36-octet replies: measured, Sender Error Estimate and TTL missing" "$out" "
+assert d['received'] == 3 and d['malformed'] == 0, d
+assert d['missing_fields'] == {'sender_errest': 3, 'sender_ttl': 3}, d['missing_fields']"
+stop_refl
+start_refl --reply-len 35
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 0.5 -j) || true
+jcheck "35-octet replies: no T1 echoed, malformed, nothing measured" "$out" "
+assert d['received'] == 0 and d['malformed'] == 3 and d['lost'] == 3, d"
+stop_refl
+
 # --require-sync needs the local clock synchronized before it looks at
 # the reflector's. On a host without an NTP daemon, say it is, as one
 # would (the state is restored on exit, and the kernel would undo it by
@@ -275,6 +342,56 @@ if [ "$HOST_SYNCED" = True ] || [ -n "$MARKED" ]; then
 assert d['received'] == 3 and d['clock_synced'], d
 assert d['one_way_valid'] and d['warnings'] == [], d"
 	stop_refl
+
+	# --require-ptp: the local clock kept by ptp4l or phc2sys, and the
+	# reflector's Timestamp Information TLV naming PTP for T2 and T3
+	if pgrep -x 'ptp4l|phc2sys' >/dev/null; then
+		echo "SKIP: --require-ptp without a local PTP daemon: one runs here"
+	else
+		start_refl --ts-info ptp
+		rc=0
+		inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 --require-ptp \
+			>/dev/null 2>"$T.err" || rc=$?
+		check_eq "--require-ptp, no ptp4l or phc2sys here: exit status" 2 "$rc"
+		check_ok "--require-ptp: the error names the local clock" grep -q \
+			'require-ptp: the local clock is not PTP-synchronized' "$T.err"
+		check_eq "--require-ptp, local clock refused: nothing sent" 0 \
+			"$(wc -l < "$T.req")"
+		stop_refl
+	fi
+	# a process named ptp4l is what the sender looks for (/proc/PID/comm)
+	mkdir -p "$T.bin"
+	cp "$(command -v sleep)" "$T.bin/ptp4l"
+	"$T.bin/ptp4l" 120 &
+	FAKE_PTP=$!
+	start_refl --ts-info ptp
+	rc=0
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 -W 1 --require-ptp -j) || rc=$?
+	check_eq "--require-ptp, both clocks PTP: exit status" 0 "$rc"
+	jcheck "--require-ptp, both clocks PTP: measured, the TLV says ptp" "$out" "
+assert d['received'] == 3, d
+assert d['tlv']['timestamp_info']['t2_sync'] == 'ptp', d['tlv']"
+	stop_refl
+	for refl in "--ts-info ntp" ""; do
+		start_refl $refl
+		rc=0
+		out=$(inA "$STAMPNL" sender $ADDR4_B -c 50 -i 0.05 -W 1 --require-ptp \
+			2>"$T.err") || rc=$?
+		check_eq "--require-ptp, reflector ${refl:-without Timestamp Information}: exit status" 2 "$rc"
+		if [ -n "$refl" ]; then
+			check_ok "--require-ptp: the error names the reflector's sync source" grep -q \
+				"require-ptp: the reflector's clock is not PTP-synchronized (Timestamp Information: T2 ntp, T3 ntp) (reply to seq 0)" "$T.err"
+		else
+			check_ok "--require-ptp: the error says the TLV went unanswered" grep -q \
+				'require-ptp: the reflector did not answer the Timestamp Information TLV (U)' "$T.err"
+		fi
+		check_cmp "--require-ptp: the first reply ended it (requests of 50)" \
+			"$(wc -l < "$T.req")" -le 3
+		stop_refl
+	done
+	kill "$FAKE_PTP"
+	wait "$FAKE_PTP" 2>/dev/null || true
+	FAKE_PTP=
 else
 	echo "SKIP: --require-sync against an unsynchronized reflector: the local clock is not synchronized, and adjtimex may not say it is here"
 fi

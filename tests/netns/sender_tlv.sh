@@ -42,6 +42,8 @@ printf '00112233445566778899aabbccddeeff\n' > "$TMP/key"
 chmod 600 "$TMP/key"
 
 # --- refused before anything is sent: exit 2, a reason, no request ---------
+# among them, what RFC 8972 4.6 and RFC 9534 3.1 do not allow a sender: an
+# Access Report Return Code other than 1 or 2, a Sender Micro-session ID 0
 start_refl
 for args in "--tlv-hmac" "--tlv-dest-node 10.0.0.2" \
 	    "--ssid 1 --tlv-dest-node fd00::2 -4" \
@@ -50,7 +52,13 @@ for args in "--tlv-hmac" "--tlv-dest-node 10.0.0.2" \
 	    "--tlv-cos 10 -l 54" "--tlv-access-report 3" \
 	    "--tlv-access-report 3:1" "--tlv-access-report 0:1" "--tlv-type 0" \
 	    "--tlv-micro-session 70000" "--tlv-padding 9000" \
-	    "--auth-key-file $TMP/key --tlv-hmac -l 120"; do
+	    "--auth-key-file $TMP/key --tlv-hmac -l 120" \
+	    "--tlv-access-report 2:0" "--tlv-access-report 2:3" \
+	    "--tlv-access-report 1:255" "--tlv-micro-session 0" \
+	    "--tlv-micro-session 0:5" "--tlv-malformed odd" \
+	    "--tlv-malformed truncated --tlv-hmac-key-file $TMP/key" \
+	    "--tlv-malformed bad-flags --auth-key-file $TMP/key" \
+	    "--tlv-hmac-key-file $TMP/key --auth-key-file $TMP/key"; do
 	rc=0
 	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?
 	if [ "$rc" = 2 ] && [ -n "$err" ]; then
@@ -86,7 +94,7 @@ for target in $ADDR4_B $ADDR6_B; do
 	# second, counted late (and so not received)
 	out=$(inA "$STAMPNL" sender $target -c 3 -i 0.05 -W 5 -q -j -s 40100 \
 		--tlv-location --tlv-timestamp-info --tlv-cos 12 \
-		--tlv-direct-measurement --tlv-access-report 2:7 \
+		--tlv-direct-measurement --tlv-access-report 2:1 \
 		--tlv-follow-up --tlv-return-path same-link \
 		--tlv-micro-session 258:3 --tlv-type 251:5 --tlv-padding 10) || true
 	wire "$target: the TLVs in order, RFC layouts, S_TxC counting, sender flags U" '
@@ -103,7 +111,7 @@ for i, p in enumerate(reqs):
     assert t[1][2] == bytes(4)
     assert t[2][2] == struct.pack("!HH", 12 << 10, 0), t[2][2].hex()
     assert t[3][2] == struct.pack("!III", i + 1, 0, 0), t[3][2].hex()
-    assert t[4][2] == bytes([0x20, 7, 0, 0]), t[4][2].hex()
+    assert t[4][2] == bytes([0x20, 1, 0, 0]), t[4][2].hex()
     assert t[5][2] == bytes(16)
     assert t[6][2] == bytes([0x80, 1, 0, 4, 0, 0, 0, 1]), t[6][2].hex()
     assert t[7][2] == struct.pack("!HH", 258, 3)
@@ -123,7 +131,28 @@ assert d["received"] == 3, d["received"]
 assert t["replies"] == 3, t
 assert t["unknown_types"] == [0, 1, 2, 3, 4, 5, 6, 7, 10, 11], t
 assert "direct_measurement" not in t and "cos" not in t, t'
+	# RFC 8972 3: with TLVs the SSID is non-zero; chosen here when not given
+	check_ok "$target: with TLVs and no --ssid, a non-zero SSID, the same in every packet and in -j" python3 -c '
+import json, struct, sys
+d = json.loads(sys.argv[1])
+ssids = {struct.unpack("!H", bytes.fromhex(l)[14:16])[0]
+         for l in open(sys.argv[2]).read().split()}
+assert ssids == {d["ssid"]} and d["ssid"] != 0 and d["ssid_chosen"], (ssids, d["ssid"])' \
+		"$out" "$TMP/req"
 done
+start_refl
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 1 -W 5 -q -j --tlv-cos 1 --ssid 77) || true
+out2=$(inA "$STAMPNL" sender $ADDR4_B -c 1 -W 5 -q -j) || true
+wire "an SSID given is kept; without TLVs the SSID stays 0 (RFC 8762)" '
+assert [struct.unpack("!H", p[14:16])[0] for p in reqs] == [77, 0], reqs'
+check_ok "-j names the SSID and whether stampnl chose it" python3 -c '
+import json, sys
+d, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert (d["ssid"], d["ssid_chosen"]) == (77, False), d
+assert (e["ssid"], e["ssid_chosen"]) == (0, False), e' "$out" "$out2"
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 1 -W 5 --tlv-cos 1) || true
+check_ok "the text says the SSID was chosen at random, and why" grep -qE \
+	'SSID [1-9][0-9]* \(random: TLVs want a non-zero SSID, RFC 8972 3' <<<"$out"
 
 # the Return Address, the Destination Node Address, no-reply
 start_refl
@@ -166,6 +195,56 @@ d = json.loads(sys.argv[1])
 t = d["tlv"]
 assert d["received"] == 2 and d["auth_failures"] == 0, d
 assert t["hmac_verified"] == 2 and t["hmac_failed"] == 0, t' "$out"
+
+# the HMAC TLV in unauthenticated mode, with a key of its own (RFC 8972
+# 4.8): after the TLVs it covers, the base packet unauthenticated
+start_refl
+out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 5 -q -j \
+	--tlv-hmac-key-file "$TMP/key" --tlv-cos 3) || true
+wire "HMAC TLV, unauthenticated mode: over Seq and the TLVs, after them, 44-octet base" '
+key = bytes.fromhex(open(sys.argv[1].rsplit("/", 1)[0] + "/key").read().strip())
+assert len(reqs) == 2, reqs
+for p in reqs:
+    t = tlvs(p, 44)
+    assert [x[1] for x in t] == [4, 8], t
+    want = hmac.new(key, p[:4] + p[44:t[1][3]], hashlib.sha256).digest()[:16]
+    assert t[1][2] == want, (t[1][2].hex(), want.hex())'
+check_ok "HMAC TLV, unauthenticated mode: the echoed TLVs verify with that key" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["received"] == 2 and not d["authenticated"], d
+assert d["tlv"]["hmac_verified"] == 2 and d["tlv"]["hmac_failed"] == 0, d["tlv"]' "$out"
+
+# --- --tlv-malformed: a broken TLV last, for testing other reflectors -----
+for m in bad-flags bad-length truncated; do
+	start_refl
+	out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 5 -q -j \
+		--tlv-cos 5 --tlv-malformed $m) || true
+	check_ok "--tlv-malformed $m: on the wire after the good TLVs, as named" \
+		python3 - "$TMP/req" $m <<'PY'
+import struct, sys
+reqs = [bytes.fromhex(l) for l in open(sys.argv[1]).read().split()]
+m = sys.argv[2]
+assert len(reqs) == 2, reqs
+for p in reqs:
+    # the Class of Service TLV first, well formed
+    assert p[44:48] == bytes([0x80, 4, 0, 4]), p[44:48].hex()
+    f, t, n = struct.unpack("!BBH", p[52:56])
+    rest = len(p) - 56
+    if m == "bad-flags":
+        assert (f, t, n, rest) == (0xff, 1, 4, 4), (f, t, n, rest)
+    elif m == "bad-length":
+        assert (f, t, n, rest) == (0x80, 3, 2, 2), (f, t, n, rest)
+    else:
+        assert (f, t, n, rest) == (0x80, 1, 8, 4), (f, t, n, rest)
+        assert rest < n, "the Length runs past the end of the packet"
+PY
+	check_ok "--tlv-malformed $m: the reflector's copies are still measured" \
+		python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["received"] == 2 and d["malformed"] == 0, d' "$out"
+done
 
 # authenticated mode: TLVs get an HMAC TLV without being asked (RFC 8972
 # 4.8), but Extra Padding alone does not need one

@@ -12,6 +12,16 @@ host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
                         e.g. -1: one second behind)
   --ptp                 T2 and T3 in PTPv2 format from CLOCK_TAI, Z bit set
                         (with the kernel's TAI offset, whatever it is)
+  --tai-in-ntp          T2 and T3 in NTP format but TAI, as a reflector that
+                        reads CLOCK_TAI for NTP fields does: UTC + 37 s
+                        (TAI - UTC since 2017), whatever this kernel's offset
+  --twampy              replies of 38 octets, as Nokia's twampy answers a
+                        44-octet request: everything up to the Session-Sender
+                        Error Estimate, no Sender TTL, no TLVs
+  --reply-len N         replies cut to N octets (unauthenticated mode)
+  --ts-info SYNC        answer Timestamp Information TLVs (unauthenticated
+                        mode): U cleared, sync source SYNC (ntp or ptp) for
+                        T2 and T3, method software
   --tos-log FILE        record the TOS / Traffic Class of every request
   --auth-key-file FILE  authenticated mode (RFC 8762 4.2.2, 4.3.2, 4.4):
                         requests are checked with the key in FILE (hex) and
@@ -45,6 +55,8 @@ HMAC_OFF = 96
 # set from the options: the clock the replies' T2 and T3 come from
 OFFSET_NS = 0
 PTP = False
+TAI_IN_NTP_NS = 37 * 10**9
+SYNC_CODES = {"ntp": 1, "ptp": 2}
 S_BIT = 0x8000
 Z_BIT = 0x4000
 
@@ -97,6 +109,18 @@ def answer_ms(r, refl_id, bad_sender):
     return bytes(r)
 
 
+def answer_ts_info(r, sync):
+    """The Timestamp Information TLVs of an unauthenticated reply, answered."""
+    r, off = bytearray(r), 44
+    while off + 4 <= len(r):
+        typ, n = r[off + 1], struct.unpack("!H", r[off + 2:off + 4])[0]
+        if typ == 3 and n == 4 and off + 8 <= len(r):
+            r[off] = 0
+            r[off + 4:off + 8] = bytes([sync, 2, sync, 2])
+        off += 4 + n
+    return bytes(r)
+
+
 def reply_auth(d, seq, t2, key, errest):
     sseq = struct.unpack("!I", d[:4])[0]
     ts, err, ssid = struct.unpack("!QHH", d[16:28])
@@ -115,6 +139,10 @@ def main():
     ap.add_argument("--unsynced", type=seq_list, nargs="?", const=True)
     ap.add_argument("--clock-offset", type=float, default=0)
     ap.add_argument("--ptp", action="store_true")
+    ap.add_argument("--tai-in-ntp", action="store_true")
+    ap.add_argument("--twampy", action="store_true")
+    ap.add_argument("--reply-len", type=int)
+    ap.add_argument("--ts-info", choices=sorted(SYNC_CODES))
     ap.add_argument("--port", type=int, default=862)
     ap.add_argument("--tos-log")
     ap.add_argument("--auth-key-file")
@@ -127,6 +155,10 @@ def main():
     ap.add_argument("--ms-bad-sender", type=seq_list, default=set())
     a = ap.parse_args()
     OFFSET_NS = round(a.clock_offset * 10**9)
+    if a.tai_in_ntp:
+        OFFSET_NS += TAI_IN_NTP_NS
+    if a.twampy:
+        a.reply_len = 38
     PTP = a.ptp
     req_log = open(a.req_log, "a", buffering=1) if a.req_log else None
     log = open(a.tos_log, "a", buffering=1) if a.tos_log else None
@@ -180,6 +212,10 @@ def main():
                  reply_unauth(d, seq, t2, errest))
             if a.micro_session is not None and not key:
                 r = answer_ms(r, a.micro_session, sseq in a.ms_bad_sender)
+            if a.ts_info and not key:
+                r = answer_ts_info(r, SYNC_CODES[a.ts_info])
+            if a.reply_len is not None and not key:
+                r = r[:a.reply_len]
             s.sendto(r, peer)
 
 
