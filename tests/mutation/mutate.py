@@ -59,6 +59,7 @@ DEFAULT_OUT = os.path.join(TOP, "bench", "results", "mutation.txt")
 CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w", "-I../../include", "-I../../kmod", "-I../../tools"]
 SAN = "address,undefined"
 LDLIBS = ["-lcmocka", "-lm"]
+LDFLAGS = {}     # per test, from tests/unit/Makefile
 
 # ---------------------------------------------------------------- lexing
 
@@ -278,7 +279,8 @@ def generate(path, rel):
                         out.append(Mutant(rel, t, "ror_" + name, s, e, new, t.text))
             elif t.text in AOR and binary_context(toks, i):
                 # '*' between a type-ish name and a name is a declarator
-                if t.text == "*" and i + 1 < len(toks) and toks[i + 1].text == ")":
+                if t.text == "*" and ((i + 1 < len(toks) and toks[i + 1].text == ")") or
+                                      (i >= 2 and toks[i - 2].text in ("struct", "union", "enum"))):
                     continue
                 for new, name in AOR.items():
                     if new != t.text:
@@ -337,6 +339,14 @@ def unit_tests():
     for m in re.finditer(r"^(\w+)_SRCS\s*:?=\s*(.*)$", text, re.M):
         tests[m.group(1)] = m.group(2).split()
     return tests
+
+
+def unit_ldflags():
+    """{test name: [its own link flags]}, e.g. -Wl,--wrap=calloc."""
+    with open(os.path.join(UNIT, "Makefile")) as f:
+        text = f.read().replace("\\\n", " ")
+    return {m.group(1): m.group(2).split()
+            for m in re.finditer(r"^(\w+)_LDFLAGS\s*:?=\s*(.*)$", text, re.M)}
 
 
 def tests_linking(rel, tests):
@@ -413,7 +423,7 @@ class Builder:
                     else self.objs[os.path.normpath(os.path.join(UNIT, s))]
                     for s in self.all_srcs[t]]
             b = os.path.join(d, t)
-            r = self.cc(self.flags + ["-o", b] + objs + self.ldflags)
+            r = self.cc(self.flags + ["-o", b] + objs + LDFLAGS.get(t, []) + self.ldflags)
             if r.returncode:
                 return "not compiled", r.stdout
             try:
@@ -564,6 +574,7 @@ def main():
     out = args.out or (DEFAULT_OUT if not args.files and not args.max
                        else os.path.join(TOP, "build", "mutation", "results.txt"))
     all_tests = unit_tests()
+    LDFLAGS.update(unit_ldflags())
     equiv = load_equivalent()
 
     def log(s):
