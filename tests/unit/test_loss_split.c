@@ -17,6 +17,24 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The Makefile links this test with -Wl,--wrap=malloc: loss_split.c's
+ * malloc() comes here, and fails when malloc_fails is set.
+ */
+void *__real_malloc(size_t size);
+void *__wrap_malloc(size_t size);
+
+static bool malloc_fails;
+
+void *__wrap_malloc(size_t size)
+{
+	if (malloc_fails) {
+		malloc_fails = false;
+		return NULL;
+	}
+	return __real_malloc(size);
+}
+
 static void expect(const struct loss_reply *r, size_t n, uint64_t sent,
 		   bool assume, bool stateful, bool known, uint64_t fwd,
 		   uint64_t bwd, uint64_t unknown, uint64_t base)
@@ -338,6 +356,18 @@ static void test_bad_input(void **state)
 	assert_int_equal(loss_split(NULL, 2, 6, false, &s), -EINVAL);
 }
 
+/* No memory for the sorted copy: -ENOMEM, and the next call works. */
+static void test_no_memory(void **state)
+{
+	static const struct loss_reply r[] = { { 0, 0 }, { 2, 1 } };
+	struct loss_split s;
+
+	malloc_fails = true;
+	assert_int_equal(loss_split(r, 2, 3, false, &s), -ENOMEM);
+	assert_false(malloc_fails);
+	expect(r, ARRAY_SIZE(r), 3, false, true, true, 1, 0, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_clamp_to_sent),
 		cmocka_unit_test(test_clamp_to_answered),
 		cmocka_unit_test(test_reordering_and_loss),
+		cmocka_unit_test(test_no_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
