@@ -533,18 +533,39 @@ static int f(int a, int *p)
     never = [i for i in ids if i.startswith(("s.c:1:", "s.c:2:", "s.c:3:", "s.c:7:"))
              or i.startswith("s.c:4:23") or i.startswith("s.c:12:7:")
              or i in ("s.c:8:2:sdel", "s.c:13:2:aor_mul")]
-    ok = True
-    if want - ids:
-        print("self-test: missing mutants: %s" % sorted(want - ids))
-        ok = False
-    if never:
-        print("self-test: mutants that must not exist: %s" % sorted(never))
-        ok = False
-    if not ok:
-        print("self-test: generated: %s" % sorted(ids))
-        return 1
-    print("self-test: %d mutants of the snippet as expected" % len(muts))
-    return 0
+    passed = failed = 0
+    if want - ids or never:
+        print("FAIL: missing mutants: %s; mutants that must not exist: %s; generated: %s"
+              % (sorted(want - ids), sorted(never), sorted(ids)))
+        failed += 1
+    else:
+        print("ok: %d mutants of the snippet as expected" % len(muts))
+        passed += 1
+
+    # end to end: the unmutated loss_split.c survives its test, and a
+    # -EINVAL made 0 is killed (so a build of the wrong file would show)
+    rel = "tools/loss_split.c"
+    src, muts = generate(os.path.join(TOP, rel), rel)
+    killer = next(m for m in muts if m.op == "ret0" and m.orig == "-EINVAL")
+    LDFLAGS.update(unit_ldflags())
+    all_tests = unit_tests()
+    work = tempfile.mkdtemp(prefix="kstamp-mut-st-")
+    try:
+        b = Builder(rel, tests_linking(rel, all_tests), SAN, 20.0, work)
+        b.prepare(all_tests)
+        for what, text, want_st in (("unmutated", src, "survived"),
+                                    (killer.id, killer.apply(src), "killed")):
+            st, out = b.build_and_run(text, 0)
+            if st == want_st:
+                print("ok: %s %s" % (what, st))
+                passed += 1
+            else:
+                print("FAIL: %s %s, not %s: %s" % (what, st, want_st, out[-2000:]))
+                failed += 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
 
 
 def main():
