@@ -8,7 +8,7 @@
 #   make bench           the benchmarks, in a VM, on the installed kernels:
 #                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
 #   make bench-build     only build what the benchmarks run
-#   make mutation        mutation testing of the unit tests (a few minutes):
+#   make mutation        mutation testing of the unit tests (about 20 min):
 #                        bench/results/mutation.txt (MUTATION_ARGS="-j2 FILE")
 #   make install         stampnl, its man pages and bash completion
 #                        (PREFIX=/usr/local, DESTDIR honored); uninstall
@@ -117,6 +117,7 @@ fuzz:
 
 # Operator-replacement mutants of the unit-tested sources, each built into
 # the cmocka tests that link it and run (tests/mutation/mutate.py --help).
+MUTATION_ARGS ?= -j2
 mutation:
 	python3 tests/mutation/mutate.py $(MUTATION_ARGS)
 
