@@ -46,6 +46,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -478,7 +479,8 @@ def run_file(rel, args, all_tests, equiv, log):
                 slots.append(slot)
 
         done = 0
-        with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
+        ex = concurrent.futures.ThreadPoolExecutor(args.jobs)
+        try:
             for m, (st, out) in ex.map(one, todo):
                 res[m.id] = (m, st)
                 done += 1
@@ -486,6 +488,9 @@ def run_file(rel, args, all_tests, equiv, log):
                     log("  %s %s" % (st, show(m, src)))
                 elif done % 50 == 0:
                     log("  %d/%d" % (done, len(todo)))
+        finally:
+            # on ^C, drop the queued mutants rather than build them all
+            ex.shutdown(wait=True, cancel_futures=True)
         elapsed = time.time() - t0
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -583,6 +588,9 @@ def main():
     ap.add_argument("--self-test", action="store_true", help="check the driver itself")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every mutant's fate")
     args = ap.parse_args()
+    # a kill (or ^C) ends the run with its temporary directories removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.self_test:
         return self_test()
     files = args.files or DEFAULT_FILES
