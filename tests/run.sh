@@ -69,6 +69,8 @@ section docs python3 tests/docs_check.py
 section install bash tests/install.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
+# the mutation driver's own checks (seconds); `make mutation` is not in CI
+section mutation-selftest python3 tests/mutation/mutate.py --self-test
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"

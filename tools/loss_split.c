@@ -44,12 +44,15 @@ static int cmp_reply(const void *a, const void *b)
  * With S_max the highest Sender Seq answered and R_max the highest Seq of
  * any reply, the reflector reflected R_max - R0 + 1 of our packets 0 to
  * S_max: forward = S_max + 1 - that, backward = that - the distinct
- * Sender Seqs answered. R_max is the highest Seq, not S_max's own: when
- * the forward path reorders S_max ahead of an earlier packet, S_max's Seq
- * is below the earlier one's, and would count a packet that arrived as
- * lost. The packets after S_max are unknown: nothing reflected later
- * tells whether they reached the reflector. A reflector that counted more
- * than we sent (duplicated on the way in) is clamped to what was sent.
+ * Sender Seqs answered. R_max - R0 is taken modulo 2^32: Seq is four
+ * octets, and the counter of a session older than the test may wrap
+ * during it (fewer than 2^31 reflections since R0 are assumed). R_max is
+ * the highest Seq, not S_max's own: when the forward path reorders S_max
+ * ahead of an earlier packet, S_max's Seq is below the earlier one's,
+ * and would count a packet that arrived as lost. The packets after S_max
+ * are unknown: nothing reflected later tells whether they reached the
+ * reflector. A reflector that counted more than we sent (duplicated on
+ * the way in) is clamped to what was sent.
  * Every unanswered packet is in exactly one of the three counts.
  *
  * Return: 0, -EINVAL on a NULL pointer or a Sender Seq not below @sent,
@@ -58,7 +61,8 @@ static int cmp_reply(const void *a, const void *b)
 int loss_split(const struct loss_reply *r, size_t n, uint64_t sent,
 	       bool stateful, struct loss_split *out)
 {
-	uint64_t distinct = 0, s_max, r_max = 0, reflected;
+	uint64_t distinct = 0, s_max, reflected;
+	int64_t r_max = 0;
 	struct loss_reply *s;
 	size_t i;
 
@@ -82,16 +86,22 @@ int loss_split(const struct loss_reply *r, size_t n, uint64_t sent,
 		return -ENOMEM;
 	memcpy(s, r, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_reply);
-	for (i = 0; i < n; i++) {
-		if (!i || s[i].sender_seq != s[i - 1].sender_seq)
-			distinct++;
-		if (s[i].refl_seq > r_max)
-			r_max = s[i].refl_seq;
-	}
 	s_max = s[n - 1].sender_seq;
 	/* sorted: the lowest Sender Seq, with its first reflection */
 	if (s[0].refl_seq > s[0].sender_seq)
 		out->refl_base = s[0].refl_seq - s[0].sender_seq;
+	for (i = 0; i < n; i++) {
+		/*
+		 * From R0 modulo 2^32: a long session's Seq wraps. Below R0
+		 * (reordered ahead of the lowest Sender Seq) is negative.
+		 */
+		int32_t off = (int32_t)(s[i].refl_seq - (uint32_t)out->refl_base);
+
+		if (!i || s[i].sender_seq != s[i - 1].sender_seq)
+			distinct++;
+		if (off > r_max)
+			r_max = off;
+	}
 	free(s);
 
 	if (!out->stateful) {
@@ -99,8 +109,8 @@ int loss_split(const struct loss_reply *r, size_t n, uint64_t sent,
 		out->known = !out->unknown;
 		return 0;
 	}
-	/* r_max >= the lowest Sender Seq's Seq >= refl_base */
-	reflected = r_max - out->refl_base + 1;
+	/* r_max >= the lowest Sender Seq's offset >= 0 */
+	reflected = r_max + 1;
 	if (reflected > s_max + 1)
 		reflected = s_max + 1;
 	if (reflected < distinct)

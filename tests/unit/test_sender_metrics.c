@@ -4,6 +4,7 @@
  * by hand from the definitions of the RFCs.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,23 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ABSENT METRICS_ABSENT
+
+/*
+ * The Makefile links this test with -Wl,--wrap=calloc: sender_metrics.c's
+ * calloc() calls come here, and the one chosen by calloc_fails_in fails.
+ */
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+
+/* -1: every call succeeds; k >= 0: the k-th call from now fails */
+static int calloc_fails_in = -1;
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	if (calloc_fails_in >= 0 && calloc_fails_in-- == 0)
+		return NULL;
+	return __real_calloc(n, size);
+}
 
 static void assert_pct(const struct metrics_pct *p, size_t n, int64_t min,
 		       int64_t p50, int64_t p90, int64_t p99, int64_t p999,
@@ -456,6 +474,99 @@ static void test_hist_add(void **state)
 		assert_int_equal(h.count[i], 0);
 }
 
+/*
+ * Every allocation failure is -ENOMEM with the result zeroed, and frees
+ * what was allocated (LeakSanitizer and valgrind see a leak); in
+ * metrics_reorder() either of its two allocations may be the one.
+ */
+static void test_alloc_failures(void **state)
+{
+	const int64_t d[] = { 3, 1, ABSENT, 2 };
+	const uint32_t seq[] = { 2, 1, 3 };
+	struct metrics_reorder r;
+	struct metrics_pct p;
+	int k;
+
+	memset(&p, 0x5a, sizeof(p));
+	calloc_fails_in = 0;
+	assert_int_equal(metrics_percentiles(d, 2, &p), -ENOMEM);
+	assert_pct(&p, 0, 0, 0, 0, 0, 0, 0);
+
+	memset(&p, 0x5a, sizeof(p));
+	calloc_fails_in = 0;
+	assert_int_equal(metrics_pdv(d, ARRAY_SIZE(d), &p), -ENOMEM);
+	assert_pct(&p, 0, 0, 0, 0, 0, 0, 0);
+
+	for (k = 0; k < 2; k++) {
+		memset(&r, 0x5a, sizeof(r));
+		calloc_fails_in = k;
+		assert_int_equal(metrics_reorder(seq, ARRAY_SIZE(seq), &r),
+				 -ENOMEM);
+		assert_int_equal(r.received, 0);
+		assert_int_equal(r.reordered, 0);
+	}
+	/* the wrapper is spent: the next calls succeed */
+	assert_int_equal(calloc_fails_in, -1);
+	assert_reorder(seq, ARRAY_SIZE(seq), 3, 0, 1, 1);
+	assert_int_equal(metrics_percentiles(d, 2, &p), 0);
+	assert_pct(&p, 2, 1, 1, 3, 3, 3, 3);
+}
+
+/*
+ * An overflow after pairs that fit still leaves nothing behind; and a
+ * rising maximum (every pair larger than the one before) is followed.
+ */
+static void test_ipdv_late_overflow_and_rising(void **state)
+{
+	const int64_t late[] = { 0, -2, INT64_MAX };
+	const int64_t rising[] = { 0, 1, 3, 6 };
+	struct metrics_ipdv r;
+
+	assert_int_equal(metrics_ipdv(late, ARRAY_SIZE(late), &r), -ERANGE);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.min, 0);
+	assert_int_equal(r.max, 0);
+	assert_true(r.mean == 0.0 && r.jitter == 0.0);
+
+	/* pairs 1, 2, 3 */
+	assert_int_equal(metrics_ipdv(rising, ARRAY_SIZE(rising), &r), 0);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.min, 1);
+	assert_int_equal(r.max, 3);
+	assert_true(r.mean == 2.0);
+	assert_true(r.jitter == 2.0);
+}
+
+/*
+ * Every edge is the 1-2-5 series from 1 us, computed here rather than
+ * copied from the table; and a bucket past the last (not only the first
+ * past it) is refused, never read.
+ */
+static void test_hist_edges_1_2_5(void **state)
+{
+	static const int64_t step[] = { 1, 2, 5 };
+	int64_t lo, hi, decade = 1000;
+	unsigned int i;
+	char buf[16];
+
+	for (i = 1; i < METRICS_HIST_BUCKETS; i++) {
+		int64_t want = decade * step[(i - 1) % 3];
+
+		assert_int_equal(metrics_hist_bounds(i, &lo, &hi), 0);
+		assert_int_equal(lo, want);
+		assert_int_equal(metrics_hist_bucket(want - 1), i - 1);
+		assert_int_equal(metrics_hist_bucket(want), i);
+		if (i % 3 == 0)
+			decade *= 10;
+	}
+	assert_int_equal(metrics_hist_bounds(24, &lo, &hi), -EINVAL);
+	assert_int_equal(metrics_hist_bounds(UINT_MAX, &lo, &hi), -EINVAL);
+	assert_int_equal(metrics_hist_bounds(1, &lo, NULL), -EINVAL);
+	assert_int_equal(metrics_hist_label(24, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(metrics_hist_label(UINT_MAX, buf, sizeof(buf)),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +586,9 @@ int main(void)
 		cmocka_unit_test(test_hist_bounds),
 		cmocka_unit_test(test_hist_labels),
 		cmocka_unit_test(test_hist_add),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_ipdv_late_overflow_and_rising),
+		cmocka_unit_test(test_hist_edges_1_2_5),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
