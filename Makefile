@@ -8,6 +8,8 @@
 #   make bench           the benchmarks, in a VM, on the installed kernels:
 #                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
 #   make bench-build     only build what the benchmarks run
+#   make mutation        mutation testing of the unit tests (a few minutes):
+#                        bench/results/mutation.txt (MUTATION_ARGS="-j2 FILE")
 #   make install         stampnl, its man pages and bash completion
 #                        (PREFIX=/usr/local, DESTDIR honored); uninstall
 #   make dkms-install    stamp_refl under DKMS for every kernel with headers
@@ -113,6 +115,11 @@ checkpatch:
 fuzz:
 	$(MAKE) -C tests/fuzz long
 
+# Operator-replacement mutants of the unit-tested sources, each built into
+# the cmocka tests that link it and run (tests/mutation/mutate.py --help).
+mutation:
+	python3 tests/mutation/mutate.py $(MUTATION_ARGS)
+
 # KUnit and the VM tests on the debug kernel (KASAN, lockdep, kmemleak)
 proving-ground:
 	bash tests/debug_kernel.sh full
@@ -195,5 +202,5 @@ dkms-uninstall:
 	rm -rf $(DKMS_SRC)
 
 .PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz bench \
-	bench-build \
+	bench-build mutation \
 	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall
