@@ -2452,6 +2452,90 @@ static void test_i21_decode_flags_kept(void **state)
 	assert_int_equal(info.ntlv, 1);
 }
 
+/* An HMAC TLV followed by a type-0 TLV is not last either. */
+static void test_i21_hmac_type0_after(void **state)
+{
+	struct pkt p;
+	size_t off;
+
+	signed_pkt(&p, NULL);
+	add(&p, 0, 0, 1, "x");
+	assert_int_equal(find_exact(&p, &off), -EINVAL);
+	assert_int_equal(verify_exact(&p, NULL, stamp_auth_tlv_hmac, &akey),
+			 -EINVAL);
+}
+
+/*
+ * Each type decoded alone sets its own fields and no other's: a field
+ * read for the wrong type (a missing break) shows as a non-zero octet.
+ */
+static void test_i21_decode_only_own_fields(void **state)
+{
+	uint8_t v[20];
+	struct stamp_tlv_info info, zero;
+	struct pkt p;
+	unsigned int type;
+
+	memset(v, 0xff, sizeof(v));
+	for (type = 0; type <= 12; type++) {
+		static const uint8_t len[13] = { 4, 4, 4, 4, 4, 12, 4, 16, 16,
+						 4, 8, 4, 4 };
+
+		pkt_init(&p, 1);
+		if (type == 10) {
+			/* a Control Code and nothing else */
+			uint8_t w[8] = { 0, 1, 0, 4, 0xff, 0, 0, 0 };
+
+			add(&p, 0, type, 8, w);
+		} else {
+			add(&p, 0, type, len[type], v);
+		}
+		assert_int_equal(decode_exact(&p, &info), 1);
+		memset(&zero, 0, sizeof(zero));
+		zero.ntlv = 1;
+		zero.present = type && type <= 11 ? 1 << type : 0;
+		switch (type) {
+		case 2:
+			zero.loc_dport = zero.loc_sport = 0xffff;
+			break;
+		case 3:
+			zero.sync_in = zero.method_in = 0xff;
+			zero.sync_out = zero.method_out = 0xff;
+			break;
+		case 4:
+			zero.cos_dscp1 = 0x3f;
+			zero.cos_dscp2 = 0x3f;
+			zero.cos_ecn = 3;
+			zero.cos_rp = 3;
+			break;
+		case 5:
+			zero.dm_s_txc = zero.dm_r_rxc = zero.dm_r_txc = ~0U;
+			break;
+		case 6:
+			zero.ar_id = 0xf;
+			zero.ar_code = 0xff;
+			break;
+		case 7:
+			zero.fu_seq = ~0U;
+			zero.fu_ts = ~0ULL;
+			zero.fu_method = 0xff;
+			break;
+		case 9:
+			zero.dest_len = 4;
+			memset(zero.dest, 0xff, 4);
+			break;
+		case 10:
+			zero.rp_has_cc = true;
+			zero.rp_cc = 0xff000000U;
+			break;
+		case 11:
+			zero.ms_sender = zero.ms_reflector = 0xffff;
+			break;
+		}
+		assert_memory_equal(&info, &zero, sizeof(info));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2500,6 +2584,8 @@ int main(void)
 		cmocka_unit_test(test_i21_decode_reflected),
 		cmocka_unit_test(test_i21_decode_subtlvs),
 		cmocka_unit_test(test_i21_decode_flags_kept),
+		cmocka_unit_test(test_i21_hmac_type0_after),
+		cmocka_unit_test(test_i21_decode_only_own_fields),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);

@@ -387,9 +387,13 @@ static void test_i21_errest_exact(void **state)
 		{ 1, 0x0004 },			/* 4.29 units, truncated */
 		{ 59, 0x00fd },			/* 253.4: fits scale 0 */
 		{ 60, 0x0181 },			/* 257.7: scale 1, 129 */
+		{ 237, 0x02ff },		/* 1017.9: 255, the largest */
 		{ 1000000000ULL, 0x1980 },	/* 2^32 units: 128 << 25 */
 		{ (1ULL << 30) - 1, 0x198a },
 		{ 1ULL << 30, 0x198a },
+		/* 2 s + 1 ns: 128 << 26 would be 2 s, better than asked */
+		{ 2000000001ULL, 0x1a81 },
+		{ (1ULL << 31) - 1, 0x1a8a },	/* ns * 2^33.1 would overflow */
 		{ (1ULL << 46) - 1, 0x298a },	/* 2^78 / 10^9 units: 138 << 41 */
 	};
 	unsigned int i;
