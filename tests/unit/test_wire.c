@@ -394,6 +394,8 @@ static void test_i21_errest_exact(void **state)
 		/* 2 s + 1 ns: 128 << 26 would be 2 s, better than asked */
 		{ 2000000001ULL, 0x1a81 },
 		{ (1ULL << 31) - 1, 0x1a8a },	/* ns * 2^33.1 would overflow */
+		/* the low 16 bits of the bound count too */
+		{ 1585209, 0x0fd0 },
 		{ (1ULL << 46) - 1, 0x298a },	/* 2^78 / 10^9 units: 138 << 41 */
 	};
 	unsigned int i;
@@ -406,6 +408,11 @@ static void test_i21_errest_exact(void **state)
 	e = stamp_errest_encode(false, false, (1ULL << 46) - 1);
 	assert_int_equal(stamp_errest_encode(false, false, 1ULL << 46), e);
 	assert_int_equal(stamp_errest_encode(false, false, ~0ULL), e);
+	/* unclamped, these would overflow the fixed-point product */
+	assert_int_equal(stamp_errest_encode(false, false,
+					     (1ULL << 47) - 1), e);
+	assert_int_equal(stamp_errest_encode(false, false,
+					     (1ULL << 46) + (1ULL << 45)), e);
 	assert_int_equal(stamp_errest_encode(true, false, 0),
 			 STAMP_ERREST_S | 1);
 	assert_int_equal(stamp_errest_encode(false, true, 0),
@@ -487,6 +494,15 @@ static void test_i21_decode_stale(void **state)
 	assert_int_equal(r.sender_ts, be64(src + 28));
 	assert_int_equal(r.sender_errest, be16(src + 36));
 	assert_int_equal(r.sender_ttl, src[40]);
+	/* longer (TLVs, padding): the base read, the rest not looked at */
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(src, STAMP_BASE_LEN + 1, &r,
+					    false), 0);
+	assert_int_equal(r.sender_ttl, src[40]);
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(src, STAMP_AUTH_BASE_LEN - 1, &r,
+					    false), 0);
+	assert_int_equal(r.seq, be32(src));
 	/* too short: refused, the result untouched */
 	memset(&r, 0xa5, sizeof(r));
 	assert_int_equal(stamp_reply_decode(b, STAMP_BASE_LEN - 1, &r, false),
