@@ -2536,6 +2536,36 @@ static void test_i21_decode_only_own_fields(void **state)
 	}
 }
 
+/*
+ * An IPv4 address is four octets: the rest of the 16-octet sub-TLV is
+ * zero, whatever the reflector's view holds past the address.
+ */
+static void test_i21_location_v4_only_four(void **state)
+{
+	uint8_t v[4 + 20 + 20] = { 0 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o;
+
+	v[5] = 4; v[7] = 16;
+	v[25] = 7; v[27] = 16;
+	env_v4(&e);
+	memset(e.saddr + 4, 0xee, 12);
+	memset(e.daddr + 4, 0xdd, 12);
+	pkt_init(&p, 1);
+	o = add(&p, U, 2, sizeof(v), v);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o + 9], 5);
+	assert_memory_equal(p.b + o + 12, e.daddr, 4);
+	assert_int_equal(be32(p.b + o + 16) | be32(p.b + o + 20) |
+			 be32(p.b + o + 24), 0);
+	assert_int_equal(p.b[o + 29], 8);
+	assert_memory_equal(p.b + o + 32, e.saddr, 4);
+	assert_int_equal(be32(p.b + o + 36) | be32(p.b + o + 40) |
+			 be32(p.b + o + 44), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2586,6 +2616,7 @@ int main(void)
 		cmocka_unit_test(test_i21_decode_flags_kept),
 		cmocka_unit_test(test_i21_hmac_type0_after),
 		cmocka_unit_test(test_i21_decode_only_own_fields),
+		cmocka_unit_test(test_i21_location_v4_only_four),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
