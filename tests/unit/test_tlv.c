@@ -2566,6 +2566,116 @@ static void test_i21_location_v4_only_four(void **state)
 			 be32(p.b + o + 44), 0);
 }
 
+/* Every octet of the address looked at, so a short one overruns (ASan). */
+static bool local_addr_strict(void *priv, uint8_t family, const uint8_t *a)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 2 };
+	static const uint8_t v6[16] = { 0x20, 1, 0xd, 0xb8, [15] = 2 };
+
+	return family == 4 ? !memcmp(a, v4, 4) : !memcmp(a, v6, 16);
+}
+
+/* Return Path sub-TLV lengths and types at their edges. */
+static void test_i21_return_path_lengths(void **state)
+{
+	static const uint8_t ra_bad[] = { 0, 3, 15, 17 };
+	uint8_t v[64];
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t i, o;
+
+	env_v4(&e);
+	e.allow_return_addr = true;
+	for (i = 0; i < sizeof(ra_bad); i++) {
+		memset(v, 0, sizeof(v));
+		v[1] = 2;
+		v[3] = ra_bad[i];
+		memset(v + 4, 0xcb, ra_bad[i]);
+		pkt_init(&p, 1);
+		o = add(&p, 0, 10, 4 + ra_bad[i], v);
+		reflect(&p, &e, &r);
+		assert_int_equal(p.b[o], M);
+		assert_int_equal(p.b[o + 4], M);
+		assert_false(r.return_addr);
+		assert_int_equal(r.malformed, 1);
+	}
+	/* a Control Code of 0 or 3 octets, the exact end of its TLV */
+	for (i = 0; i < 4; i += 3) {
+		memset(v, 0, sizeof(v));
+		v[1] = 1;
+		v[3] = i;
+		v[4 + i] = 0;
+		v[5 + i] = 2;
+		v[7 + i] = 4;
+		pkt_init(&p, 1);
+		o = add(&p, 0, 10, 12 + i, v);
+		reflect(&p, &e, &r);
+		assert_int_equal(p.b[o], M);
+		assert_int_equal(p.b[o + 4], M);
+		assert_false(r.no_reply);
+		assert_false(r.same_link);
+		assert_false(r.return_addr);
+	}
+	/* an unknown sub-TLV of type 0 with an address: U on it too */
+	memset(v, 0, sizeof(v));
+	v[1] = 2; v[3] = 4; memcpy(v + 4, "\xcb\0\x71\x09", 4);
+	pkt_init(&p, 1);
+	o = add(&p, 0, 10, 12, v);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+	assert_int_equal(p.b[o + 4], 0);
+	assert_int_equal(p.b[o + 12], U);
+	assert_false(r.return_addr);
+}
+
+/* Destination Node Address: the length must match the session's family. */
+static void test_i21_dest_node_family(void **state)
+{
+	static const uint8_t v6[16] = { 0x20, 1, 0xd, 0xb8, [15] = 2 };
+	uint8_t v4x[16] = { 192, 0, 2, 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o;
+
+	env_v4(&e);
+	e.is_local = local_addr_strict;
+	pkt_init(&p, 1);
+	o = add(&p, 0, 9, 4, v4x);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], 0);
+	/* 16 octets starting like a local IPv4 address, in IPv4: U */
+	pkt_init(&p, 1);
+	o = add(&p, 0, 9, 16, v4x);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+	/* IPv6: the local address, then 4 octets of it: U, nothing overrun */
+	e.family = 6;
+	pkt_init(&p, 1);
+	o = add(&p, 0, 9, 16, v6);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], 0);
+	pkt_init(&p, 1);
+	o = add(&p, 0, 9, 4, v6);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+}
+
+/* A Micro-session ID below this reflector's is not its either. */
+static void test_i21_micro_session_lower(void **state)
+{
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+
+	env_v4(&e);
+	pkt_init(&p, 1);
+	add(&p, 0, 11, 4, "\0\x09\0\x4c");	/* 76, this one is 77 */
+	reflect(&p, &e, &r);
+	assert_true(r.drop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2617,6 +2727,9 @@ int main(void)
 		cmocka_unit_test(test_i21_hmac_type0_after),
 		cmocka_unit_test(test_i21_decode_only_own_fields),
 		cmocka_unit_test(test_i21_location_v4_only_four),
+		cmocka_unit_test(test_i21_return_path_lengths),
+		cmocka_unit_test(test_i21_dest_node_family),
+		cmocka_unit_test(test_i21_micro_session_lower),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
