@@ -2676,6 +2676,55 @@ static void test_i21_micro_session_lower(void **state)
 	assert_true(r.drop);
 }
 
+/* The first TLV of a wrong length stops the walk; later ones do not count. */
+static void test_i21_first_bad_length_stops(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p, orig;
+	size_t a, b;
+
+	env_v4(&e);
+	pkt_init(&p, 1);
+	a = add(&p, 0, 4, 0, NULL);
+	b = add(&p, 0, 11, 5, "\0\1\0\2\3");
+	add(&p, 0, 4, 4, cos);
+	orig = p;
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[a], M);
+	assert_memory_equal(p.b + b, orig.b + b, p.len - b);
+	assert_int_equal(r.count[4], 1);
+	assert_int_equal(r.count[11], 0);
+	assert_int_equal(r.malformed, 1);
+}
+
+/* A type-0 TLV is not Extra Padding: it needs the HMAC TLV's cover. */
+static void test_i21_type0_not_padding(void **state)
+{
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t a, h;
+
+	env_v4(&e);
+	env_key(&e, 5);
+	e.auth = true;
+	pkt_init(&p, 5);
+	a = add(&p, 0, 0, 2, "zz");
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[a], I);
+
+	/* and after the HMAC TLV, it makes it misplaced */
+	h = signed_pkt(&p, NULL);
+	a = add(&p, 0, 0, 2, "zz");
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[h], I);
+	assert_int_equal(p.b[a], I);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2730,6 +2779,8 @@ int main(void)
 		cmocka_unit_test(test_i21_return_path_lengths),
 		cmocka_unit_test(test_i21_dest_node_family),
 		cmocka_unit_test(test_i21_micro_session_lower),
+		cmocka_unit_test(test_i21_first_bad_length_stops),
+		cmocka_unit_test(test_i21_type0_not_padding),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
