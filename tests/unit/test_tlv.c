@@ -2725,6 +2725,28 @@ static void test_i21_type0_not_padding(void **state)
 	assert_int_equal(p.b[a], I);
 }
 
+/* A key, no HMAC TLV, a TLV of a wrong length: nothing signed past it. */
+static void test_i21_key_no_hmac_bad_length(void **state)
+{
+	struct flaky f = { 0 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t a;
+
+	env_v4(&e);
+	env_key(&e, 5);
+	e.hmac = flaky_hmac;
+	e.priv = &f;
+	pkt_init(&p, 5);
+	add(&p, 0, 3, 4, NULL);
+	a = add(&p, 0, 4, 2, "\1\2");
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[a], M);
+	assert_int_equal(f.calls, 0);
+	assert_false(r.integrity_failed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2781,6 +2803,7 @@ int main(void)
 		cmocka_unit_test(test_i21_micro_session_lower),
 		cmocka_unit_test(test_i21_first_bad_length_stops),
 		cmocka_unit_test(test_i21_type0_not_padding),
+		cmocka_unit_test(test_i21_key_no_hmac_bad_length),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
