@@ -2747,6 +2747,53 @@ static void test_i21_key_no_hmac_bad_length(void **state)
 	assert_false(r.integrity_failed);
 }
 
+/* The sender's answers of a wrong length, on both sides, are not read. */
+static void test_i21_decode_sub_lengths(void **state)
+{
+	static const struct { uint8_t type, len; } c[] = {
+		{ 2, 7 }, { 2, 9 }, { 3, 7 }, { 3, 9 },
+		{ 5, 15 }, { 5, 17 }, { 6, 15 }, { 6, 17 },
+		{ 8, 15 }, { 8, 17 }, { 9, 15 }, { 9, 17 },
+	};
+	uint8_t v[4 + 4 + 17];
+	struct stamp_tlv_info info;
+	struct pkt p;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(v, 0x11, sizeof(v));
+		v[4] = 0;
+		v[5] = c[i].type;
+		v[6] = 0;
+		v[7] = c[i].len;
+		pkt_init(&p, 1);
+		add(&p, 0, 2, 8 + c[i].len, v);
+		assert_int_equal(decode_exact(&p, &info), 1);
+		assert_int_equal(info.loc_dport, 0x1111);
+		assert_int_equal(info.loc_mac_len, 0);
+		assert_int_equal(info.loc_dst_family, 0);
+		assert_int_equal(info.loc_src_family, 0);
+		assert_false(info.walk_error);
+	}
+}
+
+/* A walk that fails with no HMAC TLV seen: an error, and it ends. */
+static void test_i21_hmac_find_walk_error(void **state)
+{
+	struct pkt p;
+	size_t off;
+
+	pkt_init(&p, 5);
+	add(&p, 0, 3, 4, NULL);
+	p.b[p.len++] = U;
+	p.b[p.len++] = 4;
+	assert_int_equal(find_exact(&p, &off), -EINVAL);
+	pkt_init(&p, 5);
+	add(&p, 0, 3, 4, NULL);
+	p.b[p.len - 5] = 5;
+	assert_int_equal(find_exact(&p, &off), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2804,6 +2851,8 @@ int main(void)
 		cmocka_unit_test(test_i21_first_bad_length_stops),
 		cmocka_unit_test(test_i21_type0_not_padding),
 		cmocka_unit_test(test_i21_key_no_hmac_bad_length),
+		cmocka_unit_test(test_i21_decode_sub_lengths),
+		cmocka_unit_test(test_i21_hmac_find_walk_error),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
