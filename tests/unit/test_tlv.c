@@ -2794,6 +2794,50 @@ static void test_i21_hmac_find_walk_error(void **state)
 	assert_int_equal(find_exact(&p, &off), -EINVAL);
 }
 
+/* A Destination answer alone says nothing of the source, and back. */
+static void test_i21_decode_location_one_kind(void **state)
+{
+	uint8_t v[4 + 20] = { 0 };
+	struct stamp_tlv_info info;
+	struct pkt p;
+
+	v[5] = 5; v[7] = 16; v[8] = 198;
+	pkt_init(&p, 1);
+	add(&p, 0, 2, sizeof(v), v);
+	assert_int_equal(decode_exact(&p, &info), 1);
+	assert_int_equal(info.loc_dst_family, 4);
+	assert_int_equal(info.loc_dst[0], 198);
+	assert_int_equal(info.loc_src_family, 0);
+	assert_int_equal(info.loc_src[0], 0);
+	v[5] = 2; v[7] = 8;
+	pkt_init(&p, 1);
+	add(&p, 0, 2, 4 + 12, v);
+	assert_int_equal(decode_exact(&p, &info), 1);
+	assert_int_equal(info.loc_mac_len, 6);
+	assert_int_equal(info.loc_dst_family, 0);
+	assert_int_equal(info.loc_src_family, 0);
+}
+
+/* Only a 4-octet sub-TLV of type 1 is a Control Code to the sender. */
+static void test_i21_decode_control_code_only(void **state)
+{
+	uint8_t v[12] = { 0, 0, 0, 4, 0, 0, 0, 1 };
+	struct stamp_tlv_info info;
+	struct pkt p;
+
+	pkt_init(&p, 1);
+	add(&p, 0, 10, 8, v);
+	assert_int_equal(decode_exact(&p, &info), 1);
+	assert_false(info.rp_has_cc);
+	assert_int_equal(info.rp_cc, 0);
+	v[1] = 1; v[3] = 3; v[7] = 0; v[8] = 0xff;
+	pkt_init(&p, 1);
+	add(&p, 0, 10, 7, v);
+	assert_int_equal(decode_exact(&p, &info), 1);
+	assert_false(info.rp_has_cc);
+	assert_int_equal(info.rp_cc, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2853,6 +2897,8 @@ int main(void)
 		cmocka_unit_test(test_i21_key_no_hmac_bad_length),
 		cmocka_unit_test(test_i21_decode_sub_lengths),
 		cmocka_unit_test(test_i21_hmac_find_walk_error),
+		cmocka_unit_test(test_i21_decode_location_one_kind),
+		cmocka_unit_test(test_i21_decode_control_code_only),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
