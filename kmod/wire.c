@@ -97,10 +97,9 @@ __u16 stamp_errest_encode(bool synced, bool ptp, __u64 err_ns)
 	/* about 19.5 hours; an error beyond that is as good as unknown */
 	if (err_ns >= 1ULL << 46)
 		err_ns = (1ULL << 46) - 1;
-	if (err_ns < 1ULL << 30)
-		units = ns_to_frac(err_ns);
-	else
-		units = ((err_ns >> 16) * NS_TO_FRAC_K) >> 15;
+	/* in two parts, so that the product stays within 64 bits */
+	units = (((err_ns >> 16) * NS_TO_FRAC_K) >> 15) +
+		ns_to_frac(err_ns & 0xffff);
 
 	for (scale = 0; scale < 63; scale++) {
 		mult = (units + (1ULL << scale) - 1) >> scale;

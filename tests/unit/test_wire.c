@@ -329,6 +329,327 @@ static void test_reflect_auth(void **state)
 	assert_int_equal(be64(buf + 16), 5);
 }
 
+/* --- issue 21: boundaries, exact-size buffers, stale results -------- */
+
+static uint8_t *exact_buf(const uint8_t *src, size_t len)
+{
+	uint8_t *b = malloc(len ? len : 1);
+
+	assert_non_null(b);
+	memcpy(b, src, len);
+	return b;
+}
+
+/* Clamps of out-of-range nanoseconds, at the edge. */
+static void test_i21_ts_clamps(void **state)
+{
+	struct stamp_time t = { 5, 1000000000U }, back;
+
+	assert_int_equal((uint32_t)stamp_ts_encode(&t, true), 999999999U);
+	t.nsec = 999999999U;
+	assert_int_equal((uint32_t)stamp_ts_encode(&t, true), 999999999U);
+	t.nsec = 1000000000U;
+	assert_int_equal((uint32_t)stamp_ts_encode(&t, false), 0xfffffffbU);
+	t.nsec = 4000000000U;
+	assert_int_equal((uint32_t)stamp_ts_encode(&t, false), 0xfffffffbU);
+
+	stamp_ts_decode(1000000000ULL, true, &back);
+	assert_int_equal(back.nsec, 999999999U);
+	stamp_ts_decode(999999999ULL, true, &back);
+	assert_int_equal(back.nsec, 999999999U);
+	stamp_ts_decode(999999998ULL, true, &back);
+	assert_int_equal(back.nsec, 999999998U);
+	/* the fraction's top end rounds to 10^9 and is clamped below it */
+	stamp_ts_decode(0x80000000ffffffffULL, false, &back);
+	assert_int_equal(back.nsec, 999999999U);
+	stamp_ts_decode(0x80000000fffffffdULL, false, &back);
+	assert_int_equal(back.nsec, 999999999U);
+	stamp_ts_decode(0x8000000000000001ULL, false, &back);
+	assert_int_equal(back.nsec, 0);
+	stamp_ts_decode(0x8000000000000003ULL, false, &back);
+	assert_int_equal(back.nsec, 1);
+	/* era: the top bit of the seconds decides */
+	stamp_ts_decode(0x7fffffffULL << 32, false, &back);
+	assert_int_equal(back.sec, 0x7fffffffLL - (int64_t)NTP_UNIX +
+			 (1LL << 32));
+	stamp_ts_decode(0x80000000ULL << 32, false, &back);
+	assert_int_equal(back.sec, 0x80000000LL - (int64_t)NTP_UNIX);
+}
+
+/*
+ * Error Estimates: the smallest Scale that fits, exact vectors worked out
+ * by hand from RFC 4656 section 4.1.2 (Multiplier * 2^(Scale-32) s).
+ */
+static void test_i21_errest_exact(void **state)
+{
+	static const struct { uint64_t ns; uint16_t e; } v[] = {
+		{ 0, 0x0001 },			/* never zero */
+		{ 1, 0x0004 },			/* 4.29 units, truncated */
+		{ 59, 0x00fd },			/* 253.4: fits scale 0 */
+		{ 60, 0x0181 },			/* 257.7: scale 1, 129 */
+		{ 237, 0x02ff },		/* 1017.9: 255, the largest */
+		{ 1000000000ULL, 0x1980 },	/* 2^32 units: 128 << 25 */
+		{ (1ULL << 30) - 1, 0x198a },
+		{ 1ULL << 30, 0x198a },
+		/* 2 s + 1 ns: 128 << 26 would be 2 s, better than asked */
+		{ 2000000001ULL, 0x1a81 },
+		{ (1ULL << 31) - 1, 0x1a8a },	/* ns * 2^33.1 would overflow */
+		/* the low 16 bits of the bound count too */
+		{ 1585209, 0x0fd0 },
+		{ (1ULL << 46) - 1, 0x298a },	/* 2^78 / 10^9 units: 138 << 41 */
+	};
+	unsigned int i;
+	uint16_t e;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_int_equal(stamp_errest_encode(false, false, v[i].ns),
+				 v[i].e);
+	/* saturation: 2^46 ns and beyond are all the same */
+	e = stamp_errest_encode(false, false, (1ULL << 46) - 1);
+	assert_int_equal(stamp_errest_encode(false, false, 1ULL << 46), e);
+	assert_int_equal(stamp_errest_encode(false, false, ~0ULL), e);
+	/* unclamped, these would overflow the fixed-point product */
+	assert_int_equal(stamp_errest_encode(false, false,
+					     (1ULL << 47) - 1), e);
+	assert_int_equal(stamp_errest_encode(false, false,
+					     (1ULL << 46) + (1ULL << 45)), e);
+	assert_int_equal(stamp_errest_encode(true, false, 0),
+			 STAMP_ERREST_S | 1);
+	assert_int_equal(stamp_errest_encode(false, true, 0),
+			 STAMP_ERREST_Z | 1);
+
+	/* every non-zero Scale is the smallest: its Multiplier above 127 */
+	for (i = 0; i < 64; i++) {
+		uint64_t ns = i < 45 ? 3ULL << i : 1ULL << 45;
+
+		e = stamp_errest_encode(false, false, ns);
+		if (e >> 8)
+			assert_true((e & 0xff) >= 128);
+		assert_true(stamp_errest_ns(e) >= ns);
+	}
+
+	/* decoding: rounding up, and both sides of Scale 32 and 58 */
+	assert_int_equal(stamp_errest_ns(0x0001), 1);
+	assert_int_equal(stamp_errest_ns(0x0000), 0);
+	assert_int_equal(stamp_errest_ns(31 << 8 | 1), 500000000ULL);
+	assert_int_equal(stamp_errest_ns(31 << 8 | 3), 1500000000ULL);
+	assert_int_equal(stamp_errest_ns(30 << 8 | 1), 250000000ULL);
+	assert_int_equal(stamp_errest_ns(24 << 8 | 1), 3906250ULL);
+	assert_int_equal(stamp_errest_ns(2 << 8 | 1), 1);
+	assert_int_equal(stamp_errest_ns(33 << 8 | 1), 2000000000ULL);
+	assert_int_equal(stamp_errest_ns(33 << 8 | 255), 510000000000ULL);
+	assert_int_equal(stamp_errest_ns(57 << 8 | 1), 1000000000ULL << 25);
+	assert_int_equal(stamp_errest_ns(57 << 8 | 255),
+			 255000000000ULL << 25);
+	assert_int_equal(stamp_errest_ns(58 << 8 | 1), ~0ULL);
+	assert_int_equal(stamp_errest_ns(63 << 8 | 0), 0);
+	assert_int_equal(stamp_errest_ns(0xc000 | 32 << 8 | 2),
+			 2000000000ULL);
+}
+
+/*
+ * Authenticated and unauthenticated decodes into results full of junk,
+ * every field with a value of its own, in exact-size buffers.
+ */
+static void test_i21_decode_stale(void **state)
+{
+	uint8_t src[STAMP_AUTH_BASE_LEN], *b;
+	struct stamp_reply r;
+	struct stamp_test t;
+	int i;
+
+	for (i = 0; i < STAMP_AUTH_BASE_LEN; i++)
+		src[i] = 0x10 + i;
+	b = exact_buf(src, STAMP_AUTH_BASE_LEN);
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(b, STAMP_AUTH_BASE_LEN, &r, true),
+			 0);
+	assert_int_equal(r.seq, be32(src));
+	assert_int_equal(r.ts, be64(src + 16));
+	assert_int_equal(r.errest, be16(src + 24));
+	assert_int_equal(r.ssid, be16(src + 26));
+	assert_int_equal(r.rx_ts, be64(src + 32));
+	assert_int_equal(r.sender_seq, be32(src + 48));
+	assert_int_equal(r.sender_ts, be64(src + 64));
+	assert_int_equal(r.sender_errest, be16(src + 72));
+	assert_int_equal(r.sender_ttl, src[80]);
+	memset(&t, 0xa5, sizeof(t));
+	assert_int_equal(stamp_test_decode(b, STAMP_AUTH_BASE_LEN, &t, true),
+			 0);
+	assert_int_equal(t.seq, be32(src));
+	assert_int_equal(t.ts, be64(src + 16));
+	assert_int_equal(t.errest, be16(src + 24));
+	assert_int_equal(t.ssid, be16(src + 26));
+	free(b);
+
+	b = exact_buf(src, STAMP_BASE_LEN);
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(b, STAMP_BASE_LEN, &r, false), 0);
+	assert_int_equal(r.seq, be32(src));
+	assert_int_equal(r.ts, be64(src + 4));
+	assert_int_equal(r.errest, be16(src + 12));
+	assert_int_equal(r.ssid, be16(src + 14));
+	assert_int_equal(r.rx_ts, be64(src + 16));
+	assert_int_equal(r.sender_seq, be32(src + 24));
+	assert_int_equal(r.sender_ts, be64(src + 28));
+	assert_int_equal(r.sender_errest, be16(src + 36));
+	assert_int_equal(r.sender_ttl, src[40]);
+	/* longer (TLVs, padding): the base read, the rest not looked at */
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(src, STAMP_BASE_LEN + 1, &r,
+					    false), 0);
+	assert_int_equal(r.sender_ttl, src[40]);
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(src, STAMP_AUTH_BASE_LEN - 1, &r,
+					    false), 0);
+	assert_int_equal(r.seq, be32(src));
+	/* too short: refused, the result untouched */
+	memset(&r, 0xa5, sizeof(r));
+	assert_int_equal(stamp_reply_decode(b, STAMP_BASE_LEN - 1, &r, false),
+			 -EINVAL);
+	assert_int_equal(r.seq, 0xa5a5a5a5U);
+	assert_int_equal(stamp_reply_decode(b, STAMP_BASE_LEN, &r, true),
+			 -EINVAL);
+	assert_int_equal(r.seq, 0xa5a5a5a5U);
+	free(b);
+
+	/* the shortest requests, exactly their size */
+	b = exact_buf(src, 16);
+	memset(&t, 0xa5, sizeof(t));
+	assert_int_equal(stamp_test_decode(b, 16, &t, false), 0);
+	assert_int_equal(t.seq, be32(src));
+	assert_int_equal(t.ts, be64(src + 4));
+	assert_int_equal(t.errest, be16(src + 12));
+	assert_int_equal(t.ssid, be16(src + 14));
+	free(b);
+	b = exact_buf(src, 14);
+	memset(&t, 0xa5, sizeof(t));
+	assert_int_equal(stamp_test_decode(b, 14, &t, false), 0);
+	assert_int_equal(t.errest, be16(src + 12));
+	assert_int_equal(t.ssid, 0);
+	memset(&t, 0xa5, sizeof(t));
+	assert_int_equal(stamp_test_decode(b, 13, &t, false), -EINVAL);
+	assert_int_equal(t.seq, 0xa5a5a5a5U);
+	free(b);
+}
+
+/* Encoding into exact-size buffers: the base fits, one octet less not. */
+static void test_i21_encode_exact(void **state)
+{
+	struct stamp_test t = { 0x0a0b0c0d, 0x0102030405060708ULL, 0x8002,
+				0x1234 }, d;
+	uint8_t *b;
+	int auth;
+
+	for (auth = 0; auth <= 1; auth++) {
+		size_t n = auth ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
+
+		assert_int_equal(stamp_base_len(auth), n);
+		b = malloc(n);
+		assert_non_null(b);
+		memset(b, 0xa5, n);
+		assert_int_equal(stamp_test_encode(b, n, &t, auth), (int)n);
+		memset(&d, 0xa5, sizeof(d));
+		assert_int_equal(stamp_test_decode(b, n, &d, auth), 0);
+		assert_test_equal(&d, &t);
+		memset(b, 0xa5, n);
+		assert_int_equal(stamp_test_encode(b, n - 1, &t, auth),
+				 -ENOSPC);
+		assert_int_equal(b[0], 0xa5);	/* nothing written */
+		free(b);
+	}
+}
+
+/*
+ * Reflecting in buffers of exactly the reply's size, short requests
+ * zero-filled up to the base, and one octet less of room refused.
+ */
+static void test_i21_reflect_exact(void **state)
+{
+	struct stamp_refl_params p = { .seq = 0x01020304, .rx_ts = 0x55,
+				       .errest = 0x0102, .ttl = 9 };
+	static const size_t lens[] = { 14, 16, 17, 43, 44, 45, 60 };
+	uint8_t req[64], *b;
+	size_t i, len, rlen;
+	int auth;
+
+	for (i = 0; i < sizeof(req); i++)
+		req[i] = 0xf0 | (i & 0xf);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		len = lens[i];
+		rlen = len > 44 ? len : 44;
+		b = malloc(rlen);
+		assert_non_null(b);
+		memset(b, 0xee, rlen);
+		memcpy(b, req, len);
+		assert_int_equal(stamp_reflect(b, len, rlen, &p, false),
+				 (int)rlen);
+		assert_int_equal(be32(b), 0x01020304);
+		assert_int_equal(be64(b + 4), 0);
+		assert_int_equal(be16(b + 12), 0x0102);
+		if (len >= 16)
+			assert_int_equal(be16(b + 14), be16(req + 14));
+		else
+			assert_int_equal(be16(b + 14), 0);
+		assert_int_equal(be64(b + 16), 0x55);
+		assert_int_equal(be32(b + 24), be32(req));
+		assert_int_equal(be64(b + 28), be64(req + 4));
+		assert_int_equal(be16(b + 36), be16(req + 12));
+		assert_int_equal(be16(b + 38), 0);
+		assert_int_equal(b[40], 9);
+		assert_int_equal(b[41] | b[42] | b[43], 0);
+		if (len > 44)
+			assert_memory_equal(b + 44, req + 44, len - 44);
+		memcpy(b, req, len);
+		assert_int_equal(stamp_reflect(b, len, rlen - 1, &p, false),
+				 -ENOSPC);
+		free(b);
+	}
+
+	/* authenticated: exactly the base, and with TLV octets after it */
+	for (auth = 0; auth < 2; auth++) {
+		uint8_t src[120];
+
+		len = auth ? 120 : STAMP_AUTH_BASE_LEN;
+		for (i = 0; i < len; i++)
+			src[i] = 0x80 | i;
+		b = exact_buf(src, len);
+		p.copy_seq = true;
+		assert_int_equal(stamp_reflect(b, len, len, &p, true),
+				 (int)len);
+		assert_int_equal(be32(b), be32(src));
+		for (i = 4; i < 24; i++)
+			assert_int_equal(b[i], 0);
+		assert_int_equal(be16(b + 24), 0x0102);
+		assert_int_equal(be16(b + 26), be16(src + 26));
+		assert_int_equal(be64(b + 32), 0x55);
+		assert_int_equal(be32(b + 48), be32(src));
+		assert_int_equal(be64(b + 64), be64(src + 16));
+		assert_int_equal(be16(b + 72), be16(src + 24));
+		assert_int_equal(b[80], 9);
+		for (i = 81; i < 112; i++)
+			assert_int_equal(b[i], 0);
+		if (len > 112)
+			assert_memory_equal(b + 112, src + 112, len - 112);
+		stamp_reflect_set_tx_ts(b, 0x0102030405060708ULL, true);
+		assert_int_equal(be64(b + 16), 0x0102030405060708ULL);
+		assert_int_equal(be64(b + 4), 0);
+		assert_int_equal(be16(b + 24), 0x0102);
+		memcpy(b, src, len);
+		assert_int_equal(stamp_reflect(b, len, len - 1, &p, true),
+				 -ENOSPC);
+		free(b);
+		p.copy_seq = false;
+	}
+	/* the unauthenticated T3 goes at octet 4, nothing else moves */
+	b = exact_buf(req, 44);
+	stamp_reflect_set_tx_ts(b, 0x1112131415161718ULL, false);
+	assert_int_equal(be64(b + 4), 0x1112131415161718ULL);
+	assert_memory_equal(b, req, 4);
+	assert_memory_equal(b + 12, req + 12, 32);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +662,11 @@ int main(void)
 		cmocka_unit_test(test_reply_decode),
 		cmocka_unit_test(test_reflect_every_length),
 		cmocka_unit_test(test_reflect_auth),
+		cmocka_unit_test(test_i21_ts_clamps),
+		cmocka_unit_test(test_i21_errest_exact),
+		cmocka_unit_test(test_i21_decode_stale),
+		cmocka_unit_test(test_i21_encode_exact),
+		cmocka_unit_test(test_i21_reflect_exact),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
