@@ -45,6 +45,8 @@ struct stamp_req {
 	struct stamp_net *sn;
 	const struct stamp_cfg *cfg;
 	struct stamp_session *sess;	/* stateful: the request's session */
+	bool want_dm;		/* stateless: Direct Measurement asked for */
+	bool dm_only;		/* so sess is there only to count */
 	struct stamp_key *key;		/* authenticated: the key that verified */
 	struct stamp_session_key sk;
 	ktime_t tai_off;	/* TAI - UTC, whole seconds */
@@ -157,8 +159,12 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 	 * out); what the operator provisioned stays stateful.
 	 */
 	if (r->sess && r->cfg->mode != STAMP_MODE_STATEFUL &&
-	    !r->sess->provisioned)
-		r->sess = NULL;
+	    !r->sess->provisioned) {
+		if (r->want_dm)
+			r->dm_only = true;
+		else
+			r->sess = NULL;
+	}
 	if (r->cfg->auth) {
 		if (r->sess)
 			k = rcu_dereference(r->sess->hmac_key);
@@ -174,6 +180,14 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 			return false;
 		}
 		r->key = k;
+	}
+	if (!r->sess && r->want_dm && t && r->cfg->session_create) {
+		/* no room or no memory: Direct Measurement comes back U */
+		s = stamp_session_add(t, &r->sk, GFP_ATOMIC);
+		if (!IS_ERR(s)) {
+			r->sess = s;
+			r->dm_only = true;
+		}
 	}
 	if (r->sess || r->cfg->mode != STAMP_MODE_STATEFUL)
 		return true;
@@ -340,6 +354,7 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	struct sk_buff *nskb;
 	struct udphdr *uh;
 	struct udphdr buf;
+	bool ext;
 	u8 *data;
 	int len;
 
@@ -357,7 +372,27 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
 		goto free;
 	}
-	r->sk.ssid = r->plen >= ssid_off + 2 ? stamp_get16(data + ssid_off) : 0;
+	/*
+	 * An SSID and TLVs only from an RFC 8762/8972 sender, whose base MBZ
+	 * octets are zero; a TWAMP-Light sender's pseudo-random padding is
+	 * copied untouched and keys its session by addresses and ports alone
+	 * (see stamp_test_mbz_clear())
+	 */
+	ext = stamp_test_mbz_clear(data, r->plen, auth);
+	r->sk.ssid = ext && r->plen >= ssid_off + 2 ?
+		     stamp_get16(data + ssid_off) : 0;
+	/*
+	 * Direct Measurement counts "in-profile packets, i.e., packets that
+	 * form a specific data flow" (RFC 8972 section 4.5): in stateless
+	 * mode too, a sender asking for them gets a learned session that
+	 * only counts; Seq stays the sender's, Follow-Up stays zero
+	 */
+	r->want_dm = ext && r->cfg->mode != STAMP_MODE_STATEFUL &&
+		     r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
+		     r->plen > base &&
+		     stamp_tlv_has(data, r->plen, base,
+				   STAMP_TLV_DIRECT_MEASUREMENT);
+	r->dm_only = false;
 	if (!session_and_auth(r, data))
 		goto free;
 	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
@@ -366,14 +401,15 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		goto free;
 	}
 
-	p.copy_seq = !r->sess;
+	p.copy_seq = !r->sess || r->dm_only;
 	if (r->sess) {
 		spin_lock(&r->sess->lock);
-		p.seq = r->sess->seq++;
+		if (!r->dm_only)
+			p.seq = r->sess->seq++;
 		r->sess->rx++;
 		r->sess_rx = r->sess->rx;
 		r->sess_tx = r->sess->reflected;
-		r->have_prev = r->sess->reflected;
+		r->have_prev = r->sess->reflected && !r->dm_only;
 		r->prev_seq = r->sess->last_seq;
 		r->prev_t3 = r->sess->last_t3;
 		r->sess->last_seen = jiffies;
@@ -391,7 +427,7 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		if (r->cfg->tlv_mode == STAMP_TLV_MODE_STRIP) {
 			skb_trim(nskb, base);
 			stamp_stats_tlv_inc(r->sn, STAMP_TLVC_STRIPPED);
-		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
+		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS && ext &&
 			   !answer_tlvs(r, skb, data, rlen, base)) {
 			goto free;
 		}
