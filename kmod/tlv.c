@@ -441,6 +441,20 @@ static void follow_up_zero(__u8 *buf, size_t len, size_t off)
 	memset(buf + off + HDR, 0, n);
 }
 
+/* Whether @stop, where processing stops, or a TLV after it is an HMAC TLV. */
+static bool hmac_at_or_after(struct stamp_tlv_iter *it,
+			     const struct stamp_tlv *stop)
+{
+	struct stamp_tlv t;
+
+	if (stop->type == STAMP_TLV_HMAC)
+		return true;
+	while (stamp_tlv_next(it, &t) > 0)
+		if (t.type == STAMP_TLV_HMAC)
+			return true;
+	return false;
+}
+
 /**
  * stamp_tlv_reflect() - answer the TLVs of a reply, in place
  * @buf: the reply, built by stamp_reflect() (its Seq is the reply's)
@@ -456,7 +470,8 @@ static void follow_up_zero(__u8 *buf, size_t len, size_t off)
  * stay as received (but a Follow-Up Telemetry TLV's fields, zeroed).
  *
  * The HMAC TLV (section 4.8): one that does not verify, or that cannot
- * be verified (no key: then it also comes back with U), or that is
+ * be verified (no key: then it also comes back with U; or processing
+ * stops before it, at a malformed TLV), or that is
  * followed by a TLV other than Extra Padding, or its absence in
  * authenticated mode when TLVs other than a single Extra Padding TLV are
  * there, is an HMAC verification failure: I on every TLV, nothing acted
@@ -471,6 +486,7 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 	size_t end = len, mark = len, hmac_off = len;
 	bool seen_rp = false, truncated = false, misplaced = false;
 	bool covered = false;	/* TLVs an HMAC TLV must cover */
+	bool unreached = false;	/* an HMAC TLV at or past the stop */
 	unsigned int npad = 0;
 	struct stamp_tlv_iter it;
 	struct stamp_tlv t;
@@ -484,6 +500,7 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		if (!stamp_tlv_len_ok(t.type, t.len)) {
 			end = t.off;
 			mark = t.off;
+			unreached = hmac_at_or_after(&it, &t);
 			break;
 		}
 		/*
@@ -507,10 +524,12 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 	if (ret < 0) {
 		end = t.off;
 		/* a header cut short has no flags to set */
-		if (ret == -EMSGSIZE)
+		if (ret == -EMSGSIZE) {
 			mark = t.off;
-		else
+			unreached = t.type == STAMP_TLV_HMAC;
+		} else {
 			truncated = true;
+		}
 	}
 	if (hmac_off != len) {
 		/*
@@ -524,8 +543,11 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		    !digest_equal(digest, buf + hmac_off + HDR,
 				  STAMP_TLV_HMAC_LEN))
 			res->integrity_failed = true;
-	} else if (env->auth && covered) {
-		/* authenticated mode: TLVs no HMAC TLV vouches for */
+	} else if (unreached || (env->auth && covered)) {
+		/*
+		 * an HMAC TLV processing stops before is never verified; in
+		 * authenticated mode, TLVs no HMAC TLV vouches for
+		 */
 		res->integrity_failed = true;
 	}
 

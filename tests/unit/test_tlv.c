@@ -1427,6 +1427,52 @@ static void test_i22_tlv_has(void **state)
 	assert_false(stamp_tlv_has(p.b, p.len, BASE, 5));
 }
 
+/*
+ * An HMAC TLV that processing never reaches (a malformed TLV stops it
+ * first) is never verified: what the TLVs before the stop ask is not done
+ * either, with a key or without (found by the fuzzer).
+ */
+static void test_i22_hmac_unreached(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, bad, h;
+	int keyed;
+
+	for (keyed = 0; keyed < 2; keyed++) {
+		pkt_init(&p, 5);
+		c = add(&p, U, 4, 4, cos);
+		bad = add(&p, U, 3, 2, "ab");
+		h = add(&p, U, 8, 16, NULL);
+		env_v4(&e);
+		if (keyed)
+			env_key(&e, 5);
+		reflect(&p, &e, &r);
+		assert_true(r.integrity_failed);
+		assert_false(r.set_dscp);
+		assert_int_equal(p.b[c], U | I);
+		assert_int_equal(p.b[bad], U | M | I);
+		assert_int_equal(p.b[h], U);	/* past the stop: as sent */
+	}
+	/* no HMAC TLV anywhere: the TLVs before the stop are answered */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	add(&p, U, 3, 2, "ab");
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_true(r.set_dscp);
+	/* an HMAC TLV of a wrong length is the stop itself */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	add(&p, U, 8, 12, NULL);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_false(r.set_dscp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1466,6 +1512,7 @@ int main(void)
 		cmocka_unit_test(test_i22_hmac_unverified_nothing_done),
 		cmocka_unit_test(test_i22_reserved_zeroed),
 		cmocka_unit_test(test_i22_tlv_has),
+		cmocka_unit_test(test_i22_hmac_unreached),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
