@@ -45,8 +45,6 @@ struct stamp_req {
 	struct stamp_net *sn;
 	const struct stamp_cfg *cfg;
 	struct stamp_session *sess;	/* stateful: the request's session */
-	bool want_dm;		/* stateless: Direct Measurement asked for */
-	bool dm_only;		/* so sess is there only to count */
 	struct stamp_key *key;		/* authenticated: the key that verified */
 	struct stamp_session_key sk;
 	ktime_t tai_off;	/* TAI - UTC, whole seconds */
@@ -159,12 +157,8 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 	 * out); what the operator provisioned stays stateful.
 	 */
 	if (r->sess && r->cfg->mode != STAMP_MODE_STATEFUL &&
-	    !r->sess->provisioned) {
-		if (r->want_dm)
-			r->dm_only = true;
-		else
-			r->sess = NULL;
-	}
+	    !r->sess->provisioned)
+		r->sess = NULL;
 	if (r->cfg->auth) {
 		if (r->sess)
 			k = rcu_dereference(r->sess->hmac_key);
@@ -180,14 +174,6 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 			return false;
 		}
 		r->key = k;
-	}
-	if (!r->sess && r->want_dm && t && r->cfg->session_create) {
-		/* no room or no memory: Direct Measurement comes back U */
-		s = stamp_session_add(t, &r->sk, GFP_ATOMIC);
-		if (!IS_ERR(s)) {
-			r->sess = s;
-			r->dm_only = true;
-		}
 	}
 	if (r->sess || r->cfg->mode != STAMP_MODE_STATEFUL)
 		return true;
@@ -381,18 +367,6 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	ext = stamp_test_mbz_clear(data, r->plen, auth);
 	r->sk.ssid = ext && r->plen >= ssid_off + 2 ?
 		     stamp_get16(data + ssid_off) : 0;
-	/*
-	 * Direct Measurement counts "in-profile packets, i.e., packets that
-	 * form a specific data flow" (RFC 8972 section 4.5): in stateless
-	 * mode too, a sender asking for them gets a learned session that
-	 * only counts; Seq stays the sender's, Follow-Up stays zero
-	 */
-	r->want_dm = ext && r->cfg->mode != STAMP_MODE_STATEFUL &&
-		     r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
-		     r->plen > base &&
-		     stamp_tlv_has(data, r->plen, base,
-				   STAMP_TLV_DIRECT_MEASUREMENT);
-	r->dm_only = false;
 	if (!session_and_auth(r, data))
 		goto free;
 	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
@@ -401,15 +375,14 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		goto free;
 	}
 
-	p.copy_seq = !r->sess || r->dm_only;
+	p.copy_seq = !r->sess;
 	if (r->sess) {
 		spin_lock(&r->sess->lock);
-		if (!r->dm_only)
-			p.seq = r->sess->seq++;
+		p.seq = r->sess->seq++;
 		r->sess->rx++;
 		r->sess_rx = r->sess->rx;
 		r->sess_tx = r->sess->reflected;
-		r->have_prev = r->sess->reflected && !r->dm_only;
+		r->have_prev = r->sess->reflected;
 		r->prev_seq = r->sess->last_seq;
 		r->prev_t3 = r->sess->last_t3;
 		r->sess->last_seen = jiffies;

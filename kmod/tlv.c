@@ -616,33 +616,6 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 }
 
 /**
- * stamp_tlv_has() - whether a request asks for a TLV of some type
- * @buf: the request
- * @len: its length
- * @start: where its TLVs start
- * @type: the type
- *
- * Only a TLV stamp_tlv_reflect() would reach and answer counts: the walk
- * stops where processing would (a bad length, an overrun).
- *
- * Return: true when a TLV of @type with a length right for it is there.
- */
-bool stamp_tlv_has(const __u8 *buf, size_t len, size_t start, __u8 type)
-{
-	struct stamp_tlv_iter it;
-	struct stamp_tlv t;
-
-	stamp_tlv_iter_init(&it, buf, len, start);
-	while (stamp_tlv_next(&it, &t) > 0) {
-		if (!stamp_tlv_len_ok(t.type, t.len))
-			break;
-		if (t.type == type)
-			return true;
-	}
-	return false;
-}
-
-/**
  * stamp_tlv_put() - write a Session-Sender TLV header, value zeroed
  * @buf: the packet
  * @cap: its size

@@ -99,7 +99,6 @@ struct stamp_tlv_result {
 int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		      const struct stamp_tlv_env *env,
 		      struct stamp_tlv_result *res);
-bool stamp_tlv_has(const __u8 *buf, size_t len, size_t start, __u8 type);
 
 /* Session-Sender: build TLVs one after another. */
 int stamp_tlv_put(__u8 *buf, size_t cap, size_t off, __u8 type, __u16 len);

@@ -1391,43 +1391,6 @@ static void test_i22_reserved_zeroed(void **state)
 }
 
 /*
- * Direct Measurement in stateless mode: the module gives a request that
- * asks for it a session that counts (RFC 8972 4.5), found by this walk,
- * which must stop exactly where stamp_tlv_reflect() stops answering.
- */
-static void test_i22_tlv_has(void **state)
-{
-	uint8_t dm[12] = { 0 };
-	struct pkt p;
-
-	pkt_init(&p, 1);
-	assert_false(stamp_tlv_has(p.b, p.len, BASE, 5));
-	add(&p, U, 1, 3, "abc");
-	add(&p, U, 250, 2, "xy");
-	add(&p, U, 5, 12, dm);
-	assert_true(stamp_tlv_has(p.b, p.len, BASE, 5));
-	assert_true(stamp_tlv_has(p.b, p.len, BASE, 250));
-	assert_false(stamp_tlv_has(p.b, p.len, BASE, 7));
-
-	/* after a TLV of a bad length, nothing is answered: not there */
-	pkt_init(&p, 1);
-	add(&p, U, 4, 2, "ab");
-	add(&p, U, 5, 12, dm);
-	assert_false(stamp_tlv_has(p.b, p.len, BASE, 5));
-
-	/* of a bad length itself: it will not be answered either */
-	pkt_init(&p, 1);
-	add(&p, U, 5, 8, dm);
-	assert_false(stamp_tlv_has(p.b, p.len, BASE, 5));
-
-	/* running past the end */
-	pkt_init(&p, 1);
-	add(&p, U, 5, 12, dm);
-	p.len -= 1;
-	assert_false(stamp_tlv_has(p.b, p.len, BASE, 5));
-}
-
-/*
  * An HMAC TLV that processing never reaches (a malformed TLV stops it
  * first) is never verified: what the TLVs before the stop ask is not done
  * either, with a key or without (found by the fuzzer).
@@ -1511,7 +1474,6 @@ int main(void)
 		cmocka_unit_test(test_i22_auth_extra_padding_twice),
 		cmocka_unit_test(test_i22_hmac_unverified_nothing_done),
 		cmocka_unit_test(test_i22_reserved_zeroed),
-		cmocka_unit_test(test_i22_tlv_has),
 		cmocka_unit_test(test_i22_hmac_unreached),
 	};
 
