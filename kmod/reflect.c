@@ -340,6 +340,7 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	struct sk_buff *nskb;
 	struct udphdr *uh;
 	struct udphdr buf;
+	bool ext;
 	u8 *data;
 	int len;
 
@@ -357,7 +358,15 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
 		goto free;
 	}
-	r->sk.ssid = r->plen >= ssid_off + 2 ? stamp_get16(data + ssid_off) : 0;
+	/*
+	 * An SSID and TLVs only from an RFC 8762/8972 sender, whose base MBZ
+	 * octets are zero; a TWAMP-Light sender's pseudo-random padding is
+	 * copied untouched and keys its session by addresses and ports alone
+	 * (see stamp_test_mbz_clear())
+	 */
+	ext = stamp_test_mbz_clear(data, r->plen, auth);
+	r->sk.ssid = ext && r->plen >= ssid_off + 2 ?
+		     stamp_get16(data + ssid_off) : 0;
 	if (!session_and_auth(r, data))
 		goto free;
 	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
@@ -391,7 +400,7 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		if (r->cfg->tlv_mode == STAMP_TLV_MODE_STRIP) {
 			skb_trim(nskb, base);
 			stamp_stats_tlv_inc(r->sn, STAMP_TLVC_STRIPPED);
-		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
+		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS && ext &&
 			   !answer_tlvs(r, skb, data, rlen, base)) {
 			goto free;
 		}

@@ -94,7 +94,9 @@ bool stamp_tlv_len_ok(__u8 type, __u16 len)
 	case STAMP_TLV_LOCATION:
 		return len >= STAMP_TLV_LOCATION_MIN_LEN;
 	case STAMP_TLV_TIMESTAMP_INFO:
-		return len == STAMP_TLV_TIMESTAMP_INFO_LEN;
+		/* the four fields, then optional sub-TLVs (RFC 8972 4.3) */
+		return len == STAMP_TLV_TIMESTAMP_INFO_LEN ||
+		       len >= STAMP_TLV_TIMESTAMP_INFO_LEN + HDR;
 	case STAMP_TLV_COS:
 		return len == STAMP_TLV_COS_LEN;
 	case STAMP_TLV_DIRECT_MEASUREMENT:
@@ -239,6 +241,7 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 	struct stamp_tlv s;
 	size_t off = 0, cc_off = len, ra_off = len;
 	__u16 ra_len = 0;
+	__u32 cc;
 	bool other = false;
 	int ret;
 
@@ -273,11 +276,16 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 	}
 
 	if (cc_off != len) {
-		/* only bit 31 means anything; the rest is reserved */
-		if (stamp_get32(v + cc_off + HDR) & STAMP_RP_CC_SAME_LINK)
+		/*
+		 * only bit 31 means anything; the rest is reserved, zeroed on
+		 * transmission (RFC 9503 section 4.1.1), so in the reply too
+		 */
+		cc = stamp_get32(v + cc_off + HDR) & STAMP_RP_CC_SAME_LINK;
+		if (cc)
 			res->same_link = true;
 		else
 			res->no_reply = true;
+		stamp_put32(v + cc_off + HDR, cc);
 		v[cc_off] = 0;
 		return TLV_DONE;
 	}
@@ -308,6 +316,35 @@ bad_sub:
 	return TLV_MALFORMED;
 }
 
+/*
+ * Timestamp Information (RFC 8972 section 4.3): the four fields, then
+ * "Optional sub-TLVs". No sub-TLV type is defined for it, so each comes
+ * back as one this reflector does not understand (U, copied); sub-TLVs
+ * that do not parse are malformed, as in a Location TLV.
+ */
+static int do_timestamp_info(__u8 *v, __u16 len,
+			     const struct stamp_tlv_env *env,
+			     struct stamp_tlv_result *res)
+{
+	size_t off = STAMP_TLV_TIMESTAMP_INFO_LEN;
+	struct stamp_tlv s;
+	int ret;
+
+	v[0] = env->sync_in;
+	v[1] = env->method_in;
+	v[2] = env->sync_out;
+	v[3] = env->method_out;
+	while ((ret = sub_next(v, len, &off, &s)) > 0)
+		v[s.off] = STAMP_TLV_FLAG_U;
+	if (ret < 0) {
+		if (ret == -EMSGSIZE)
+			v[s.off] |= STAMP_TLV_FLAG_M;
+		res->malformed++;
+		return TLV_MALFORMED;
+	}
+	return TLV_DONE;
+}
+
 static int answer(const struct stamp_tlv *t, __u8 *v,
 		  const struct stamp_tlv_env *env, struct stamp_tlv_result *res,
 		  bool *seen_return_path)
@@ -320,11 +357,7 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 	case STAMP_TLV_LOCATION:
 		return do_location(v, t->len, env, res);
 	case STAMP_TLV_TIMESTAMP_INFO:
-		v[0] = env->sync_in;
-		v[1] = env->method_in;
-		v[2] = env->sync_out;
-		v[3] = env->method_out;
-		return TLV_DONE;
+		return do_timestamp_info(v, t->len, env, res);
 	case STAMP_TLV_COS:
 		w = stamp_get16(v) & ~(0x3f << STAMP_COS_DSCP2_SHIFT |
 				       0x3 << STAMP_COS_ECN_SHIFT |
@@ -338,6 +371,9 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 			w |= 1;
 		}
 		stamp_put16(v, w);
+		/* Reserved: zeroed on transmission (RFC 8972 4.4) */
+		v[2] = 0;
+		v[3] = 0;
 		return TLV_DONE;
 	case STAMP_TLV_DIRECT_MEASUREMENT:
 		if (!env->have_counters)
@@ -355,6 +391,10 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 		res->access_report = true;
 		res->ar_id = v[0] >> 4;
 		res->ar_code = v[1];
+		/* Resv and Reserved: zeroed on transmission (RFC 8972 4.6) */
+		v[0] &= 0xf0;
+		v[2] = 0;
+		v[3] = 0;
 		return TLV_DONE;
 	case STAMP_TLV_FOLLOW_UP:
 		/* a stateless reflector has no previous reply: zeros */
@@ -401,6 +441,20 @@ static void follow_up_zero(__u8 *buf, size_t len, size_t off)
 	memset(buf + off + HDR, 0, n);
 }
 
+/* Whether @stop, where processing stops, or a TLV after it is an HMAC TLV. */
+static bool hmac_at_or_after(struct stamp_tlv_iter *it,
+			     const struct stamp_tlv *stop)
+{
+	struct stamp_tlv t;
+
+	if (stop->type == STAMP_TLV_HMAC)
+		return true;
+	while (stamp_tlv_next(it, &t) > 0)
+		if (t.type == STAMP_TLV_HMAC)
+			return true;
+	return false;
+}
+
 /**
  * stamp_tlv_reflect() - answer the TLVs of a reply, in place
  * @buf: the reply, built by stamp_reflect() (its Seq is the reply's)
@@ -415,12 +469,13 @@ static void follow_up_zero(__u8 *buf, size_t len, size_t off)
  * sets M on that TLV and stops processing: it and the rest of the packet
  * stay as received (but a Follow-Up Telemetry TLV's fields, zeroed).
  *
- * The HMAC TLV (section 4.8), with a key: one that does not verify, or
- * that is followed by a TLV other than Extra Padding, or its absence in
- * authenticated mode when TLVs other than Extra Padding are there, is an
- * HMAC verification failure: I on every TLV, nothing acted on. The
- * reply's HMAC TLV is computed afresh either way. Without a key, an HMAC
- * TLV is a type this reflector does not support (U).
+ * The HMAC TLV (section 4.8): one that does not verify, or that cannot
+ * be verified (no key: then it also comes back with U; or processing
+ * stops before it, at a malformed TLV), or that is
+ * followed by a TLV other than Extra Padding, or its absence in
+ * authenticated mode when TLVs other than a single Extra Padding TLV are
+ * there, is an HMAC verification failure: I on every TLV, nothing acted
+ * on. With a key, the reply's HMAC TLV is computed afresh either way.
  *
  * Return: 0; the reply's length does not change.
  */
@@ -431,6 +486,8 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 	size_t end = len, mark = len, hmac_off = len;
 	bool seen_rp = false, truncated = false, misplaced = false;
 	bool covered = false;	/* TLVs an HMAC TLV must cover */
+	bool unreached = false;	/* an HMAC TLV at or past the stop */
+	unsigned int npad = 0;
 	struct stamp_tlv_iter it;
 	struct stamp_tlv t;
 	__u8 seq[4], digest[STAMP_TLV_HMAC_LEN];
@@ -443,10 +500,19 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		if (!stamp_tlv_len_ok(t.type, t.len)) {
 			end = t.off;
 			mark = t.off;
+			unreached = hmac_at_or_after(&it, &t);
 			break;
 		}
-		if (t.type == STAMP_TLV_EXTRA_PADDING)
+		/*
+		 * RFC 8972 4.8: the HMAC TLV is required in authenticated
+		 * mode "excluding when the only TLV present is Extra Padding
+		 * TLV": one, not several
+		 */
+		if (t.type == STAMP_TLV_EXTRA_PADDING) {
+			if (++npad > 1 && hmac_off == len)
+				covered = true;
 			continue;
+		}
 		if (hmac_off != len)
 			/* the HMAC TLV must come last (RFC 8972 4.8) */
 			misplaced = true;
@@ -458,21 +524,30 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 	if (ret < 0) {
 		end = t.off;
 		/* a header cut short has no flags to set */
-		if (ret == -EMSGSIZE)
+		if (ret == -EMSGSIZE) {
 			mark = t.off;
-		else
+			unreached = t.type == STAMP_TLV_HMAC;
+		} else {
 			truncated = true;
+		}
 	}
-	if (env->hmac && hmac_off != len) {
+	if (hmac_off != len) {
+		/*
+		 * An HMAC TLV this reflector cannot check (no key) vouches for
+		 * nothing: what the TLVs ask is not done, as on a failure
+		 */
 		stamp_put32(seq, env->req_seq);
-		if (misplaced ||
+		if (misplaced || !env->hmac ||
 		    env->hmac(env->priv, seq, buf + start, hmac_off - start,
 			      digest) ||
 		    !digest_equal(digest, buf + hmac_off + HDR,
 				  STAMP_TLV_HMAC_LEN))
 			res->integrity_failed = true;
-	} else if (env->auth && covered) {
-		/* authenticated mode: TLVs no HMAC TLV vouches for */
+	} else if (unreached || (env->auth && covered)) {
+		/*
+		 * an HMAC TLV processing stops before is never verified; in
+		 * authenticated mode, TLVs no HMAC TLV vouches for
+		 */
 		res->integrity_failed = true;
 	}
 
@@ -483,15 +558,17 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 
 		res->count[t.type <= STAMP_TLV_TYPE_MAX ? t.type : 0]++;
 		if (res->integrity_failed) {
-			*flags = (*flags & STAMP_TLV_FLAG_U) | STAMP_TLV_FLAG_I;
+			/* without a key, the HMAC TLV is also not supported */
+			if (t.type == STAMP_TLV_HMAC && !env->hmac)
+				*flags = STAMP_TLV_FLAG_U | STAMP_TLV_FLAG_I;
+			else
+				*flags = (*flags & STAMP_TLV_FLAG_U) |
+					 STAMP_TLV_FLAG_I;
 			continue;
 		}
-		if (t.type == STAMP_TLV_HMAC) {
+		if (t.type == STAMP_TLV_HMAC)
 			/* answered below, once every TLV before it is final */
-			if (!env->hmac)
-				*flags = STAMP_TLV_FLAG_U;
 			continue;
-		}
 		verdict = answer(&t, buf + t.off + HDR, env, res, &seen_rp);
 		if (verdict == TLV_DONE) {
 			*flags = 0;

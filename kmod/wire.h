@@ -111,6 +111,7 @@ int stamp_test_encode(__u8 *buf, size_t len, const struct stamp_test *t,
 		      bool auth);
 int stamp_test_decode(const __u8 *buf, size_t len, struct stamp_test *t,
 		      bool auth);
+bool stamp_test_mbz_clear(const __u8 *buf, size_t len, bool auth);
 int stamp_reply_decode(const __u8 *buf, size_t len, struct stamp_reply *r,
 		       bool auth);
 

@@ -30,12 +30,20 @@ static void fuzz_reflect(const uint8_t *data, size_t len, uint8_t mode)
 	struct stamp_reply r;
 	uint8_t *buf = malloc(cap ? cap : 1);
 	int ret;
+	size_t n = len < cap ? len : cap;
+	bool ext = stamp_test_mbz_clear(data, n, auth);
 
 	if (!buf)
 		return;
-	memcpy(buf, data, len < cap ? len : cap);
-	ret = stamp_reflect(buf, len < cap ? len : cap, cap, &p, auth);
+	memcpy(buf, data, n);
+	ret = stamp_reflect(buf, n, cap, &p, auth);
 	if (ret >= 0) {
+		/* an SSID only from a request with its MBZ octets zero, and
+		 * both of its octets
+		 */
+		if (!ext || n < (auth ? STAMP_AUTH_OFF_SSID : STAMP_OFF_SSID) + 2U)
+			CHECK(stamp_get16(buf + (auth ? STAMP_AUTH_OFF_SSID :
+						 STAMP_OFF_SSID)) == 0);
 		/* never larger than the request or the base: no amplification */
 		CHECK((size_t)ret == (len < cap ? (len > base ? len : base) :
 				      (cap > base ? cap : base)));
@@ -130,6 +138,9 @@ static void fuzz_tlv(const uint8_t *data, size_t len, uint8_t mode)
 		CHECK(res.count[i] <= len / STAMP_TLV_HDR_LEN);
 	if (res.integrity_failed)
 		CHECK(!res.drop && !res.no_reply && !res.return_addr);
+	/* an HMAC TLV nobody can verify vouches for nothing */
+	if (!env.hmac && !stamp_tlv_hmac_find(orig, len, base, &hoff))
+		CHECK(res.integrity_failed && !res.set_dscp);
 	(void)stamp_tlv_decode(buf, len, base, &info);
 	CHECK(info.ntlv <= len / STAMP_TLV_HDR_LEN);
 	if (env.hmac && !stamp_tlv_hmac_find(buf, len, base, &hoff) &&

@@ -371,10 +371,10 @@ t = d["tlvs"]
 assert t[0]["flags"] == 0xc0 and t[0]["len"] == 20, t
 assert t[0]["value"] == "00" * 12 + "5a" * 8, t[0]["value"]
 assert t[1] == {"flags": 0x80, "type": 3, "len": 4, "value": "00000000"}, t'
-	pycheck "IPv$fam HMAC TLV without a key: not supported (U), the TLV after it answered" "$(probe_out 5)" '
+	pycheck "IPv$fam HMAC TLV without a key: U and I, nothing it covers done" "$(probe_out 5)" '
 t = d["tlvs"]
-assert t[0]["flags"] == 0x80 and t[0]["value"] == "00" * 16, t
-assert t[1]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
+assert t[0]["flags"] == 0xa0 and t[0]["value"] == "00" * 16, t
+assert t[1]["flags"] == 0xa0 and d["ds"] >> 2 == 0, (t, d["ds"])'
 	pycheck "IPv$fam duplicated Return Path: the first counts, the second is U" "$(probe_out 6)" '
 t = d["tlvs"]
 assert d["reply"] is not None, "no reply: the second Return Path was obeyed"
@@ -414,6 +414,58 @@ pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
 v = bytes.fromhex(d["tlvs"][0]["value"])
 assert d["tlvs"][0]["flags"] == 0, d["tlvs"]
 assert v[4:8] == bytes([0, 3, 0, 8]) and v[8:16] == bytes(8), v.hex()'
+
+# --- issue 22: TWAMP-Light padding, sub-TLVs, reserved fields ----------
+# A TWAMP-Light sender's pseudo-random padding (RFC 4656 4.1.2) that
+# happens to parse as TLVs: non-zero MBZ octets mark it, so it comes back
+# as sent, and its octets 14-15 are no SSID (RFC 8972 3: an RFC 8972
+# sender zeroes its MBZ)
+TLPAD=00040004280000aa0005000c000000010000000000000000000b0004abcd0000
+TLMBZ=5a17c3e20198ab7e44d1e0a9c2b3f45a17c3e20198ab7e44d1e0a9c2
+probe 10.0.2.2 --ssid 4660 --mbz $TLMBZ --tlv raw:$TLPAD
+probe 10.0.2.2 --ssid 4660 --tlv raw:$TLPAD
+probe 10.0.2.2 --tlv 3:0000000000ff00040a0b0c0d --tlv 4:28000000
+probe 10.0.2.2 --tlv 4:2800aabb --tlv 6:1f01ccdd --tlv 10:00010004ffffffff
+probe 10.0.2.2 --ssid 4660 --trunc 15
+l0=$(tlvcounter cos)
+run_probes
+# the Class of Service TLVs of probes 2 to 4 only, not the padding's
+check_eq "TWAMP-Light padding: not counted as TLVs" 3 $(($(tlvcounter cos) - l0))
+pycheck "TWAMP-Light padding that parses as TLVs: every octet past the base as sent, SSID 0" "$(probe_out 1)" '
+assert d["reply"][88:] == d["request"][88:], d
+assert d["reply"][28:32] == "0000", d["reply"][28:32]'
+pycheck "the same octets from an RFC 8972 sender (MBZ zero): TLVs answered, SSID kept" "$(probe_out 2)" '
+t = d["tlvs"]
+assert d["reply"][28:32] == "1234", d["reply"][28:32]
+assert t[0]["type"] == 4 and t[0]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
+pycheck "Timestamp Information with a sub-TLV: answered, the sub-TLV U, the next TLV answered" "$(probe_out 3)" '
+t = d["tlvs"]
+assert t[0]["flags"] == 0 and t[0]["value"][8:] == "80ff00040a0b0c0d", t
+assert t[0]["value"][:8] != "00000000", t
+assert t[1]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
+pycheck "reserved fields zeroed: Class of Service, Access Report, Control Code" "$(probe_out 4)" '
+t = d["tlvs"]
+assert [x["flags"] for x in t] == [0, 0, 0], t
+assert t[0]["value"][4:] == "0000", t[0]
+assert t[1]["value"] == "10010000", t[1]
+assert t[2]["value"] == "0001000400000001", t[2]'
+pycheck "a 15-octet request: a 44-octet reply with no half SSID" "$(probe_out 5)" '
+r = bytes.fromhex(d["reply"])
+assert len(r) == 44 and bytes.fromhex(d["request"])[14] == 0x12, d
+assert r[14:16] == bytes(2), r[14:16].hex()'
+# stateful: a TWAMP-Light sender is one session (addresses and ports), its
+# Seq counting up, however its padding changes
+nl reflector set mode stateful
+for i in 1 2 3; do
+	probe 10.0.2.2 --sport 40022 --ssid $((i * 4369)) --mbz $(printf '%02x' $i)$TLMBZ
+done
+run_probes
+pycheck "stateful, TWAMP-Light padding: one session, Seq 0 1 2" "[$(paste -sd, "$CK/probe.out")]" '
+assert [bytes.fromhex(x["reply"])[3] for x in d] == [0, 1, 2], d'
+pycheck "stateful, TWAMP-Light padding: its session has SSID 0" "$(nl session list -j)" '
+ss = [s for s in d if s["peer_port"] == 40022]
+assert len(ss) == 1 and ss[0]["ssid"] == 0 and ss[0]["rx"] == 3, ss'
+nl reflector set mode stateless
 
 # --- the sync source clock-sync finds ------------------------------------
 # `stampnl reflector clock-sync` reports the clock as adjtimex says, and
@@ -559,9 +611,10 @@ probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000
 probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000 --after-hmac 3:00000000
 probe fd02::2 --key-file "$KEYS/k" --tlv 4:28000000
 probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102
+probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102 --tlv 1:0304
 i0=$(tlvcounter integrity_failed)
 run_probes
-check_eq "HMAC TLV failures counted" 3 $(($(tlvcounter integrity_failed) - i0))
+check_eq "HMAC TLV failures counted" 4 $(($(tlvcounter integrity_failed) - i0))
 pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$(probe_out 1)" '
 t = d["tlvs"]
 assert len(t) == 3 and all(x["flags"] & 0x20 for x in t), t
@@ -581,6 +634,8 @@ t = d["tlvs"]
 assert t[0]["flags"] == 0xa0 and d["ds"] >> 2 == 0, (t, d["ds"])'
 pycheck "authenticated mode, Extra Padding alone needs no HMAC TLV" "$(probe_out 5)" '
 assert d["tlvs"][0]["flags"] == 0, d["tlvs"]'
+pycheck "authenticated mode, two Extra Padding TLVs need an HMAC TLV (RFC 8972 4.8: only one is exempt)" "$(probe_out 6)" '
+assert [x["flags"] for x in d["tlvs"]] == [0xa0, 0xa0], d["tlvs"]'
 nl reflector set auth off default-key-file none
 
 # --- the switch: copy (RFC 8762) and strip ---------------------------------

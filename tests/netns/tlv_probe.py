@@ -67,6 +67,9 @@ def parser():
                     help="and get it wrong")
     ap.add_argument("--after-hmac", action="append", default=[],
                     help="TYPE:HEX[:FLAGS], a TLV after the HMAC TLV")
+    ap.add_argument("--mbz", help="HEX: the base's MBZ octets 16-43 "
+                    "(a TWAMP-Light sender's padding), zeros by default")
+    ap.add_argument("--trunc", type=int, help="send only the first N octets")
     ap.add_argument("--tos", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=1.0)
     return ap
@@ -94,6 +97,8 @@ def probe(a):
         base = struct.pack("!I12xQHH68x", a.seq, ts, 0x0101, a.ssid)
     else:
         base = struct.pack("!IQHH28x", a.seq, ts, 0x0101, a.ssid)
+    if a.mbz and not key:
+        base = base[:16] + bytes.fromhex(a.mbz).ljust(28, b"\0")[:28]
     body = tlv_specs(a.tlv)
     if a.hmac_tlv:
         digest = hmac.new(key, base[:4] + body, hashlib.sha256).digest()[:16]
@@ -104,6 +109,8 @@ def probe(a):
     if key:
         base += hmac.new(key, base, hashlib.sha256).digest()[:16]
     pkt = base + body
+    if a.trunc:
+        pkt = pkt[:a.trunc]
     start = AUTH_BASE if key else BASE
 
     fam = socket.AF_INET6 if ":" in a.target else socket.AF_INET

@@ -193,7 +193,7 @@ static void test_len_rules(void **state)
 	static const struct { uint8_t type; uint16_t len; bool ok; } v[] = {
 		{ 1, 0, true }, { 1, 1000, true },
 		{ 2, 3, false }, { 2, 4, true }, { 2, 28, true },
-		{ 3, 4, true }, { 3, 0, false }, { 3, 8, false },
+		{ 3, 4, true }, { 3, 0, false }, { 3, 8, true }, { 3, 6, false },
 		{ 4, 4, true }, { 4, 0, false }, { 4, 8, false },
 		{ 5, 12, true }, { 5, 8, false }, { 5, 0, false },
 		{ 6, 4, true }, { 6, 0, false },
@@ -398,7 +398,7 @@ static void test_cos(void **state)
 	assert_int_equal((w >> 4) & 0x3f, 46);
 	assert_int_equal((w >> 2) & 3, 2);
 	assert_int_equal(w & 3, 0);
-	assert_int_equal(p.b[o + 6], 0xaa);	/* reserved: as sent */
+	assert_int_equal(p.b[o + 6], 0);	/* reserved: zeroed (4.4) */
 	assert_true(r.set_dscp);
 	assert_int_equal(r.dscp, 10);
 
@@ -711,16 +711,16 @@ static void test_hmac_not_last(void **state)
 	reflect(&p, &e, &r);
 	assert_true(r.integrity_failed);
 
-	/* without a key the HMAC TLV is just not supported: U, go on */
+	/* without a key the HMAC TLV vouches for nothing: nothing done */
 	pkt_init(&p, 5);
 	h = add(&p, U, 8, 16, NULL);
 	c = add(&p, U, 4, 4, cos);
 	env_v4(&e);
 	reflect(&p, &e, &r);
-	assert_false(r.integrity_failed);
-	assert_int_equal(p.b[h], U);
-	assert_int_equal(p.b[c], 0);
-	assert_true(r.set_dscp);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[h], U | I);
+	assert_int_equal(p.b[c], U | I);
+	assert_false(r.set_dscp);
 }
 
 /* Authenticated mode: TLVs must come with an HMAC TLV (RFC 8972 4.8). */
@@ -769,8 +769,8 @@ static void test_hmac_no_key(void **state)
 	h = add(&p, U, 8, 16, NULL);
 	env_v4(&e);
 	reflect(&p, &e, &r);
-	assert_int_equal(p.b[h], U);
-	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[h], U | I);	/* unsupported, unverified */
+	assert_true(r.integrity_failed);
 }
 
 static void test_dest_node(void **state)
@@ -2838,6 +2838,313 @@ static void test_i21_decode_control_code_only(void **state)
 	assert_int_equal(info.rp_cc, 0);
 }
 
+/* --- issue 22: TWAMP-Light padding, sub-TLVs, HMAC, reserved fields --- */
+
+/* a tiny xorshift: the same "random" paddings on every run */
+static uint32_t rnd_state = 2463534242U;
+
+static uint32_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/*
+ * The module's path for one request (kmod/reflect.c build_reply): the MBZ
+ * rule, the base reply, the TLVs when the rule says there are some.
+ * Return: the SSID the request is keyed by.
+ */
+static uint16_t module_path(struct pkt *p, const struct stamp_tlv_env *e,
+			    struct stamp_tlv_result *r, bool rule)
+{
+	struct stamp_refl_params rp = { .rx_ts = 1, .errest = 0x0101,
+					.ttl = 64, .copy_seq = true };
+	bool ext = !rule || stamp_test_mbz_clear(p->b, p->len, false);
+	uint16_t ssid = ext ? be16(p->b + 14) : 0;
+
+	assert_int_equal(stamp_reflect(p->b, p->len, sizeof(p->b), &rp,
+				       false), (int)p->len);
+	memset(r, 0, sizeof(*r));
+	if (ext)
+		reflect(p, e, r);
+	return ssid;
+}
+
+/*
+ * RFC 4656 4.1.2 asks TWAMP-Light senders for pseudo-random padding, and
+ * RFC 8762 4.6 makes them peers: 10 000 random 84-octet requests come
+ * back with every octet past the base as sent, SSID 0. Without the MBZ
+ * rule (as before issue 22), many came back changed: counted, to show
+ * the test can fail.
+ */
+static void test_i22_twamp_light_padding(void **state)
+{
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p, req;
+	unsigned int i, j, changed = 0, changed_before = 0, keyed = 0;
+	int pass;
+
+	env_v4(&e);
+	for (i = 0; i < 10000; i++) {
+		pkt_init(&req, i);
+		req.len = 84;
+		for (j = 4; j < 84; j++)
+			req.b[j] = rnd();
+		req.b[13] |= 1;		/* a valid Error Estimate multiplier */
+		for (pass = 0; pass < 2; pass++) {
+			p = req;
+			if (module_path(&p, &e, &r, pass) != 0)
+				keyed++;
+			if (memcmp(p.b + BASE, req.b + BASE, 84 - BASE)) {
+				if (pass)
+					changed++;
+				else
+					changed_before++;
+			}
+			if (pass)
+				assert_int_equal(be16(p.b + 14), 0);
+		}
+	}
+	print_message("      random paddings changed: %u of 10000 (%u without the MBZ rule)\n",
+		      changed, changed_before);
+	assert_int_equal(changed, 0);
+	assert_true(changed_before > 1000);
+	/* with the rule, no padding became an SSID (only pass 0 keyed) */
+	assert_true(keyed >= 9900 && keyed <= 10000);
+}
+
+/* RFC 8972 senders (MBZ zero) keep their SSID and get every TLV answered */
+static void test_i22_rfc8972_sender_served(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 }, dm[12] = { 0, 0, 0, 3 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	unsigned int i;
+	size_t o[6];
+	struct pkt p;
+
+	env_v4(&e);
+	e.have_counters = true;
+	e.rx_count = 5;
+	e.tx_count = 5;
+	for (i = 0; i < 1000; i++) {
+		pkt_init(&p, i);
+		p.b[13] = 1;
+		p.b[14] = rnd() | 1;	/* a non-zero SSID */
+		p.b[15] = rnd();
+		o[0] = add(&p, U, 3, 4, NULL);
+		o[1] = add(&p, U, 4, 4, cos);
+		o[2] = add(&p, U, 5, 12, dm);
+		o[3] = add(&p, U, 7, 16, NULL);
+		o[4] = add(&p, U, 1, 8, NULL);
+		o[5] = add(&p, U, 11, 4, NULL);
+		assert_true(stamp_test_mbz_clear(p.b, p.len, false));
+		assert_int_equal(module_path(&p, &e, &r, true),
+				 be16(p.b + 14));
+		assert_int_equal(p.b[o[0]] | p.b[o[1]] | p.b[o[2]] |
+				 p.b[o[3]] | p.b[o[4]] | p.b[o[5]], 0);
+		assert_int_equal(r.count[3] + r.count[4] + r.count[5] +
+				 r.count[7] + r.count[1] + r.count[11], 6);
+		assert_int_equal(be32(p.b + o[2] + 8), 5);
+		assert_true(r.set_dscp);
+	}
+	/* authenticated layout: MBZ at 4-15 and 28-95 */
+	memset(p.b, 0, 112);
+	assert_true(stamp_test_mbz_clear(p.b, 112, true));
+	p.b[95] = 1;
+	assert_false(stamp_test_mbz_clear(p.b, 112, true));
+	p.b[95] = 0;
+	p.b[4] = 1;
+	assert_false(stamp_test_mbz_clear(p.b, 112, true));
+	p.b[4] = 0;
+	p.b[26] = p.b[27] = 0xff;	/* the SSID is not MBZ */
+	p.b[96] = 0xff;			/* nor the HMAC */
+	assert_true(stamp_test_mbz_clear(p.b, 112, true));
+}
+
+/* RFC 8972 4.3: a Timestamp Information TLV may carry sub-TLVs */
+static void test_i22_timestamp_info_subtlvs(void **state)
+{
+	uint8_t v[12] = { 0, 0, 0, 0, 0, 42, 0, 4, 1, 2, 3, 4 };
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o, c;
+
+	pkt_init(&p, 1);
+	o = add(&p, U, 3, 12, v);
+	c = add(&p, U, 4, 4, cos);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], 0);
+	assert_int_equal(r.malformed, 0);
+	assert_int_equal(p.b[o + 4], e.sync_in);
+	assert_int_equal(p.b[o + 5], e.method_in);
+	assert_int_equal(p.b[o + 6], e.sync_out);
+	assert_int_equal(p.b[o + 7], e.method_out);
+	/* the sub-TLV: not understood, copied with U */
+	assert_int_equal(p.b[o + 8], U);
+	assert_memory_equal(p.b + o + 9, v + 5, 7);
+	/* and what follows is answered */
+	assert_int_equal(p.b[c], 0);
+	assert_true(r.set_dscp);
+
+	/* a sub-TLV that overruns the TLV: M, stop */
+	v[7] = 5;
+	pkt_init(&p, 1);
+	o = add(&p, U, 3, 12, v);
+	c = add(&p, U, 4, 4, cos);
+	reflect(&p, &e, &r);
+	assert_true(p.b[o] & M);
+	assert_int_equal(r.malformed, 1);
+	assert_int_equal(p.b[c], U);
+	assert_false(r.set_dscp);
+}
+
+/* RFC 8972 4.8 exempts "the only TLV present is Extra Padding": one */
+static void test_i22_auth_extra_padding_twice(void **state)
+{
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t a, b;
+
+	pkt_init(&p, 5);
+	a = add(&p, U, 1, 8, "padding!");
+	b = add(&p, U, 1, 8, "padding!");
+	env_v4(&e);
+	env_key(&e, 5);
+	e.auth = true;
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[a], U | I);
+	assert_int_equal(p.b[b], U | I);
+
+	/* and with no key at all, the same */
+	pkt_init(&p, 5);
+	add(&p, U, 1, 8, "padding!");
+	add(&p, U, 1, 8, "padding!");
+	e.hmac = NULL;
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+
+	/* unauthenticated mode: nothing to vouch for */
+	pkt_init(&p, 5);
+	a = add(&p, U, 1, 8, "padding!");
+	add(&p, U, 1, 8, "padding!");
+	e.auth = false;
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_int_equal(p.b[a], 0);
+}
+
+/* an HMAC TLV nobody can verify: no DSCP, no Return Path, no drop */
+static void test_i22_hmac_unverified_nothing_done(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, rp, ms, h;
+
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	rp = add(&p, U, 10, 8, "\x00\x01\x00\x04\x00\x00\x00\x00");
+	ms = add(&p, U, 11, 4, "\x00\x01\x00\x09");
+	h = add(&p, U, 8, 16, NULL);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_false(r.set_dscp);
+	assert_false(r.no_reply);
+	assert_false(r.drop);
+	assert_int_equal(p.b[c], U | I);
+	assert_int_equal(p.b[rp], U | I);
+	assert_int_equal(p.b[ms], U | I);
+	assert_int_equal(p.b[h], U | I);
+	/* nothing filled in either */
+	assert_memory_equal(p.b + ms + 4, "\x00\x01\x00\x09", 4);
+}
+
+/* reserved fields are zeroed on transmission, the reply included */
+static void test_i22_reserved_zeroed(void **state)
+{
+	uint8_t cos[4] = { 10 << 2, 0, 0xaa, 0xbb };
+	uint8_t ar[4] = { 0x1f, 1, 0xcc, 0xdd };
+	uint8_t rp[8] = { 0, 1, 0, 4, 0xff, 0xff, 0xff, 0xff };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, a, o;
+
+	pkt_init(&p, 1);
+	c = add(&p, U, 4, 4, cos);
+	a = add(&p, U, 6, 4, ar);
+	o = add(&p, U, 10, 8, rp);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[c], 0);
+	assert_int_equal(p.b[c + 6] | p.b[c + 7], 0);
+	assert_int_equal(p.b[a], 0);
+	assert_int_equal(p.b[a + 4], 0x10);	/* ID 1, Resv zeroed */
+	assert_int_equal(p.b[a + 5], 1);	/* the return code stays */
+	assert_int_equal(p.b[a + 6] | p.b[a + 7], 0);
+	assert_int_equal(r.ar_id, 1);
+	assert_int_equal(p.b[o], 0);
+	assert_true(r.same_link);		/* bit 31 */
+	assert_int_equal(be32(p.b + o + 8), 1);	/* reserved bits zeroed */
+}
+
+/*
+ * An HMAC TLV that processing never reaches (a malformed TLV stops it
+ * first) is never verified: what the TLVs before the stop ask is not done
+ * either, with a key or without (found by the fuzzer).
+ */
+static void test_i22_hmac_unreached(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, bad, h;
+	int keyed;
+
+	for (keyed = 0; keyed < 2; keyed++) {
+		pkt_init(&p, 5);
+		c = add(&p, U, 4, 4, cos);
+		bad = add(&p, U, 3, 2, "ab");
+		h = add(&p, U, 8, 16, NULL);
+		env_v4(&e);
+		if (keyed)
+			env_key(&e, 5);
+		reflect(&p, &e, &r);
+		assert_true(r.integrity_failed);
+		assert_false(r.set_dscp);
+		assert_int_equal(p.b[c], U | I);
+		assert_int_equal(p.b[bad], U | M | I);
+		assert_int_equal(p.b[h], U);	/* past the stop: as sent */
+	}
+	/* no HMAC TLV anywhere: the TLVs before the stop are answered */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	add(&p, U, 3, 2, "ab");
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_true(r.set_dscp);
+	/* an HMAC TLV of a wrong length is the stop itself */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	add(&p, U, 8, 12, NULL);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_false(r.set_dscp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2899,6 +3206,13 @@ int main(void)
 		cmocka_unit_test(test_i21_hmac_find_walk_error),
 		cmocka_unit_test(test_i21_decode_location_one_kind),
 		cmocka_unit_test(test_i21_decode_control_code_only),
+		cmocka_unit_test(test_i22_twamp_light_padding),
+		cmocka_unit_test(test_i22_rfc8972_sender_served),
+		cmocka_unit_test(test_i22_timestamp_info_subtlvs),
+		cmocka_unit_test(test_i22_auth_extra_padding_twice),
+		cmocka_unit_test(test_i22_hmac_unverified_nothing_done),
+		cmocka_unit_test(test_i22_reserved_zeroed),
+		cmocka_unit_test(test_i22_hmac_unreached),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);

@@ -242,6 +242,17 @@ static void test_reply_decode(void **state)
 }
 
 /* Every request length 0..2000 with random contents. */
+/* unauthenticated MBZ, octets 16 to 43 (RFC 8762 4.2.1), as far as sent */
+static bool mbz_zero(const uint8_t *req, size_t len)
+{
+	size_t i;
+
+	for (i = 16; i < 44 && i < len; i++)
+		if (req[i])
+			return false;
+	return true;
+}
+
 static void test_reflect_every_length(void **state)
 {
 	struct stamp_refl_params p = { .seq = 0xdeadbeef,
@@ -269,9 +280,13 @@ static void test_reflect_every_length(void **state)
 				 p.copy_seq ? be32(req) : p.seq);
 		assert_int_equal(be64(buf + 4), 0);	/* T3 comes later */
 		assert_int_equal(be16(buf + 12), p.errest);
-		/* the SSID octets the request had are kept, the rest zero */
-		assert_int_equal(be16(buf + 14), len >= 16 ? be16(req + 14) :
-				 len == 15 ? req[14] << 8 : 0);
+		/*
+		 * random MBZ octets: a TWAMP-Light sender's padding, no SSID
+		 * (issue 22); a request too short for both SSID octets: none
+		 */
+		assert_int_equal(be16(buf + 14),
+				 len >= 16 && mbz_zero(req, len) ?
+				 be16(req + 14) : 0);
 		assert_int_equal(be64(buf + 16), p.rx_ts);
 		assert_int_equal(be32(buf + 24), be32(req));
 		assert_int_equal(be64(buf + 28), be64(req + 4));
@@ -308,7 +323,7 @@ static void test_reflect_auth(void **state)
 	for (i = 4; i < 24; i++)
 		assert_int_equal(buf[i], 0);
 	assert_int_equal(be16(buf + 24), 0x4001);
-	assert_int_equal(be16(buf + 26), be16(req + 26));
+	assert_int_equal(be16(buf + 26), 0);	/* MBZ not zero: no SSID */
 	for (i = 28; i < 32; i++)
 		assert_int_equal(buf[i], 0);
 	assert_int_equal(be64(buf + 32), p.rx_ts);
@@ -587,7 +602,8 @@ static void test_i21_reflect_exact(void **state)
 		assert_int_equal(be32(b), 0x01020304);
 		assert_int_equal(be64(b + 4), 0);
 		assert_int_equal(be16(b + 12), 0x0102);
-		if (len >= 16)
+		/* MBZ octets set: TWAMP-Light padding, no SSID (issue 22) */
+		if (len >= 16 && mbz_zero(req, len))
 			assert_int_equal(be16(b + 14), be16(req + 14));
 		else
 			assert_int_equal(be16(b + 14), 0);
@@ -621,7 +637,8 @@ static void test_i21_reflect_exact(void **state)
 		for (i = 4; i < 24; i++)
 			assert_int_equal(b[i], 0);
 		assert_int_equal(be16(b + 24), 0x0102);
-		assert_int_equal(be16(b + 26), be16(src + 26));
+		/* src's MBZ octets are set: padding, no SSID (issue 22) */
+		assert_int_equal(be16(b + 26), 0);
 		assert_int_equal(be64(b + 32), 0x55);
 		assert_int_equal(be32(b + 48), be32(src));
 		assert_int_equal(be64(b + 64), be64(src + 16));
@@ -650,6 +667,58 @@ static void test_i21_reflect_exact(void **state)
 	free(b);
 }
 
+/*
+ * Issue 22: the SSID is two octets (RFC 8972 section 3). An RFC 8762/8972
+ * sender zeroes its base MBZ octets and gets its SSID back; a TWAMP-Light
+ * sender's octets 14-15 are padding (RFC 4656 4.1.2), and its reply has
+ * MBZ there (RFC 5357 4.2.1); a 15-octet request has half an SSID: none.
+ */
+static void test_i22_ssid_rules(void **state)
+{
+	struct stamp_refl_params p = { .rx_ts = 1, .errest = 0x0101,
+				       .ttl = 64, .copy_seq = true };
+	uint8_t buf[200];
+	size_t len;
+
+	for (len = 14; len <= 84; len++) {
+		memset(buf, 0, sizeof(buf));
+		buf[13] = 1;
+		buf[14] = 0x12;
+		buf[15] = 0x34;
+		assert_true(stamp_test_mbz_clear(buf, len, false));
+		stamp_reflect(buf, len, sizeof(buf), &p, false);
+		assert_int_equal(be16(buf + 14), len >= 16 ? 0x1234 : 0);
+		/* one MBZ octet set: padding, SSID 0 */
+		if (len > 16) {
+			memset(buf, 0, sizeof(buf));
+			buf[13] = 1;
+			buf[14] = 0x12;
+			buf[15] = 0x34;
+			buf[len > 44 ? 43 : len - 1] = 0x80;
+			assert_false(stamp_test_mbz_clear(buf, len, false));
+			stamp_reflect(buf, len, sizeof(buf), &p, false);
+			assert_int_equal(be16(buf + 14), 0);
+		}
+	}
+	/* past the base is not MBZ: TLVs do not make a sender TWAMP-Light */
+	memset(buf, 0, sizeof(buf));
+	buf[44] = 0x80;
+	assert_true(stamp_test_mbz_clear(buf, 84, false));
+
+	/* authenticated: MBZ at 4-15 and 28-95, the SSID at 26 */
+	memset(buf, 0, sizeof(buf));
+	buf[26] = 0xab;
+	buf[27] = 0xcd;
+	assert_int_equal(stamp_reflect(buf, 112, sizeof(buf), &p, true), 112);
+	assert_int_equal(be16(buf + 26), 0xabcd);
+	memset(buf, 0, sizeof(buf));
+	buf[26] = 0xab;
+	buf[27] = 0xcd;
+	buf[60] = 1;
+	assert_int_equal(stamp_reflect(buf, 112, sizeof(buf), &p, true), 112);
+	assert_int_equal(be16(buf + 26), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_i21_decode_stale),
 		cmocka_unit_test(test_i21_encode_exact),
 		cmocka_unit_test(test_i21_reflect_exact),
+		cmocka_unit_test(test_i22_ssid_rules),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
