@@ -13,7 +13,8 @@
  * @from: copied when not NULL; else the defaults (the module parameters,
  *        NTP format, clock not known to be synchronized, no allow-list,
  *        unauthenticated, TLVs answered, Class of Service remarking on,
- *        Return Address redirection off)
+ *        Return Address redirection off, requests with an Error
+ *        Estimate multiplier of 0 answered)
  * @gfp: allocation flags
  *
  * Return: the configuration, or NULL.

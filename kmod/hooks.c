@@ -21,7 +21,27 @@
 
 #include "stamp.h"
 
-/* The UDP header of a packet to one of the reflector's ports, or NULL. */
+/*
+ * Whether a packet from one of our ports is another reflector's reply.
+ * Only its layout can tell (see stamp_reflect_is_reply()): a sender may
+ * well use a reflector port as its source port (stamp-bpf sends 862 to
+ * 862), and refusing those would refuse working senders.
+ */
+static bool peer_reply(const struct stamp_cfg *cfg, const struct sk_buff *skb,
+		       unsigned int thoff, const struct udphdr *uh)
+{
+	unsigned int len = min_t(unsigned int, skb->len - thoff, ntohs(uh->len));
+	u8 buf[STAMP_AUTH_BASE_LEN];
+	const u8 *p;
+
+	if (len < sizeof(*uh))
+		return false;
+	len = min_t(unsigned int, len - sizeof(*uh), STAMP_AUTH_BASE_LEN);
+	p = skb_header_pointer(skb, thoff + sizeof(*uh), len, buf);
+	return p && stamp_reflect_is_reply(p, len, cfg->auth);
+}
+
+/* The UDP header of a request to one of the reflector's ports, or NULL. */
 static const struct udphdr *stamp_udp(struct stamp_net *sn,
 				      const struct sk_buff *skb,
 				      unsigned int thoff, struct udphdr *buf)
@@ -33,12 +53,16 @@ static const struct udphdr *stamp_udp(struct stamp_net *sn,
 	if (!uh || !stamp_cfg_has_port(cfg, ntohs(uh->dest)))
 		return NULL;
 	/*
-	 * From a reflector port it is another reflector's reply: answering it
-	 * would let two reflectors (or a spoofed packet) ping-pong forever.
-	 * The stack delivers it to a local sender bound to that port, if any.
+	 * A reply from another reflector's port: answering it would let two
+	 * reflectors (aimed at each other by one spoofed packet) ping-pong
+	 * forever. The stack delivers it to a local sender bound to the
+	 * port, if any. A request from a reflector port is answered.
 	 */
-	if (stamp_cfg_has_port(cfg, ntohs(uh->source)))
+	if (stamp_cfg_has_port(cfg, ntohs(uh->source)) &&
+	    peer_reply(cfg, skb, thoff, uh)) {
+		stamp_stats_inc(sn, STAMP_CNT_PEER_REPLIES);
 		return NULL;
+	}
 	return uh;
 }
 

@@ -80,6 +80,7 @@ static const struct nla_policy stamp_policy[STAMP_A_MAX + 1] = {
 						   STAMP_SYNC_LOCAL),
 	[STAMP_A_TLV_STATS]	= { .type = NLA_REJECT,
 				    .reject_message = "counters are read only" },
+	[STAMP_A_ERREST_ZERO_DISCARD] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static int put_addr(struct sk_buff *msg, int type, u8 family,
@@ -131,7 +132,9 @@ static int fill_cfg(struct sk_buff *msg, const struct stamp_cfg *cfg)
 	    nla_put_u8(msg, STAMP_A_COS_REMARK, cfg->cos_remark) ||
 	    nla_put_u8(msg, STAMP_A_RETURN_ADDR, cfg->return_addr) ||
 	    nla_put_u16(msg, STAMP_A_MEMBER_ID, cfg->member_id) ||
-	    nla_put_u8(msg, STAMP_A_SYNC_SOURCE, cfg->sync_source))
+	    nla_put_u8(msg, STAMP_A_SYNC_SOURCE, cfg->sync_source) ||
+	    nla_put_u8(msg, STAMP_A_ERREST_ZERO_DISCARD,
+		       cfg->errest_zero_discard))
 		return -EMSGSIZE;
 	return fill_allow(msg, cfg);
 }
@@ -378,12 +381,14 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 	struct nlattr **attrs = info->attrs;
 	u8 create = cfg->session_create, auth = cfg->auth;
 	u8 remark = cfg->cos_remark, ret_addr = cfg->return_addr;
+	u8 ez_discard = cfg->errest_zero_discard;
 	int n, changed;
 
 	changed = set_u8(attrs[STAMP_A_MODE], &cfg->mode) +
 		  set_u8(attrs[STAMP_A_TLV_MODE], &cfg->tlv_mode) +
 		  set_u8(attrs[STAMP_A_COS_REMARK], &remark) +
 		  set_u8(attrs[STAMP_A_RETURN_ADDR], &ret_addr) +
+		  set_u8(attrs[STAMP_A_ERREST_ZERO_DISCARD], &ez_discard) +
 		  set_u8(attrs[STAMP_A_SYNC_SOURCE], &cfg->sync_source) +
 		  set_u8(attrs[STAMP_A_SESSION_CREATE], &create) +
 		  set_u8(attrs[STAMP_A_AUTH], &auth) +
@@ -395,6 +400,7 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 	cfg->auth = auth;
 	cfg->cos_remark = remark;
 	cfg->return_addr = ret_addr;
+	cfg->errest_zero_discard = ez_discard;
 	if (attrs[STAMP_A_MEMBER_ID]) {
 		cfg->member_id = nla_get_u16(attrs[STAMP_A_MEMBER_ID]);
 		changed++;

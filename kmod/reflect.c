@@ -51,6 +51,7 @@ struct stamp_req {
 	ktime_t t2;		/* TAI */
 	u64 t3;			/* wire format, once sent */
 	u32 seq;		/* the reply's Seq */
+	bool reserved;		/* stateful: r->seq taken from the session */
 	unsigned int plen;	/* request payload length */
 	u8 ttl;
 	u8 tos;			/* the request's DS field */
@@ -91,21 +92,48 @@ static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
 }
 
 /*
- * T2 as early as the kernel recorded it: the NIC's stamp (a PHC runs on
- * TAI where ptp4l disciplines it), else the stack's receive stamp (the
- * module keeps net_enable_timestamp() on), else now.
+ * How far a NIC's receive stamp may be from the system clock's TAI and
+ * still be taken as TAI: a second, the sender's bound (tools/sender_ts.c).
+ * A PHC is on TAI only where ptp4l disciplines it; chronyd's
+ * "hwtimestamp *" and free-running PHCs leave it on UTC (37 s off) or on
+ * whatever it counted from (years off), while a disciplined PHC agrees
+ * with a system clock synchronized from it within microseconds. A second
+ * catches every such clock and leaves room for the time a stamped packet
+ * waits for the hook under load. Both ends deciding alike keeps T2 and T3
+ * (always the system clock) on one clock.
+ */
+#define HW_TS_BOUND_NS NSEC_PER_SEC
+
+/* Whether a NIC stamp @hw agrees with the system clock's TAI @sys. */
+static bool hw_ts_agrees(ktime_t hw, ktime_t sys)
+{
+	s64 d = ktime_to_ns(ktime_sub(hw, sys));
+
+	return hw && d > -HW_TS_BOUND_NS && d < HW_TS_BOUND_NS;
+}
+
+/*
+ * T2 as early as the kernel recorded it: the NIC's stamp when it is on
+ * TAI (above), else the stack's receive stamp (the module keeps
+ * net_enable_timestamp() on), else now. @method says which, for the
+ * Timestamp Information TLV (RFC 8972 section 4.3).
  */
 static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off, u8 *method)
 {
-	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV) &&
-	    skb_hwtstamps(skb)->hwtstamp) {
+	ktime_t sw, hw = 0;
+
+	if (stamp_skb_tstamp_is_real(skb))
+		sw = ktime_add(skb->tstamp, tai_off);
+	else
+		sw = ktime_get_clocktai();
+	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV))
+		hw = skb_hwtstamps(skb)->hwtstamp;
+	if (hw_ts_agrees(hw, sw)) {
 		*method = STAMP_TSM_HW_ASSIST;
-		return skb_hwtstamps(skb)->hwtstamp;
+		return hw;
 	}
 	*method = STAMP_TSM_SW_LOCAL;
-	if (stamp_skb_tstamp_is_real(skb))
-		return ktime_add(skb->tstamp, tai_off);
-	return ktime_get_clocktai();
+	return sw;
 }
 
 static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
@@ -116,6 +144,7 @@ static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
 	r->sn = stamp_pernet(net);
 	r->cfg = rcu_dereference(r->sn->cfg);
 	r->sess = NULL;
+	r->reserved = false;
 	r->key = NULL;
 	r->tai_off = tai_offset();
 	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
@@ -190,6 +219,58 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 	}
 	r->sess = s;
 	return true;
+}
+
+/*
+ * The reply's Seq in a stateful session. RFC 8762 section 4.3.1: "In
+ * the stateful mode, the Session-Reflector counts the transmitted STAMP
+ * test packets" and "uses the counter to set the value of the Sequence
+ * Number field": replies transmitted, so that a gap in what the sender
+ * receives is a reply lost on its way back. It is taken
+ * before the TLVs are answered (an HMAC TLV covers it) and given back by
+ * reply_unsent() when the reply does not go out after all. Also notes what
+ * the TLVs report of the session as this request finds it.
+ */
+static void reply_seq(struct stamp_req *r)
+{
+	struct stamp_session *s = r->sess;
+
+	spin_lock(&s->lock);
+	r->seq = s->seq++;
+	r->reserved = true;
+	s->rx++;
+	r->sess_rx = s->rx;
+	r->sess_tx = s->reflected;
+	r->have_prev = s->reflected;
+	r->prev_seq = s->last_seq;
+	r->prev_t3 = s->last_t3;
+	s->last_seen = jiffies;
+	spin_unlock(&s->lock);
+}
+
+/*
+ * Give back the Seq of a reply that is not sent. Only the last Seq handed
+ * out can be: when another CPU numbered a reply of the same session after
+ * this one meanwhile, taking it back would let the next reply repeat that
+ * number, so the hole stays (a sender's session has one request in
+ * flight through the reflector at a time, so this takes two requests of
+ * one session answered at once on two CPUs). A request that named another
+ * reflector's Micro-session ID (RFC 9534 section 3: discarded) was not the
+ * session's either: out of its rx too.
+ */
+static void reply_unsent(struct stamp_req *r)
+{
+	struct stamp_session *s = r->sess;
+
+	if (!r->reserved)
+		return;
+	spin_lock(&s->lock);
+	if (s->seq == r->seq + 1)
+		s->seq = r->seq;
+	if (r->tlv.drop)
+		s->rx--;
+	spin_unlock(&s->lock);
+	r->reserved = false;
 }
 
 /* Check the UDP header and checksum; sets r->plen. */
@@ -369,24 +450,25 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 		     stamp_get16(data + ssid_off) : 0;
 	if (!session_and_auth(r, data))
 		goto free;
-	/* RFC 4656 section 4.1.2: a zero multiplier marks a corrupt packet */
+	/*
+	 * RFC 4656 section 4.1.2: a receiver "SHOULD discard" a packet with
+	 * a zero multiplier. Senders in use send it (stamp-bpf's does), and
+	 * the field says nothing the reply depends on, so by default it is
+	 * answered and counted; errest-zero discard keeps the SHOULD. The
+	 * reply's own Error Estimate is the reflector's, never 0.
+	 */
 	if (!(stamp_get16(data + errest_off) & STAMP_ERREST_MULT_MASK)) {
-		stamp_stats_inc(r->sn, STAMP_CNT_DROP_ERREST);
-		goto free;
+		if (r->cfg->errest_zero_discard) {
+			stamp_stats_inc(r->sn, STAMP_CNT_DROP_ERREST);
+			goto free;
+		}
+		stamp_stats_inc(r->sn, STAMP_CNT_ERREST_ZERO);
 	}
 
 	p.copy_seq = !r->sess;
 	if (r->sess) {
-		spin_lock(&r->sess->lock);
-		p.seq = r->sess->seq++;
-		r->sess->rx++;
-		r->sess_rx = r->sess->rx;
-		r->sess_tx = r->sess->reflected;
-		r->have_prev = r->sess->reflected;
-		r->prev_seq = r->sess->last_seq;
-		r->prev_t3 = r->sess->last_t3;
-		r->sess->last_seen = jiffies;
-		spin_unlock(&r->sess->lock);
+		reply_seq(r);
+		p.seq = r->seq;
 	}
 	p.rx_ts = ts_wire(r, r->t2);
 	p.errest = stamp_cfg_clock_synced(r->cfg) ? r->cfg->errest_synced :
@@ -395,7 +477,8 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	len = stamp_reflect(data, r->plen, rlen, &p, auth);
 	if (len < 0)
 		goto malformed;
-	r->seq = stamp_get32(data + STAMP_OFF_SEQ);
+	if (!r->sess)
+		r->seq = stamp_get32(data + STAMP_OFF_SEQ);
 	if (rlen > base) {
 		if (r->cfg->tlv_mode == STAMP_TLV_MODE_STRIP) {
 			skb_trim(nskb, base);
@@ -418,6 +501,7 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 malformed:
 	stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
 free:
+	reply_unsent(r);
 	kfree_skb(nskb);
 	return NULL;
 }
@@ -439,12 +523,14 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *nskb)
 	return csum_partial(uh, ntohs(uh->len), 0);
 }
 
-static unsigned int stamp_sent(const struct stamp_req *r, struct sk_buff *skb,
+static unsigned int stamp_sent(struct stamp_req *r, struct sk_buff *skb,
 			       int err)
 {
 	bool ok = !net_xmit_eval(err);
 
 	stamp_stats_inc(r->sn, ok ? STAMP_CNT_REFLECTED : STAMP_CNT_DROP_XMIT);
+	if (!ok)
+		reply_unsent(r);
 	if (ok && r->sess) {
 		spin_lock(&r->sess->lock);
 		r->sess->reflected++;
@@ -483,6 +569,39 @@ static void sess_key_init(struct stamp_session_key *k, u8 family,
 	memcpy(k->daddr, daddr, alen);
 	k->sport = uh->source;
 	k->dport = uh->dest;
+}
+
+/**
+ * stamp_reflect_is_reply() - whether a payload is a reply, not a request
+ * @p: the UDP payload's first octets
+ * @len: how many of them (at most the authenticated base length is read)
+ * @auth: the layout to read, authenticated (RFC 8762 section 4.2.2) or not
+ *
+ * Tells another reflector's reply from a request, for packets whose source
+ * port is a reflector port. RFC 8762 section 4.2.1 has a Session-Sender
+ * send octets 16 to 43 as MBZ, which "MUST be all zeroed on transmission"
+ * (section 4.2.2: octets 28 to 95 of an authenticated packet), while
+ * section 4.3.1 puts the Receive Timestamp at 16 of every reply (4.3.2:
+ * at 32), followed by the Session-Sender's Sequence Number, Timestamp,
+ * Error Estimate and TTL. A Receive Timestamp is a time of day, never 0,
+ * and a TWAMP-Light reflector's reply (RFC 5357 section 4.2.1) has the
+ * same layout. So a non-zero octet there is a reply. A 14-octet
+ * TWAMP-Light request has nothing there and is a request. The one sender
+ * refused is a TWAMP-Light one that fills its padding with pseudo-random
+ * octets (RFC 4656 section 4.1.2) and uses a reflector port as its source.
+ * Answering every reply instead lets one spoofed packet bounce between two
+ * reflectors forever; this rule ends it at the first reply.
+ *
+ * Return: true for a reply.
+ */
+bool stamp_reflect_is_reply(const u8 *p, unsigned int len, bool auth)
+{
+	unsigned int from = auth ? STAMP_AUTH_OFF_SSID + 2 : STAMP_OFF_RX_TS;
+	unsigned int to = auth ? STAMP_AUTH_OFF_HMAC : STAMP_BASE_LEN;
+
+	if (len <= from)
+		return false;
+	return memchr_inv(p + from, 0, min(len, to) - from);
 }
 
 /**
@@ -543,6 +662,7 @@ unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 		rt = ip_route_output_flow(net, &fl4, NULL);
 		if (IS_ERR(rt)) {
 			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+			reply_unsent(&r);
 			kfree_skb(nskb);
 			return NF_DROP;
 		}
@@ -636,6 +756,7 @@ unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
 		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 		if (IS_ERR(dst)) {
 			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
+			reply_unsent(&r);
 			kfree_skb(nskb);
 			return NF_DROP;
 		}

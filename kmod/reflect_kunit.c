@@ -15,7 +15,7 @@
 enum skb_shape { SHAPE_LINEAR, SHAPE_PAGED, SHAPE_CLONED };
 
 enum req_defect { REQ_OK, REQ_BAD_CSUM, REQ_LONG_ULEN, REQ_ZERO_ERREST,
-		  REQ_NO_CSUM };
+		  REQ_NO_CSUM, REQ_ZERO_ERREST_DISCARD };
 
 struct skb_case {
 	u8 pf;
@@ -47,7 +47,10 @@ static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_LONG_ULEN,
 	  STAMP_CNT_DROP_MALFORMED },
-	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_ZERO_ERREST,
+	/* answered by default, dropped only with errest-zero discard */
+	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_ZERO_ERREST, -1 },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 14, REQ_ZERO_ERREST, -1 },
+	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_ZERO_ERREST_DISCARD,
 	  STAMP_CNT_DROP_ERREST },
 	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 44, REQ_OK, -1 },
@@ -61,13 +64,15 @@ static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV6, SHAPE_PAGED, 0, REQ_OK, STAMP_CNT_DROP_SHORT },
 	{ NFPROTO_IPV6, SHAPE_CLONED, 44, REQ_LONG_ULEN,
 	  STAMP_CNT_DROP_MALFORMED },
-	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_ZERO_ERREST,
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_ZERO_ERREST, -1 },
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_ZERO_ERREST_DISCARD,
 	  STAMP_CNT_DROP_ERREST },
 };
 
 static const char * const shape_names[] = { "linear", "paged", "cloned" };
 static const char * const defect_names[] = { "", " bad-csum", " long-ulen",
-					     " zero-errest", " no-csum" };
+					     " zero-errest", " no-csum",
+					     " zero-errest-discard" };
 
 static void skb_case_desc(const struct skb_case *c, char *desc)
 {
@@ -199,7 +204,9 @@ static void stamp_reflect_skb(struct kunit *test)
 		       STAMP_OFF_SSID - 2);
 	if (c->plen >= STAMP_OFF_ERREST + 2)
 		stamp_put16(payload + STAMP_OFF_ERREST,
-			    c->defect == REQ_ZERO_ERREST ? STAMP_ERREST_S : 0x0101);
+			    c->defect == REQ_ZERO_ERREST ||
+			    c->defect == REQ_ZERO_ERREST_DISCARD ?
+			    STAMP_ERREST_S : 0x0101);
 	len = flat_request(c, pkt, payload);
 
 	KUNIT_ASSERT_EQ(test, stamp_stats_init(&sn), 0);
@@ -210,6 +217,8 @@ static void stamp_reflect_skb(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r.cfg);
 	/* random octets past the base: copied verbatim, as RFC 8762 does */
 	((struct stamp_cfg *)r.cfg)->tlv_mode = STAMP_TLV_MODE_COPY;
+	((struct stamp_cfg *)r.cfg)->errest_zero_discard =
+		c->defect == REQ_ZERO_ERREST_DISCARD;
 	r.net = &init_net;
 	r.tai_off = ktime_set(TAI_OFF_S, 0);
 	r.t2 = ns_to_ktime(T2_TAI_NS);
@@ -225,7 +234,10 @@ static void stamp_reflect_skb(struct kunit *test)
 	local_bh_enable();
 	stamp_stats_sum(&sn, counters);
 	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)
-		KUNIT_EXPECT_EQ_MSG(test, counters[i], i == c->drop ? 1ULL : 0ULL,
+		KUNIT_EXPECT_EQ_MSG(test, counters[i],
+				    i == c->drop ||
+				    (i == STAMP_CNT_ERREST_ZERO &&
+				     c->defect == REQ_ZERO_ERREST) ? 1ULL : 0ULL,
 				    "counter %d", i);
 	if (c->drop >= 0) {
 		KUNIT_EXPECT_NULL(test, nskb);
@@ -252,6 +264,8 @@ static void stamp_reflect_skb(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rep.sender_ttl, 61);
 	KUNIT_EXPECT_EQ(test, rep.rx_ts, T2_NTP);
 	KUNIT_EXPECT_EQ(test, rep.errest, r.cfg->errest_unsynced);
+	/* whatever the request's, the reply's own Error Estimate is valid */
+	KUNIT_EXPECT_NE(test, rep.errest & STAMP_ERREST_MULT_MASK, 0);
 	if (c->plen > STAMP_BASE_LEN)
 		KUNIT_EXPECT_EQ(test, memcmp((u8 *)(uh + 1) + STAMP_BASE_LEN,
 					     payload + STAMP_BASE_LEN,
@@ -396,9 +410,229 @@ out:
 	stamp_stats_free(&sn);
 }
 
+/*
+ * The loop rule: which payloads from a reflector port are replies. The
+ * requests are as RFC 8762 section 4.2 senders send them (MBZ zero), the
+ * replies as section 4.3 reflectors do, down to a single non-zero octet.
+ */
+struct reply_case {
+	const char *name;
+	unsigned int len;
+	bool auth;
+	int set[3];		/* octets set to 0x5a; -1 ends */
+	bool reply;
+};
+
+static const struct reply_case reply_cases[] = {
+	{ "request 44, T1 ErrEst SSID set", 44, false, { 4, 12, 15 }, false },
+	{ "request 14 (TWAMP-Light)", 14, false, { 0, 4, 13 }, false },
+	{ "request 16 with SSID", 16, false, { 14, 15, -1 }, false },
+	{ "request 44 with TLVs past the base", 60, false, { 44, 45, 59 },
+	  false },
+	{ "reply 44: Receive Timestamp", 44, false, { 16, -1 }, true },
+	{ "reply 44: Sender TTL only", 44, false, { 40, -1 }, true },
+	{ "reply 38 (no Sender TTL)", 38, false, { 23, -1 }, true },
+	{ "17 octets, octet 16 set", 17, false, { 16, -1 }, true },
+	{ "auth request 112: T1 SSID HMAC", 112, true, { 16, 27, 100 },
+	  false },
+	{ "auth reply 112: Receive Timestamp", 112, true, { 32, -1 }, true },
+	{ "auth reply 112: Sender TTL only", 112, true, { 80, -1 }, true },
+	{ "auth request read as unauth: a reply", 112, false, { 16, -1 },
+	  true },
+};
+
+static void reply_case_desc(const struct reply_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(reply, reply_cases, reply_case_desc);
+
+static void stamp_reflect_loop_rule(struct kunit *test)
+{
+	const struct reply_case *c = test->param_value;
+	u8 p[STAMP_AUTH_BASE_LEN] = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c->set) && c->set[i] >= 0; i++)
+		p[c->set[i]] = 0x5a;
+	KUNIT_EXPECT_EQ(test, stamp_reflect_is_reply(p, c->len, c->auth),
+			c->reply);
+}
+
+/*
+ * A NIC stamp is T2 only when it agrees with the system clock's TAI
+ * within a second: a PHC on UTC (37 s behind TAI) or free-running from
+ * boot is not.
+ */
+struct hw_case {
+	const char *name;
+	s64 hw_off_ns;		/* hw - system; S64_MIN: no stamp */
+	bool used;
+};
+
+#define SYS_TAI_NS (1796000000LL * NSEC_PER_SEC + 123456789)
+
+static const struct hw_case hw_cases[] = {
+	{ "equal", 0, true },
+	{ "250 us ahead", 250000, true },
+	{ "0.999 s behind", -999000000, true },
+	{ "1 s ahead", NSEC_PER_SEC, false },
+	{ "on UTC: 37 s behind", -37LL * NSEC_PER_SEC, false },
+	{ "37 s ahead", 37LL * NSEC_PER_SEC, false },
+	{ "free-running from boot", 1000LL * NSEC_PER_SEC - SYS_TAI_NS, false },
+	{ "no stamp", -SYS_TAI_NS, false },
+};
+
+static void hw_case_desc(const struct hw_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(hw, hw_cases, hw_case_desc);
+
+static void stamp_reflect_hw_t2(struct kunit *test)
+{
+	const struct hw_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, hw_ts_agrees(ns_to_ktime(SYS_TAI_NS + c->hw_off_ns),
+					   ns_to_ktime(SYS_TAI_NS)), c->used);
+}
+
+/*
+ * Stateful Seq counts replies transmitted (RFC 8762 section 4.3.1): a
+ * Return Path "no reply" or another reflector's Micro-session ID between
+ * two answered requests leaves no gap, and neither does a reply the IP
+ * layer refused (given back with reply_unsent(), as stamp_sent() does).
+ */
+static struct sk_buff *stateful_one(struct kunit *test, struct stamp_req *r,
+				    struct stamp_net *sn,
+				    const struct stamp_cfg *cfg, u8 tlv_type,
+				    const u8 *val)
+{
+	const struct skb_case sc = { NFPROTO_IPV4, SHAPE_LINEAR,
+				     STAMP_BASE_LEN + 4 + 8, REQ_OK, -1 };
+	unsigned int thoff = sizeof(struct iphdr);
+	u8 payload[STAMP_BASE_LEN + 4 + 8] = {};
+	u8 pkt[sizeof(struct iphdr) + 8 + sizeof(payload)];
+	struct sk_buff *skb, *nskb = NULL;
+	unsigned int len;
+
+	stamp_put32(payload, 1000);	/* the sender's Seq: never echoed */
+	stamp_put16(payload + STAMP_OFF_ERREST, 0x0101);
+	/* an Extra Padding TLV, or the TLV under test */
+	payload[STAMP_BASE_LEN] = STAMP_TLV_FLAG_U;
+	payload[STAMP_BASE_LEN + 1] = tlv_type;
+	/* the rest of a shorter TLV is zero octets: padding */
+	stamp_put16(payload + STAMP_BASE_LEN + 2,
+		    tlv_type == STAMP_TLV_MICRO_SESSION ? 4 : 8);
+	memcpy(payload + STAMP_BASE_LEN + 4, val, 8);
+	len = flat_request(&sc, pkt, payload);
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->sn = sn;
+	r->net = &init_net;
+	r->tai_off = ktime_set(TAI_OFF_S, 0);
+	r->t2 = ns_to_ktime(T2_TAI_NS);
+	r->ttl = 61;
+	skb = shape_skb(test, &sc, pkt, len, thoff);
+	sess_key_init(&r->sk, AF_INET, &ip_hdr(skb)->saddr,
+		      &ip_hdr(skb)->daddr, 4, udp_hdr(skb));
+	local_bh_disable();
+	rcu_read_lock();
+	if (udp_ok(r, skb, thoff, sc.pf))
+		nskb = build_reply(r, skb, thoff);
+	rcu_read_unlock();
+	local_bh_enable();
+	kfree_skb(skb);
+	return nskb;
+}
+
+static void stamp_reflect_stateful_seq(struct kunit *test)
+{
+	static const u8 pad[8], no_reply[8] = { 0x80, 1, 0, 4, 0, 0, 0, 0 };
+	static const u8 other_id[8] = { 0, 1, 0, 9 };
+	struct stamp_session_table *t;
+	/* the refused reply's Seq is the next one's */
+	static const u32 want_seq[] = { 0, 1, 1 };
+	struct stamp_session *s;
+	struct stamp_net sn = {};
+	struct stamp_req *r, *r2;	/* on the heap: KASAN's frames are big */
+	struct stamp_cfg *cfg;
+	struct sk_buff *nskb;
+	unsigned int i, n = 0;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	r2 = kunit_kzalloc(test, sizeof(*r2), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, r2);
+	KUNIT_ASSERT_EQ(test, stamp_stats_init(&sn), 0);
+	cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
+	t = stamp_session_table_alloc(4, 60);
+	if (!cfg || !t) {
+		kfree(cfg);
+		if (t)
+			stamp_session_table_free(t);
+		stamp_stats_free(&sn);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	cfg->mode = STAMP_MODE_STATEFUL;
+	cfg->member_id = 7;
+	RCU_INIT_POINTER(sn.sessions, t);
+
+	for (i = 0; i < 5; i++) {
+		/* 1: no reply; 2: another reflector's id; 3: refused by IP */
+		nskb = stateful_one(test, r, &sn, cfg,
+				    i == 1 ? STAMP_TLV_RETURN_PATH :
+				    i == 2 ? STAMP_TLV_MICRO_SESSION :
+				    STAMP_TLV_EXTRA_PADDING,
+				    i == 1 ? no_reply : i == 2 ? other_id : pad);
+		if (i == 1 || i == 2) {
+			KUNIT_EXPECT_NULL(test, nskb);
+			continue;
+		}
+		KUNIT_ASSERT_NOT_NULL(test, nskb);
+		KUNIT_EXPECT_EQ(test, stamp_get32((u8 *)(udp_hdr(nskb) + 1)),
+				want_seq[n]);
+		n++;
+		kfree_skb(nskb);
+		if (i == 3)
+			reply_unsent(r);
+	}
+	s = r->sess;
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* replies 0, 1 (refused), 1 again: next is 2 */
+	KUNIT_EXPECT_EQ(test, s->seq, 2U);
+	/* the other reflector's request was not the session's */
+	KUNIT_EXPECT_EQ(test, s->rx, 4ULL);
+
+	/*
+	 * Two replies numbered at once: the first given back cannot be, the
+	 * second can; no number is ever handed out twice.
+	 */
+	memset(r, 0, sizeof(*r));
+	r->sess = s;
+	r2->sess = s;
+	reply_seq(r);
+	reply_seq(r2);
+	KUNIT_EXPECT_EQ(test, r2->seq, r->seq + 1);
+	reply_unsent(r);
+	KUNIT_EXPECT_EQ(test, s->seq, r2->seq + 1);
+	reply_unsent(r2);
+	KUNIT_EXPECT_EQ(test, s->seq, r2->seq);
+
+	stamp_session_table_free(t);
+	kfree(cfg);
+	stamp_stats_free(&sn);
+}
+
 static struct kunit_case stamp_reflect_cases[] = {
 	KUNIT_CASE_PARAM(stamp_reflect_skb, skb_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_tlv, tlv_gen_params),
+	KUNIT_CASE_PARAM(stamp_reflect_loop_rule, reply_gen_params),
+	KUNIT_CASE_PARAM(stamp_reflect_hw_t2, hw_gen_params),
+	KUNIT_CASE(stamp_reflect_stateful_seq),
 	{}
 };
 

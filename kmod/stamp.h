@@ -43,6 +43,8 @@ enum stamp_counter {
 	STAMP_CNT_DROP_NOT_ALLOWED,
 	STAMP_CNT_DROP_MICRO_SESSION,
 	STAMP_CNT_DROP_NO_REPLY,
+	STAMP_CNT_PEER_REPLIES,	/* not requests: not in RX */
+	STAMP_CNT_ERREST_ZERO,	/* not a drop */
 	STAMP_CNT_MAX
 };
 
@@ -91,6 +93,7 @@ struct stamp_cfg {
 	bool return_addr;	/* Return Path may redirect the reply */
 	u8 sync_source;		/* RFC 8972 4.3, while synchronized */
 	u16 member_id;		/* RFC 9534 Reflector Micro-session ID */
+	bool errest_zero_discard;	/* RFC 4656 4.1.2's SHOULD, if asked */
 };
 
 struct stamp_pcpu_stats;
@@ -227,6 +230,7 @@ void stamp_hooks_unregister(struct net *net);
 
 /* reflect.c */
 struct stamp_req;
+bool stamp_reflect_is_reply(const u8 *p, unsigned int len, bool auth);
 unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
 			      unsigned int thoff);
 unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,

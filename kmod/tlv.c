@@ -417,6 +417,9 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 		*seen_return_path = true;
 		return do_return_path(v, t->len, env, res);
 	case STAMP_TLV_MICRO_SESSION:
+		/* no member-id: no Micro-session ID to claim (RFC 9534) */
+		if (!env->member_id)
+			return TLV_UNSUPPORTED;
 		w = stamp_get16(v + 2);
 		if (w && w != env->member_id)
 			res->drop = true;

@@ -35,6 +35,8 @@ const struct stamp_counter stamp_counters[] = {
 	{ STAMP_STATS_A_DROP_NOT_ALLOWED, "drop_not_allowed", "dropped: source not allowed" },
 	{ STAMP_STATS_A_DROP_MICRO_SESSION, "drop_micro_session", "dropped: other micro-session" },
 	{ STAMP_STATS_A_DROP_NO_REPLY, "drop_no_reply", "dropped: no reply requested" },
+	{ STAMP_STATS_A_PEER_REPLIES, "peer_replies", "not requests: peer replies" },
+	{ STAMP_STATS_A_ERREST_ZERO, "errest_zero", "answered: multiplier 0" },
 };
 
 #define NCOUNTERS ARRAY_SIZE(stamp_counters)

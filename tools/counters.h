@@ -7,7 +7,10 @@
 
 #include "session.h"
 
-/* The reflector's counters, in STATS_GET's order: rx, reflected, drops. */
+/*
+ * The reflector's counters, in STATS_GET's order: rx, reflected, the
+ * drops, then peer_replies and errest_zero (neither a drop).
+ */
 struct stamp_counter {
 	int attr;
 	const char *key;	/* JSON key; "drop_REASON" for the drops */

@@ -35,6 +35,7 @@ struct refl_cfg {
 	int mode, session_create, auth, has_default_key;
 	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
 	int tlv_mode, cos_remark, return_addr, sync_source;
+	int errest_zero_discard;
 	unsigned int member_id;
 	struct nladdr allow[STAMP_MAX_ALLOW];
 	unsigned int allow_len[STAMP_MAX_ALLOW];
@@ -43,6 +44,8 @@ struct refl_cfg {
 
 static const char *const ts_names[] = { "ntp", "ptp" };
 static const char *const tlv_names[] = { "process", "copy", "strip" };
+/* STAMP_A_ERREST_ZERO_DISCARD's values */
+static const char *const errest_zero_names[] = { "reflect", "discard" };
 /* RFC 8972 section 4.3, indexed by code */
 static const char *const sync_names[] = { "?", "ntp", "ptp", "ssu", "gnss",
 					  "local" };
@@ -90,6 +93,7 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	GET(return_addr, STAMP_A_RETURN_ADDR, u8);
 	GET(sync_source, STAMP_A_SYNC_SOURCE, u8);
 	GET(member_id, STAMP_A_MEMBER_ID, u16);
+	GET(errest_zero_discard, STAMP_A_ERREST_ZERO_DISCARD, u8);
 #undef GET
 	if (tb[STAMP_A_TS_FORMAT])
 		cfg->ts_format = nla_get_u8(tb[STAMP_A_TS_FORMAT]);
@@ -148,9 +152,10 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		       tf(cfg->has_default_key), cfg->rate_limit,
 		       cfg->rate_burst, cfg->max_sessions, cfg->session_idle);
 		print_allow(cfg, true);
-		printf("],\"tlv\":\"%s\",\"cos_remark\":%s,\"return_addr\":%s,\"member_id\":%u,\"sync_source\":\"%s\"}\n",
+		printf("],\"tlv\":\"%s\",\"cos_remark\":%s,\"return_addr\":%s,\"member_id\":%u,\"sync_source\":\"%s\",\"errest_zero\":\"%s\"}\n",
 		       tlv, tf(cfg->cos_remark), tf(cfg->return_addr),
-		       cfg->member_id, sync);
+		       cfg->member_id, sync,
+		       errest_zero_names[!!cfg->errest_zero_discard]);
 		return;
 	}
 	printf("ports:            ");
@@ -187,6 +192,8 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	       cfg->return_addr ? "allowed" : "refused");
 	printf("micro-session id: %u\nsync source:      %s (while synchronized)\n",
 	       cfg->member_id, sync);
+	printf("errest zero:      %s (requests with Error Estimate multiplier 0)\n",
+	       errest_zero_names[!!cfg->errest_zero_discard]);
 }
 
 /* NAME to its index in @names, or -EINVAL with the choices printed. */
@@ -358,6 +365,12 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 			if (m < 0)
 				return m;
 			err = nla_put_u8(msg, STAMP_A_TLV_MODE, m);
+		} else if (!strcmp(key, "errest-zero")) {
+			int m = pick(key, val, errest_zero_names, 2, 0);
+
+			if (m < 0)
+				return m;
+			err = nla_put_u8(msg, STAMP_A_ERREST_ZERO_DISCARD, m);
 		} else if (!strcmp(key, "sync-source")) {
 			int m = pick(key, val, sync_names, 6, 1);
 
@@ -405,7 +418,7 @@ static int build_set(struct nl_msg *msg, int argc, char **argv)
 		} else if (!strcmp(key, "allow")) {
 			err = add_allow(msg, val);
 		} else {
-			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow, tlv, cos-remark, return-address, member-id, sync-source)\n",
+			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow, tlv, cos-remark, return-address, member-id, sync-source, errest-zero)\n",
 				key);
 			return -EINVAL;
 		}
@@ -504,6 +517,7 @@ static void print_help(void)
 		"                             [tlv process|copy|strip] [cos-remark on|off]\n"
 		"                             [return-address on|off] [member-id ID]\n"
 		"                             [sync-source ntp|ptp|ssu|gnss|local]\n"
+		"                             [errest-zero reflect|discard]\n"
 		"       stampnl reflector clock-sync [validity S]\n"
 		"                             [source auto|ntp|ptp|ssu|gnss|local]\n"
 		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n"

@@ -221,6 +221,16 @@ int stats_write_prometheus(const char *path, const uint64_t *val,
 		labels(p.f, netns, NULL, extra);
 		fprintf(p.f, " %" PRIu64 "\n", val[i]);
 	}
+	for (i = 0; i < stamp_ncounters; i++) {
+		if (!strcmp(stamp_counters[i].key, "peer_replies"))
+			single(p.f, netns, "peer_replies_total", "counter",
+			       "Packets from a reflector port shaped like a reply (a request's MBZ octets not zero): left to the stack, not answered, not received.",
+			       val[i]);
+		if (!strcmp(stamp_counters[i].key, "errest_zero"))
+			single(p.f, netns, "errest_zero_total", "counter",
+			       "Requests with an Error Estimate multiplier of 0 answered like any other (errest-zero reflect).",
+			       val[i]);
+	}
 	single(p.f, netns, "sessions", "gauge",
 	       "Sessions in the namespace now (stateful mode).",
 	       val[stamp_ncounters]);

@@ -41,6 +41,8 @@ def main():
     for k, v in st.items():
         if k.startswith("drop_"):
             cmp(k, sample("packets_dropped_total", reason=k[5:]), v)
+    cmp("peer_replies", sample("peer_replies_total"), st["peer_replies"])
+    cmp("errest_zero", sample("errest_zero_total"), st["errest_zero"])
     cmp("sessions", sample("sessions"), st["sessions"])
     # the TLV counters' three families, as stats_prom.c splits them
     fams = (("tlv_requests_total", "result", ("malformed",

@@ -53,8 +53,11 @@ class Probe:
             self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW,
                                      socket.IPPROTO_UDP)
         self.failures = []
+        # zero_errest: dropped for a zero multiplier (errest-zero discard);
+        # zero_errest_answered: answered anyway (reflect, the default)
         self.counts = {"sent": 0, "replies": 0, "short": 0,
-                       "zero_errest": 0, "fragment": 0, "checks": 0}
+                       "zero_errest": 0, "zero_errest_answered": 0,
+                       "fragment": 0, "checks": 0}
 
     def fail(self, what):
         self.failures.append(what)
@@ -205,6 +208,9 @@ def main():
                     help="the timestamp format the reflector must use")
     ap.add_argument("--synced", action="store_true",
                     help="the reflector must report a synchronized clock")
+    ap.add_argument("--errest-zero", choices=("reflect", "discard"),
+                    default="reflect",
+                    help="what the reflector does with multiplier 0")
     ap.add_argument("--timeout", type=float, default=2.0)
     ap.add_argument("--quiet-ms", type=float, default=100)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("SEED", "1")))
@@ -227,13 +233,16 @@ def main():
         if plen < MIN_REQ:
             return "short"
         if payload[13] == 0:
-            return "zero_errest"
+            if args.errest_zero == "discard":
+                return "zero_errest"
+            p.counts["zero_errest_answered"] += 1
         return "reply"
 
     for plen in sizes:
         payload = make_request(plen, rng)
         p.request(payload, expect_for(payload))
-    # a zero multiplier is a corrupt packet (RFC 4656 section 4.1.2)
+    # a zero multiplier: RFC 4656 section 4.1.2's "SHOULD discard" is the
+    # reflector's errest-zero discard; by default it is answered
     for plen in (14, 44, 100):
         payload = make_request(plen, rng, errest=0x0100)
         p.request(payload, expect_for(payload))

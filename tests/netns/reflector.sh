@@ -57,6 +57,8 @@ probe_and_count() {
 	check_counter "$desc" reflected "$(echo "$out" | jfield replies)"
 	check_counter "$desc" drop_short "$(echo "$out" | jfield short)"
 	check_counter "$desc" drop_errest "$(echo "$out" | jfield zero_errest)"
+	check_counter "$desc" errest_zero \
+		"$(echo "$out" | jfield zero_errest_answered)"
 	check_counter "$desc" drop_fragment "$(echo "$out" | jfield fragment)"
 }
 
@@ -118,7 +120,13 @@ check_eq "ports after set" "[4000,862]" \
 	"$(inB "$STAMPNL" reflector show -j | jfield ports)"
 probe_and_count "IPv4 port 4000, PTP" $ADDR4_B --port 4000 --format ptp \
 	--sizes 14,44,200
-probe_and_count "IPv6 port 862, PTP" $ADDR6_B --format ptp --sizes 44
+check_ok "errest-zero discard (RFC 4656 section 4.1.2)" \
+	inB "$STAMPNL" reflector set errest-zero discard
+check_eq "errest-zero shown" discard \
+	"$(inB "$STAMPNL" reflector show -j | jfield errest_zero)"
+probe_and_count "IPv6 port 862, PTP, errest-zero discard" $ADDR6_B \
+	--format ptp --sizes 44 --errest-zero discard
+inB "$STAMPNL" reflector set errest-zero reflect
 check_eq "namespace A still has its own default" "[862]" \
 	"$(inA "$STAMPNL" reflector show -j | jfield ports)"
 check_ok "clock-sync report accepted" inB "$STAMPNL" reflector set clock synced error-ns 5000 validity 60
@@ -204,15 +212,54 @@ for c in v4-long:drop_malformed v4-short:drop_malformed v4-tiny:drop_malformed \
 	check_eq "raw UDP $kind: seen once (rx)" 1 "$(($(counter rx) - rx0))"
 done
 
-rx0=$(counter rx)
-inA python3 -c '
-import socket, struct
+# --- reflector ports as source ports --------------------------------------
+# A sender on port 862 (stamp-bpf's sends 862 -> 862 with an Error Estimate
+# multiplier of 0) is answered. A's reflector (the module reflects in every
+# namespace) sees B's replies arrive from a reflector port, shaped like
+# replies, and leaves them to the socket: peer_replies, not rx.
+sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
+check_eq "sender on port 862 -> 862, multiplier 0: every request answered" 5 "$(inA python3 -c '
+import socket, struct, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 862))
-s.sendto(struct.pack("!IQHH", 1, 0, 1, 0) + bytes(28), ("10.0.0.2", 862))'
-sleep 0.2
-check_eq "request from a reflector port is not reflected (no loops)" 0 \
-	"$(($(counter rx) - rx0))"
+s.settimeout(2)
+got = 0
+for seq in range(5):
+    t1 = (int(time.time()) + 2208988800) << 32
+    s.sendto(struct.pack("!IQHH", seq, t1, 0, 0) + bytes(28), ("10.0.0.2", 862))
+    rep = s.recv(100)
+    assert len(rep) == 44 and struct.unpack_from("!I", rep, 24)[0] == seq
+    assert struct.unpack_from("!H", rep, 12)[0] & 0xff, "reply multiplier 0"
+    got += 1
+print(got)' 2>&1)"
+check_eq "862 -> 862: reflected" 5 \
+	"$(($(counter reflected) - $(counter reflected "$sB")))"
+check_eq "862 -> 862: errest_zero" 5 \
+	"$(($(counter errest_zero) - $(counter errest_zero "$sB")))"
+check_eq "862 -> 862: the replies are peer_replies in A" 5 \
+	"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
+check_eq "862 -> 862: ... and not requests there (rx)" 0 \
+	"$(($(inA "$STAMPNL" stats -j | jfield rx) - $(counter rx "$sA")))"
+
+# Two reflectors aimed at each other by one spoofed packet (from A's
+# reflector port, nobody listening there): B answers it once, A leaves
+# the reply to the stack, and nothing bounces. Counted over a second.
+sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
+inA python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+payload = struct.pack("!IQHH", 1, 0, 0x0101, 0) + bytes(28)
+s.sendto(struct.pack("!HHHH", 862, 862, 8 + len(payload), 0) + payload,
+         ("10.0.0.2", 0))'
+sleep 1
+check_eq "spoofed 862 -> 862 between two reflectors: B answers once" 1 \
+	"$(($(counter reflected) - $(counter reflected "$sB")))"
+check_eq "... A answers nothing" 0 \
+	"$(($(inA "$STAMPNL" stats -j | jfield reflected) - $(counter reflected "$sA")))"
+check_eq "... A counts one peer reply" 1 \
+	"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
+check_eq "... B saw no reply come back" 0 \
+	"$(($(counter peer_replies) - $(counter peer_replies "$sB")))"
 
 # --- headers the hook must see past: IPv4 options, IPv6 extension headers --
 # each request must be answered, with the sender's Seq and a reply that

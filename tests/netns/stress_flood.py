@@ -6,7 +6,8 @@ For the stress test: requests from many source ports (so a stateful
 reflector learns and forgets many sessions), with several SSIDs, round
 robin over kinds that each end differently at the reflector: plain
 44-octet requests, authenticated ones with the right and with a wrong key,
-runts (drop_short), a zero Error Estimate multiplier (drop_errest), and
+runts (drop_short), a zero Error Estimate multiplier (answered and counted
+as errest_zero, or drop_errest with errest-zero discard), and
 oversized ones. Several targets (IPv4 and IPv6, say) share one process:
 under TCG a Python process costs more than the packets it sends. Replies
 are read and thrown away. Runs until SIGTERM or for --seconds, then prints

@@ -290,6 +290,23 @@ assert t == [{"flags": 0x80, "type": 6, "len": 4, "value": "30050000"}], t'
 		"$(nl session list -j)" '
 ss = [s for s in d if s["peer_port"] == 40003 and s["peer"] == "'$A'"]
 assert len(ss) == 1 and ss[0]["access_id"] == 2 and ss[0]["access_code"] == 2, ss'
+	# Seq counts replies transmitted (RFC 8762 section 4.3.1): a Return
+	# Path "no reply" and another reflector's Micro-session ID between two
+	# answered requests leave no gap, and the latter is not the session's
+	nl reflector set member-id 7
+	probe $B --sport 40004 --seq 0
+	probe $B --sport 40004 --seq 1 --tlv 10:8001000400000000
+	probe $B --sport 40004 --seq 2 --tlv 11:00050009
+	probe $B --sport 40004 --seq 3
+	run_probes
+	pycheck "IPv$fam stateful Seq: no gap for the requests not answered" \
+		"[$(probe_out 1),$(probe_out 2),$(probe_out 3),$(probe_out 4)]" '
+seqs = [r["reply"] and int(r["reply"][:8], 16) for r in d]
+assert seqs == [0, None, None, 1], seqs'
+	pycheck "IPv$fam stateful Seq: the session's counters" "$(nl session list -j)" '
+ss = [s for s in d if s["peer_port"] == 40004 and s["peer"] == "'$A'"]
+assert len(ss) == 1, ss
+assert (ss[0]["seq"], ss[0]["rx"], ss[0]["reflected"]) == (2, 3, 2), ss'
 	nl reflector set mode stateless
 
 	# --- Micro-session ID and Return Path ------------------------------

@@ -77,24 +77,24 @@ check_ok "refl-set: ports, format, mode, session settings, rate limit, allow-lis
 		"mode": "stateful", "session-create": 0, "max-sessions": 1000,
 		"session-idle": 77, "rate-limit": 500, "rate-burst": 20,
 		"tlv-mode": "strip", "cos-remark": 0, "return-addr": 1,
-		"member-id": 4242, "sync-source": 4,
+		"member-id": 4242, "sync-source": 4, "errest-zero-discard": 1,
 		"allow": [{"addr": "0a000000", "len": 30},
 			  {"addr": "fd000000000000000000000000000000", "len": 64}]}'
 check_eq "stampnl sees YNL's settings" \
-	"[862,4000] ptp stateful false 1000 77 500 20 [10.0.0.0/30,fd00::/64] strip false true 4242 gnss" \
+	"[862,4000] ptp stateful false 1000 77 500 20 [10.0.0.0/30,fd00::/64] strip false true 4242 gnss discard" \
 	"$(nl reflector show -j | python3 -c 'import json, sys
 d = json.load(sys.stdin)
 print(json.dumps(d["ports"]).replace(" ", ""), d["timestamp_format"], d["mode"],
       str(d["session_create"]).lower(), d["max_sessions"], d["session_idle_s"],
       d["rate_limit"], d["rate_burst"], json.dumps(d["allow"]).replace(" ", "").replace("\"", ""),
       d["tlv"], str(d["cos_remark"]).lower(), str(d["return_addr"]).lower(),
-      d["member_id"], d["sync_source"])')"
+      d["member_id"], d["sync_source"], d["errest_zero"])')"
 check_ok "refl-get after refl-set equals stampnl reflector show -j" \
 	$PY "$CMP" cfg "$(ynl --do refl-get)" "$(nl reflector show -j)"
 check_ok "stampnl's settings back, seen by YNL" \
 	nl reflector set port 862 format ntp session-create on session-idle 300 \
 	rate-limit 0 allow any tlv process cos-remark on return-address off \
-	member-id 0 sync-source ntp
+	member-id 0 sync-source ntp errest-zero reflect
 check_ok "refl-get equals stampnl reflector show -j again" \
 	$PY "$CMP" cfg "$(ynl --do refl-get)" "$(nl reflector show -j)"
 

@@ -53,6 +53,8 @@ def cfg(y, s):
     same("cos-remark", bool(y.get("cos-remark")), s["cos_remark"])
     same("return-address", bool(y.get("return-addr")), s["return_addr"])
     same("member id", y.get("member-id"), s["member_id"])
+    same("errest-zero", ["reflect", "discard"][y.get("errest-zero-discard", 0)],
+         s["errest_zero"])
     sync = ["?", "ntp", "ptp", "ssu", "gnss", "local"]
     same("sync source", sync[y.get("sync-source", 0)], s["sync_source"])
 

@@ -942,6 +942,15 @@ static void test_micro_session(void **state)
 	add(&p, U, 11, 4, other);
 	reflect(&p, &e, &r);
 	assert_true(r.drop);
+
+	/* no member-id configured: U, as sent, and nothing dropped */
+	e.member_id = 0;
+	pkt_init(&p, 1);
+	o = add(&p, U, 11, 4, other);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U);
+	assert_memory_equal(p.b + o + 4, other, 4);
+	assert_false(r.drop);
 }
 
 /* --- the walk's failures, on the reflector -------------------------- */

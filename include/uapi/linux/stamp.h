@@ -113,6 +113,12 @@ enum {
 	STAMP_A_SYNC_SOURCE,
 	/* nest, STAMP_TLV_STATS_A_*: TLV counters (read only) */
 	STAMP_A_TLV_STATS,
+	/*
+	 * u8 0/1: a request whose Error Estimate multiplier is 0 is answered
+	 * (0, the default: some senders send 0) or discarded (1, RFC 4656
+	 * section 4.1.2's "SHOULD discard")
+	 */
+	STAMP_A_ERREST_ZERO_DISCARD,
 
 	__STAMP_A_MAX,
 	STAMP_A_MAX = __STAMP_A_MAX - 1
@@ -132,7 +138,10 @@ enum {
 	STAMP_STATS_A_DROP_MALFORMED,
 	/* bad UDP checksum */
 	STAMP_STATS_A_DROP_CSUM,
-	/* Error Estimate multiplier of 0 (RFC 4656 section 4.1.2) */
+	/*
+	 * Error Estimate multiplier of 0 (RFC 4656 section 4.1.2), with
+	 * STAMP_A_ERREST_ZERO_DISCARD set
+	 */
 	STAMP_STATS_A_DROP_ERREST,
 	/* broadcast, multicast or another host's destination */
 	STAMP_STATS_A_DROP_NOT_LOCAL,
@@ -158,6 +167,16 @@ enum {
 	STAMP_STATS_A_DROP_MICRO_SESSION,
 	/* a Return Path TLV asked for no reply (RFC 9503) */
 	STAMP_STATS_A_DROP_NO_REPLY,
+	/*
+	 * not a request: from a reflector port and shaped like a reply (a
+	 * request's MBZ octets not zero). Left to the stack, not in RX.
+	 */
+	STAMP_STATS_A_PEER_REPLIES,
+	/*
+	 * requests with an Error Estimate multiplier of 0 that went on to be
+	 * answered like any other (not a drop: also in RX)
+	 */
+	STAMP_STATS_A_ERREST_ZERO,
 
 	__STAMP_STATS_A_MAX,
 	STAMP_STATS_A_MAX = __STAMP_STATS_A_MAX - 1
