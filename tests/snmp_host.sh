@@ -84,6 +84,11 @@ master agentx
 agentXSocket $D/agentx
 agentaddress udp:127.0.0.1:$PORT
 rocommunity public 127.0.0.1
+# community "blue" reads the SNMP context "blue" (one namespace's subagent)
+com2sec -Cn blue blueSec 127.0.0.1 blue
+group blueGrp v2c blueSec
+view all included .1
+access blueGrp blue any noauth exact all none none
 CONF
 start_snmpd() {
 	SNMP_PERSISTENT_DIR=$D/persist snmpd -f -Lf "$D/snmpd.log" -C \
@@ -91,7 +96,7 @@ start_snmpd() {
 	SNMPD_PID=$!
 }
 value() {
-	snmpget -v2c -c public -On -m '' -t 2 -r 1 "127.0.0.1:$PORT" "$1" 2>/dev/null |
+	snmpget -v2c -c "${COMMUNITY:-public}" -On -m '' -t 2 -r 1 "127.0.0.1:$PORT" "$1" 2>/dev/null |
 		sed -n '/No Such/d; s/^[^=]*= //; s/^[A-Za-z0-9-]*: //; p'
 }
 wait_for() {
@@ -114,6 +119,15 @@ kill "$SNMPD_PID"
 wait "$SNMPD_PID" 2>/dev/null || true
 start_snmpd
 check_ok "snmpd restarted: the subagent is back" wait_for $BASE.1.1.1.0 2 20
+# a second subagent, as for another namespace, in its own context
+"$AGENT" -x "$D/agentx" -c 1 -p 1 -n blue > "$D/blue.log" 2>&1 &
+BLUE_PID=$!
+COMMUNITY=blue check_ok "a second subagent in context blue answers there" \
+	wait_for $BASE.1.1.1.0 2 20
+check_eq "the default context still answers beside it" 2 \
+	"$(value $BASE.1.1.1.0)"
+kill "$BLUE_PID"
+wait "$BLUE_PID" || fail "the context blue subagent's exit status: $?"
 check_ok "SIGTERM" kill -TERM "$AGENT_PID"
 rc=0
 wait "$AGENT_PID" || rc=$?
