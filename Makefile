@@ -10,7 +10,8 @@
 #   make bench-build     only build what the benchmarks run
 #   make mutation        mutation testing of the unit tests (about 20 min):
 #                        bench/results/mutation.txt (MUTATION_ARGS="-j2 FILE")
-#   make install         stampnl, its man pages and bash completion
+#   make install         stampnl, its man pages and bash completion, the SNMP
+#                        subagent with its MIB and systemd units
 #                        (PREFIX=/usr/local, DESTDIR honored); uninstall
 #   make dkms-install    stamp_refl under DKMS for every kernel with headers
 #   make dkms-uninstall  remove every kstamp version from DKMS
@@ -80,6 +81,7 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 
 tools: bpf
 	$(MAKE) -C tools OBJDIR=$(BUILD)/tools BPFDIR=$(BUILD)/bpf
+	$(MAKE) -C snmp OBJDIR=$(BUILD)/snmp TOOLSDIR=$(BUILD)/tools
 
 # The benchmark's programs and its TC observer; `make bench` runs them in
 # the VM through bench/run.sh.
@@ -139,13 +141,18 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR ?= $(PREFIX)/share/doc/kstamp
+MIBDIR ?= $(PREFIX)/share/snmp/mibs
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+AGENTX_UNITS := kstamp-agentx.service kstamp-agentx@.service
 PROM_EXAMPLES := stamp-reflector-prom.service stamp-reflector-prom.timer \
 	stamp-reflector-prom.cron stamp-sender-prom@.service
 INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
 	$(MANDIR)/man4/stamp_refl.4 $(BASHCOMPDIR)/stampnl \
 	$(DOCDIR)/examples/modules-load.d/stamp_refl.conf \
 	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf \
-	$(addprefix $(DOCDIR)/examples/prometheus/,$(PROM_EXAMPLES))
+	$(addprefix $(DOCDIR)/examples/prometheus/,$(PROM_EXAMPLES)) \
+	$(SBINDIR)/kstamp-agentx $(MANDIR)/man8/kstamp-agentx.8 \
+	$(MIBDIR)/KSTAMP-MIB.txt $(addprefix $(UNITDIR)/,$(AGENTX_UNITS))
 
 install: tools
 	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
@@ -159,6 +166,14 @@ install: tools
 	install -d $(DESTDIR)$(DOCDIR)/examples/prometheus
 	install -m 644 $(addprefix dist/prometheus/,$(PROM_EXAMPLES)) \
 		$(DESTDIR)$(DOCDIR)/examples/prometheus/
+	install -D -m 755 $(BUILD)/snmp/kstamp-agentx $(DESTDIR)$(SBINDIR)/kstamp-agentx
+	install -D -m 644 man/kstamp-agentx.8 $(DESTDIR)$(MANDIR)/man8/kstamp-agentx.8
+	install -D -m 644 snmp/KSTAMP-MIB.txt $(DESTDIR)$(MIBDIR)/KSTAMP-MIB.txt
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in $(AGENTX_UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/snmp/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

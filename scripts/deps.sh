@@ -6,12 +6,13 @@
 set -eu
 
 build_pkgs=(build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev
-	    zlib1g-dev libnl-3-dev libnl-genl-3-dev linux-headers-amd64 kmod)
+	    zlib1g-dev libnl-3-dev libnl-genl-3-dev linux-headers-amd64 kmod
+	    libsnmp-dev)
 test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-utils
 	   flex bison bc libssl-dev dwarves
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
 	   dkms groff-base man-db bash-completion tshark strace
-	   linux-source-6.12 python3-jsonschema)
+	   linux-source-6.12 python3-jsonschema snmpd snmp smitools)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list
@@ -34,8 +35,10 @@ if [ "${1:-}" != --build ] &&
 fi
 
 # the kernel's YNL client, extracted from linux-source-6.12 (tests/netns/ynl.sh)
+# and the SNMPv2 base MIB modules from npm (tests/snmp_mib.sh)
 ynl() {
 	[ "${1:-}" = --build ] || bash "$(dirname "$0")/ynl.sh" >/dev/null
+	[ "${1:-}" = --build ] || bash "$(dirname "$0")/snmp-mibs.sh" >/dev/null
 }
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_bp = 0 ]; then

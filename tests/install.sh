@@ -26,6 +26,11 @@ check_eq "installed files" "$(sort <<EOF2
 644 .$P/share/doc/kstamp/examples/prometheus/stamp-reflector-prom.timer
 644 .$P/share/doc/kstamp/examples/prometheus/stamp-reflector-prom.cron
 644 .$P/share/doc/kstamp/examples/prometheus/stamp-sender-prom@.service
+755 .$P/sbin/kstamp-agentx
+644 .$P/share/man/man8/kstamp-agentx.8
+644 .$P/share/snmp/mibs/KSTAMP-MIB.txt
+644 .$P/lib/systemd/system/kstamp-agentx.service
+644 .$P/lib/systemd/system/kstamp-agentx@.service
 EOF2
 )" "$(files)"
 check_eq "installed stampnl runs (help lists sender)" 1 \
@@ -36,6 +41,11 @@ check_eq "man finds stamp_refl(4) under the installed MANPATH" \
 	"$D$P/share/man/man4/stamp_refl.4" "$(man -M "$D$P/share/man" -w 4 stamp_refl 2>&1)"
 check_eq "the completion registers for stampnl" "complete -F _stampnl stampnl" \
 	"$(bash -c ". '$D$P/share/bash-completion/completions/stampnl'; complete -p stampnl")"
+check_eq "the subagent's units run it from SBINDIR" 2 \
+	"$(cat "$D$P"/lib/systemd/system/kstamp-agentx*.service |
+		grep -c "^ExecStart=$P/sbin/kstamp-agentx ")"
+check_eq "man finds kstamp-agentx(8) under the installed MANPATH" \
+	"$D$P/share/man/man8/kstamp-agentx.8" "$(man -M "$D$P/share/man" -w 8 kstamp-agentx 2>&1)"
 check_ok "make uninstall DESTDIR PREFIX=$P" \
 	make -s -C "$ROOT" uninstall DESTDIR="$D" PREFIX=$P
 check_eq "files left after uninstall" "" "$(files)"

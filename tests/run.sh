@@ -67,6 +67,10 @@ section checkpatch bash tests/checkpatch.sh
 section spec python3 tests/spec_check.py
 section docs python3 tests/docs_check.py
 section install bash tests/install.sh
+# KSTAMP-MIB under smilint, its counters against stampnl's, the subagent
+# under valgrind against snmpd (no module: absent); the values with the
+# module are tests/netns/snmp.sh, in the 6.1 suite below
+section snmp bash tests/snmp_host.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
 # the mutation driver's own checks (seconds); `make mutation` is not in CI

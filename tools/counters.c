@@ -97,6 +97,34 @@ static int parse_stats(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/**
+ * stats_get() - the reflector's counters, one STATS_GET
+ * @c: an open context
+ * @val: stats_nval() values: each counter of stamp_counters[], the
+ *	 session count, then each of stamp_tlv_counters[]; a counter the
+ *	 module does not report is left as it was
+ *
+ * Return: 0 or -errno (a message printed).
+ */
+int stats_get(struct nlctx *c, uint64_t *val)
+{
+	struct nl_msg *msg = nlctx_msg(c, STAMP_CMD_STATS_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	return nlctx_call(c, msg, parse_stats, val);
+}
+
+/**
+ * stats_nval() - how many values stats_get() writes
+ *
+ * Return: the length of its array.
+ */
+size_t stats_nval(void)
+{
+	return TLV0 + NTLV;
+}
+
 static void print_help(void)
 {
 	fprintf(stderr,
@@ -119,7 +147,6 @@ int cmd_stats(int argc, char **argv)
 	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct sess_list l = { 0 };
 	const char *prom = NULL;
-	struct nl_msg *msg;
 	bool json = false;
 	struct nlctx c;
 	size_t i;
@@ -143,9 +170,8 @@ int cmd_stats(int argc, char **argv)
 	 * its session's, so the sessions never add up to more than rx.
 	 */
 	err = prom ? session_dump(&c, &l) : 0;
-	msg = err ? NULL : nlctx_msg(&c, STAMP_CMD_STATS_GET);
 	if (!err)
-		err = msg ? nlctx_call(&c, msg, parse_stats, val) : -ENOMEM;
+		err = stats_get(&c, val);
 	nlctx_close(&c);
 	if (!err && prom)
 		err = stats_write_prometheus(prom, val, &l);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nl.h"
 #include "session.h"
 
 /*
@@ -22,6 +23,9 @@ extern const size_t stamp_ncounters;
 /* the TLV counters (STAMP_A_TLV_STATS), in STAMP_TLV_STATS_A_* order */
 extern const struct stamp_counter stamp_tlv_counters[];
 extern const size_t stamp_ntlv_counters;
+
+int stats_get(struct nlctx *c, uint64_t *val);
+size_t stats_nval(void);
 
 /*
  * @val: each counter of stamp_counters[], the session count, then each of

@@ -35,17 +35,18 @@ struct call_state {
 };
 
 /**
- * nlctx_open() - connect and resolve the "stamp" family
+ * nlctx_connect() - a generic netlink socket, the family not resolved yet
  * @c: the context to fill
  *
- * Return: 0, or -errno with a message on stderr saying what to do.
+ * Return: 0, or -errno with a message on stderr.
  */
-int nlctx_open(struct nlctx *c)
+int nlctx_connect(struct nlctx *c)
 {
 	struct timeval tv = { .tv_sec = 5 };
 	int one = 1;
 	int err;
 
+	c->family = -1;
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		fprintf(stderr, "stampnl: out of memory\n");
@@ -54,8 +55,9 @@ int nlctx_open(struct nlctx *c)
 	err = genl_connect(c->sk);
 	if (err) {
 		fprintf(stderr, "stampnl: netlink: %s\n", nl_geterror(err));
-		err = -ECONNREFUSED;
-		goto err_free;
+		nl_socket_free(c->sk);
+		c->sk = NULL;
+		return -ECONNREFUSED;
 	}
 	/* never wait forever for a kernel that does not answer */
 	setsockopt(nl_socket_get_fd(c->sk), SOL_SOCKET, SO_RCVTIMEO, &tv,
@@ -70,19 +72,44 @@ int nlctx_open(struct nlctx *c)
 	 */
 	nl_socket_set_msg_buf_size(c->sk, NLCTX_RECV_BUF);
 	nl_socket_enable_msg_peek(c->sk);
+	return 0;
+}
+
+/**
+ * nlctx_resolve() - look the "stamp" family up again, quietly
+ * @c: a connected context
+ *
+ * A long-running reader (the SNMP subagent) calls this before each
+ * refresh: the family's id changes when the module is loaded again.
+ *
+ * Return: 0, or -ENOENT when the module is not loaded.
+ */
+int nlctx_resolve(struct nlctx *c)
+{
 	c->family = genl_ctrl_resolve(c->sk, STAMP_GENL_NAME);
-	if (c->family < 0) {
+	return c->family < 0 ? -ENOENT : 0;
+}
+
+/**
+ * nlctx_open() - connect and resolve the "stamp" family
+ * @c: the context to fill
+ *
+ * Return: 0, or -errno with a message on stderr saying what to do.
+ */
+int nlctx_open(struct nlctx *c)
+{
+	int err;
+
+	err = nlctx_connect(c);
+	if (err)
+		return err;
+	if (nlctx_resolve(c)) {
 		fprintf(stderr,
 			"stampnl: the stamp_refl module is not loaded (try: modprobe stamp_refl)\n");
-		err = -ENOENT;
-		goto err_free;
+		nlctx_close(c);
+		return -ENOENT;
 	}
 	return 0;
-
-err_free:
-	nl_socket_free(c->sk);
-	c->sk = NULL;
-	return err;
 }
 
 /**

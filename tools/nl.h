@@ -20,6 +20,8 @@ struct nlctx {
 typedef int (*nlctx_parse_fn)(struct nlmsghdr *nlh, struct nlattr **tb,
 			      void *arg);
 
+int nlctx_connect(struct nlctx *c);
+int nlctx_resolve(struct nlctx *c);
 int nlctx_open(struct nlctx *c);
 void nlctx_close(struct nlctx *c);
 struct nl_msg *nlctx_msg(struct nlctx *c, int cmd);

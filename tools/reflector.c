@@ -20,27 +20,11 @@
 #include "clock_source.h"
 #include "keyfile.h"
 #include "nl.h"
+#include "refl.h"
 #include "stampnl.h"
 
 /* How long a clock-sync report stays valid unless told otherwise. */
 #define DEFAULT_VALIDITY_S 300
-
-struct refl_cfg {
-	unsigned int ports[STAMP_MAX_PORTS];
-	int nports;
-	int ts_format;
-	int synced;
-	unsigned int error_ns;
-	unsigned int validity_s;
-	int mode, session_create, auth, has_default_key;
-	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
-	int tlv_mode, cos_remark, return_addr, sync_source;
-	int errest_zero_discard;
-	unsigned int member_id;
-	struct nladdr allow[STAMP_MAX_ALLOW];
-	unsigned int allow_len[STAMP_MAX_ALLOW];
-	int nallow;
-};
 
 static const char *const ts_names[] = { "ntp", "ptp" };
 static const char *const tlv_names[] = { "process", "copy", "strip" };
@@ -106,7 +90,14 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-static int get_cfg(struct nlctx *c, struct refl_cfg *cfg)
+/**
+ * refl_cfg_get() - the reflector's configuration, one REFL_GET
+ * @c: an open context
+ * @cfg: filled in
+ *
+ * Return: 0 or -errno (a message printed).
+ */
+int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg)
 {
 	struct nl_msg *msg = nlctx_msg(c, STAMP_CMD_REFL_GET);
 
@@ -552,7 +543,7 @@ int cmd_reflector(int argc, char **argv)
 		json = argc == 3;
 		if (nlctx_open(&c))
 			return 1;
-		err = get_cfg(&c, &cfg);
+		err = refl_cfg_get(&c, &cfg);
 		nlctx_close(&c);
 		if (err)
 			return 1;

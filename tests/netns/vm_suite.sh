@@ -5,7 +5,7 @@
 # "N passed, N failed"; this adds them up into one such line.
 . "$(dirname "$0")/../lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
-[ $# -gt 0 ] || set -- reflector.sh sessions.sh netem.sh tlv.sh
+[ $# -gt 0 ] || set -- reflector.sh sessions.sh netem.sh tlv.sh snmp.sh
 
 # netfilter's LOCAL_IN hooks held by another user all along, so that the
 # tests' rmmod and insmod under traffic never rewrite the kernel's code

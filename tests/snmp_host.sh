@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# KSTAMP-MIB and kstamp-agentx on the host (no module here): smilint at
+# level 4 with no message; every counter of stampnl's tables
+# (tools/counters.c) has its object in the MIB, numbered by its netlink
+# attribute; then snmpd plus the subagent under valgrind, both on Unix
+# socket in a temporary directory (the SNMP side on a port of 127.0.0.1
+# picked from the PID): the reflector reported absent, snmpd
+# restarted and the subagent back, SIGTERM ending it with status 0 and no
+# valgrind error or leak. tests/netns/snmp.sh is the end-to-end test with
+# the module, in the VM.
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+AGENT=$ROOT/build/snmp/kstamp-agentx
+MIB=$ROOT/snmp/KSTAMP-MIB.txt
+
+command -v smilint >/dev/null || skip "smilint missing (scripts/deps.sh installs smitools)"
+MIBDIR=$(bash "$ROOT/scripts/snmp-mibs.sh" --dir) ||
+	{ fail "no SNMPv2 base MIB modules: run scripts/snmp-mibs.sh"; finish; }
+
+out=$(SMIPATH=$MIBDIR smilint -l 4 -s "$MIB" 2>&1)
+check_eq "smilint -l 4 KSTAMP-MIB: no error or warning" "" "$out"
+
+# one line per counter: "ok: ..." or "FAIL: ..."
+while IFS= read -r line; do
+	case $line in
+	"ok: "*) pass "${line#ok: }" ;;
+	*) fail "${line#FAIL: }" ;;
+	esac
+done < <(python3 - "$ROOT" <<'PY'
+import re, sys
+root = sys.argv[1]
+hdr = open(f"{root}/include/uapi/linux/stamp.h").read()
+src = open(f"{root}/tools/counters.c").read()
+mib = re.sub(r"--[^\n]*", "", open(f"{root}/snmp/KSTAMP-MIB.txt").read())
+
+def enum(prefix):
+    i = hdr.index(prefix + "UNSPEC")
+    names = re.findall(r"^\s*(" + prefix + r"\w+),", hdr[i:hdr.index("}", i)], re.M)
+    return {n: v for v, n in enumerate(names)}
+
+def table(name):
+    i = src.index(name + "[] = {")
+    return re.findall(r'\{ (\w+), "(\w+)",', src[i:src.index("};", i)])
+
+objs = {m.group(1): (m.group(2), int(m.group(3))) for m in re.finditer(
+    r"\b(kstamp\w+)\s+OBJECT-TYPE\s+SYNTAX\s+Counter64.*?::=\s*\{\s*(\w+)\s+(\d+)\s*\}",
+    mib, re.S)}
+camel = lambda k: "".join(w.capitalize() for w in k.split("_"))
+for tab, prefix, parent, pre in (
+        ("stamp_counters", "STAMP_STATS_A_", "kstampCounters", "kstamp"),
+        ("stamp_tlv_counters", "STAMP_TLV_STATS_A_", "kstampTlvCounters", "kstampTlv")):
+    nums = enum(prefix)
+    for attr, key in table(tab):
+        name = pre + camel(key)
+        want = (parent, nums[attr])
+        if objs.get(name) == want:
+            print(f"ok: {key}: {name} ::= {{ {parent} {nums[attr]} }} ({attr})")
+        else:
+            print(f"FAIL: {key}: want {name} Counter64 ::= {{ {parent} {nums[attr]} }} "
+                  f"({attr}) in KSTAMP-MIB, found {objs.get(name)}")
+PY
+)
+
+[ -x "$AGENT" ] || { fail "kstamp-agentx not built (make tools)"; finish; }
+command -v snmpd >/dev/null && command -v snmpget >/dev/null &&
+	command -v valgrind >/dev/null ||
+	{ fail "snmpd, snmp or valgrind missing (scripts/deps.sh)"; finish; }
+
+D=$(mktemp -d /tmp/kstamp-snmp-host.XXXXXX)
+PORT=$((20000 + $$ % 20000))
+SNMPD_PID=
+AGENT_PID=
+cleanup() {
+	# waited for: they write into $D until they end
+	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && { wait "$AGENT_PID" || true; }
+	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
+	rm -rf "$D"
+}
+trap cleanup EXIT
+cat > "$D/snmpd.conf" <<CONF
+master agentx
+agentXSocket $D/agentx
+agentaddress udp:127.0.0.1:$PORT
+rocommunity public 127.0.0.1
+# community "blue" reads the SNMP context "blue" (one namespace's subagent)
+com2sec -Cn blue blueSec 127.0.0.1 blue
+group blueGrp v2c blueSec
+view all included .1
+access blueGrp blue any noauth exact all none none
+CONF
+start_snmpd() {
+	SNMP_PERSISTENT_DIR=$D/persist snmpd -f -Lf "$D/snmpd.log" -C \
+		-c "$D/snmpd.conf" -m '' &
+	SNMPD_PID=$!
+}
+value() {
+	snmpget -v2c -c "${COMMUNITY:-public}" -On -m '' -t 2 -r 1 "127.0.0.1:$PORT" "$1" 2>/dev/null |
+		sed -n '/No Such/d; s/^[^=]*= //; s/^[A-Za-z0-9-]*: //; p'
+}
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		[ "$(value "$1")" = "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+BASE=.1.3.6.1.3.8762
+start_snmpd
+SNMP_PERSISTENT_DIR=$D/persist valgrind -q --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
+	"$AGENT" -x "$D/agentx" -c 1 -p 1 2> "$D/agent.log" &
+AGENT_PID=$!
+check_ok "no module: kstampReflectorStatus absent(2)" wait_for $BASE.1.1.1.0 2 20
+check_eq "no module: kstampRx has no instance" "" "$(value $BASE.1.2.2.0)"
+kill "$SNMPD_PID"
+wait "$SNMPD_PID" 2>/dev/null || true
+start_snmpd
+check_ok "snmpd restarted: the subagent is back" wait_for $BASE.1.1.1.0 2 20
+# a second subagent, as for another namespace, in its own context
+"$AGENT" -x "$D/agentx" -c 1 -p 1 -n blue > "$D/blue.log" 2>&1 &
+BLUE_PID=$!
+COMMUNITY=blue check_ok "a second subagent in context blue answers there" \
+	wait_for $BASE.1.1.1.0 2 20
+check_eq "the default context still answers beside it" 2 \
+	"$(value $BASE.1.1.1.0)"
+kill "$BLUE_PID"
+wait "$BLUE_PID" || fail "the context blue subagent's exit status: $?"
+check_ok "SIGTERM" kill -TERM "$AGENT_PID"
+rc=0
+wait "$AGENT_PID" || rc=$?
+AGENT_PID=
+check_eq "exit status under valgrind (9: a valgrind error)" 0 "$rc"
+grep -q "re-register\|reconnecting" "$D/agent.log" &&
+	pass "the subagent's log shows the reconnection" ||
+	fail "no reconnection in the subagent's log: $(cat "$D/agent.log")"
+finish

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _STAMPNL_REFL_H
+#define _STAMPNL_REFL_H
+
+#include <uapi/linux/stamp.h>
+
+#include "addr.h"
+#include "nl.h"
+
+/* The reflector's configuration as REFL_GET reports it. */
+struct refl_cfg {
+	unsigned int ports[STAMP_MAX_PORTS];
+	int nports;
+	int ts_format;
+	int synced;
+	unsigned int error_ns;
+	unsigned int validity_s;
+	int mode, session_create, auth, has_default_key;
+	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
+	int tlv_mode, cos_remark, return_addr, sync_source;
+	int errest_zero_discard;
+	unsigned int member_id;
+	struct nladdr allow[STAMP_MAX_ALLOW];
+	unsigned int allow_len[STAMP_MAX_ALLOW];
+	int nallow;
+};
+
+int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg);
+
+#endif /* _STAMPNL_REFL_H */
