@@ -32,7 +32,7 @@ enum {
 	R_ERROR_NS, R_VALIDITY, R_MODE, R_SESSION_CREATE, R_AUTH,
 	R_DEFAULT_KEY, R_RATE_LIMIT, R_RATE_BURST, R_MAX_SESSIONS,
 	R_SESSION_IDLE, R_TLV_MODE, R_COS_REMARK, R_RETURN_ADDR,
-	R_MEMBER_ID, R_SYNC_SOURCE, R_MAX = R_SYNC_SOURCE
+	R_MEMBER_ID, R_SYNC_SOURCE, R_ERREST_ZERO, R_MAX = R_ERREST_ZERO
 };
 
 /* kstampSessionEntry's accessible columns; 1-5 are its index */
@@ -191,6 +191,9 @@ static int reflector_value(const struct group *g, const struct snap *s,
 	/* RFC 8972 section 4.3's codes, as they are */
 	case R_SYNC_SOURCE:
 		v_int(v, c->sync_source);
+		break;
+	case R_ERREST_ZERO:
+		v_int(v, c->errest_zero_discard ? 2 : 1);
 		break;
 	}
 	return 0;

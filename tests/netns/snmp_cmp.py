@@ -125,6 +125,7 @@ def main():
         "timestamp_format": ("kstampTimestampFormat", {"ntp": 1, "ptp": 2}),
         "mode": ("kstampMode", {"stateless": 1, "stateful": 2}),
         "tlv": ("kstampTlvMode", {"process": 1, "copy": 2, "strip": 3}),
+        "errest_zero": ("kstampErrestZeroMode", {"reflect": 1, "discard": 2}),
         "sync_source": ("kstampSyncSource",
                         {"ntp": 1, "ptp": 2, "ssu": 3, "gnss": 4, "local": 5}),
     }
