@@ -12,7 +12,7 @@ test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-ut
 	   flex bison bc libssl-dev dwarves
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
 	   dkms groff-base man-db bash-completion tshark strace
-	   linux-source-6.12 python3-jsonschema snmpd snmp smitools)
+	   linux-source-6.12 python3-jsonschema snmpd snmp smitools erlang-snmp)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list
@@ -35,7 +35,7 @@ if [ "${1:-}" != --build ] &&
 fi
 
 # the kernel's YNL client, extracted from linux-source-6.12 (tests/netns/ynl.sh)
-# and the SNMPv2 base MIB modules from npm (tests/snmp_mib.sh)
+# and the SNMPv2 base MIB modules from erlang-snmp (scripts/snmp-mibs.sh)
 ynl() {
 	[ "${1:-}" = --build ] || bash "$(dirname "$0")/ynl.sh" >/dev/null
 	[ "${1:-}" = --build ] || bash "$(dirname "$0")/snmp-mibs.sh" >/dev/null
