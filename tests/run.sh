@@ -72,6 +72,8 @@ build() {
 
 section build build
 section checkpatch bash tests/checkpatch.sh
+# W=1, sparse and kernel-doc over the module, as netdev's CI (about 40 s)
+section kernel-checks bash tests/kernel_checks.sh
 section spec python3 tests/spec_check.py
 section docs python3 tests/docs_check.py
 section install bash tests/install.sh
