@@ -4,7 +4,8 @@
 #   make check           install test dependencies, run the whole test suite
 #   make demo            a real STAMP measurement, reflector in a VM
 #   make modules-all     the module for every kernel with headers installed
-#   make checkpatch      kernel coding style of kmod/
+#   make checkpatch      kernel coding style of kmod/ (--strict), UAPI, tools
+#   make kernel-checks   W=1 build, sparse and kernel-doc of the module
 #   make bench           the benchmarks, in a VM, on the installed kernels:
 #                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
 #   make bench-build     only build what the benchmarks run
@@ -113,6 +114,9 @@ demo:
 checkpatch:
 	bash tests/checkpatch.sh
 
+kernel-checks:
+	bash tests/kernel_checks.sh
+
 # the wire codec under libFuzzer for an hour (FUZZ_SECONDS to change it)
 fuzz:
 	$(MAKE) -C tests/fuzz long
@@ -217,6 +221,6 @@ dkms-uninstall:
 	done
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all module modules-all bpf tools deps check demo checkpatch fuzz bench \
+.PHONY: all module modules-all bpf tools deps check demo checkpatch kernel-checks fuzz bench \
 	bench-build mutation \
 	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall

@@ -56,8 +56,10 @@ void stamp_cfg_finalize(struct stamp_cfg *cfg)
 	cfg->errest_synced = stamp_errest_encode(true, ptp,
 						 cfg->clock_error_ns);
 	/* without synchronization the error is not known to be smaller */
-	cfg->errest_unsynced = stamp_errest_encode(false, ptp,
-			max_t(u64, cfg->clock_error_ns, STAMP_UNSYNC_ERROR_NS));
+	cfg->errest_unsynced =
+		stamp_errest_encode(false, ptp,
+				    max_t(u64, cfg->clock_error_ns,
+					  STAMP_UNSYNC_ERROR_NS));
 	if (cfg->clock_validity_s)
 		cfg->clock_expires = jiffies +
 				     (unsigned long)cfg->clock_validity_s * HZ;

@@ -14,7 +14,7 @@
 #include "stamp.h"
 
 /* Far more than a namespace could use; keeps a typo from pinning memory. */
-#define MAX_SESSIONS_LIMIT (1U << 24)
+#define MAX_SESSIONS_LIMIT BIT(24)
 
 static struct genl_family stamp_genl_family;
 
@@ -210,8 +210,11 @@ static int stamp_nl_get(struct sk_buff *skb, struct genl_info *info)
 		      nla_put_u32(msg, STAMP_A_SESSION_COUNT,
 				  t ? stamp_session_count(t) : 0);
 	} else {
-		err = fill_cfg(msg, rcu_dereference_protected(sn->cfg,
-					lockdep_is_held(&sn->cfg_lock))) ?:
+		const struct stamp_cfg *cfg;
+
+		cfg = rcu_dereference_protected(sn->cfg,
+						lockdep_is_held(&sn->cfg_lock));
+		err = fill_cfg(msg, cfg) ?:
 		      nla_put_u8(msg, STAMP_A_HAS_DEFAULT_KEY,
 				 !!rcu_access_pointer(sn->default_key));
 	}
@@ -436,8 +439,9 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&sn->cfg_lock);
-	cfg = stamp_cfg_alloc(rcu_dereference_protected(sn->cfg,
-				lockdep_is_held(&sn->cfg_lock)), GFP_KERNEL);
+	cfg = rcu_dereference_protected(sn->cfg,
+					lockdep_is_held(&sn->cfg_lock));
+	cfg = stamp_cfg_alloc(cfg, GFP_KERNEL);
 	if (!cfg) {
 		err = -ENOMEM;
 		goto err_unlock;
@@ -506,7 +510,7 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 					       cfg->session_idle_s);
 	if (attrs[STAMP_A_DEFAULT_KEY])
 		stamp_key_free(rcu_replace_pointer(sn->default_key, key,
-				lockdep_is_held(&sn->cfg_lock)));
+						   lockdep_is_held(&sn->cfg_lock)));
 	stamp_cfg_finalize(cfg);
 	stamp_cfg_publish(sn, cfg);
 	mutex_unlock(&sn->cfg_lock);

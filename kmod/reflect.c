@@ -516,7 +516,7 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *nskb)
 	u8 *data = (u8 *)(uh + 1);
 
 	r->t3 = ts_wire(r, ktime_get_clocktai());
-	stamp_reflect_set_tx_ts(data, r->t3, r->key != NULL);
+	stamp_reflect_set_tx_ts(data, r->t3, !!r->key);
 	if (r->key)
 		stamp_hmac_sign(r->key, data);
 	nskb->ip_summed = CHECKSUM_NONE;
@@ -560,8 +560,8 @@ static void path_counted(struct stamp_req *r)
 }
 
 static void sess_key_init(struct stamp_session_key *k, u8 family,
-		     const void *saddr, const void *daddr, unsigned int alen,
-		     const struct udphdr *uh)
+			  const void *saddr, const void *daddr,
+			  unsigned int alen, const struct udphdr *uh)
 {
 	memset(k, 0, sizeof(*k));
 	k->family = family;

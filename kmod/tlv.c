@@ -153,6 +153,12 @@ static int sub_next(const __u8 *v, size_t len, size_t *off,
 	return 1;
 }
 
+/* an address of alen octets (4 or 16) is of the packet's family */
+static bool of_family(unsigned int alen, __u8 family)
+{
+	return (alen == 4) == (family == 4);
+}
+
 static void put_addr(__u8 *p, __u8 family, const __u8 *addr)
 {
 	memset(p, 0, STAMP_SUB_IP_LEN);
@@ -297,7 +303,7 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 	}
 	if (ra_off == len)
 		return TLV_UNSUPPORTED;
-	if (!env->allow_return_addr || (ra_len == 4) != (env->family == 4)) {
+	if (!env->allow_return_addr || !of_family(ra_len, env->family)) {
 		v[ra_off] = STAMP_TLV_FLAG_U;
 		return TLV_UNSUPPORTED;
 	}
@@ -406,7 +412,7 @@ static int answer(const struct stamp_tlv *t, __u8 *v,
 		}
 		return TLV_DONE;
 	case STAMP_TLV_DEST_NODE_ADDR:
-		if ((t->len == 4) != (env->family == 4) || !env->is_local ||
+		if (!of_family(t->len, env->family) || !env->is_local ||
 		    !env->is_local(env->priv, env->family, v))
 			return TLV_UNSUPPORTED;
 		return TLV_DONE;

@@ -18,14 +18,22 @@ mkdir -p "$LOGDIR"
 TOTAL_PASS=0
 TOTAL_FAIL=0
 TOTAL_SKIP=0
+# each section's wall time, for the table at the end: CI's 90 minutes are
+# a budget, and this is where it goes
+SUITE_T0=$SECONDS
+SECT_TIMES=()
+
+mmss() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
 # section NAME COMMAND...: run, show the output, add up its results
 section() {
-	local name=$1 log=$LOGDIR/$1.log p=0 f=0 rc line
+	local name=$1 log=$LOGDIR/$1.log p=0 f=0 rc line t0=$SECONDS took
 	shift
-	echo "=== $name: $*"
+	echo "=== $name: $* (at $(date -u +%T))"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	took=$((SECONDS - t0))
+	SECT_TIMES+=("$name $took")
 	# a shell test's own summary is its last line of this form (the
 	# output may quote other summaries before it)
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
@@ -43,7 +51,7 @@ section() {
 	done < <(grep -E '^\[  FAILED  \] [0-9]+ test' "$log")
 	if [ "$rc" = 77 ]; then
 		TOTAL_SKIP=$((TOTAL_SKIP + 1))
-		echo "=== $name: skipped"
+		echo "=== $name: skipped ($(mmss $took))"
 		return
 	fi
 	# a crash or a failure nobody counted still fails the suite
@@ -51,7 +59,7 @@ section() {
 		f=1
 		echo "FAIL: $name exited $rc"
 	fi
-	echo "=== $name: $p passed, $f failed (exit $rc)"
+	echo "=== $name: $p passed, $f failed (exit $rc) in $(mmss $took)"
 	TOTAL_PASS=$((TOTAL_PASS + p))
 	TOTAL_FAIL=$((TOTAL_FAIL + f))
 }
@@ -64,6 +72,8 @@ build() {
 
 section build build
 section checkpatch bash tests/checkpatch.sh
+# W=1, sparse and kernel-doc over the module, as netdev's CI (about 40 s)
+section kernel-checks bash tests/kernel_checks.sh
 section spec python3 tests/spec_check.py
 section docs python3 tests/docs_check.py
 section install bash tests/install.sh
@@ -112,6 +122,12 @@ section vm-bench bash tests/bench_smoke.sh
 # make proving-ground runs every VM test there)
 section vm-debug bash tests/debug_kernel.sh ci
 
+echo
+echo "section times (min:s):"
+for st in "${SECT_TIMES[@]}"; do
+	printf '  %-28s %7s\n' "${st% *}" "$(mmss "${st##* }")"
+done
+printf '  %-28s %7s\n' total "$(mmss $((SECONDS - SUITE_T0)))"
 echo
 echo "suite: $TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
 [ "$TOTAL_FAIL" = 0 ]

@@ -156,10 +156,11 @@ remark() {
 }
 unremark() { [ "$REMARK" = 0 ] || tcR filter del dev "$1" egress; }
 
-# The debug kernel (tests/vm/debug.config) has no cls_u32, act_pedit or
-# act_csum: there the Class of Service TLV is checked with the DSCP left
-# alone on the path (forward 46, backward what DSCP1 asked for). Where the
-# modules exist, remarking must work.
+# A kernel without cls_u32, act_pedit or act_csum (the debug kernel has
+# them built in since tests/vm/debug.config was trimmed): there the Class
+# of Service TLV is checked with the DSCP left alone on the path (forward
+# 46, backward what DSCP1 asked for). Where the modules exist, remarking
+# must work.
 REMARK=1
 if remark rb 1 2>/dev/null; then
 	unremark rb
