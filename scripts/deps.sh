@@ -11,7 +11,8 @@ test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-ut
 	   flex bison bc libssl-dev dwarves
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
 	   dkms groff-base man-db bash-completion tshark strace
-	   linux-source-6.12 python3-jsonschema)
+	   linux-source-6.12 python3-jsonschema
+	   debhelper dh-dkms lintian)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list

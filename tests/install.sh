@@ -36,6 +36,12 @@ check_eq "man finds stamp_refl(4) under the installed MANPATH" \
 	"$D$P/share/man/man4/stamp_refl.4" "$(man -M "$D$P/share/man" -w 4 stamp_refl 2>&1)"
 check_eq "the completion registers for stampnl" "complete -F _stampnl stampnl" \
 	"$(bash -c ". '$D$P/share/bash-completion/completions/stampnl'; complete -p stampnl")"
+# the examples are rewritten for where stampnl went: every command line
+# that runs it names $P/sbin/stampnl
+check_eq "examples that run stampnl from elsewhere than $P/sbin" "" \
+	"$(grep -rhoE '[^ =]*/stampnl ' "$D$P/share/doc/kstamp/examples" | sort -u | grep -vx "$P/sbin/stampnl " || true)"
+check_eq "examples that run $P/sbin/stampnl" 3 \
+	"$(grep -rlF "$P/sbin/stampnl " "$D$P/share/doc/kstamp/examples" | wc -l)"
 check_ok "make uninstall DESTDIR PREFIX=$P" \
 	make -s -C "$ROOT" uninstall DESTDIR="$D" PREFIX=$P
 check_eq "files left after uninstall" "" "$(files)"
