@@ -16,6 +16,8 @@
 #                        (PREFIX=/usr/local, DESTDIR honored); uninstall
 #   make dkms-install    stamp_refl under DKMS for every kernel with headers
 #   make dkms-uninstall  remove every kstamp version from DKMS
+#   make deb             kstamp-dkms and stampnl .deb packages into build/deb/
+#                        (DEB_VERSION=... to build another version)
 #
 # KDIR defaults to /lib/modules/$(uname -r)/build; where that does not exist
 # (a host without headers for its running kernel), to the newest installed
@@ -168,8 +170,12 @@ install: tools
 	install -D -m 644 dist/modprobe.d/stamp_refl.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/stamp_refl.conf
 	install -d $(DESTDIR)$(DOCDIR)/examples/prometheus
-	install -m 644 $(addprefix dist/prometheus/,$(PROM_EXAMPLES)) \
-		$(DESTDIR)$(DOCDIR)/examples/prometheus/
+	@# the units and the cron line name stampnl where this installs it
+	for f in $(PROM_EXAMPLES); do \
+		sed 's|/usr/local/sbin/stampnl|$(SBINDIR)/stampnl|g' dist/prometheus/$$f \
+			> $(DESTDIR)$(DOCDIR)/examples/prometheus/$$f && \
+		chmod 644 $(DESTDIR)$(DOCDIR)/examples/prometheus/$$f || exit 1; \
+	done
 	install -D -m 755 $(BUILD)/snmp/kstamp-agentx $(DESTDIR)$(SBINDIR)/kstamp-agentx
 	install -D -m 644 man/kstamp-agentx.8 $(DESTDIR)$(MANDIR)/man8/kstamp-agentx.8
 	install -D -m 644 snmp/KSTAMP-MIB.txt $(DESTDIR)$(MIBDIR)/KSTAMP-MIB.txt
@@ -195,25 +201,36 @@ VERSION := $(shell cat $(SRC)/VERSION)
 DKMS_SRC := /usr/src/kstamp-$(VERSION)
 DKMS_KERNELS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4)
 
+# the kstamp-dkms package owns the same DKMS module and /usr/src directory
+DEB_OWNS_DKMS = dpkg-query -W -f='$${Status}' kstamp-dkms 2>/dev/null | grep -q ' installed$$' && \
+	{ echo "kstamp: the kstamp-dkms package is installed (apt-get purge kstamp-dkms first)" >&2; exit 1; } || true
+
 dkms-install:
+	@$(DEB_OWNS_DKMS)
 	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || \
 		{ echo "kstamp: dkms.conf's PACKAGE_VERSION is not VERSION ($(VERSION))" >&2; exit 1; }
 	@test -n "$(DKMS_KERNELS)" || \
 		{ echo "kstamp: no kernel headers in /lib/modules/*/build (apt-get install linux-headers-amd64)" >&2; exit 1; }
 	-dkms remove kstamp/$(VERSION) --all >/dev/null 2>&1
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
-	install -m 644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
-	install -m 644 kmod/Kbuild kmod/*.c kmod/*.h $(DKMS_SRC)/kmod/
-	install -m 644 include/uapi/linux/*.h $(DKMS_SRC)/include/uapi/linux/
+	$(MAKE) --no-print-directory dkms-sources DESTDIR=
 	dkms add kstamp/$(VERSION)
 	@for k in $(DKMS_KERNELS); do \
 		dkms install kstamp/$(VERSION) -k $$k; rc=$$?; \
 		[ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; \
 	done
 
+# what DKMS builds from, under DESTDIR: `make dkms-install` and the
+# kstamp-dkms package (debian/rules) install the same files
+dkms-sources:
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/include/uapi/linux
+	install -m 644 dkms.conf Kbuild VERSION $(DESTDIR)$(DKMS_SRC)/
+	install -m 644 kmod/Kbuild kmod/*.c kmod/*.h $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 644 include/uapi/linux/*.h $(DESTDIR)$(DKMS_SRC)/include/uapi/linux/
+
 # every version DKMS knows, not only VERSION: it may have changed since
 dkms-uninstall:
+	@$(DEB_OWNS_DKMS)
 	@for v in $$(dkms status -m kstamp 2>/dev/null | sed -n 's|^kstamp/\([^,:]*\).*|\1|p' | sort -u); do \
 		echo "dkms remove kstamp/$$v --all"; \
 		dkms remove kstamp/$$v --all || exit 1; \
@@ -221,6 +238,13 @@ dkms-uninstall:
 	done
 	rm -rf $(DKMS_SRC)
 
+# Debian packages (debian/, debhelper and dh-dkms): the tree is copied to
+# build/deb/kstamp-VERSION/ and built there, so the packages land in
+# build/deb/ and dh's clean (make clean) never touches this build/.
+deb:
+	bash scripts/deb.sh $(if $(DEB_VERSION),--version $(DEB_VERSION))
+
 .PHONY: all module modules-all bpf tools deps check demo checkpatch kernel-checks fuzz bench \
 	bench-build mutation \
-	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall
+	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall \
+	dkms-sources deb

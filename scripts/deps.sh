@@ -13,7 +13,7 @@ test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-ut
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
 	   dkms groff-base man-db bash-completion tshark strace
 	   linux-source-6.12 python3-jsonschema snmpd snmp smitools erlang-snmp
-	   sparse)
+	   sparse debhelper dh-dkms lintian)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list

@@ -46,6 +46,12 @@ check_eq "the subagent's units run it from SBINDIR" 2 \
 		grep -c "^ExecStart=$P/sbin/kstamp-agentx ")"
 check_eq "man finds kstamp-agentx(8) under the installed MANPATH" \
 	"$D$P/share/man/man8/kstamp-agentx.8" "$(man -M "$D$P/share/man" -w 8 kstamp-agentx 2>&1)"
+# the examples are rewritten for where stampnl went: every command line
+# that runs it names $P/sbin/stampnl
+check_eq "examples that run stampnl from elsewhere than $P/sbin" "" \
+	"$(grep -rhoE '[^ =]*/stampnl ' "$D$P/share/doc/kstamp/examples" | sort -u | grep -vx "$P/sbin/stampnl " || true)"
+check_eq "examples that run $P/sbin/stampnl" 3 \
+	"$(grep -rlF "$P/sbin/stampnl " "$D$P/share/doc/kstamp/examples" | wc -l)"
 check_ok "make uninstall DESTDIR PREFIX=$P" \
 	make -s -C "$ROOT" uninstall DESTDIR="$D" PREFIX=$P
 check_eq "files left after uninstall" "" "$(files)"

@@ -111,6 +111,11 @@ section vm-ynl bash tests/vm/run.sh -k 6.12 -t 1200 -- bash tests/netns/vm_suite
 # DKMS on the host, the DKMS-installed module in a VM (changes
 # /lib/modules for its duration, and removes what it installed)
 section dkms bash tests/dkms.sh
+# the Debian packages: make deb, lintian, apt-get install on the host (DKMS
+# builds for both kernels), the next version over it, one VM on 6.1, purge.
+# After dkms: both install the module "kstamp" in DKMS, and each skips when
+# the other's is there; this one purges its packages on any exit
+section deb bash tests/deb.sh
 # Wireshark's decoder against stampnl's numbers (tshark is slow under TCG:
 # one kernel is enough for a check of the wire format)
 section vm-tshark bash tests/vm/run.sh -k 6.1 -- bash tests/netns/tshark.sh

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Run by tests/dkms.sh inside the test VM, after `make dkms-install` on the
-# host: the DKMS-installed module loads by name, says what it is, reflects,
-# and loads itself on demand when stampnl asks for the "stamp" family.
-#   dkms_in_vm.sh VERSION
+# host (and by tests/deb.sh, after installing the Debian packages): the
+# DKMS-installed module loads by name, says what it is, reflects, and loads
+# itself on demand when stampnl asks for the "stamp" family.
+#   dkms_in_vm.sh VERSION [STAMPNL]   (default: build/tools/stampnl)
 . "$(dirname "$0")/../lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STAMPNL=$ROOT/build/tools/stampnl
+STAMPNL=${2:-$ROOT/build/tools/stampnl}
 VERSION=$1
 [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
 MODPROBE_PATH=$(cat /proc/sys/kernel/modprobe)
