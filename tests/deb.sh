@@ -134,7 +134,7 @@ check_eq "kstamp-dkms depends on dkms" "dkms (>= 2.1.0.0)" \
 
 # stampnl has everything `make install` installs (man pages compressed),
 # and the units of the examples in /lib/systemd/system
-make -s -C "$TMP/src" install DESTDIR="$TMP/inst" PREFIX=/usr \
+make -s -C "$TMP/src" install DESTDIR="$TMP/inst" PREFIX=/usr UNITDIR=/lib/systemd/system \
 	DOCDIR=/usr/share/doc/stampnl > "$LOG" 2>&1 || { cat "$LOG"; fail "make install into $TMP/inst"; }
 want=$(cd "$TMP/inst" && find . ! -type d | sed -E 's|^\.||; s|^(/usr/share/man/.*)$|\1.gz|' | sort)
 have=$(dpkg-deb -c "$OUT/stampnl_${V}_$ARCH.deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\.||' | sort)
