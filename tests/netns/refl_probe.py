@@ -128,7 +128,12 @@ class Probe:
         seq, ts3, err, ssid, ts2, sseq, sts, serr, mbz1, sttl, mbz2 = \
             struct.unpack("!IQHHQIQHHB3s", data[:BASE])
         rseq, rts, rerr = struct.unpack("!IQH", req[:MIN_REQ])
-        rssid = struct.unpack("!H", req[14:16])[0]
+        # octets 14-15 are an SSID only when the request carries both and
+        # its MBZ octets (16 to 43, as far as sent) are zero, RFC 8762
+        # 4.2.1; otherwise they are a TWAMP-Light sender's padding and the
+        # reply has 0 there (README, "TWAMP-Light senders")
+        rssid = (struct.unpack("!H", req[14:16])[0]
+                 if plen >= 16 and not any(payload[16:BASE]) else 0)
         self.check(seq == rseq, f"len {plen}: Seq {seq} != sender's {rseq}")
         self.check(sseq == rseq, f"len {plen}: Sender Seq {sseq} != {rseq}")
         self.check(sts == rts, f"len {plen}: Sender Timestamp not echoed")
