@@ -719,6 +719,75 @@ static void test_i22_ssid_rules(void **state)
 	assert_int_equal(be16(buf + 26), 0);
 }
 
+/*
+ * Issue 21b (mutation survivors of issue 22's rule): which octets are MBZ,
+ * octet by octet, and a short request read no further than its length.
+ */
+static void test_i21b_mbz_octets(void **state)
+{
+	uint8_t src[120], *b;
+	size_t i, len;
+
+	/* unauthenticated: 16 to 43 only; Seq, TS, ErrEst, SSID, TLVs not */
+	memset(src, 0, sizeof(src));
+	for (i = 0; i < 60; i++) {
+		src[i] = 0x01;
+		b = exact_buf(src, 60);
+		assert_int_equal(stamp_test_mbz_clear(b, 60, false),
+				 i < 16 || i >= 44);
+		free(b);
+		src[i] = 0;
+	}
+	/* authenticated: 4 to 15 and 28 to 95; Seq, TS, ErrEst, SSID, HMAC not */
+	for (i = 0; i < 112; i++) {
+		src[i] = 0x80;
+		b = exact_buf(src, 112);
+		assert_int_equal(stamp_test_mbz_clear(b, 112, true),
+				 i < 4 || (i >= 16 && i < 28) || i >= 96);
+		free(b);
+		src[i] = 0;
+	}
+	/* a request shorter than the MBZ range: nothing read past its end */
+	memset(src, 0xff, sizeof(src));
+	for (len = 0; len <= 16; len++) {
+		b = exact_buf(src, len);
+		assert_true(stamp_test_mbz_clear(b, len, false));
+		free(b);
+	}
+	for (len = 0; len <= 4; len++) {
+		b = exact_buf(src, len);
+		assert_true(stamp_test_mbz_clear(b, len, true));
+		free(b);
+	}
+}
+
+/* an authenticated RFC 8972 sender's Seq is no MBZ: its SSID comes back */
+static void test_i21b_auth_ssid_kept(void **state)
+{
+	struct stamp_refl_params p = { .rx_ts = 1, .errest = 0x0101,
+				       .ttl = 64, .copy_seq = true };
+	uint8_t src[112], *b;
+
+	memset(src, 0, sizeof(src));
+	src[0] = 0xde;
+	src[1] = 0xad;
+	src[2] = 0xbe;
+	src[3] = 0xef;
+	src[26] = 0xab;
+	src[27] = 0xcd;
+	b = exact_buf(src, sizeof(src));
+	assert_int_equal(stamp_reflect(b, 112, 112, &p, true), 112);
+	assert_int_equal(be32(b), 0xdeadbeef);
+	assert_int_equal(be16(b + 26), 0xabcd);
+	free(b);
+	/* the first MBZ octet after the SSID set: padding, SSID 0 */
+	src[28] = 1;
+	b = exact_buf(src, sizeof(src));
+	assert_int_equal(stamp_reflect(b, 112, 112, &p, true), 112);
+	assert_int_equal(be16(b + 26), 0);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +806,8 @@ int main(void)
 		cmocka_unit_test(test_i21_encode_exact),
 		cmocka_unit_test(test_i21_reflect_exact),
 		cmocka_unit_test(test_i22_ssid_rules),
+		cmocka_unit_test(test_i21b_mbz_octets),
+		cmocka_unit_test(test_i21b_auth_ssid_kept),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
