@@ -3154,6 +3154,182 @@ static void test_i22_hmac_unreached(void **state)
 	assert_false(r.set_dscp);
 }
 
+/* --- issue 21b: mutation survivors of issue 22's code ---------------- */
+
+/* a Control Code sub-TLV after a Return Address one: answered in place */
+static void test_i21b_control_code_not_first(void **state)
+{
+	static const uint8_t rp[16] = {
+		0, 2, 0, 4, 192, 0, 2, 9,		/* Return Address */
+		0, 1, 0, 4, 0xff, 0xff, 0xff, 0xff,	/* Control Code */
+	};
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o;
+
+	pkt_init(&p, 1);
+	o = add(&p, U, 10, 16, rp);
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_true(r.same_link);
+	assert_false(r.return_addr);
+	assert_int_equal(p.b[o], 0);
+	assert_int_equal(p.b[o + 1], 10);
+	assert_int_equal(be16(p.b + o + 2), 16);
+	assert_memory_equal(p.b + o + 5, rp + 1, 7);
+	assert_int_equal(p.b[o + 12], 0);
+	assert_memory_equal(p.b + o + 13, rp + 9, 3);
+	assert_int_equal(be32(p.b + o + 16), 1);	/* reserved bits zeroed */
+}
+
+/* a Timestamp Information sub-TLV that does not parse: M on it only when
+ * it has a header (a length running past the TLV), none on a cut header
+ */
+static void test_i21b_timestamp_info_sub_errors(void **state)
+{
+	static const uint8_t over[12] = { 0, 0, 0, 0, 0, 42, 0, 5, 1, 2, 3, 4 };
+	static const uint8_t cut[10] = { 0, 0, 0, 0, 0, 42, 0, 0, 0, 7 };
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t o, c;
+
+	env_v4(&e);
+	pkt_init(&p, 1);
+	o = add(&p, U, 3, 12, over);
+	c = add(&p, U, 4, 4, cos);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U | M);
+	assert_int_equal(p.b[o + 8], M);	/* the sub-TLV's own flags */
+	assert_memory_equal(p.b + o + 9, over + 5, 7);
+	assert_int_equal(r.malformed, 1);
+	assert_int_equal(p.b[c], U);
+	assert_false(r.set_dscp);
+
+	pkt_init(&p, 1);
+	o = add(&p, U, 3, 10, cut);
+	c = add(&p, U, 4, 4, cos);
+	reflect(&p, &e, &r);
+	assert_int_equal(p.b[o], U | M);
+	assert_int_equal(p.b[o + 8], U);	/* the whole sub-TLV: U */
+	/* two octets, no header: no flags to set */
+	assert_int_equal(p.b[o + 12], 0);
+	assert_int_equal(p.b[o + 13], 7);
+	assert_int_equal(r.malformed, 1);
+	assert_int_equal(p.b[c], U);
+	assert_false(r.set_dscp);
+}
+
+/*
+ * An HMAC TLV of a wrong length stops processing there, even when a TLV
+ * after it has a wrong length too: that one stays as received.
+ */
+static void test_i21b_hmac_bad_length_then_bad(void **state)
+{
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t h, bad;
+	int keyed;
+
+	for (keyed = 0; keyed < 2; keyed++) {
+		pkt_init(&p, 5);
+		h = add(&p, U, 8, 12, NULL);
+		bad = add(&p, U, 3, 2, "ab");
+		env_v4(&e);
+		if (keyed)
+			env_key(&e, 5);
+		reflect(&p, &e, &r);
+		assert_true(r.integrity_failed);
+		assert_int_equal(p.b[h], U | M | I);
+		assert_int_equal(p.b[bad], U);
+		assert_int_equal(r.malformed, 1);
+		assert_int_equal(r.count[8], 1);
+		assert_int_equal(r.count[3], 0);
+	}
+}
+
+/* an HMAC TLV running past the packet is never verified: nothing done */
+static void test_i21b_hmac_overrun(void **state)
+{
+	uint8_t cos[4] = { 10 << 2 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t c, h;
+	int keyed;
+
+	for (keyed = 0; keyed < 2; keyed++) {
+		pkt_init(&p, 5);
+		c = add(&p, U, 4, 4, cos);
+		h = add(&p, U, 8, 16, "0123456789abcdef");
+		p.len -= 8;
+		env_v4(&e);
+		if (keyed)
+			env_key(&e, 5);
+		reflect(&p, &e, &r);
+		assert_true(r.integrity_failed);
+		assert_false(r.set_dscp);
+		assert_int_equal(p.b[c], U | I);
+		assert_int_equal(p.b[h], U | M | I);
+		assert_int_equal(r.malformed, 1);
+	}
+	/* the same with another type: answered, as far as it goes */
+	pkt_init(&p, 5);
+	c = add(&p, U, 4, 4, cos);
+	h = add(&p, U, 9, 16, "0123456789abcdef");
+	p.len -= 8;
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_false(r.integrity_failed);
+	assert_true(r.set_dscp);
+	assert_int_equal(p.b[c], 0);
+	assert_int_equal(p.b[h], U | M);
+}
+
+/*
+ * No key, so the HMAC TLV cannot be verified: it alone comes back with U
+ * set whatever the sender put there; every other TLV keeps its own U (here
+ * clear, flags a sender may send) and gets I.
+ */
+static void test_i21b_no_key_flags(void **state)
+{
+	static const uint8_t rp[8] = { 0, 1, 0, 4, 0, 0, 0, 1 };
+	struct stamp_tlv_env e;
+	struct stamp_tlv_result r;
+	struct pkt p;
+	size_t ts, o, h, pad;
+
+	pkt_init(&p, 5);
+	ts = add(&p, 0, 3, 4, NULL);
+	o = add(&p, 0, 10, 8, rp);
+	h = add(&p, 0, 8, 16, NULL);
+	pad = add(&p, U, 1, 4, "pad!");
+	env_v4(&e);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_false(r.same_link);
+	assert_int_equal(p.b[ts], I);
+	assert_int_equal(p.b[o], I);
+	assert_int_equal(p.b[h], U | I);
+	assert_int_equal(p.b[pad], U | I);
+
+	/* with a key, a wrong HMAC: the HMAC TLV is recomputed, I, no U */
+	pkt_init(&p, 5);
+	ts = add(&p, 0, 3, 4, NULL);
+	o = add(&p, 0, 10, 8, rp);
+	h = add(&p, U, 8, 16, NULL);
+	env_key(&e, 5);
+	reflect(&p, &e, &r);
+	assert_true(r.integrity_failed);
+	assert_int_equal(p.b[ts], I);
+	assert_int_equal(p.b[o], I);
+	assert_int_equal(p.b[h], I);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3222,6 +3398,11 @@ int main(void)
 		cmocka_unit_test(test_i22_hmac_unverified_nothing_done),
 		cmocka_unit_test(test_i22_reserved_zeroed),
 		cmocka_unit_test(test_i22_hmac_unreached),
+		cmocka_unit_test(test_i21b_control_code_not_first),
+		cmocka_unit_test(test_i21b_timestamp_info_sub_errors),
+		cmocka_unit_test(test_i21b_hmac_bad_length_then_bad),
+		cmocka_unit_test(test_i21b_hmac_overrun),
+		cmocka_unit_test(test_i21b_no_key_flags),
 	};
 
 	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
