@@ -597,8 +597,12 @@ static void stamp_reflect_stateful_seq(struct kunit *test)
 				want_seq[n]);
 		n++;
 		kfree_skb(nskb);
-		if (i == 3)
+		/* the hook runs in softirq: the session lock is taken there */
+		if (i == 3) {
+			local_bh_disable();
 			reply_unsent(r);
+			local_bh_enable();
+		}
 	}
 	s = r->sess;
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -614,12 +618,18 @@ static void stamp_reflect_stateful_seq(struct kunit *test)
 	memset(r, 0, sizeof(*r));
 	r->sess = s;
 	r2->sess = s;
+	local_bh_disable();
 	reply_seq(r);
 	reply_seq(r2);
+	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, r2->seq, r->seq + 1);
+	local_bh_disable();
 	reply_unsent(r);
+	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, s->seq, r2->seq + 1);
+	local_bh_disable();
 	reply_unsent(r2);
+	local_bh_enable();
 	KUNIT_EXPECT_EQ(test, s->seq, r2->seq);
 
 	stamp_session_table_free(t);
