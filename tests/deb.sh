@@ -230,15 +230,7 @@ rc=0
 	echo $((SECONDS - t)) > "$3"
 	exit $rc' _ "$VM_KERNEL" "$V2" "$TMP/vm.time" > "$TMP/vm.log" 2>&1 || rc=$?
 sed 's/^/vm: /' "$TMP/vm.log"
-summary=$(tail -n 1 "$TMP/vm.log")
-if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-	PASSED=$((PASSED + BASH_REMATCH[1]))
-	FAILED=$((FAILED + BASH_REMATCH[2]))
-	[ "$rc" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] ||
-		fail "VM on $VM_KERNEL: exit $rc with no failed check"
-else
-	fail "VM on $VM_KERNEL: ended (exit $rc) without a summary"
-fi
+add_vm_summary "$TMP/vm.log" "$rc" "VM on $VM_KERNEL"
 echo "VM run: $(cat "$TMP/vm.time" 2>/dev/null || echo "?") s"
 
 # --- purge -------------------------------------------------------------------

@@ -62,6 +62,33 @@ check_ok() {
 	fi
 }
 
+# wait_for OID VALUE SECONDS: poll the caller's `value OID` every half
+# second until it prints VALUE; fails after SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		[ "$(value "$1")" = "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# add_vm_summary LOG RC DESC: count the "N passed, N failed" that ends a
+# VM run's LOG into this test's totals; a run without one, or one that
+# failed without a failed check, fails
+add_vm_summary() {
+	local summary
+	summary=$(tail -n 1 "$1")
+	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		PASSED=$((PASSED + BASH_REMATCH[1]))
+		FAILED=$((FAILED + BASH_REMATCH[2]))
+		[ "$2" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] ||
+			fail "$3: exit $2 with no failed check"
+	else
+		fail "$3: ended (exit $2) without a summary"
+	fi
+}
+
 finish() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

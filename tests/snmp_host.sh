@@ -99,14 +99,6 @@ value() {
 	snmpget -v2c -c "${COMMUNITY:-public}" -On -m '' -t 2 -r 1 "127.0.0.1:$PORT" "$1" 2>/dev/null |
 		sed -n '/No Such/d; s/^[^=]*= //; s/^[A-Za-z0-9-]*: //; p'
 }
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 2; i++)); do
-		[ "$(value "$1")" = "$2" ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
 BASE=.1.3.6.1.3.8762
 start_snmpd
 SNMP_PERSISTENT_DIR=$D/persist valgrind -q --leak-check=full \

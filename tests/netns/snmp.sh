@@ -69,16 +69,6 @@ value() {
 		sed -n '/No Such/d; s/^[^=]*= //; s/^[A-Za-z0-9-]*: //; p'
 }
 
-# wait_for OID VALUE SECONDS: poll until snmpget shows VALUE
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 2; i++)); do
-		[ "$(value "$1")" = "$2" ] && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 # the JSON snapshot and then, after the cache, the walk; compare them all
 compare() {
 	inB "$STAMPNL" stats -j > "$D/stats.json"
