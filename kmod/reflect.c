@@ -93,7 +93,7 @@ static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
 
 /*
  * How far a NIC's receive stamp may be from the system clock's TAI and
- * still be taken as TAI: a second, the sender's bound (tools/sender_ts.c).
+ * still be taken as TAI: a second, the sender's bound (tools/sender/sender_ts.c).
  * A PHC is on TAI only where ptp4l disciplines it; chronyd's
  * "hwtimestamp *" and free-running PHCs leave it on UTC (37 s off) or on
  * whatever it counted from (years off), while a disciplined PHC agrees

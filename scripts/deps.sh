@@ -7,13 +7,15 @@ set -eu
 
 build_pkgs=(build-essential pkg-config clang llvm bpftool libbpf-dev libelf-dev
 	    zlib1g-dev libnl-3-dev libnl-genl-3-dev linux-headers-amd64 kmod
-	    libsnmp-dev)
+	    libsnmp-dev libyaml-dev libmicrohttpd-dev libjson-c-dev libsystemd-dev
+	    nettle-dev)
 test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-utils
 	   flex bison bc libssl-dev dwarves
 	   iproute2 ethtool iputils-ping util-linux linux-image-amd64 linux-source-6.1 python3 python3-yaml
 	   dkms groff-base man-db bash-completion tshark strace
 	   linux-source-6.12 python3-jsonschema snmpd snmp smitools erlang-snmp
-	   sparse debhelper dh-dkms lintian)
+	   sparse debhelper dh-dkms lintian jq prometheus
+	   prometheus-smokeping-prober)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list

@@ -4,7 +4,7 @@
  * every group, scalars included. A group is a set of columns over rows
  * with an index; a scalar group has one row, index .0, while it has
  * instances. Counters take their column from the netlink attribute
- * number in stampnl's counter tables (tools/counters.c): those numbers
+ * number in stampnl's counter tables (tools/reflector/counters.c): those numbers
  * never change (the ABI is append-only), so an OID never changes either,
  * and a counter added there is served here with no change to this file.
  */

@@ -25,7 +25,7 @@ if [ ! -x "$DIR/scripts/checkpatch.pl" ]; then
 fi
 
 cd "$ROOT"
-for f in kmod/*.[ch] include/uapi/linux/*.h tools/*.[ch] snmp/*.[ch] bench/*.[ch]; do
+for f in kmod/*.[ch] include/uapi/linux/*.h tools/*/*.[ch] snmp/*.[ch] bench/*.[ch]; do
 	# BPF programs follow libbpf's idioms (const volatile configuration)
 	case "$f" in *.bpf.c) continue ;; esac
 	strict=

@@ -185,7 +185,7 @@ for c in commands:
                 check(v in offered, "completion offers %s %s %s" % (c, key, v))
 
 # options the usage text does not print still belong in the manual
-for src in sorted(glob.glob(os.path.join(ROOT, "tools/*.c"))):
+for src in sorted(glob.glob(os.path.join(ROOT, "tools/*/*.c"))):
     for name in re.findall(r'\{\s*"([a-z][a-z0-9-]*)",\s*(?:no|required|optional)_argument',
                            open(src).read()):
         check(has_word(man8, "--" + name), "stampnl.8 documents --%s (getopt table in %s)"

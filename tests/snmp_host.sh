@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # KSTAMP-MIB and kstamp-agentx on the host (no module here): smilint at
 # level 4 with no message; every counter of stampnl's tables
-# (tools/counters.c) has its object in the MIB, numbered by its netlink
+# (tools/reflector/counters.c) has its object in the MIB, numbered by its netlink
 # attribute; then snmpd plus the subagent under valgrind, both on Unix
 # socket in a temporary directory (the SNMP side on a port of 127.0.0.1
 # picked from the PID): the reflector reported absent, snmpd
@@ -32,7 +32,7 @@ done < <(python3 - "$ROOT" <<'PY'
 import re, sys
 root = sys.argv[1]
 hdr = open(f"{root}/include/uapi/linux/stamp.h").read()
-src = open(f"{root}/tools/counters.c").read()
+src = open(f"{root}/tools/reflector/counters.c").read()
 mib = re.sub(r"--[^\n]*", "", open(f"{root}/snmp/KSTAMP-MIB.txt").read())
 
 def enum(prefix):

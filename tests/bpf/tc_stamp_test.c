@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host test of bpf/stamp_tc.bpf.c through tools/bpf_stamp.c: run in the
+ * Host test of bpf/stamp_tc.bpf.c through tools/lib/bpf_stamp.c: run in the
  * sender's namespace against an echoing peer (host_bpf.sh), over IPv4 or
  * IPv6. Checks that the egress program wrote T1 after the userspace send
  * call began and before the reply came back (with transmit checksum

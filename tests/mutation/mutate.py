@@ -5,7 +5,7 @@
 Usage (from the top of the tree; `make mutation` runs the first line):
 
   python3 tests/mutation/mutate.py                      # default files, all mutants
-  python3 tests/mutation/mutate.py tools/loss_split.c   # one file (several allowed)
+  python3 tests/mutation/mutate.py tools/sender/loss_split.c   # one file (several allowed)
   python3 tests/mutation/mutate.py --max 40 --seed 2    # a reproducible sample per file
   python3 tests/mutation/mutate.py -j2 --out /tmp/m.txt # two builds at once, results elsewhere
   python3 tests/mutation/mutate.py --list FILE          # print the mutants, build nothing
@@ -55,9 +55,9 @@ import time
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 UNIT = os.path.join(TOP, "tests", "unit")
 EQUIV_DIR = os.path.join(TOP, "tests", "mutation", "equivalent")
-DEFAULT_FILES = ["kmod/wire.c", "kmod/tlv.c", "tools/sender_metrics.c", "tools/loss_split.c"]
+DEFAULT_FILES = ["kmod/wire.c", "kmod/tlv.c", "tools/sender/sender_metrics.c", "tools/sender/loss_split.c"]
 DEFAULT_OUT = os.path.join(TOP, "bench", "results", "mutation.txt")
-CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w", "-I../../include", "-I../../kmod", "-I../../tools"]
+CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w", "-I../../include", "-I../../kmod", "-I../../tools/lib", "-I../../tools/sender"]
 SAN = "address,undefined"
 LDLIBS = ["-lcmocka", "-lm"]
 LDFLAGS = {}     # per test, from tests/unit/Makefile
@@ -549,7 +549,7 @@ static int f(int a, int *p)
 
     # end to end: the unmutated loss_split.c survives its test, and a
     # -EINVAL made 0 is killed (so a build of the wrong file would show)
-    rel = "tools/loss_split.c"
+    rel = "tools/sender/loss_split.c"
     src, muts = generate(os.path.join(TOP, rel), rel)
     killer = next(m for m in muts if m.op == "ret0" and m.orig == "-EINVAL")
     LDFLAGS.update(unit_ldflags())

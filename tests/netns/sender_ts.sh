@@ -205,7 +205,7 @@ check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
 check_ok "--targets, bpf | head -n 1: head got a reply line" \
 	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
 # (the clsact qdisc may stay, empty: the target that created it leaves it
-# to the other, still attached, as tools/bpf_stamp.c explains)
+# to the other, still attached, as tools/lib/bpf_stamp.c explains)
 check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
 	"$(ours_left)"
 reset_dev

@@ -488,7 +488,7 @@ nl reflector set mode stateless
 # --- the sync source clock-sync finds ------------------------------------
 # `stampnl reflector clock-sync` reports the clock as adjtimex says, and
 # the sync source from the daemon that disciplines the clock, found by
-# process name (tools/clock_source.c): phc2sys or ptp4l is PTP, an NTP
+# process name (tools/lib/clock_source.c): phc2sys or ptp4l is PTP, an NTP
 # daemon NTP, neither leaves the configured source. The daemons here are
 # copies of sleep named like them. Timestamp Information TLVs report a
 # source only while the clock is synchronized, and clock-sync takes that

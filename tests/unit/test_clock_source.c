@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sync source from the daemons running (tools/clock_source.c), over
+ * The sync source from the daemons running (tools/lib/clock_source.c), over
  * fake /proc trees in a temporary directory: PTP from phc2sys or ptp4l,
  * before an NTP daemon beside it; NTP from chronyd, ntpd or
  * systemd-timesyncd (its comm cut to 15 characters); nothing otherwise;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SHA-256 against the FIPS 180-4 examples, HMAC-SHA-256 against all seven
- * test cases of RFC 4231, and the STAMP packet HMAC (tools/stamp_auth.c)
+ * test cases of RFC 4231, and the STAMP packet HMAC (tools/lib/stamp_auth.c)
  * against Python's hmac module over a 112-octet packet.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Key files (tools/keyfile.c): the formats accepted, every refusal with
+ * Key files (tools/lib/keyfile.c): the formats accepted, every refusal with
  * its errno and the message that explains it, standard input from a pipe,
  * and the key wiped when the file is refused.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Forward/backward loss (tools/loss_split.c). Each case lists the replies
+ * Forward/backward loss (tools/sender/loss_split.c). Each case lists the replies
  * a reflector would send: which of our packets it saw, in which order,
  * what its counter said, and which replies came back; the expected split
  * is worked out by hand in the comment above it.

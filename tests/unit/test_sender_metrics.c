@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sender's metrics (tools/sender_metrics.c), against values computed
+ * The sender's metrics (tools/sender/sender_metrics.c), against values computed
  * by hand from the definitions of the RFCs.
  */
 #include <errno.h>

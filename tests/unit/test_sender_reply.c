@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sender's reply decoding (tools/sender_reply.c): a reply cut short
+ * The sender's reply decoding (tools/sender/sender_reply.c): a reply cut short
  * after T1 echoed is a measurement with the missing fields named; one
  * without T1 echoed, or an authenticated one without its HMAC, is not.
  * Every length from 0 to 44 is tried against a 44-octet reply whose

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Sending schedules (tools/sender_sched.c). */
+/* Sending schedules (tools/sender/sender_sched.c). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

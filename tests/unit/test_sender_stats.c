@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The sender's statistics (tools/sender_stats.c). */
+/* The sender's statistics (tools/sender/sender_stats.c). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -527,7 +527,7 @@ out:
 /*
  * --require-ptp, this side: the daemon that keeps the system clock must
  * be a PTP one (phc2sys or ptp4l), as the Timestamp Information TLV
- * would report it (tools/clock_source.c).
+ * would report it (tools/lib/clock_source.c).
  */
 static bool local_ptp_refused(void)
 {

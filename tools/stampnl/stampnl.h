@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 /* One subcommand family: `stampnl NAME ...`. argv[0] is NAME. */
 struct stampnl_cmd {

@@ -3,7 +3,7 @@
  * Timestamping for the sender: where T1 and T4 are taken.
  *
  * bpf:    the TC programs write T1 into the packet on the egress device
- *         and record T4 on ingress (tools/bpf_stamp.c); the reflector
+ *         and record T4 on ingress (tools/lib/bpf_stamp.c); the reflector
  *         echoes that T1, so the echoed value is the one used.
  * kernel: SO_TIMESTAMPING. The packet still carries a userspace T1 (the
  *         transmit stamp exists only once it has left), but the sender
@@ -31,7 +31,7 @@
 #include "bpf_stamp.h"
 #include "route.h"
 #include "sender_ts.h"
-#include "stampnl.h"
+#include "util.h"
 
 #define NSEC 1000000000LL
 /* a PHC stamp further than this from the software one is not on TAI */

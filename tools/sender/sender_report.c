@@ -2,7 +2,7 @@
 /*
  * The end-of-test analysis: percentiles, delay variation, reordering and
  * the RTT histogram, and loss by direction, from the per-packet records
- * (tools/sender_metrics.c and tools/loss_split.c do the arithmetic).
+ * (tools/sender/sender_metrics.c and tools/sender/loss_split.c do the arithmetic).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@
 #include <uapi/linux/stamp_wire.h>
 
 #include "clock_source.h"
-#include "stampnl.h"
+#include "util.h"
 
 /*
  * The daemons, the most telling first. phc2sys copies a PTP hardware clock

@@ -18,7 +18,7 @@
 
 #include "bpf_stamp.h"
 #include "stamp_tc.skel.h"
-#include "stampnl.h"
+#include "util.h"
 
 struct bpf_stamp {
 	struct stamp_tc_bpf *skel;
