@@ -57,7 +57,7 @@ all: module bpf tools
 module:
 	@test -d "$(KDIR)" || { echo "kstamp: no kernel build tree at KDIR=$(KDIR) (apt-get install linux-headers-amd64, or scripts/deps.sh --build)" >&2; exit 1; }
 	@mkdir -p $(MOD_BUILD)
-	@cp -rsf $(SRC)/Kbuild $(SRC)/VERSION $(SRC)/kmod $(SRC)/include $(MOD_BUILD)/
+	@cp -rsf $(SRC)/Kbuild $(SRC)/VERSION $(SRC)/kmod $(SRC)/lib $(SRC)/include $(MOD_BUILD)/
 	$(MAKE) -C $(KDIR) M=$(MOD_BUILD) modules
 	@echo "kstamp: built $(MODULE)"
 
@@ -223,9 +223,11 @@ dkms-install:
 # what DKMS builds from, under DESTDIR: `make dkms-install` and the
 # kstamp-dkms package (debian/rules) install the same files
 dkms-sources:
-	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/include/uapi/linux
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/lib \
+		$(DESTDIR)$(DKMS_SRC)/include/uapi/linux
 	install -m 644 dkms.conf Kbuild VERSION $(DESTDIR)$(DKMS_SRC)/
 	install -m 644 kmod/Kbuild kmod/*.c kmod/*.h $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 644 lib/*.c lib/*.h $(DESTDIR)$(DKMS_SRC)/lib/
 	install -m 644 include/uapi/linux/*.h $(DESTDIR)$(DKMS_SRC)/include/uapi/linux/
 
 # every version DKMS knows, not only VERSION: it may have changed since

@@ -6,7 +6,7 @@
  * the kernel's receive stamp (SO_TIMESTAMPNS, the same skb stamp
  * stamp_refl uses), T3 read just before the batch is handed to
  * sendmmsg(). Stateless and unauthenticated, NTP timestamps, IPv4; the
- * reply is built with the project's wire codec (kmod/wire.c), as in the
+ * reply is built with the project's wire codec (lib/wire*.c), as in the
  * kernel. Runs until SIGINT or SIGTERM, then prints its counters as JSON.
  *
  *   benchrefl [-p PORT] [--cpu N] [--ready FILE]

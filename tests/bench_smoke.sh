@@ -4,7 +4,7 @@
 # 2 vCPUs, fractions of a second per figure): it must run to the end, and
 # its JSON table must be complete, every figure a number and every ratio
 # and paired cost the one its figures give (tests/bench_check.py). When
-# this tree has TLVs (kmod/tlv.c), the several-TLV case must be measured,
+# this tree has TLVs (lib/tlv*.c), the several-TLV case must be measured,
 # else reported n/a with a reason. No time is asserted.
 #
 # It takes no VM lock itself (tests/run.sh runs it as one of its VM
@@ -18,7 +18,7 @@ KVER=${BENCH_KERNELS:-6.1}
 OUTD=$(mktemp -d /tmp/kstamp-bench-smoke.XXXXXX)
 trap 'rm -rf "$OUTD"' EXIT
 TLVS=no
-[ -e kmod/tlv.c ] && TLVS=yes
+[ -e lib/tlv.c ] && TLVS=yes
 
 check_ok "make bench-build" make --no-print-directory -s bench-build
 start=$(date +%s)

@@ -25,11 +25,11 @@ if [ ! -x "$DIR/scripts/checkpatch.pl" ]; then
 fi
 
 cd "$ROOT"
-for f in kmod/*.[ch] include/uapi/linux/*.h tools/*/*.[ch] snmp/*.[ch] bench/*.[ch]; do
+for f in kmod/*.[ch] lib/*.[ch] include/uapi/linux/*.h tools/*/*.[ch] snmp/*.[ch] bench/*.[ch]; do
 	# BPF programs follow libbpf's idioms (const volatile configuration)
 	case "$f" in *.bpf.c) continue ;; esac
 	strict=
-	case "$f" in kmod/* | include/uapi/*) strict=--strict ;; esac
+	case "$f" in kmod/* | lib/* | include/uapi/*) strict=--strict ;; esac
 	if out=$("$DIR/scripts/checkpatch.pl" --no-tree --quiet --terse $strict \
 		--ignore SPDX_LICENSE_TAG -f "$f" 2>&1); then
 		pass "checkpatch${strict:+ $strict} $f"

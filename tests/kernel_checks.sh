@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The checks netdev's CI runs on every patch, on the module: a W=1 build
 # and a sparse (C=2) pass against the newest installed kernel's headers,
-# and kernel-doc (-Wall) over kmod/ and the UAPI headers, each failing on
-# any warning. (checkpatch --strict is tests/checkpatch.sh.) The build
+# and kernel-doc (-Wall) over kmod/, lib/ and the UAPI headers, each failing on
+# any warning; and nm: the module links none of lib/'s sender-only code. (checkpatch --strict is tests/checkpatch.sh.) The build
 # goes into build/kmod-checks-KVER/, its own tree of links, so the
 # module the VM tests load is never rebuilt with other flags. About a
 # minute: the module compiled once, then sparse alone.
@@ -49,15 +49,25 @@ run_check() {
 
 B=$ROOT/build/kmod-checks-$KVER
 mkdir -p "$B"
-cp -rsf "$ROOT/Kbuild" "$ROOT/VERSION" "$ROOT/kmod" "$ROOT/include" "$B/"
+cp -rsf "$ROOT/Kbuild" "$ROOT/VERSION" "$ROOT/kmod" "$ROOT/lib" "$ROOT/include" "$B/"
 # W=1 objects from another run would be up to date and print nothing
-rm -f "$B"/kmod/*.o "$B"/kmod/.*.cmd
+rm -f "$B"/kmod/*.o "$B"/kmod/.*.cmd "$B"/lib/*.o "$B"/lib/.*.cmd
 run_check "W=1 build against $KVER: no warnings" \
 	make -s -C "$KDIR" M="$B" W=1 modules
 # the objects are current now, so this runs sparse on every file and
 # compiles nothing (the same W=1 flags)
 run_check "sparse (C=2) against $KVER: no warnings" \
 	make -s -C "$KDIR" M="$B" W=1 C=2 modules
-run_check "kernel-doc -Wall (${top#linux-source-}) kmod/*.[ch] include/uapi/linux/*.h: no warnings" \
-	perl "$KDOC" -none -Wall kmod/*.[ch] include/uapi/linux/*.h
+run_check "kernel-doc -Wall (${top#linux-source-}) kmod/*.[ch] lib/*.[ch] include/uapi/linux/*.h: no warnings" \
+	perl "$KDOC" -none -Wall kmod/*.[ch] lib/*.[ch] include/uapi/linux/*.h
+
+# The sender's half of the codec (lib/*_send.c) stays out of the module:
+# every function those files define, against what the .ko defines. The
+# reflector's stamp_tlv_reflect must be there, so an empty nm fails too.
+KO=$B/kmod/stamp_refl.ko
+defined=$(nm --defined-only "$KO" 2>/dev/null | awk '{ print $3 }' | sort -u)
+send=$(sed -n 's/^[a-z_0-9 ]*[ *]\(stamp_[a-z_0-9]*\)(.*/\1/p' lib/*_send.c | sort -u)
+check_cmp "functions lib/*_send.c defines" "$(wc -w <<< "$send")" -ge 10
+check_eq "stamp_tlv_reflect in stamp_refl.ko" stamp_tlv_reflect "$(grep -x stamp_tlv_reflect <<< "$defined" || true)"
+check_eq "sender-only codec in stamp_refl.ko (nm)" "" "$(comm -12 <(echo "$send") <(echo "$defined") | tr '\n' ' ')"
 finish

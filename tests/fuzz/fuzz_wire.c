@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness over the shared wire codec (kmod/wire.c): the
+ * libFuzzer harness over the shared wire codec (lib/wire*.c): the
  * reflector's parse-and-build, exactly as the module runs it in softirq,
  * and the sender's reply decoder. The buffer handed to stamp_reflect() is
  * allocated to exactly the capacity claimed, so ASan sees any write past
  * it. The first input octet picks the mode; the rest is the packet.
- * Mode 0x40 runs the TLV walk (kmod/tlv.c) the way the module runs it on
+ * Mode 0x40 runs the TLV walk (lib/tlv*.c) the way the module runs it on
  * a reply, then the sender's decoder and HMAC TLV check on the result.
  */
 #include <stdint.h>

@@ -55,9 +55,11 @@ import time
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 UNIT = os.path.join(TOP, "tests", "unit")
 EQUIV_DIR = os.path.join(TOP, "tests", "mutation", "equivalent")
-DEFAULT_FILES = ["kmod/wire.c", "kmod/tlv.c", "tools/sender/sender_metrics.c", "tools/sender/loss_split.c"]
+DEFAULT_FILES = ["lib/wire.c", "lib/wire_refl.c", "lib/wire_send.c",
+                 "lib/tlv.c", "lib/tlv_refl.c", "lib/tlv_send.c",
+                 "tools/sender/sender_metrics.c", "tools/sender/loss_split.c"]
 DEFAULT_OUT = os.path.join(TOP, "bench", "results", "mutation.txt")
-CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w", "-I../../include", "-I../../kmod", "-I../../tools/lib", "-I../../tools/sender"]
+CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w"]   # and the -I flags of tests/unit/Makefile
 SAN = "address,undefined"
 LDLIBS = ["-lcmocka", "-lm"]
 LDFLAGS = {}     # per test, from tests/unit/Makefile
@@ -333,12 +335,18 @@ def generate(path, rel):
 # ------------------------------------------------------------ the tests
 
 def unit_tests():
-    """{test name: [sources, relative to tests/unit]} from its Makefile."""
-    with open(os.path.join(UNIT, "Makefile")) as f:
-        text = f.read().replace("\\\n", " ")
+    """{test name: [sources, relative to tests/unit]} from its Makefile,
+    which expands lib/codec.mk's lists (make mutation-info); its -I flags
+    go into CFLAGS."""
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-C", UNIT, "mutation-info"],
+                         stdout=subprocess.PIPE, check=True, text=True).stdout
     tests = {}
-    for m in re.finditer(r"^(\w+)_SRCS\s*:?=\s*(.*)$", text, re.M):
-        tests[m.group(1)] = m.group(2).split()
+    for ln in out.splitlines():
+        name, _, rest = ln.partition(":")
+        if name == "CFLAGS":
+            CFLAGS.extend(f for f in rest.split() if f not in CFLAGS)
+        elif name:
+            tests[name] = rest.split()
     return tests
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check a STAMP reflector field by field with hand-made requests.
 
-Independent of stampnl and of kmod/wire.c on purpose: the expected reply is
+Independent of stampnl and of lib/wire*.c on purpose: the expected reply is
 derived here from RFC 8762 section 4.3.1, so a bug shared by the codec and
 its users cannot hide. Sends requests of the given sizes (and random ones),
 checks every reply, and prints one JSON line with what it sent and saw so

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send STAMP requests from a fixed port and report the reflector's answers.
 
-Independent of stampnl and kmod/wire.c: the authenticated layout (RFC 8762
+Independent of stampnl and lib/wire*.c: the authenticated layout (RFC 8762
 sections 4.2.2 and 4.3.2) and HMAC-SHA-256/128 over the first 96 octets
 (section 4.4) come from Python's hmac module. Prints one JSON line:
 sent, replies, bad_hmac (replies whose HMAC did not verify), bad_layout,

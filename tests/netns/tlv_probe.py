@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send one STAMP request with TLVs written here and print what came back.
 
-Independent of stampnl and of kmod/tlv.c: the base packet (RFC 8762), the
+Independent of stampnl and of lib/tlv*.c: the base packet (RFC 8762), the
 TLV header (RFC 8972 section 4) and the HMAC TLV (HMAC-SHA-256/128 over
 Seq and the TLVs before it, RFC 8972 section 4.8, with Python's hmac) are
 built and parsed here. TLVs are given as TYPE:HEX[:FLAGS] (flags default

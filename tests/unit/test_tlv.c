@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared TLV codec (kmod/tlv.c), as the module runs it on a reply and
+ * The shared TLV codec (lib/tlv*.c), as the module runs it on a reply and
  * as stampnl builds and reads TLVs. Packets are written out byte by byte
  * here from RFC 8972, RFC 9503 and RFC 9534, independently of the codec's
  * own constants; every malformed shape the walk must survive has a case.

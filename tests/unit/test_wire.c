@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared wire codec (kmod/wire.c): the code that parses packets in the
+ * The shared wire codec (lib/wire*.c): the code that parses packets in the
  * module's softirq path, tested here byte by byte against RFC 8762 offsets
  * written out independently in this file.
  */

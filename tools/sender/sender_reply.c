@@ -6,7 +6,7 @@
  * twampy's responder answers a 44-octet request with 38 octets, up to the
  * Session-Sender Error Estimate and without the Sender TTL. Such a reply
  * is counted as received, and what it lacked is reported, rather than
- * thrown away as malformed. The shared codec (kmod/wire.c) keeps its
+ * thrown away as malformed. The shared codec (lib/wire*.c) keeps its
  * strict decoding: the reflector has no use for short replies.
  *
  * Authenticated replies are not shortened: the HMAC sits at octets 96-111,

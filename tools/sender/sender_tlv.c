@@ -2,7 +2,7 @@
 /*
  * The sender's TLVs: options, the packet template, per-packet fields, and
  * what the replies mean (RFC 8972, RFC 9503, RFC 9534). The TLV walk and
- * field layouts are the shared codec's (kmod/tlv.c).
+ * field layouts are the shared codec's (lib/tlv*.c).
  *
  * The TLVs are built once into a template after the base packet; per
  * packet, only the Direct Measurement S_TxC and the HMAC TLV change. The

@@ -2,7 +2,9 @@
 /*
  * The STAMP wire codec. Freestanding: it uses fixed-width types and
  * memcpy/memset only, so the same code runs in softirq in stamp_refl.ko and
- * in stampnl, the unit tests and the fuzzers.
+ * in stampnl, the unit tests and the fuzzers. By side: wire.c is both
+ * sides', wire_refl.c the reflector's, wire_send.c the sender's (which
+ * stamp_refl.ko does not link).
  */
 #ifndef _STAMP_WIRE_H
 #define _STAMP_WIRE_H
@@ -17,6 +19,8 @@
 #include <string.h>
 #endif
 #include <uapi/linux/stamp_wire.h>
+
+#define STAMP_NSEC_PER_S	1000000000U
 
 /* A point in time: seconds and nanoseconds since 1970 in some timescale. */
 struct stamp_time {
@@ -99,22 +103,24 @@ static inline bool stamp_errest_is_synced(__u16 errest)
 	return errest & STAMP_ERREST_S;
 }
 
+/* both sides (wire.c) */
 __u64 stamp_ts_encode(const struct stamp_time *t, bool ptp);
+__u16 stamp_errest_encode(bool synced, bool ptp, __u64 err_ns);
+unsigned int stamp_base_len(bool auth);
+
+/* Session-Sender (wire_send.c) */
 void stamp_ts_decode(__u64 wire, bool ptp, struct stamp_time *t);
 __s64 stamp_time_diff_ns(const struct stamp_time *a, const struct stamp_time *b);
-
-__u16 stamp_errest_encode(bool synced, bool ptp, __u64 err_ns);
 __u64 stamp_errest_ns(__u16 errest);
-
-unsigned int stamp_base_len(bool auth);
 int stamp_test_encode(__u8 *buf, size_t len, const struct stamp_test *t,
 		      bool auth);
-int stamp_test_decode(const __u8 *buf, size_t len, struct stamp_test *t,
-		      bool auth);
-bool stamp_test_mbz_clear(const __u8 *buf, size_t len, bool auth);
 int stamp_reply_decode(const __u8 *buf, size_t len, struct stamp_reply *r,
 		       bool auth);
 
+/* Session-Reflector (wire_refl.c) */
+int stamp_test_decode(const __u8 *buf, size_t len, struct stamp_test *t,
+		      bool auth);
+bool stamp_test_mbz_clear(const __u8 *buf, size_t len, bool auth);
 int stamp_reflect(__u8 *buf, size_t len, size_t cap,
 		  const struct stamp_refl_params *p, bool auth);
 void stamp_reflect_set_tx_ts(__u8 *buf, __u64 ts, bool auth);

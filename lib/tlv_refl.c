@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The STAMP TLV codec, shared by the module and userspace (see tlv.h).
+ * The STAMP TLV codec, Session-Reflector side (see tlv.h).
  *
  * The reflector works in place on the reply, which starts as a copy of the
  * request (RFC 8972 section 4: the reply carries the request's TLVs, each
@@ -19,139 +19,12 @@
 
 #define HDR STAMP_TLV_HDR_LEN
 
-static bool all_zero(const __u8 *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-/**
- * stamp_tlv_iter_init() - start walking TLVs
- * @it: the iterator
- * @buf: the UDP payload
- * @len: its length
- * @start: where the TLVs start (the base packet's length)
- */
-void stamp_tlv_iter_init(struct stamp_tlv_iter *it, const __u8 *buf,
-			 size_t len, size_t start)
-{
-	it->buf = buf;
-	it->len = len;
-	it->off = start < len ? start : len;
-}
-
-/**
- * stamp_tlv_next() - the next TLV
- * @it: the iterator
- * @t: the TLV found; on -EMSGSIZE its header, on -EINVAL only its offset
- *
- * Return: 1 with a TLV, 0 at the end (or at zero padding), -EINVAL when
- * fewer octets than a TLV header are left, -EMSGSIZE when the TLV's length
- * runs past the end of the packet.
- */
-int stamp_tlv_next(struct stamp_tlv_iter *it, struct stamp_tlv *t)
-{
-	size_t rem;
-
-	if (it->off >= it->len)
-		return 0;
-	rem = it->len - it->off;
-	if (all_zero(it->buf + it->off, rem)) {
-		it->off = it->len;
-		return 0;
-	}
-	t->off = it->off;
-	if (rem < HDR) {
-		t->flags = 0;
-		t->type = 0;
-		t->len = 0;
-		return -EINVAL;
-	}
-	t->flags = it->buf[it->off];
-	t->type = it->buf[it->off + 1];
-	t->len = stamp_get16(it->buf + it->off + 2);
-	if (t->len > rem - HDR)
-		return -EMSGSIZE;
-	it->off += HDR + t->len;
-	return 1;
-}
-
-/**
- * stamp_tlv_len_ok() - whether a known type may have this value length
- * @type: the TLV type
- * @len: its Length field
- *
- * Return: false for a length the type's definition rules out; true for
- * unknown types, whose length only has to fit the packet.
- */
-bool stamp_tlv_len_ok(__u8 type, __u16 len)
-{
-	switch (type) {
-	case STAMP_TLV_LOCATION:
-		return len >= STAMP_TLV_LOCATION_MIN_LEN;
-	case STAMP_TLV_TIMESTAMP_INFO:
-		/* the four fields, then optional sub-TLVs (RFC 8972 4.3) */
-		return len == STAMP_TLV_TIMESTAMP_INFO_LEN ||
-		       len >= STAMP_TLV_TIMESTAMP_INFO_LEN + HDR;
-	case STAMP_TLV_COS:
-		return len == STAMP_TLV_COS_LEN;
-	case STAMP_TLV_DIRECT_MEASUREMENT:
-		return len == STAMP_TLV_DIRECT_MEASUREMENT_LEN;
-	case STAMP_TLV_ACCESS_REPORT:
-		return len == STAMP_TLV_ACCESS_REPORT_LEN;
-	case STAMP_TLV_FOLLOW_UP:
-		return len == STAMP_TLV_FOLLOW_UP_LEN;
-	case STAMP_TLV_HMAC:
-		return len == STAMP_TLV_HMAC_LEN;
-	case STAMP_TLV_DEST_NODE_ADDR:
-		return len == 4 || len == 16;
-	case STAMP_TLV_RETURN_PATH:
-		return len >= HDR;
-	case STAMP_TLV_MICRO_SESSION:
-		return len == STAMP_TLV_MICRO_SESSION_LEN;
-	default:
-		return true;
-	}
-}
-
-static bool digest_equal(const __u8 *a, const __u8 *b, size_t n)
-{
-	__u8 d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d |= a[i] ^ b[i];
-	return !d;
-}
-
 /* What processing one TLV came to. */
 enum {
 	TLV_DONE,		/* understood and answered: U clear */
 	TLV_UNSUPPORTED,	/* copied back with U */
 	TLV_MALFORMED,		/* a sub-TLV did not parse: M, and stop */
 };
-
-/* Sub-TLVs of @v (@len octets): the next one, as stamp_tlv_next(). */
-static int sub_next(const __u8 *v, size_t len, size_t *off,
-		    struct stamp_tlv *t)
-{
-	if (*off >= len)
-		return 0;
-	t->off = *off;
-	if (len - *off < HDR)
-		return -EINVAL;
-	t->flags = v[*off];
-	t->type = v[*off + 1];
-	t->len = stamp_get16(v + *off + 2);
-	if (t->len > len - *off - HDR)
-		return -EMSGSIZE;
-	*off += HDR + t->len;
-	return 1;
-}
 
 /* an address of alen octets (4 or 16) is of the packet's family */
 static bool of_family(unsigned int alen, __u8 family)
@@ -181,7 +54,7 @@ static int do_location(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 
 	stamp_put16(v, env->dport);
 	stamp_put16(v + 2, env->sport);
-	while ((ret = sub_next(v, len, &off, &s)) > 0) {
+	while ((ret = stamp_tlv_sub_next(v, len, &off, &s)) > 0) {
 		sv = v + s.off + HDR;
 		switch (s.type) {
 		case STAMP_SUB_SRC_MAC:
@@ -252,7 +125,7 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 	int ret;
 
 	/* every sub-TLV must parse before any counts */
-	while ((ret = sub_next(v, len, &off, &s)) > 0) {
+	while ((ret = stamp_tlv_sub_next(v, len, &off, &s)) > 0) {
 		switch (s.type) {
 		case STAMP_RP_CONTROL_CODE:
 			if (s.len != STAMP_RP_CONTROL_CODE_LEN)
@@ -297,7 +170,7 @@ static int do_return_path(__u8 *v, __u16 len, const struct stamp_tlv_env *env,
 	}
 	if (other) {
 		off = 0;
-		while (sub_next(v, len, &off, &s) > 0)
+		while (stamp_tlv_sub_next(v, len, &off, &s) > 0)
 			if (s.type != STAMP_RP_RETURN_ADDRESS)
 				v[s.off] = STAMP_TLV_FLAG_U;
 	}
@@ -340,7 +213,7 @@ static int do_timestamp_info(__u8 *v, __u16 len,
 	v[1] = env->method_in;
 	v[2] = env->sync_out;
 	v[3] = env->method_out;
-	while ((ret = sub_next(v, len, &off, &s)) > 0)
+	while ((ret = stamp_tlv_sub_next(v, len, &off, &s)) > 0)
 		v[s.off] = STAMP_TLV_FLAG_U;
 	if (ret < 0) {
 		if (ret == -EMSGSIZE)
@@ -549,7 +422,7 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		if (misplaced || !env->hmac ||
 		    env->hmac(env->priv, seq, buf + start, hmac_off - start,
 			      digest) ||
-		    !digest_equal(digest, buf + hmac_off + HDR,
+		    !stamp_tlv_digest_equal(digest, buf + hmac_off + HDR,
 				  STAMP_TLV_HMAC_LEN))
 			res->integrity_failed = true;
 	} else if (unreached || (env->auth && covered)) {
@@ -622,292 +495,4 @@ int stamp_tlv_reflect(__u8 *buf, size_t len, size_t start,
 		}
 	}
 	return 0;
-}
-
-/**
- * stamp_tlv_put() - write a Session-Sender TLV header, value zeroed
- * @buf: the packet
- * @cap: its size
- * @off: where the TLV goes
- * @type: its type
- * @len: its value length
- *
- * The flags are the sender's: U set, M and I clear (RFC 8972 section 4).
- *
- * Return: the offset after the TLV, or -ENOSPC.
- */
-int stamp_tlv_put(__u8 *buf, size_t cap, size_t off, __u8 type, __u16 len)
-{
-	if (off > cap || cap - off < (size_t)HDR + len)
-		return -ENOSPC;
-	buf[off] = STAMP_TLV_FLAG_U;
-	buf[off + 1] = type;
-	stamp_put16(buf + off + 2, len);
-	memset(buf + off + HDR, 0, len);
-	return (int)(off + HDR + len);
-}
-
-/**
- * stamp_tlv_hmac_find() - where a packet's HMAC TLV is
- * @buf: the packet
- * @len: its length
- * @start: where its TLVs start
- * @hmac_off: the HMAC TLV's header offset
- *
- * Return: 0, -ENOENT without one, or -EINVAL when the TLVs do not parse
- * or the HMAC TLV is not last but for Extra Padding.
- */
-int stamp_tlv_hmac_find(const __u8 *buf, size_t len, size_t start,
-			size_t *hmac_off)
-{
-	struct stamp_tlv_iter it;
-	struct stamp_tlv t;
-	bool found = false;
-	int ret;
-
-	stamp_tlv_iter_init(&it, buf, len, start);
-	while ((ret = stamp_tlv_next(&it, &t)) > 0) {
-		if (found && t.type != STAMP_TLV_EXTRA_PADDING)
-			return -EINVAL;
-		if (t.type == STAMP_TLV_HMAC) {
-			if (t.len != STAMP_TLV_HMAC_LEN)
-				return -EINVAL;
-			*hmac_off = t.off;
-			found = true;
-		}
-	}
-	if (ret < 0)
-		return -EINVAL;
-	return found ? 0 : -ENOENT;
-}
-
-/**
- * stamp_tlv_hmac_sign() - fill in a packet's HMAC TLV
- * @buf: the packet, Seq and every TLV before the HMAC TLV final
- * @len: its length
- * @start: where its TLVs start
- * @fn: the digest
- * @priv: for @fn
- *
- * Return: 0, or what stamp_tlv_hmac_find() or @fn returned.
- */
-int stamp_tlv_hmac_sign(__u8 *buf, size_t len, size_t start,
-			stamp_tlv_hmac_fn fn, void *priv)
-{
-	size_t off;
-	int err;
-
-	err = stamp_tlv_hmac_find(buf, len, start, &off);
-	if (err)
-		return err;
-	return fn(priv, buf, buf + start, off - start, buf + off + HDR);
-}
-
-/**
- * stamp_tlv_hmac_verify() - check a packet's HMAC TLV
- * @buf: the packet
- * @len: its length
- * @start: where its TLVs start
- * @seq: the Seq field it was computed with (NULL: the packet's own)
- * @fn: the digest
- * @priv: for @fn
- *
- * Return: 0 when it verifies, -EBADMSG when it does not, else what
- * stamp_tlv_hmac_find() or @fn returned.
- */
-int stamp_tlv_hmac_verify(const __u8 *buf, size_t len, size_t start,
-			  const __u8 *seq, stamp_tlv_hmac_fn fn, void *priv)
-{
-	__u8 digest[STAMP_TLV_HMAC_LEN];
-	size_t off;
-	int err;
-
-	err = stamp_tlv_hmac_find(buf, len, start, &off);
-	if (err)
-		return err;
-	err = fn(priv, seq ? seq : buf, buf + start, off - start, digest);
-	if (err)
-		return err;
-	return digest_equal(digest, buf + off + HDR, STAMP_TLV_HMAC_LEN) ?
-	       0 : -EBADMSG;
-}
-
-static void decode_location(const __u8 *v, __u16 len,
-			    struct stamp_tlv_info *info)
-{
-	struct stamp_tlv s;
-	size_t off = STAMP_TLV_LOCATION_MIN_LEN;
-	const __u8 *sv;
-	int ret;
-
-	info->loc_dport = stamp_get16(v);
-	info->loc_sport = stamp_get16(v + 2);
-	while ((ret = sub_next(v, len, &off, &s)) > 0) {
-		sv = v + s.off + HDR;
-		if (s.flags & STAMP_TLV_FLAG_M)
-			info->malformed = true;
-		if (s.flags & STAMP_TLV_FLAG_U)
-			continue;
-		switch (s.type) {
-		case STAMP_SUB_SRC_EUI48:
-		case STAMP_SUB_SRC_EUI64:
-			if (s.len != STAMP_SUB_MAC_LEN)
-				break;
-			info->loc_mac_len = s.type == STAMP_SUB_SRC_EUI48 ? 6 : 8;
-			memcpy(info->loc_mac, sv, info->loc_mac_len);
-			break;
-		case STAMP_SUB_DST_IPV4:
-		case STAMP_SUB_DST_IPV6:
-			if (s.len != STAMP_SUB_IP_LEN)
-				break;
-			info->loc_dst_family = s.type == STAMP_SUB_DST_IPV4 ?
-					       4 : 6;
-			memcpy(info->loc_dst, sv, 16);
-			break;
-		case STAMP_SUB_SRC_IPV4:
-		case STAMP_SUB_SRC_IPV6:
-			if (s.len != STAMP_SUB_IP_LEN)
-				break;
-			info->loc_src_family = s.type == STAMP_SUB_SRC_IPV4 ?
-					       4 : 6;
-			memcpy(info->loc_src, sv, 16);
-			break;
-		}
-	}
-	if (ret < 0)
-		info->walk_error = true;
-}
-
-static void decode_return_path(const __u8 *v, __u16 len,
-			       struct stamp_tlv_info *info)
-{
-	struct stamp_tlv s;
-	size_t off = 0;
-	int ret;
-
-	while ((ret = sub_next(v, len, &off, &s)) > 0) {
-		if (s.type == STAMP_RP_CONTROL_CODE &&
-		    s.len == STAMP_RP_CONTROL_CODE_LEN) {
-			info->rp_has_cc = true;
-			info->rp_cc = stamp_get32(v + s.off + HDR);
-		}
-	}
-	if (ret < 0)
-		info->walk_error = true;
-}
-
-/* The reflector said its HMAC check failed: no TLV's fields are believed. */
-static void discard_fields(struct stamp_tlv_info *info)
-{
-	struct stamp_tlv_info flags = {
-		.ntlv = info->ntlv,
-		.present = info->present,
-		.unknown = info->unknown,
-		.integrity = info->integrity,
-		.other_unknown = info->other_unknown,
-		.malformed = info->malformed,
-		.walk_error = info->walk_error,
-	};
-
-	*info = flags;
-}
-
-/**
- * stamp_tlv_decode() - read a reflected packet's TLVs
- * @buf: the reply
- * @len: its length
- * @start: where its TLVs start
- * @info: result; a type's fields are set only when it came back without
- *        U or M and with a length right for it
- *
- * As a Session-Sender must (RFC 8972 section 4): a TLV with U is skipped,
- * one with M ends the walk (the rest is not read), and an I flag on any
- * TLV discards every TLV's fields (only the flags are reported).
- *
- * Return: the number of TLVs read, or -EINVAL when the walk failed (what
- * was read before is in @info, walk_error set).
- */
-int stamp_tlv_decode(const __u8 *buf, size_t len, size_t start,
-		     struct stamp_tlv_info *info)
-{
-	struct stamp_tlv_iter it;
-	struct stamp_tlv t;
-	const __u8 *v;
-	__u16 bit, w;
-	int ret;
-
-	memset(info, 0, sizeof(*info));
-	stamp_tlv_iter_init(&it, buf, len, start);
-	while ((ret = stamp_tlv_next(&it, &t)) > 0) {
-		info->ntlv++;
-		v = buf + t.off + HDR;
-		bit = t.type && t.type <= STAMP_TLV_TYPE_MAX ? 1U << t.type : 1;
-		if (bit != 1)
-			info->present |= bit;
-		if (t.flags & STAMP_TLV_FLAG_U) {
-			info->unknown |= bit;
-			if (bit == 1)
-				info->other_unknown = true;
-		}
-		if (t.flags & STAMP_TLV_FLAG_I)
-			info->integrity |= bit;
-		if (t.flags & STAMP_TLV_FLAG_M) {
-			info->malformed = true;
-			break;
-		}
-		if (t.flags & STAMP_TLV_FLAG_U ||
-		    !stamp_tlv_len_ok(t.type, t.len))
-			continue;
-		switch (t.type) {
-		case STAMP_TLV_LOCATION:
-			decode_location(v, t.len, info);
-			break;
-		case STAMP_TLV_TIMESTAMP_INFO:
-			info->sync_in = v[0];
-			info->method_in = v[1];
-			info->sync_out = v[2];
-			info->method_out = v[3];
-			break;
-		case STAMP_TLV_COS:
-			w = stamp_get16(v);
-			info->cos_dscp1 = w >> STAMP_COS_DSCP1_SHIFT;
-			info->cos_dscp2 = (w >> STAMP_COS_DSCP2_SHIFT) & 0x3f;
-			info->cos_ecn = (w >> STAMP_COS_ECN_SHIFT) & 0x3;
-			info->cos_rp = w & STAMP_COS_RP_MASK;
-			break;
-		case STAMP_TLV_DIRECT_MEASUREMENT:
-			info->dm_s_txc = stamp_get32(v);
-			info->dm_r_rxc = stamp_get32(v + 4);
-			info->dm_r_txc = stamp_get32(v + 8);
-			break;
-		case STAMP_TLV_ACCESS_REPORT:
-			info->ar_id = v[0] >> 4;
-			info->ar_code = v[1];
-			break;
-		case STAMP_TLV_FOLLOW_UP:
-			info->fu_seq = stamp_get32(v);
-			info->fu_ts = stamp_get64(v + 4);
-			info->fu_method = v[12];
-			break;
-		case STAMP_TLV_DEST_NODE_ADDR:
-			info->dest_len = (__u8)t.len;
-			memcpy(info->dest, v, t.len);
-			break;
-		case STAMP_TLV_RETURN_PATH:
-			decode_return_path(v, t.len, info);
-			break;
-		case STAMP_TLV_MICRO_SESSION:
-			info->ms_sender = stamp_get16(v);
-			info->ms_reflector = stamp_get16(v + 2);
-			break;
-		}
-	}
-	if (info->integrity)
-		discard_fields(info);
-	if (ret < 0) {
-		info->walk_error = true;
-		info->malformed = true;
-		return -EINVAL;
-	}
-	return (int)info->ntlv;
 }

@@ -8,6 +8,10 @@
  * TLVs start right after the base packet (stamp_base_len()) and run to the
  * end of the UDP payload. A remainder of all zero octets is not a TLV: it
  * is the padding an RFC 8762 sender adds, copied untouched.
+ *
+ * By side: tlv.c walks TLVs for both, tlv_refl.c answers a request's,
+ * tlv_send.c builds and signs a request's and decodes a reply's (and is
+ * not linked into stamp_refl.ko).
  */
 #ifndef _STAMP_TLV_H
 #define _STAMP_TLV_H
@@ -33,6 +37,9 @@ void stamp_tlv_iter_init(struct stamp_tlv_iter *it, const __u8 *buf,
 			 size_t len, size_t start);
 int stamp_tlv_next(struct stamp_tlv_iter *it, struct stamp_tlv *t);
 bool stamp_tlv_len_ok(__u8 type, __u16 len);
+int stamp_tlv_sub_next(const __u8 *v, size_t len, size_t *off,
+		       struct stamp_tlv *t);
+bool stamp_tlv_digest_equal(const __u8 *a, const __u8 *b, size_t n);
 
 /*
  * The HMAC TLV's digest: HMAC-SHA-256 over the base packet's Seq field
