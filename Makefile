@@ -6,6 +6,9 @@
 #   make modules-all     the module for every kernel with headers installed
 #   make checkpatch      kernel coding style of kmod/ (--strict), UAPI, tools
 #   make kernel-checks   W=1 build, sparse and kernel-doc of the module
+#   make regen           the UAPI header and kmod/netlink-gen.[ch] from the
+#                        netlink spec (scripts/ynl-gen.sh: the kernel's
+#                        ynl-gen-c.py); commit them with the spec
 #   make bench           the benchmarks, in a VM, on the installed kernels:
 #                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
 #   make bench-build     only build what the benchmarks run
@@ -118,6 +121,9 @@ checkpatch:
 
 kernel-checks:
 	bash tests/kernel_checks.sh
+
+regen:
+	bash scripts/ynl-gen.sh
 
 # the wire codec under libFuzzer for an hour (FUZZ_SECONDS to change it)
 fuzz:
@@ -246,7 +252,7 @@ dkms-uninstall:
 deb:
 	bash scripts/deb.sh $(if $(DEB_VERSION),--version $(DEB_VERSION))
 
-.PHONY: all module modules-all bpf tools deps check demo checkpatch kernel-checks fuzz bench \
+.PHONY: all module modules-all bpf tools deps check demo checkpatch kernel-checks regen fuzz bench \
 	bench-build mutation \
 	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall \
 	dkms-sources deb

@@ -4,6 +4,12 @@
  * Documentation/netlink/specs/stamp.yaml): reflector configuration and
  * counters, per network namespace. Handlers run in process context; writers
  * serialize on stamp_net.cfg_lock and publish a new stamp_cfg with RCU.
+ *
+ * The policies, one per operation and strict, and the ops table are
+ * generated from the spec (netlink-gen.c, scripts/ynl-gen.sh): a request
+ * carrying an attribute its operation does not take is refused by the
+ * genetlink core with an extack message. The spec also names the one
+ * admin check, stamp_nl_pre_doit_admin(), for every mutating operation.
  */
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -11,77 +17,11 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
+#include "netlink-gen.h"
 #include "stamp.h"
 
-/* Far more than a namespace could use; keeps a typo from pinning memory. */
-#define MAX_SESSIONS_LIMIT BIT(24)
-
 static struct genl_family stamp_genl_family;
-
-#define READ_ONLY { .type = NLA_REJECT, .reject_message = "read only" }
-
-static const struct nla_policy prefix_policy[STAMP_PREFIX_A_MAX + 1] = {
-	[STAMP_PREFIX_A_ADDR]	= { .type = NLA_BINARY, .len = 16 },
-	[STAMP_PREFIX_A_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy session_policy[STAMP_SESSION_A_MAX + 1] = {
-	[STAMP_SESSION_A_PEER_ADDR]	= { .type = NLA_BINARY, .len = 16 },
-	[STAMP_SESSION_A_PEER_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
-	[STAMP_SESSION_A_LOCAL_ADDR]	= { .type = NLA_BINARY, .len = 16 },
-	[STAMP_SESSION_A_LOCAL_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
-	[STAMP_SESSION_A_SSID]		= { .type = NLA_U16 },
-	[STAMP_SESSION_A_KEY]		= { .type = NLA_BINARY, .len = STAMP_KEY_MAX_LEN },
-	[STAMP_SESSION_A_HAS_KEY]	= READ_ONLY,
-	[STAMP_SESSION_A_PROVISIONED]	= READ_ONLY,
-	[STAMP_SESSION_A_SEQ]		= READ_ONLY,
-	[STAMP_SESSION_A_RX]		= READ_ONLY,
-	[STAMP_SESSION_A_REFLECTED]	= READ_ONLY,
-	[STAMP_SESSION_A_DROP_AUTH]	= READ_ONLY,
-	[STAMP_SESSION_A_IDLE_MS]	= READ_ONLY,
-	[STAMP_SESSION_A_ACCESS_ID]	= READ_ONLY,
-	[STAMP_SESSION_A_ACCESS_CODE]	= READ_ONLY,
-	[STAMP_SESSION_A_LAST_T3]	= READ_ONLY,
-};
-
-/* not const: 6.1's policy macros take a plain pointer */
-static struct netlink_range_validation max_sessions_range = {
-	.min = 1,
-	.max = MAX_SESSIONS_LIMIT,
-};
-
-static const struct nla_policy stamp_policy[STAMP_A_MAX + 1] = {
-	[STAMP_A_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
-	[STAMP_A_TS_FORMAT]	= NLA_POLICY_MAX(NLA_U8, STAMP_TS_PTP),
-	[STAMP_A_CLOCK_SYNCED]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[STAMP_A_CLOCK_ERROR]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[STAMP_A_CLOCK_VALIDITY] = { .type = NLA_U32 },
-	[STAMP_A_STATS]		= { .type = NLA_REJECT,
-				    .reject_message = "counters are read only" },
-	[STAMP_A_MODE]		= NLA_POLICY_MAX(NLA_U8, STAMP_MODE_STATEFUL),
-	[STAMP_A_SESSION_CREATE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[STAMP_A_AUTH]		= NLA_POLICY_MAX(NLA_U8, 1),
-	[STAMP_A_DEFAULT_KEY]	= { .type = NLA_BINARY, .len = STAMP_KEY_MAX_LEN },
-	[STAMP_A_HAS_DEFAULT_KEY] = READ_ONLY,
-	[STAMP_A_RATE_LIMIT]	= { .type = NLA_U32 },
-	[STAMP_A_RATE_BURST]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[STAMP_A_ALLOW]		= NLA_POLICY_NESTED(prefix_policy),
-	[STAMP_A_ALLOW_CLEAR]	= { .type = NLA_FLAG },
-	[STAMP_A_MAX_SESSIONS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
-							&max_sessions_range),
-	[STAMP_A_SESSION_IDLE]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[STAMP_A_SESSION_COUNT]	= READ_ONLY,
-	[STAMP_A_SESSION]	= NLA_POLICY_NESTED(session_policy),
-	[STAMP_A_TLV_MODE]	= NLA_POLICY_MAX(NLA_U8, STAMP_TLV_MODE_STRIP),
-	[STAMP_A_COS_REMARK]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[STAMP_A_RETURN_ADDR]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[STAMP_A_MEMBER_ID]	= { .type = NLA_U16 },
-	[STAMP_A_SYNC_SOURCE]	= NLA_POLICY_RANGE(NLA_U8, STAMP_SYNC_NTP,
-						   STAMP_SYNC_LOCAL),
-	[STAMP_A_TLV_STATS]	= { .type = NLA_REJECT,
-				    .reject_message = "counters are read only" },
-	[STAMP_A_ERREST_ZERO_DISCARD] = NLA_POLICY_MAX(NLA_U8, 1),
-};
 
 static int put_addr(struct sk_buff *msg, int type, u8 family,
 		    const __be32 *addr)
@@ -184,7 +124,7 @@ static int fill_tlv_stats(struct sk_buff *msg, struct stamp_net *sn)
 	return 0;
 }
 
-static int stamp_nl_get(struct sk_buff *skb, struct genl_info *info)
+static int get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	u8 cmd = info->genlhdr->cmd;
@@ -227,6 +167,30 @@ static int stamp_nl_get(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
+}
+
+/**
+ * stamp_nl_refl_get_doit() - STAMP_CMD_REFL_GET: the configuration
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno.
+ */
+int stamp_nl_refl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return get_doit(skb, info);
+}
+
+/**
+ * stamp_nl_stats_get_doit() - STAMP_CMD_STATS_GET: the counters
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno.
+ */
+int stamp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return get_doit(skb, info);
 }
 
 /* STAMP_A_PORT may repeat: the whole list replaces the current one. */
@@ -279,8 +243,8 @@ static int parse_prefix(struct nlattr *nla, struct stamp_prefix *p,
 	unsigned int bit;
 	int err, family;
 
-	err = nla_parse_nested(tb, STAMP_PREFIX_A_MAX, nla, prefix_policy,
-			       extack);
+	err = nla_parse_nested(tb, STAMP_PREFIX_A_MAX, nla,
+			       stamp_prefix_nl_policy, extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nla, tb, STAMP_PREFIX_A_ADDR) ||
@@ -351,7 +315,8 @@ static struct stamp_key *parse_key(struct nlattr *nla,
 {
 	struct stamp_key *k;
 
-	if (nla_len(nla) < STAMP_KEY_MIN_LEN) {
+	if (nla_len(nla) < STAMP_KEY_MIN_LEN ||
+	    nla_len(nla) > STAMP_KEY_MAX_LEN) {
 		NL_SET_ERR_MSG_ATTR(extack, nla,
 				    "a key is 16 to 64 octets");
 		return ERR_PTR(-EINVAL);
@@ -412,11 +377,21 @@ static int parse_policy(struct genl_info *info, struct stamp_cfg *cfg)
 	return n < 0 ? n : changed + n;
 }
 
-/*
- * Instead of GENL_UNS_ADMIN_PERM, whose refusal is a bare -EPERM: the same
- * test (CAP_NET_ADMIN over the namespace's user namespace), with a reason.
+/**
+ * stamp_nl_pre_doit_admin() - the admin check of every mutating operation
+ * @ops: the operation
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * The spec names this pre_doit for refl-set, session-new and session-del.
+ * It is GENL_UNS_ADMIN_PERM's test (CAP_NET_ADMIN over the namespace's
+ * user namespace), which the genetlink core answers with a bare -EPERM,
+ * with a reason in the extack.
+ *
+ * Return: 0, or -EPERM.
  */
-static int stamp_nl_admin(struct sk_buff *skb, struct genl_info *info)
+int stamp_nl_pre_doit_admin(const struct genl_split_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
 {
 	if (netlink_ns_capable(skb, genl_info_net(info)->user_ns,
 			       CAP_NET_ADMIN))
@@ -426,7 +401,14 @@ static int stamp_nl_admin(struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
-static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
+/**
+ * stamp_nl_refl_set_doit() - STAMP_CMD_REFL_SET: change the configuration
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
@@ -435,9 +417,6 @@ static int stamp_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_cfg *cfg;
 	int changed, n, err;
 
-	err = stamp_nl_admin(skb, info);
-	if (err)
-		return err;
 	mutex_lock(&sn->cfg_lock);
 	cfg = rcu_dereference_protected(sn->cfg,
 					lockdep_is_held(&sn->cfg_lock));
@@ -532,14 +511,24 @@ static int parse_session(struct genl_info *info, struct stamp_net *sn,
 {
 	struct nlattr *nest = info->attrs[STAMP_A_SESSION];
 	const struct stamp_cfg *cfg;
-	int family, err;
+	int family, err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, STAMP_A_SESSION))
 		return -EINVAL;
-	err = nla_parse_nested(tb, STAMP_SESSION_A_MAX, nest, session_policy,
-			       info->extack);
+	err = nla_parse_nested(tb, STAMP_SESSION_A_MAX, nest,
+			       stamp_session_nl_policy, info->extack);
 	if (err)
 		return err;
+	/*
+	 * The generated nested policy takes every attribute of the set, the
+	 * counters a session reports too: a request may not set those
+	 */
+	for (i = STAMP_SESSION_A_HAS_KEY; i <= STAMP_SESSION_A_MAX; i++) {
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i], "read only");
+			return -EINVAL;
+		}
+	}
 	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb,
 			      STAMP_SESSION_A_PEER_ADDR) ||
 	    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
@@ -578,7 +567,14 @@ static int parse_session(struct genl_info *info, struct stamp_net *sn,
 	return 0;
 }
 
-static int stamp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
+/**
+ * stamp_nl_session_new_doit() - STAMP_CMD_SESSION_NEW: provision a session
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int stamp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
@@ -587,9 +583,6 @@ static int stamp_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_key *key = NULL;
 	int err;
 
-	err = stamp_nl_admin(skb, info);
-	if (err)
-		return err;
 	mutex_lock(&sn->cfg_lock);
 	err = parse_session(info, sn, tb, &k);
 	if (err)
@@ -619,7 +612,14 @@ out:
 	return err;
 }
 
-static int stamp_nl_session_del(struct sk_buff *skb, struct genl_info *info)
+/**
+ * stamp_nl_session_del_doit() - STAMP_CMD_SESSION_DEL: remove a session
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int stamp_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
@@ -627,9 +627,6 @@ static int stamp_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_session_key k;
 	int err;
 
-	err = stamp_nl_admin(skb, info);
-	if (err)
-		return err;
 	mutex_lock(&sn->cfg_lock);
 	err = parse_session(info, sn, tb, &k);
 	if (err)
@@ -698,7 +695,14 @@ static int fill_session(struct sk_buff *msg, struct stamp_session *s)
 	return 0;
 }
 
-static int stamp_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+/**
+ * stamp_nl_session_get_doit() - STAMP_CMD_SESSION_GET: one session
+ * @skb: the request
+ * @info: its attributes and extack
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int stamp_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct stamp_net *sn = stamp_pernet(genl_info_net(info));
 	struct nlattr *tb[STAMP_SESSION_A_MAX + 1];
@@ -742,13 +746,19 @@ err_unlock:
 	return err;
 }
 
-/*
+/**
+ * stamp_nl_session_get_dumpit() - STAMP_CMD_SESSION_GET: every session
+ * @skb: the message to fill
+ * @cb: the dump's state: cb->args[0] and [1] where the walk goes on
+ *
  * A dump walks the table under RCU in several messages; cb->seq is the
  * table's generation, so a session added or removed between two of them
  * marks the dump NLM_F_DUMP_INTR and the reader starts over.
+ *
+ * Return: the message's length, 0 at the end, or -errno.
  */
-static int stamp_nl_session_dump(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+int stamp_nl_session_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
 {
 	struct stamp_net *sn = stamp_pernet(sock_net(skb->sk));
 	unsigned long bucket = cb->args[0], idx = cb->args[1];
@@ -797,44 +807,86 @@ out:
 	return err && skb->len ? skb->len : err ?: skb->len;
 }
 
-static const struct genl_ops stamp_genl_ops[] = {
-	{
-		.cmd	= STAMP_CMD_REFL_GET,
-		.doit	= stamp_nl_get,
-	},
-	{
-		.cmd	= STAMP_CMD_REFL_SET,
-		.doit	= stamp_nl_set,
-	},
-	{
-		.cmd	= STAMP_CMD_STATS_GET,
-		.doit	= stamp_nl_get,
-	},
-	{
-		.cmd	= STAMP_CMD_SESSION_NEW,
-		.doit	= stamp_nl_session_new,
-	},
-	{
-		.cmd	= STAMP_CMD_SESSION_DEL,
-		.doit	= stamp_nl_session_del,
-	},
-	{
-		.cmd	= STAMP_CMD_SESSION_GET,
-		.doit	= stamp_nl_session_get,
-		.dumpit	= stamp_nl_session_dump,
-	},
+#ifdef STAMP_HAVE_GENL_SPLIT_OPS
+static struct genl_family stamp_genl_family __ro_after_init = {
+	.name		= STAMP_GENL_NAME,
+	.version	= STAMP_GENL_VERSION,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= stamp_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(stamp_nl_ops),
 };
+
+static void stamp_genl_ops_fold(void)
+{
+}
+#else
+/*
+ * 6.1 has no split ops (compat.h): one struct genl_ops per command, the
+ * generated do and dump halves merged, each with its own policy (6.1
+ * validates those strictly too); its pre_doit is the family's, which calls
+ * the one the generated table gives the command.
+ */
+static struct genl_ops stamp_genl_ops[ARRAY_SIZE(stamp_nl_ops)];
+
+static const struct genl_split_ops *split_do(u8 cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stamp_nl_ops); i++)
+		if (stamp_nl_ops[i].cmd == cmd && stamp_nl_ops[i].doit)
+			return &stamp_nl_ops[i];
+	return NULL;
+}
+
+static int pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+		    struct genl_info *info)
+{
+	const struct genl_split_ops *op = split_do(ops->cmd);
+
+	return op && op->pre_doit ? op->pre_doit(op, skb, info) : 0;
+}
 
 static struct genl_family stamp_genl_family __ro_after_init = {
 	.name		= STAMP_GENL_NAME,
 	.version	= STAMP_GENL_VERSION,
-	.maxattr	= STAMP_A_MAX,
-	.policy		= stamp_policy,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
+	.pre_doit	= pre_doit,
 	.ops		= stamp_genl_ops,
-	.n_ops		= ARRAY_SIZE(stamp_genl_ops),
 };
+
+static void stamp_genl_ops_fold(void)
+{
+	const struct genl_split_ops *sp;
+	struct genl_ops *op;
+	unsigned int i, n = 0, j;
+
+	for (i = 0; i < ARRAY_SIZE(stamp_nl_ops); i++) {
+		sp = &stamp_nl_ops[i];
+		for (j = 0; j < n; j++)
+			if (stamp_genl_ops[j].cmd == sp->cmd)
+				break;
+		op = &stamp_genl_ops[j];
+		if (j == n)
+			n++;
+		op->cmd = sp->cmd;
+		op->flags |= sp->flags &
+			     ~(GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP);
+		if (sp->doit) {
+			op->doit = sp->doit;
+			op->policy = sp->policy;
+			op->maxattr = sp->maxattr;
+		}
+		if (sp->dumpit) {
+			op->start = sp->start;
+			op->dumpit = sp->dumpit;
+			op->done = sp->done;
+		}
+	}
+	stamp_genl_family.n_ops = n;
+}
+#endif
 
 /**
  * stamp_genl_register() - register the "stamp" family
@@ -843,6 +895,7 @@ static struct genl_family stamp_genl_family __ro_after_init = {
  */
 int stamp_genl_register(void)
 {
+	stamp_genl_ops_fold();
 	return genl_register_family(&stamp_genl_family);
 }
 

@@ -18,7 +18,7 @@ CACHE=${KSTAMP_CACHE:-/var/cache/kstamp}
 PKG=linux-source-6.12
 TARBALL=/usr/src/$PKG.tar.xz
 TOP=$PKG	# the tarball's top directory
-FILES=(tools/net/ynl/cli.py 'tools/net/ynl/lib/*.py'
+FILES=(tools/net/ynl/cli.py tools/net/ynl/ynl-gen-c.py 'tools/net/ynl/lib/*.py'
        'Documentation/netlink/genetlink*.yaml')
 
 ver=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)

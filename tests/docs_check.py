@@ -196,7 +196,7 @@ man4 = man_text(MAN4)
 uapi = open(os.path.join(ROOT, "include/uapi/linux/stamp.h")).read()
 m = re.search(r'#define STAMP_GENL_NAME\s+"(\w+)"', uapi)
 check(m and has_word(man4, m.group(1)), "stamp_refl.4 names the family %s" % (m and m.group(1)))
-names = [n for n in re.findall(r"^\s+(STAMP_(?:CMD|A|STATS_A)_\w+),", uapi, re.M)
+names = [n for n in re.findall(r"^\s+(STAMP_(?:CMD|A|STATS_A)_\w+)(?: = \d+)?,", uapi, re.M)
          if not re.search(r"_(UNSPEC|PAD)$", n)]
 check(len(names) >= 10, "stamp.h enumerates %d commands and attributes" % len(names))
 for n in names:

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The generic netlink family's YAML spec and its UAPI header must agree:
-every attribute set, command, enum and constant of
+"""The generic netlink family's YAML spec is the single source of
+include/uapi/linux/stamp.h and kmod/netlink-gen.[ch]: first they are
+regenerated with the kernel's ynl-gen-c.py (scripts/ynl-gen.sh --check)
+and must not differ from what is committed. Then, what generation does
+not prove: every attribute set, command, enum and constant of
 Documentation/netlink/specs/stamp.yaml, with the values the spec gives
-(implicit ones counted the way YNL does), against the enums of
-include/uapi/linux/stamp.h. Then the kernel's own YNL library (from
-linux-source-6.12, extracted by scripts/ynl.sh) loads the spec: it must
-validate against the schema its protocol names, and YNL's numbering of
-every attribute and operation must be the header's. Prints one line per
+(implicit ones counted the way YNL does), against the header's enums; the
+kernel's own YNL library (from linux-source-6.12, extracted by
+scripts/ynl.sh) loads the spec against the schema its protocol names and
+numbers every attribute and operation as the header does; the admin check
+is the one pre_doit, on exactly the mutating operations; and the module's
+counter enum follows the spec's stats attributes. Prints one line per
 check and the usual "N passed, N failed"."""
 import os
 import re
@@ -47,7 +51,7 @@ def header_enums(text):
             m = re.match(r"(\w+)\s*(?:=\s*(.+))?$", item)
             name, expr = m[1], m[2]
             if expr is not None:
-                expr = expr.strip()
+                expr = expr.strip().strip("()")
                 nxt = vals[expr] if expr in vals else int(expr.split()[0], 0) \
                     if re.match(r"^\d", expr) else vals[expr.split()[0]] - 1
             vals[name] = nxt
@@ -64,6 +68,10 @@ def find(enums, name):
 
 
 def main():
+    p = subprocess.run(["bash", os.path.join(ROOT, "scripts/ynl-gen.sh"), "--check"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    check("include/uapi/linux/stamp.h and kmod/netlink-gen.[ch] are what "
+          "ynl-gen-c.py makes of the spec (scripts/ynl-gen.sh --check)", "", p.stdout)
     spec = yaml.safe_load(open(os.path.join(
         ROOT, "Documentation/netlink/specs/stamp.yaml")))
     text = open(os.path.join(ROOT, "include/uapi/linux/stamp.h")).read()
@@ -87,7 +95,7 @@ def main():
     for aset in spec["attribute-sets"]:
         prefix = "STAMP_A_" if aset["name"] == "stamp" else \
             c_name("STAMP_", aset["name"]) + "_A_"
-        want, nxt = {prefix + "UNSPEC": 0}, 1
+        want, nxt = {}, 1
         for a in aset["attributes"]:
             nxt = a.get("value", nxt)
             want[c_name(prefix, a["name"])] = nxt
@@ -95,35 +103,39 @@ def main():
         want["__" + prefix + "MAX"] = nxt
         want[prefix + "MAX"] = nxt - 1
         check("attribute set %s" % aset["name"], want,
-              find(enums, prefix + "UNSPEC"))
+              find(enums, prefix + "MAX"))
 
-    want, nxt = {"STAMP_CMD_UNSPEC": 0}, 1
+    want, nxt = {}, 1
     for op in spec["operations"]["list"]:
         nxt = op.get("value", nxt)
         want[c_name("STAMP_CMD_", op["name"])] = nxt
         nxt += 1
     want["__STAMP_CMD_MAX"] = nxt
     want["STAMP_CMD_MAX"] = nxt - 1
-    check("operations", want, find(enums, "STAMP_CMD_UNSPEC"))
+    check("operations", want, find(enums, "STAMP_CMD_MAX"))
 
-    # the kernel side: every mutating op needs admin in its namespace,
-    # either by the genetlink flag or by its doit checking it first thing
-    # (stamp_nl_admin(), which says why it refuses)
-    src = open(os.path.join(ROOT, "kmod/netlink.c")).read()
+    # the admin check: one pre_doit, named by the spec on every operation
+    # that changes something (and only those), and no other capability
+    # test in the handlers
     for op in spec["operations"]["list"]:
-        cmd = c_name("STAMP_CMD_", op["name"])
-        m = re.search(r"\.cmd\s*=\s*%s,(.*?)\}" % cmd, src, re.S)
-        admin = bool(m and "GENL_UNS_ADMIN_PERM" in m[1])
-        doit = m and re.search(r"\.doit\s*=\s*(\w+)", m[1])
-        if doit:
-            body = re.search(r"^static int %s\(.*?\n\{\n(.*?)\n\}" %
-                             doit[1], src, re.S | re.M)
-            first = body and re.search(r"^\t(?!struct |const |int |u\d+ |"
-                                       r"bool |void )\S.*$", body[1], re.M)
-            admin |= bool(first and
-                          first[0].strip() == "err = stamp_nl_admin(skb, info);")
-        check("%s: admin-perm in the spec and the kernel agree" % op["name"],
-              "uns-admin-perm" in op.get("flags", []), admin)
+        mutating = op["name"].endswith(("-set", "-new", "-del"))
+        pre = op.get("do", {}).get("pre")
+        check("%s: the admin pre_doit %s" % (op["name"], "named" if mutating else "not named"),
+              "stamp-nl-pre-doit-admin" if mutating else None, pre)
+        check("%s: no flags beside the pre_doit" % op["name"], [], op.get("flags", []))
+    src = open(os.path.join(ROOT, "kmod/netlink.c")).read()
+    users = re.findall(r"^\w.*?(\w+)\([^;]*?\n\{\n(?:(?!^\}).*\n)*?.*capable\(", src, re.M)
+    check("kmod/netlink.c tests a capability only in stamp_nl_pre_doit_admin()",
+          ["stamp_nl_pre_doit_admin"], users)
+
+    # the module's counters are the spec's stats attributes, in order
+    hdr = open(os.path.join(ROOT, "kmod/stamp.h")).read()
+    body = re.search(r"enum stamp_counter \{(.*?)\};", hdr, re.S)[1]
+    got = re.findall(r"STAMP_CNT_(\w+)", body)
+    stats = next(a for a in spec["attribute-sets"] if a["name"] == "stats")
+    check("enum stamp_counter (kmod/stamp.h) follows the spec's stats",
+          [a["name"].upper().replace("-", "_") for a in stats["attributes"]
+           if a["type"] != "pad"] + ["MAX"], got)
 
     ynl_check(spec, enums)
     print("%d passed, %d failed" % (passed, failed))
@@ -158,16 +170,16 @@ def ynl_check(spec, enums):
     for name, aset in fam.attr_sets.items():
         prefix = "STAMP_A_" if name == "stamp" else \
             c_name("STAMP_", name) + "_A_"
-        got = find(enums, prefix + "UNSPEC")
+        got = find(enums, prefix + "MAX")
         check("YNL's numbering of attribute set %s" % name,
               {c_name(prefix, a): v.value for a, v in aset.items()},
               {k: v for k, v in got.items() if k not in
-               (prefix + "UNSPEC", prefix + "MAX", "__" + prefix + "MAX")})
-    got = find(enums, "STAMP_CMD_UNSPEC")
+               (prefix + "MAX", "__" + prefix + "MAX")})
+    got = find(enums, "STAMP_CMD_MAX")
     check("YNL's numbering of the operations",
           {c_name("STAMP_CMD_", n): op.req_value for n, op in fam.ops.items()},
           {k: v for k, v in got.items() if k not in
-           ("STAMP_CMD_UNSPEC", "STAMP_CMD_MAX", "__STAMP_CMD_MAX")})
+           ("STAMP_CMD_MAX", "__STAMP_CMD_MAX")})
 
 
 sys.exit(main())

@@ -157,10 +157,28 @@ t = sys.stdin.read()
 print('msg' if re.search(r\"'msg': '[^']+'\", t) else '-',
       'bad-attr', (re.search(r\"'bad-attr': '([^']*)'\", t) or [0, '-'])[1])")" ||
 	fail "port 0 accepted: $err"
+# per-operation strict policies (generated from the spec): an attribute
+# the operation does not take is refused by the genetlink core, named in
+# bad-attr, even beside one it does take
+msg_attr() {
+	$PY -c "import re, sys
+t = sys.stdin.read()
+print((re.search(r\"'msg': '([^']*)'\", t) or [0, '-'])[1] + ',',
+      (re.search(r\"'bad-attr': '([^']*)'\", t) or [0, '-'])[1])"
+}
 err=$(ynl_err --do refl-set --json '{"session-count": 5}') &&
-	check_eq "a read-only attribute in refl-set: extack message" "'read only'" \
-		"$(echo "$err" | sed -nE "s/.*'msg': ('[^']*').*/\1/p")" ||
+	check_eq "a read-only attribute in refl-set: refused, named" \
+		"Unsupported attribute, .session-count" "$(echo "$err" | msg_attr)" ||
 	fail "read-only session-count accepted: $err"
+err=$(ynl_err --do refl-set --json '{"rate-limit": 7, "session": {"peer-addr": "'$A4'", "peer-port": 5000}}') &&
+	check_eq "refl-set carrying a session: refused, named" \
+		"Unsupported attribute, .session" "$(echo "$err" | msg_attr)" ||
+	fail "refl-set with a session attribute accepted: $err"
+check_eq "the refused refl-set's rate limit not applied" 0 "$(nl reflector show -j | jfield rate_limit)"
+err=$(ynl_err --do session-new --json '{"session": {"peer-addr": "'$A4'", "peer-port": 5009, "rx": 3}}') &&
+	check_eq "session-new setting a session's counter: extack message" "'read only'" \
+		"$(echo "$err" | sed -nE "s/.*'msg': ('[^']*').*/\1/p")" ||
+	fail "session-new with rx accepted: $err"
 check_eq "nothing changed by the rejected requests" "[862] []" \
 	"$(nl reflector show -j | jfield ports) $(nl reflector show -j | jfield allow)"
 cp "$SPEC" "$TMP/stamp.yaml"
