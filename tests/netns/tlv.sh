@@ -511,8 +511,9 @@ assert len(ss) == 1 and ss[0]["ssid"] == 0 and ss[0]["rx"] == 3, ss'
 # copies of sleep named like them. Timestamp Information TLVs report a
 # source only while the clock is synchronized, and clock-sync takes that
 # from adjtimex: where the VM's kernel says unsynchronized (no NTP here),
-# clear STA_UNSYNC for the while (adjtimex.py mark-synced), and put the
-# kernel's state back after.
+# clear STA_UNSYNC for the while (adjtimex.py mark-synced, for up to an
+# hour: this part takes minutes under TCG), and put the kernel's state
+# back after.
 # fake NAME: a process whose comm is NAME, running when this returns
 # (its PID in FAKE_PID)
 fake() {
@@ -560,7 +561,7 @@ stage_clock_sync() {
 	nl reflector set sync-source gnss
 	CLOCK_SAVED=$CK/clock.saved
 	check_ok "the VM's clock marked synchronized for the test" \
-		sh -c 'python3 "$1" save "$2" && python3 "$1" mark-synced' - "$ADJ" "$CLOCK_SAVED"
+		sh -c 'python3 "$1" save "$2" && python3 "$1" mark-synced 3600' - "$ADJ" "$CLOCK_SAVED"
 	clocksync "unchanged (no PTP or NTP daemon running)"
 	syncsrc "no time daemon" gnss
 	fake chronyd
