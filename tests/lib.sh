@@ -1,11 +1,45 @@
 # shellcheck shell=bash
-# Shared by the shell tests: checks that print what they compared, a
-# summary line, and two hosts in network namespaces joined by veth.
+# SPDX-License-Identifier: GPL-2.0
+# The shell tests' library: project paths, skips, checks that print what
+# they compared, a deferred-cleanup stack, stages, and two hosts in network
+# namespaces joined by veth. A test is a list of stages over it:
 #
 #   . "$(dirname "$0")/../lib.sh"
-#   netns_pair            # creates $NS_A (10.0.0.1, fd00::1) and $NS_B (.2, ::2)
-#   check_eq "what" "$expected" "$actual"
-#   finish                # prints "N passed, N failed", exits non-zero on failure
+#   requires root stampnl module jq   # skip (exit 77) with the reason
+#   netns_pair            # $NS_A (10.0.0.1, fd00::1) and $NS_B (.2, ::2)
+#   tmpdir TMP            # a directory removed at the end, in $TMP
+#
+#   stage_basic() {
+#       check_eq "mode" stateless "$(inB "$STAMPNL" reflector show -j |
+#           jfield mode)"
+#       check_jq "5 answered" "$out" '.received == 5 and .lost == 0'
+#   }
+#   stage_tlv() { ...uses $A and $B... }
+#   family() { ...sets A and B for IPv$1... }
+#   variants family "4 6" tlv         # stage tlv runs once for each
+#   run_stages                        # every stage_*, in the file's order
+#   finish                            # runs the deferred commands, then
+#                                     # prints "N passed, N failed"
+#
+# Paths: ROOT (the checkout), BUILD, STAMPNL, KO (the module for the running
+# kernel; $KSTAMP_KO overrides it), HERE (the test's own folder), HELPERS
+# (Python helpers shared by host and VM tests).
+# Folders: tests/host/ runs on the host (no module), tests/netns/ inside the
+# VM (tests/vm/suite.sh NAME.sh), tests/vm/ is the QEMU harness.
+#
+# TESTS="basic tlv" bash tests/netns/tlv.sh runs those stages only (and
+# "tlv/6" one variant of one); the checks outside stages (setup, the final
+# kernel log check) always run.
+#
+# `in_ns NS CMD...` runs CMD in namespace NS and echoes it (to the test's
+# stderr, so that a caller's $(...) captures only CMD's output); `in` is a
+# bash keyword, hence the name. `inA CMD...` and `inB CMD...` are in_ns on
+# $NS_A and $NS_B.
+# `defer CMD...` pushes CMD; the stack runs in reverse order from finish,
+# or from the one EXIT trap this library sets (a skip, a `set -e` exit,
+# a signal), each command once, its failure ignored. Scripts set no trap.
+# Host tests: `start_refl ARGS...` runs tests/host/userspace_refl.py in B
+# (stopped at the end, or by the next start_refl).
 set -eu
 
 SKIP_CODE=77
@@ -17,6 +51,16 @@ ADDR4_A=10.0.0.1
 ADDR4_B=10.0.0.2
 ADDR6_A=fd00::1
 ADDR6_B=fd00::2
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$ROOT/build
+STAMPNL=$BUILD/tools/stampnl
+KO=${KSTAMP_KO:-$BUILD/kmod-$(uname -r)/kmod/stamp_refl.ko}
+HERE=$(cd "$(dirname "$0")" && pwd)
+HELPERS=$ROOT/tests/helpers
+
+# the commands `in` echoes go where the test's stderr went at the start
+exec {_LIB_TRACE}>&2
 
 pass() {
 	PASSED=$((PASSED + 1))
@@ -33,6 +77,65 @@ skip() {
 	exit $SKIP_CODE
 }
 
+# requires WHAT...: root, stampnl, module, or a command's name; the first
+# one missing skips the test with its reason
+requires() {
+	local r
+	for r; do
+		case "$r" in
+		root) [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)" ;;
+		stampnl) [ -x "$STAMPNL" ] || skip "stampnl not built (make tools)" ;;
+		module) [ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)" ;;
+		*) command -v "$r" >/dev/null || skip "$r not installed" ;;
+		esac
+	done
+}
+
+# --- deferred cleanup ---------------------------------------------------
+_DEFERRED=()
+# defer CMD...: run CMD when the test ends (last deferred, first run)
+defer() {
+	local q
+	printf -v q ' %q' "$@"
+	_DEFERRED+=("$q")
+}
+
+# tmpdir VAR: a new directory in /tmp named for the test, in VAR, removed
+# when the test ends
+tmpdir() {
+	local d
+	d=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+	defer rm -rf "$d"
+	printf -v "$1" %s "$d"
+}
+
+# run_deferred: the stack, newest first, emptied as it goes
+run_deferred() {
+	local i
+	for ((i = ${#_DEFERRED[@]} - 1; i >= 0; i--)); do
+		local c=${_DEFERRED[i]}
+		unset '_DEFERRED[i]'
+		eval "$c" >&$_LIB_TRACE 2>&1 || true
+	done
+	_DEFERRED=()
+}
+trap run_deferred EXIT
+trap 'exit 1' INT TERM HUP
+
+# in_ns NS CMD...: CMD in namespace NS, echoed first
+in_ns() {
+	local ns=$1
+	shift
+	echo "+ [$ns]$(printf ' %q' "$@")" >&$_LIB_TRACE
+	ip netns exec "$ns" "$@"
+}
+
+# inA CMD... / inB CMD...: in_ns on host A or B of netns_pair (and of
+# the tests that name their own $NS_A and $NS_B)
+inA() { in_ns "$NS_A" "$@"; }
+inB() { in_ns "$NS_B" "$@"; }
+
+# --- checks ---------------------------------------------------------------
 # check_eq DESCRIPTION EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then
@@ -62,6 +165,18 @@ check_ok() {
 	fi
 }
 
+# check_jq DESCRIPTION JSON FILTER [jq options...]: FILTER must give true
+# for JSON (jq -e); on failure the JSON is printed, compacted
+check_jq() {
+	local what=$1 json=$2 filter=$3
+	shift 3
+	if jq -e "$@" "$filter" <<<"$json" >/dev/null 2>&1; then
+		pass "$what"
+	else
+		fail "$what: not $filter in $(jq -c . <<<"$json" 2>/dev/null || echo "'$json'")"
+	fi
+}
+
 # wait_for OID VALUE SECONDS: poll the caller's `value OID` every half
 # second until it prints VALUE; fails after SECONDS
 wait_for() {
@@ -73,10 +188,11 @@ wait_for() {
 	return 1
 }
 
-# add_vm_summary LOG RC DESC: count the "N passed, N failed" that ends a
-# VM run's LOG into this test's totals; a run without one, or one that
-# failed without a failed check, fails
-add_vm_summary() {
+# add_summary LOG RC DESC: count the "N passed, N failed" that ends LOG
+# (another test's, or a VM run's) into this test's totals; a run without
+# one, or one that failed without a failed check, fails. Returns 1 when LOG
+# has no summary.
+add_summary() {
 	local summary
 	summary=$(tail -n 1 "$1")
 	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
@@ -85,15 +201,75 @@ add_vm_summary() {
 		[ "$2" = 0 ] || [ "${BASH_REMATCH[2]}" != 0 ] ||
 			fail "$3: exit $2 with no failed check"
 	else
-		fail "$3: ended (exit $2) without a summary"
+		return 1
 	fi
 }
 
+# add_vm_summary LOG RC DESC: add_summary, and a run without a summary
+# fails
+add_vm_summary() {
+	add_summary "$@" || fail "$3: ended (exit $2) without a summary"
+}
+
+# finish: the deferred commands, then "N passed, N failed" as the last
+# line (tests/run.sh and tests/vm/suite.sh read it); non-zero on failure
 finish() {
+	run_deferred
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }
 
+# --- stages ----------------------------------------------------------------
+declare -A _VARIANTS=() _VARIANT_FN=()
+# variants FUNCTION "V1 V2..." STAGE...: each STAGE runs once per value,
+# after `FUNCTION VALUE` has set the variant up
+variants() {
+	local fn=$1 vals=$2 s
+	shift 2
+	for s; do
+		_VARIANTS[$s]=$vals
+		_VARIANT_FN[$s]=$fn
+	done
+}
+
+# _selected NAME [VARIANT]: whether $TESTS (empty: all) names it
+_selected() {
+	local t
+	[ -n "${TESTS:-}" ] || return 0
+	for t in $TESTS; do
+		[ "$t" = "$1" ] || [ "$t" = "$1/${2:-}" ] && return 0
+	done
+	return 1
+}
+
+# run_stages: every stage_NAME function of the test, in the order the file
+# declares them, each of its variants in turn; only those $TESTS names
+run_stages() {
+	local stages s v t found
+	stages=$(sed -n 's/^stage_\([A-Za-z0-9_]*\)[[:space:]]*()[[:space:]]*{.*/\1/p' "$0")
+	for t in ${TESTS:-}; do
+		found=
+		for s in $stages; do
+			[ "${t%%/*}" = "$s" ] && found=1
+		done
+		[ -n "$found" ] || fail "TESTS names no stage of $(basename "$0"): $t (stages: $(echo $stages))"
+	done
+	for s in $stages; do
+		if [ -n "${_VARIANTS[$s]:-}" ]; then
+			for v in ${_VARIANTS[$s]}; do
+				_selected "$s" "$v" || continue
+				echo "## stage $s/$v"
+				"${_VARIANT_FN[$s]}" "$v"
+				"stage_$s"
+			done
+		elif _selected "$s"; then
+			echo "## stage $s"
+			"stage_$s"
+		fi
+	done
+}
+
+# --- namespaces --------------------------------------------------------
 netns_cleanup() {
 	ip netns del "$NS_A" 2>/dev/null || true
 	ip netns del "$NS_B" 2>/dev/null || true
@@ -104,9 +280,9 @@ netns_pair() {
 	# no module autoloading in the VM's chroot: what the tests use, by hand
 	# (built in, or already loaded, on the host)
 	modprobe -a veth sch_ingress cls_bpf 2>/dev/null || true
+	defer netns_cleanup
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
-	trap netns_cleanup EXIT
 	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B"
 	for ns in "$NS_A" "$NS_B"; do
 		ip -n "$ns" link set lo up
@@ -118,4 +294,39 @@ netns_pair() {
 	ip -n "$NS_B" addr add $ADDR6_B/64 dev veth0 nodad
 	ip -n "$NS_A" link set veth0 up
 	ip -n "$NS_B" link set veth0 up
+}
+
+# --- the userspace reflector (host tests) ----------------------------------
+REFL= _REFL_DEFERRED=
+stop_refl() {
+	if [ -n "$REFL" ]; then
+		kill "$REFL" 2>/dev/null || true
+		wait "$REFL" 2>/dev/null || true
+	fi
+	REFL=
+}
+
+# start_refl ARGS...: tests/host/userspace_refl.py ARGS in B (its stdout
+# and stderr as the caller's), running when this returns: its sockets on
+# 10.0.0.2:862 and [fd00::2]:862 are bound (an authenticating reflector answers no plain
+# probe, so the socket is what is waited for)
+start_refl() {
+	local _
+	stop_refl
+	[ -n "$_REFL_DEFERRED" ] || defer stop_refl
+	_REFL_DEFERRED=1
+	ip netns exec "$NS_B" python3 "$ROOT/tests/host/userspace_refl.py" "$@" &
+	REFL=$!
+	for _ in $(seq 50); do
+		[ "$(ip netns exec "$NS_B" ss -Huln 'sport = :862' |
+			grep -c '10\.0\.0\.2:862\|\[fd00::2\]:862')" = 2 ] && return
+		sleep 0.1
+	done
+	fail "userspace reflector did not start"
+}
+
+# jfield KEY: one key of the JSON object on stdin, arrays on one line and
+# strings without quotes (nothing when it has no such key)
+jfield() {
+	jq -cr --arg k "$1" 'if has($k) then .[$k] else empty end'
 }

@@ -80,14 +80,15 @@ section install bash tests/install.sh
 # KSTAMP-MIB under smilint, its counters against stampnl's, the subagent
 # under valgrind against snmpd (no module: absent); the values with the
 # module are tests/netns/snmp.sh, in the 6.1 suite below
-section snmp bash tests/snmp_host.sh
+section snmp bash tests/host/snmp.sh
 section unit make --no-print-directory -C tests/unit run
 section unit-valgrind make --no-print-directory -C tests/unit valgrind
 # the mutation driver's own checks (seconds); `make mutation` is not in CI
 section mutation-selftest python3 tests/mutation/mutate.py --self-test
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
-for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
-	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
+# the host tests (no module): tests/host/, but snmp.sh, run above
+for t in tests/host/*.sh; do
+	[ "$t" = tests/host/snmp.sh ] || section "host-$(basename "$t" .sh)" bash "$t"
 done
 # every end-to-end test on 6.1; on the other kernels (6.12) the module's
 # own paths, reflection and the control plane, which is where kernel
@@ -99,15 +100,15 @@ for k in $(bash tests/vm/run.sh --list-kernels); do
 	*) tests="reflector.sh sessions.sh" ;;
 	esac
 	section "vm-$k" bash tests/vm/run.sh -k "$k" -t 1500 -- \
-		bash tests/netns/vm_suite.sh $tests
+		bash tests/vm/suite.sh $tests
 done
 # floods, netlink and namespace churn, rmmod/insmod under traffic (about
 # 2 min on 6.1 under TCG; the debug kernel runs it again under KASAN)
-section vm-stress bash tests/vm/run.sh -k 6.1 -t 600 -- bash tests/netns/vm_suite.sh stress.sh
+section vm-stress bash tests/vm/run.sh -k 6.1 -t 600 -- bash tests/vm/suite.sh stress.sh
 # the kernel's YNL client drives the module as an independent client: it
 # comes from linux-source-6.12, so 6.12 is where it runs (about 5 min under
 # TCG: every YNL call starts Python and parses the spec)
-section vm-ynl bash tests/vm/run.sh -k 6.12 -t 1200 -- bash tests/netns/vm_suite.sh ynl.sh
+section vm-ynl bash tests/vm/run.sh -k 6.12 -t 1200 -- bash tests/vm/suite.sh ynl.sh
 # DKMS on the host, the DKMS-installed module in a VM (changes
 # /lib/modules for its duration, and removes what it installed)
 section dkms bash tests/dkms.sh

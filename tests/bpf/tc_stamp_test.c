@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host test of bpf/stamp_tc.bpf.c through tools/lib/bpf_stamp.c: run in the
- * sender's namespace against an echoing peer (host_bpf.sh), over IPv4 or
+ * sender's namespace against an echoing peer (tests/host/bpf.sh), over IPv4 or
  * IPv6. Checks that the egress program wrote T1 after the userspace send
  * call began and before the reply came back (with transmit checksum
  * offload off, the peer's kernel verifies the UDP checksum the program

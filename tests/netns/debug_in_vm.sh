@@ -9,8 +9,6 @@
 # and a leak whose allocation trace is in the module.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
 LEAKS=/sys/kernel/debug/kmemleak
 SUITES="stamp_wire stamp_stats stamp_cfg stamp_reflect stamp_session stamp_auth stamp_ratelimit"
 
@@ -37,10 +35,10 @@ for s in $SUITES; do
 done
 
 # --- end to end, under KASAN and lockdep ------------------------------------
-# suite [ENV=VALUE...] [TEST...]: vm_suite.sh, streamed so that a hang
+# suite [ENV=VALUE...] [TEST...]: tests/vm/suite.sh, streamed so that a hang
 # shows where it is, its checks added to ours
 suite() {
-	local summary a vars=() tests=()
+	local a vars=() tests=()
 
 	for a in "$@"; do
 		case "$a" in
@@ -48,15 +46,10 @@ suite() {
 		*) tests+=("$a") ;;
 		esac
 	done
-	env "${vars[@]}" bash "$ROOT/tests/netns/vm_suite.sh" "${tests[@]}" 2>&1 |
+	env "${vars[@]}" bash "$ROOT/tests/vm/suite.sh" "${tests[@]}" 2>&1 |
 		tee /tmp/vm_suite.log || true
-	summary=$(tail -n 1 /tmp/vm_suite.log)
-	if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-		PASSED=$((PASSED + BASH_REMATCH[1]))
-		FAILED=$((FAILED + BASH_REMATCH[2]))
-	else
-		fail "vm_suite.sh $*: ended without a summary: $summary"
-	fi
+	add_summary /tmp/vm_suite.log 0 "suite.sh $*" ||
+		fail "suite.sh $*: ended without a summary: $(tail -n 1 /tmp/vm_suite.log)"
 }
 # The stress test under KASAN, lockdep and kmemleak: the floods at a tenth
 # of their rate (KASAN slows the kernel about tenfold, and faster floods

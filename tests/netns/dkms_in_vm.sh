@@ -7,10 +7,9 @@
 #   dkms_in_vm.sh VERSION [STAMPNL]   (default: build/tools/stampnl)
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=${2:-$ROOT/build/tools/stampnl}
 VERSION=$1
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires stampnl jq
 MODPROBE_PATH=$(cat /proc/sys/kernel/modprobe)
 
 cleanup() {
@@ -18,13 +17,8 @@ cleanup() {
 	netns_cleanup
 	rmmod stamp_refl 2>/dev/null || true
 }
-trap cleanup EXIT
+defer cleanup
 
-inA() { ip netns exec "$NS_A" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
-jfield() {
-	sed -nE 's/.*"'"$1"'": ?(\[[^]]*\]|"[^"]*"|[^,}]*).*/\1/p' | tr -d '" '
-}
 
 # --- by name, from updates/dkms --------------------------------------------
 check_eq "modprobe finds stamp_refl in" \
@@ -35,7 +29,6 @@ check_eq "loaded version (/sys/module/stamp_refl/version)" "$VERSION" \
 check_eq "port parameter" 862 "$(cat /sys/module/stamp_refl/parameters/port)"
 
 netns_pair
-trap cleanup EXIT
 check_eq "reflector port" "[862]" "$(inB "$STAMPNL" reflector show -j | jfield ports)"
 out=$(inA "$STAMPNL" sender $ADDR4_B -c 5 -i 0.05 -W 2 -j) || true
 check_eq "sender to the DKMS module: received" 5 "$(echo "$out" | jfield received)"

@@ -9,12 +9,8 @@
 # correct sender fails them about once in 30 000 runs.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
 
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires module stampnl
 modprobe sch_netem 2>/dev/null || true	# built in on the debug kernel
 
 NS_R="stampR$$"
@@ -24,11 +20,10 @@ cleanup() {
 	ip netns del "$NS_R" 2>/dev/null || true
 	rmmod stamp_refl 2>/dev/null || true
 }
-inA() { ip netns exec "$NS_A" "$@"; }
 
 modprobe -a veth sch_ingress cls_bpf 2>/dev/null || true
 check_ok "insmod stamp_refl" insmod "$KO"
-trap cleanup EXIT
+defer cleanup
 # A 10.0.1.1 -- 10.0.1.254 R 10.0.2.254 -- 10.0.2.2 B
 for ns in "$NS_A" "$NS_R" "$NS_B"; do
 	ip netns add "$ns"

@@ -5,31 +5,19 @@
 # veth. Checks every reply field, sizes, checksums and TTLs, the counters
 # against what was sent, run-time configuration over netlink, namespace
 # isolation, the drop paths, and rmmod under traffic.
+#
+# Stages (TESTS="sender/6 drops" runs some): config, sender (IPv4 and
+# IPv6), sizes, runtime_config, rejected, drops, ports, headers, teardown.
 . "$(dirname "$0")/../lib.sh"
+requires module stampnl jq
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
-PROBE=$ROOT/tests/netns/refl_probe.py
-
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
-
-cleanup() {
-	[ -n "${FLOOD_PID:-}" ] && kill "$FLOOD_PID" 2>/dev/null
-	netns_cleanup
-	rmmod stamp_refl 2>/dev/null || true
+PROBE=$HERE/refl_probe.py
+FLOOD_PID=
+stop_flood() {
+	[ -z "$FLOOD_PID" ] || kill "$FLOOD_PID" 2>/dev/null || true
 }
 
-inA() { ip netns exec "$NS_A" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
 
-# jfield KEY: one key of the flat JSON object on stdin. sed, not python:
-# a python start costs over a second under TCG, and this runs hundreds of
-# times.
-jfield() {
-	sed -nE 's/.*"'"$1"'": ?(\[[^]]*\]|"[^"]*"|[^,}]*).*/\1/p' | tr -d '" '
-}
 
 # counter NAME [SNAPSHOT]: one reflector counter in namespace B, from a
 # `stats -j` snapshot when given
@@ -71,8 +59,9 @@ check_counter() {
 dmesg -C
 modprobe veth 2>/dev/null || true  # built in on the debug kernel
 check_ok "insmod stamp_refl port=862" insmod "$KO" port=862
+defer rmmod stamp_refl
 netns_pair
-trap cleanup EXIT
+defer stop_flood
 # the probes below send thousands of requests back to back: this test is
 # about reflection, sessions.sh tests the per-source limit
 ip netns exec "$NS_B" "$STAMPNL" reflector set rate-limit 0
@@ -80,13 +69,21 @@ ip netns exec "$NS_B" "$STAMPNL" reflector set rate-limit 0
 # 8762's rule (tlv copy); tlv.sh tests RFC 8972 processing, the default
 ip netns exec "$NS_B" "$STAMPNL" reflector set tlv copy
 
+# the stages that run over IPv4 and IPv6: $target
+family() {
+	if [ "$1" = 4 ]; then target=$ADDR4_B; else target=$ADDR6_B; fi
+}
+variants family "4 6" sender
+
 # --- configuration over netlink -------------------------------------------
-check_eq "default ports" "[862]" "$(inB "$STAMPNL" reflector show -j | jfield ports)"
-check_eq "default format" "ntp" \
-	"$(inB "$STAMPNL" reflector show -j | jfield timestamp_format)"
+stage_config() {
+	check_eq "default ports" "[862]" "$(inB "$STAMPNL" reflector show -j | jfield ports)"
+	check_eq "default format" "ntp" \
+		"$(inB "$STAMPNL" reflector show -j | jfield timestamp_format)"
+}
 
 # --- the sender against the module ----------------------------------------
-for target in $ADDR4_B $ADDR6_B; do
+stage_sender() {
 	rx0=$(counter rx)
 	out=$(inA "$STAMPNL" sender "$target" -c 20 -i 0.02 -W 2 -j) || true
 	check_eq "sender $target: received" 20 "$(echo "$out" | jfield received)"
@@ -104,76 +101,83 @@ for p in pk:
     assert p["sender_ttl"] == 64 and p["ttl"] == 255, p
     assert p["length"] == 44, p
 EOF
-done
+}
 
 # --- every size, random contents, field by field --------------------------
-probe_and_count "IPv4 sizes 0-2000 + random" $ADDR4_B --sizes 0-2000 --random 300
-# every IPv6 size that fits the link; past it each one is the same fragment
-# drop, so a sample of those
-probe_and_count "IPv6 sizes 0-1452, fragments + random" $ADDR6_B \
-	--sizes 0-1460,1500,1600,1999,2000 --random 300
+stage_sizes() {
+	probe_and_count "IPv4 sizes 0-2000 + random" $ADDR4_B --sizes 0-2000 --random 300
+	# every IPv6 size that fits the link; past it each one is the same fragment
+	# drop, so a sample of those
+	probe_and_count "IPv6 sizes 0-1452, fragments + random" $ADDR6_B \
+		--sizes 0-1460,1500,1600,1999,2000 --random 300
+}
 
 # --- run-time configuration reaches the wire ------------------------------
-check_ok "set ports 4000,862 and PTP format" \
-	inB "$STAMPNL" reflector set port 4000,862 format ptp
-check_eq "ports after set" "[4000,862]" \
-	"$(inB "$STAMPNL" reflector show -j | jfield ports)"
-probe_and_count "IPv4 port 4000, PTP" $ADDR4_B --port 4000 --format ptp \
-	--sizes 14,44,200
-check_ok "errest-zero discard (RFC 4656 section 4.1.2)" \
-	inB "$STAMPNL" reflector set errest-zero discard
-check_eq "errest-zero shown" discard \
-	"$(inB "$STAMPNL" reflector show -j | jfield errest_zero)"
-probe_and_count "IPv6 port 862, PTP, errest-zero discard" $ADDR6_B \
-	--format ptp --sizes 44 --errest-zero discard
-inB "$STAMPNL" reflector set errest-zero reflect
-check_eq "namespace A still has its own default" "[862]" \
-	"$(inA "$STAMPNL" reflector show -j | jfield ports)"
-check_ok "clock-sync report accepted" inB "$STAMPNL" reflector set clock synced error-ns 5000 validity 60
-check_eq "clock reported synced" true \
-	"$(inB "$STAMPNL" reflector show -j | jfield clock_synced)"
-probe_and_count "S bit set while synced" $ADDR4_B --format ptp --synced --sizes 44
-check_ok "back to port 862, NTP, unsynced" \
-	inB "$STAMPNL" reflector set port 862 format ntp clock unsynced
-check_cmp "port 4000 no longer reflected" 0 -eq "$(
+stage_runtime_config() {
+	check_ok "set ports 4000,862 and PTP format" \
+		inB "$STAMPNL" reflector set port 4000,862 format ptp
+	check_eq "ports after set" "[4000,862]" \
+		"$(inB "$STAMPNL" reflector show -j | jfield ports)"
+	probe_and_count "IPv4 port 4000, PTP" $ADDR4_B --port 4000 --format ptp \
+		--sizes 14,44,200
+	check_ok "errest-zero discard (RFC 4656 section 4.1.2)" \
+		inB "$STAMPNL" reflector set errest-zero discard
+	check_eq "errest-zero shown" discard \
+		"$(inB "$STAMPNL" reflector show -j | jfield errest_zero)"
+	probe_and_count "IPv6 port 862, PTP, errest-zero discard" $ADDR6_B \
+		--format ptp --sizes 44 --errest-zero discard
+	inB "$STAMPNL" reflector set errest-zero reflect
+	check_eq "namespace A still has its own default" "[862]" \
+		"$(inA "$STAMPNL" reflector show -j | jfield ports)"
+	check_ok "clock-sync report accepted" inB "$STAMPNL" reflector set clock synced error-ns 5000 validity 60
+	check_eq "clock reported synced" true \
+		"$(inB "$STAMPNL" reflector show -j | jfield clock_synced)"
+	probe_and_count "S bit set while synced" $ADDR4_B --format ptp --synced --sizes 44
+	check_ok "back to port 862, NTP, unsynced" \
+		inB "$STAMPNL" reflector set port 862 format ntp clock unsynced
+	check_cmp "port 4000 no longer reflected" 0 -eq "$(
 	rx0=$(counter rx)
 	inA python3 "$PROBE" $ADDR4_B --port 4000 --sizes 44 >/dev/null 2>&1
 	echo $(($(counter rx) - rx0)))"
+}
 
 # --- rejected configuration carries the kernel's reason -------------------
-err=$(inB "$STAMPNL" reflector set port 862,862 2>&1) && fail "duplicate port accepted" ||
-	check_eq "duplicate port: extack message" "stampnl: kernel: port given twice" "$err"
-err=$(inB setpriv --reuid=65534 --clear-groups "$STAMPNL" reflector set port 9 2>&1) &&
-	fail "unprivileged set accepted" ||
-	check_eq "unprivileged set: the kernel's reason" \
-		"stampnl: kernel: changing the reflector needs CAP_NET_ADMIN in its network namespace" "$err"
+stage_rejected() {
+	err=$(inB "$STAMPNL" reflector set port 862,862 2>&1) && fail "duplicate port accepted" ||
+		check_eq "duplicate port: extack message" "stampnl: kernel: port given twice" "$err"
+	err=$(inB setpriv --reuid=65534 --clear-groups "$STAMPNL" reflector set port 9 2>&1) &&
+		fail "unprivileged set accepted" ||
+		check_eq "unprivileged set: the kernel's reason" \
+			"stampnl: kernel: changing the reflector needs CAP_NET_ADMIN in its network namespace" "$err"
+}
 
 # --- drop paths -----------------------------------------------------------
-nl0=$(counter drop_not_local)
-inA python3 -c '
+stage_drops() {
+	nl0=$(counter drop_not_local)
+	inA python3 -c '
 import socket, struct, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.sendto(struct.pack("!IQHH", 1, 0, 1, 0) + bytes(28), ("10.0.0.255", 862))
 time.sleep(0.2)'
-check_eq "subnet broadcast dropped as not local" 1 "$(($(counter drop_not_local) - nl0))"
+	check_eq "subnet broadcast dropped as not local" 1 "$(($(counter drop_not_local) - nl0))"
 
-cs0=$(counter drop_csum)
-inA python3 -c '
+	cs0=$(counter drop_csum)
+	inA python3 -c '
 import socket, struct
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
 payload = struct.pack("!IQHH", 1, 0, 1, 0) + bytes(28)
 s.sendto(struct.pack("!HHHH", 40000, 862, 8 + len(payload), 0x1234) + payload,
          ("10.0.0.2", 0))'
-sleep 0.2
-check_eq "bad UDP checksum dropped and counted" 1 "$(($(counter drop_csum) - cs0))"
+	sleep 0.2
+	check_eq "bad UDP checksum dropped and counted" 1 "$(($(counter drop_csum) - cs0))"
 
-# raw UDP the IP layer passes on but the reflector must refuse: a UDP
-# length past the datagram's end, one short of it (octets after the UDP
-# datagram), one below the header's own 8; on IPv6 a wrong checksum and a
-# zero one (no checksum is not allowed there). One request each.
-raw_udp() {
-	inA python3 - "$@" <<'PYEOF'
+	# raw UDP the IP layer passes on but the reflector must refuse: a UDP
+	# length past the datagram's end, one short of it (octets after the UDP
+	# datagram), one below the header's own 8; on IPv6 a wrong checksum and a
+	# zero one (no checksum is not allowed there). One request each.
+	raw_udp() {
+		inA python3 - "$@" <<'PYEOF'
 import socket, struct, sys
 kind = sys.argv[1]
 v6 = kind.startswith("v6")
@@ -201,24 +205,26 @@ else:
     s.sendto(struct.pack("!HHHH", 40000, 862, ulen, 0) + payload,
              ("10.0.0.2", 0))
 PYEOF
-	sleep 0.2
+		sleep 0.2
+	}
+	for c in v4-long:drop_malformed v4-short:drop_malformed v4-tiny:drop_malformed \
+		 v6-bad:drop_csum v6-zero:drop_csum v6-good:reflected; do
+		kind=${c%%:*} name=${c#*:}
+		n0=$(counter "$name") rx0=$(counter rx)
+		raw_udp "$kind"
+		check_eq "raw UDP $kind: counted as $name" 1 "$(($(counter "$name") - n0))"
+		check_eq "raw UDP $kind: seen once (rx)" 1 "$(($(counter rx) - rx0))"
+	done
 }
-for c in v4-long:drop_malformed v4-short:drop_malformed v4-tiny:drop_malformed \
-	 v6-bad:drop_csum v6-zero:drop_csum v6-good:reflected; do
-	kind=${c%%:*} name=${c#*:}
-	n0=$(counter "$name") rx0=$(counter rx)
-	raw_udp "$kind"
-	check_eq "raw UDP $kind: counted as $name" 1 "$(($(counter "$name") - n0))"
-	check_eq "raw UDP $kind: seen once (rx)" 1 "$(($(counter rx) - rx0))"
-done
 
 # --- reflector ports as source ports --------------------------------------
 # A sender on port 862 (stamp-bpf's sends 862 -> 862 with an Error Estimate
 # multiplier of 0) is answered. A's reflector (the module reflects in every
 # namespace) sees B's replies arrive from a reflector port, shaped like
 # replies, and leaves them to the socket: peer_replies, not rx.
-sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
-check_eq "sender on port 862 -> 862, multiplier 0: every request answered" 5 "$(inA python3 -c '
+stage_ports() {
+	sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
+	check_eq "sender on port 862 -> 862, multiplier 0: every request answered" 5 "$(inA python3 -c '
 import socket, struct, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 862))
@@ -232,40 +238,42 @@ for seq in range(5):
     assert struct.unpack_from("!H", rep, 12)[0] & 0xff, "reply multiplier 0"
     got += 1
 print(got)' 2>&1)"
-check_eq "862 -> 862: reflected" 5 \
-	"$(($(counter reflected) - $(counter reflected "$sB")))"
-check_eq "862 -> 862: errest_zero" 5 \
-	"$(($(counter errest_zero) - $(counter errest_zero "$sB")))"
-check_eq "862 -> 862: the replies are peer_replies in A" 5 \
-	"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
-check_eq "862 -> 862: ... and not requests there (rx)" 0 \
-	"$(($(inA "$STAMPNL" stats -j | jfield rx) - $(counter rx "$sA")))"
+	check_eq "862 -> 862: reflected" 5 \
+		"$(($(counter reflected) - $(counter reflected "$sB")))"
+	check_eq "862 -> 862: errest_zero" 5 \
+		"$(($(counter errest_zero) - $(counter errest_zero "$sB")))"
+	check_eq "862 -> 862: the replies are peer_replies in A" 5 \
+		"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
+	check_eq "862 -> 862: ... and not requests there (rx)" 0 \
+		"$(($(inA "$STAMPNL" stats -j | jfield rx) - $(counter rx "$sA")))"
 
-# Two reflectors aimed at each other by one spoofed packet (from A's
-# reflector port, nobody listening there): B answers it once, A leaves
-# the reply to the stack, and nothing bounces. Counted over a second.
-sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
-inA python3 -c '
+	# Two reflectors aimed at each other by one spoofed packet (from A's
+	# reflector port, nobody listening there): B answers it once, A leaves
+	# the reply to the stack, and nothing bounces. Counted over a second.
+	sB=$(inB "$STAMPNL" stats -j) sA=$(inA "$STAMPNL" stats -j)
+	inA python3 -c '
 import socket, struct
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
 payload = struct.pack("!IQHH", 1, 0, 0x0101, 0) + bytes(28)
 s.sendto(struct.pack("!HHHH", 862, 862, 8 + len(payload), 0) + payload,
          ("10.0.0.2", 0))'
-sleep 1
-check_eq "spoofed 862 -> 862 between two reflectors: B answers once" 1 \
-	"$(($(counter reflected) - $(counter reflected "$sB")))"
-check_eq "... A answers nothing" 0 \
-	"$(($(inA "$STAMPNL" stats -j | jfield reflected) - $(counter reflected "$sA")))"
-check_eq "... A counts one peer reply" 1 \
-	"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
-check_eq "... B saw no reply come back" 0 \
-	"$(($(counter peer_replies) - $(counter peer_replies "$sB")))"
+	sleep 1
+	check_eq "spoofed 862 -> 862 between two reflectors: B answers once" 1 \
+		"$(($(counter reflected) - $(counter reflected "$sB")))"
+	check_eq "... A answers nothing" 0 \
+		"$(($(inA "$STAMPNL" stats -j | jfield reflected) - $(counter reflected "$sA")))"
+	check_eq "... A counts one peer reply" 1 \
+		"$(($(inA "$STAMPNL" stats -j | jfield peer_replies) - $(counter peer_replies "$sA")))"
+	check_eq "... B saw no reply come back" 0 \
+		"$(($(counter peer_replies) - $(counter peer_replies "$sB")))"
+}
 
 # --- headers the hook must see past: IPv4 options, IPv6 extension headers --
 # each request must be answered, with the sender's Seq and a reply that
 # carries no options of its own (the reflector builds a fresh header)
-opts_probe() {
-	inA python3 - "$@" <<'PYEOF'
+stage_headers() {
+	opts_probe() {
+		inA python3 - "$@" <<'PYEOF'
 import socket, struct, sys
 kind = sys.argv[1]
 v6 = kind != "ipv4-options"
@@ -287,32 +295,37 @@ for seq in range(5):
     got += 1
 print(got)
 PYEOF
+	}
+	for kind in ipv4-options ipv6-dstopts ipv6-hopopts; do
+		rx0=$(counter reflected)
+		check_eq "$kind: every request answered" 5 "$(opts_probe $kind 2>&1)"
+		check_eq "$kind: reflected counter" 5 "$(($(counter reflected) - rx0))"
+	done
 }
-for kind in ipv4-options ipv6-dstopts ipv6-hopopts; do
-	rx0=$(counter reflected)
-	check_eq "$kind: every request answered" 5 "$(opts_probe $kind 2>&1)"
-	check_eq "$kind: reflected counter" 5 "$(($(counter reflected) - rx0))"
-done
 
 # --- teardown under traffic -----------------------------------------------
-inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
-FLOOD_PID=$!
-sleep 2
-check_cmp "flood is being reflected" "$(counter reflected)" -gt 100
-# the module goes and comes back while the flood still reaches it, then
-# the namespace goes while the new module reflects it
-check_ok "rmmod under traffic" rmmod stamp_refl
-check_ok "insmod under traffic" insmod "$KO"
-sleep 1
-check_cmp "the flood is reflected again after insmod" "$(counter reflected)" -gt 10
-check_ok "netns deleted under traffic" ip netns del "$NS_B"
-ip netns add "$NS_B"
-kill "$FLOOD_PID" 2>/dev/null || true
-wait "$FLOOD_PID" 2>/dev/null || true
-FLOOD_PID=
-check_ok "rmmod again" rmmod stamp_refl
-check_ok "insmod again" insmod "$KO"
-check_ok "rmmod after" rmmod stamp_refl
+stage_teardown() {
+	inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
+	FLOOD_PID=$!
+	sleep 2
+	check_cmp "flood is being reflected" "$(counter reflected)" -gt 100
+	# the module goes and comes back while the flood still reaches it, then
+	# the namespace goes while the new module reflects it
+	check_ok "rmmod under traffic" rmmod stamp_refl
+	check_ok "insmod under traffic" insmod "$KO"
+	sleep 1
+	check_cmp "the flood is reflected again after insmod" "$(counter reflected)" -gt 10
+	check_ok "netns deleted under traffic" ip netns del "$NS_B"
+	ip netns add "$NS_B"
+	kill "$FLOOD_PID" 2>/dev/null || true
+	wait "$FLOOD_PID" 2>/dev/null || true
+	FLOOD_PID=
+	check_ok "rmmod again" rmmod stamp_refl
+	check_ok "insmod again" insmod "$KO"
+	check_ok "rmmod after" rmmod stamp_refl
+}
+
+run_stages
 check_eq "kernel log free of BUG/WARNING" "" \
 	"$(dmesg | grep -E 'BUG:|WARNING:|KASAN|Oops|Call Trace' || true)"
 

@@ -10,14 +10,10 @@
 # SIGTERM ends the subagent cleanly.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
 AGENT=$ROOT/build/snmp/kstamp-agentx
 MIB=$ROOT/snmp/KSTAMP-MIB.txt
 
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires module stampnl
 [ -x "$AGENT" ] || skip "kstamp-agentx not built (make tools)"
 command -v snmpd >/dev/null && command -v snmpwalk >/dev/null ||
 	skip "snmpd or snmpwalk missing (scripts/deps.sh installs snmpd, snmp)"
@@ -39,8 +35,6 @@ cleanup() {
 	rm -rf "$D"
 }
 
-inA() { ip netns exec "$NS_A" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
 
 cat > "$D/snmpd.conf" <<CONF
 master agentx
@@ -93,7 +87,7 @@ dmesg -C
 modprobe veth 2>/dev/null || true
 check_ok "insmod stamp_refl" insmod "$KO"
 netns_pair
-trap cleanup EXIT
+defer cleanup
 inB "$STAMPNL" reflector set rate-limit 0 mode stateful port 862,863 \
 	allow 10.0.0.0/24,fd00::/64
 inB "$STAMPNL" session add peer $ADDR4_A peer-port 5000 local $ADDR4_B ssid 7

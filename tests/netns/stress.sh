@@ -29,9 +29,7 @@
 # timeout, with the traces filtered off the console.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=${STRESS_KO:-$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko}
-STAMPNL=$ROOT/build/tools/stampnl
+KO=${STRESS_KO:-$KO}
 FLOOD=$ROOT/tests/netns/stress_flood.py
 CHURN=$ROOT/tests/netns/stress_churn.py
 SECONDS_MAIN=${STRESS_SECONDS:-60}
@@ -40,8 +38,7 @@ RATE=${STRESS_RATE:-1000}
 NETNS_ROUNDS=${STRESS_NETNS_ROUNDS:-3}
 REAP=${STRESS_REAP:-60}
 
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires module stampnl
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -74,7 +71,6 @@ cleanup() {
 	done
 }
 
-inA() { ip netns exec "$NS_A" "$@"; }
 nl() { ip netns exec "$NS_B" "$STAMPNL" "$@"; }
 # as it happens, with the seconds since the start ($SECONDS: no process
 # to spawn), so that a run that stalls shows where
@@ -216,7 +212,7 @@ echo ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 > "$WORK/k
 chmod 600 "$WORK/k1" "$WORK/k2"
 check_ok "insmod stamp_refl" insmod "$KO"
 netns_pair
-trap cleanup EXIT
+defer cleanup
 inA ping -c 1 -W 2 $ADDR4_B > /dev/null
 
 # --- main phase: floods, config churn and namespace churn at once ----------

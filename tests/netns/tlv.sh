@@ -12,38 +12,34 @@
 # Under TCG every python3 start costs more than a second, so python3
 # starts a handful of times: the JSON checks are kept and run by one
 # python3 at the end (run_pychecks), in the order they were made, and the
-# prober runs its cases in batches. Counters are read with sed.
+# prober runs its cases in batches. Counters are read with jq.
+#
+# Stages (TESTS="cos tlv_switch" runs some; those marked IPv4/IPv6 run
+# once per family, "cos/6" once): cos, location, stateful, micro_session,
+# access_report, shapes (each IPv4 and IPv6), no_mac, twamp_light,
+# clock_sync, hmac, tlv_switch, books (which wants every other stage run).
 . "$(dirname "$0")/../lib.sh"
+requires module stampnl jq
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
-PROBE=$ROOT/tests/netns/tlv_probe.py
-
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+PROBE=$HERE/tlv_probe.py
+ADJ=$HELPERS/adjtimex.py
 
 NS_R="stampR$$"
-KEYS=$(mktemp -d)
-CK=$(mktemp -d)
-FAKE=$(mktemp -d)
+tmpdir KEYS
+tmpdir CK
+tmpdir FAKE
 FAKE_PIDS=
 CLOCK_SAVED=
-cleanup() {
+# the kernel's clock state as it was, if a failure left it changed
+restore_clock() {
+	[ -z "$CLOCK_SAVED" ] || python3 "$ADJ" restore "$CLOCK_SAVED"
+}
+unfake_all() {
 	local p
 	for p in $FAKE_PIDS; do
 		kill "$p" 2>/dev/null || true
 	done
-	# the kernel's clock state as it was, if a failure left it changed
-	[ -z "$CLOCK_SAVED" ] ||
-		python3 "$CK/adjtimex.py" restore "$CLOCK_SAVED" || true
-	netns_cleanup
-	ip netns del "$NS_R" 2>/dev/null || true
-	rmmod stamp_refl 2>/dev/null || true
-	rm -rf "$KEYS" "$CK" "$FAKE"
 }
-inA() { ip netns exec "$NS_A" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
 nl() { inB "$STAMPNL" "$@"; }
 tcR() { tc -n "$NS_R" "$@"; }
 
@@ -100,17 +96,20 @@ probe_out() { sed -n "${1}p" "$CK/probe.out"; }
 
 # counter KEY / tlvcounter KEY: the reflector's, from stampnl stats -j
 # (one line: {"rx":N,...,"tlv":{"unknown":N,...}})
-counter() { nl stats -j | sed -n 's/,"tlv":{.*//; s/.*[{,]"'"$1"'":\([0-9]*\).*/\1/p'; }
-tlvcounter() { nl stats -j | sed -n 's/.*"tlv":{/,/; s/.*,"'"$1"'":\([0-9]*\).*/\1/p'; }
+counter() { nl stats -j | jq -r --arg k "$1" '.[$k] // empty'; }
+tlvcounter() { nl stats -j | jq -r --arg k "$1" '.tlv[$k] // empty'; }
 zeros() { printf "%0$(($1 * 2))d" 0; }
 
 dmesg -C
 modprobe -a veth sch_ingress cls_bpf cls_u32 act_pedit act_csum sch_netem 2>/dev/null || true
 check_ok "insmod stamp_refl" insmod "$KO"
-trap cleanup EXIT
+defer rmmod stamp_refl
+defer unfake_all
+defer restore_clock
 
 # A 10.0.1.1 fd01::1 -- ra R rb -- 10.0.2.2 fd02::2 B
 for ns in "$NS_A" "$NS_R" "$NS_B"; do
+	defer ip netns del "$ns"
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
 done
@@ -179,19 +178,24 @@ else
 fi
 
 check_eq "default tlv mode" process \
-	"$(nl reflector show -j | sed -n 's/.*"tlv":"\([a-z]*\)".*/\1/p')"
+	"$(nl reflector show -j | jq -r .tlv)"
 
 # a Location TLV asking for everything, built here: the ports, then the
 # Source MAC, Destination IP and Source IP requests (RFC 8972 4.2)
 LOC=00000000"80010008$(zeros 8)80040010$(zeros 16)80070010$(zeros 16)"
 
-for fam in 4 6; do
+# family 4|6: the addresses of the stages that run over IPv4 and IPv6
+family() {
+	fam=$1
 	if [ $fam = 4 ]; then
 		A=10.0.1.1 A2=10.0.9.1 B=10.0.2.2 OTHER=10.0.2.77
 	else
 		A=fd01::1 A2=fd09::1 B=fd02::2 OTHER=fd02::77
 	fi
+}
+variants family "4 6" cos location stateful micro_session access_report shapes
 
+stage_cos() {
 	# --- Class of Service: remarking there (tc on rb) and back (ra) -----
 	# (with Direct Measurement and Follow-Up, which a stateless reflector
 	# does not fill in)
@@ -242,7 +246,9 @@ assert all(p["tlv"]["reply_dscp"] == '$BWD' for p in d["packets"])'
 assert "tlv" not in d and d["received"] == 2, d.keys()'
 	unremark ra
 	unremark rb
+}
 
+stage_location() {
 	# --- Location, Timestamp Information, Destination Node Address -------
 	out=$(sender $B -c 2 -s 40001 --ssid 5 --tlv-location \
 		--tlv-timestamp-info --tlv-dest-node $B)
@@ -258,7 +264,9 @@ assert t == {"t2_sync": "local", "t2_method": "sw-local",
 	pycheck "IPv$fam Destination Node Address of the reflector: understood (and every other TLV)" "$out" '
 assert d["received"] == 2 and d["tlv"]["unknown_types"] == [], d["tlv"]
 assert sorted(d["tlv"]["types_returned"]) == [2, 3, 9], d["tlv"]'
+}
 
+stage_stateful() {
 	# --- Direct Measurement and Follow-Up Telemetry, stateful ----------
 	nl reflector set mode stateful
 	tcR qdisc add dev rb root netem loss 25%
@@ -309,7 +317,9 @@ ss = [s for s in d if s["peer_port"] == 40004 and s["peer"] == "'$A'"]
 assert len(ss) == 1, ss
 assert (ss[0]["seq"], ss[0]["rx"], ss[0]["reflected"]) == (2, 3, 2), ss'
 	nl reflector set mode stateless
+}
 
+stage_micro_session() {
 	# --- Micro-session ID and Return Path ------------------------------
 	nl reflector set member-id 7
 	s0=$(tlvcounter same_link)
@@ -344,7 +354,9 @@ assert d["received"] == 0, d["received"]'
 	check_eq "IPv$fam replies sent to the Return Address" 3 $(($(tlvcounter return_addr) - a0))
 	check_eq "IPv$fam ... and reflected" 3 $(($(counter reflected) - rf0))
 	nl reflector set return-address off
+}
 
+stage_access_report() {
 	# --- Destination Node Address elsewhere, Access Report, unknown types
 	out=$(sender $B -c 2 --ssid 5 --tlv-dest-node $OTHER \
 		--tlv-access-report 1:2 --tlv-type 250:3 --tlv-padding 20)
@@ -357,7 +369,9 @@ assert t['unknown_types'] == [0, 9], t
 assert sorted(t['types_returned']) == [1, 6, 9], t
 n = 4 if $fam == 4 else 16
 assert all(p['length'] == 44 + 4 + n + 8 + 7 + 24 for p in d['packets']), d['packets']"
+}
 
+stage_shapes() {
 	# --- shapes built and read by the Python prober --------------------
 	probe $B --tlv 4: --tlv 3:00000000
 	probe $B --tlv 3:00000000 --tlv raw:800100c8aabbccdd
@@ -423,67 +437,71 @@ assert v[16:20] == bytes([0, 5 if fam == 4 else 6, 0, 16]), v[16:20].hex()
 assert str(ipaddress.ip_address(v[20:20 + n])) == '$B' and not any(v[20 + n:36])
 assert v[36:40] == bytes([0, 8 if fam == 4 else 9, 0, 16]), v[36:40].hex()
 assert str(ipaddress.ip_address(v[40:40 + n])) == '$A' and not any(v[40 + n:56])"
-done
+}
 
 # a link without a MAC address (B to itself, over lo): a zeroed Source
 # EUI-64 Address sub-TLV (RFC 8972 4.2.2)
-out=$(inB python3 "$PROBE" 10.0.2.2 --tlv "2:$LOC" || true)
-pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
+stage_no_mac() {
+	out=$(inB python3 "$PROBE" 10.0.2.2 --tlv "2:$LOC" || true)
+	pycheck "Location over a link without a MAC: a zeroed EUI-64" "$out" '
 v = bytes.fromhex(d["tlvs"][0]["value"])
 assert d["tlvs"][0]["flags"] == 0, d["tlvs"]
 assert v[4:8] == bytes([0, 3, 0, 8]) and v[8:16] == bytes(8), v.hex()'
+}
 
 # --- issue 22: TWAMP-Light padding, sub-TLVs, reserved fields ----------
 # A TWAMP-Light sender's pseudo-random padding (RFC 4656 4.1.2) that
 # happens to parse as TLVs: non-zero MBZ octets mark it, so it comes back
 # as sent, and its octets 14-15 are no SSID (RFC 8972 3: an RFC 8972
 # sender zeroes its MBZ)
-TLPAD=00040004280000aa0005000c000000010000000000000000000b0004abcd0000
-TLMBZ=5a17c3e20198ab7e44d1e0a9c2b3f45a17c3e20198ab7e44d1e0a9c2
-probe 10.0.2.2 --ssid 4660 --mbz $TLMBZ --tlv raw:$TLPAD
-probe 10.0.2.2 --ssid 4660 --tlv raw:$TLPAD
-probe 10.0.2.2 --tlv 3:0000000000ff00040a0b0c0d --tlv 4:28000000
-probe 10.0.2.2 --tlv 4:2800aabb --tlv 6:1f01ccdd --tlv 10:00010004ffffffff
-probe 10.0.2.2 --ssid 4660 --trunc 15
-l0=$(tlvcounter cos)
-run_probes
-# the Class of Service TLVs of probes 2 to 4 only, not the padding's
-check_eq "TWAMP-Light padding: not counted as TLVs" 3 $(($(tlvcounter cos) - l0))
-pycheck "TWAMP-Light padding that parses as TLVs: every octet past the base as sent, SSID 0" "$(probe_out 1)" '
+stage_twamp_light() {
+	TLPAD=00040004280000aa0005000c000000010000000000000000000b0004abcd0000
+	TLMBZ=5a17c3e20198ab7e44d1e0a9c2b3f45a17c3e20198ab7e44d1e0a9c2
+	probe 10.0.2.2 --ssid 4660 --mbz $TLMBZ --tlv raw:$TLPAD
+	probe 10.0.2.2 --ssid 4660 --tlv raw:$TLPAD
+	probe 10.0.2.2 --tlv 3:0000000000ff00040a0b0c0d --tlv 4:28000000
+	probe 10.0.2.2 --tlv 4:2800aabb --tlv 6:1f01ccdd --tlv 10:00010004ffffffff
+	probe 10.0.2.2 --ssid 4660 --trunc 15
+	l0=$(tlvcounter cos)
+	run_probes
+	# the Class of Service TLVs of probes 2 to 4 only, not the padding's
+	check_eq "TWAMP-Light padding: not counted as TLVs" 3 $(($(tlvcounter cos) - l0))
+	pycheck "TWAMP-Light padding that parses as TLVs: every octet past the base as sent, SSID 0" "$(probe_out 1)" '
 assert d["reply"][88:] == d["request"][88:], d
 assert d["reply"][28:32] == "0000", d["reply"][28:32]'
-pycheck "the same octets from an RFC 8972 sender (MBZ zero): TLVs answered, SSID kept" "$(probe_out 2)" '
+	pycheck "the same octets from an RFC 8972 sender (MBZ zero): TLVs answered, SSID kept" "$(probe_out 2)" '
 t = d["tlvs"]
 assert d["reply"][28:32] == "1234", d["reply"][28:32]
 assert t[0]["type"] == 4 and t[0]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
-pycheck "Timestamp Information with a sub-TLV: answered, the sub-TLV U, the next TLV answered" "$(probe_out 3)" '
+	pycheck "Timestamp Information with a sub-TLV: answered, the sub-TLV U, the next TLV answered" "$(probe_out 3)" '
 t = d["tlvs"]
 assert t[0]["flags"] == 0 and t[0]["value"][8:] == "80ff00040a0b0c0d", t
 assert t[0]["value"][:8] != "00000000", t
 assert t[1]["flags"] == 0 and d["ds"] >> 2 == 10, (t, d["ds"])'
-pycheck "reserved fields zeroed: Class of Service, Access Report, Control Code" "$(probe_out 4)" '
+	pycheck "reserved fields zeroed: Class of Service, Access Report, Control Code" "$(probe_out 4)" '
 t = d["tlvs"]
 assert [x["flags"] for x in t] == [0, 0, 0], t
 assert t[0]["value"][4:] == "0000", t[0]
 assert t[1]["value"] == "10010000", t[1]
 assert t[2]["value"] == "0001000400000001", t[2]'
-pycheck "a 15-octet request: a 44-octet reply with no half SSID" "$(probe_out 5)" '
+	pycheck "a 15-octet request: a 44-octet reply with no half SSID" "$(probe_out 5)" '
 r = bytes.fromhex(d["reply"])
 assert len(r) == 44 and bytes.fromhex(d["request"])[14] == 0x12, d
 assert r[14:16] == bytes(2), r[14:16].hex()'
-# stateful: a TWAMP-Light sender is one session (addresses and ports), its
-# Seq counting up, however its padding changes
-nl reflector set mode stateful
-for i in 1 2 3; do
-	probe 10.0.2.2 --sport 40022 --ssid $((i * 4369)) --mbz $(printf '%02x' $i)$TLMBZ
-done
-run_probes
-pycheck "stateful, TWAMP-Light padding: one session, Seq 0 1 2" "[$(paste -sd, "$CK/probe.out")]" '
+	# stateful: a TWAMP-Light sender is one session (addresses and ports), its
+	# Seq counting up, however its padding changes
+	nl reflector set mode stateful
+	for i in 1 2 3; do
+		probe 10.0.2.2 --sport 40022 --ssid $((i * 4369)) --mbz $(printf '%02x' $i)$TLMBZ
+	done
+	run_probes
+	pycheck "stateful, TWAMP-Light padding: one session, Seq 0 1 2" "[$(paste -sd, "$CK/probe.out")]" '
 assert [bytes.fromhex(x["reply"])[3] for x in d] == [0, 1, 2], d'
-pycheck "stateful, TWAMP-Light padding: its session has SSID 0" "$(nl session list -j)" '
+	pycheck "stateful, TWAMP-Light padding: its session has SSID 0" "$(nl session list -j)" '
 ss = [s for s in d if s["peer_port"] == 40022]
 assert len(ss) == 1 and ss[0]["ssid"] == 0 and ss[0]["rx"] == 3, ss'
-nl reflector set mode stateless
+	nl reflector set mode stateless
+}
 
 # --- the sync source clock-sync finds ------------------------------------
 # `stampnl reflector clock-sync` reports the clock as adjtimex says, and
@@ -493,58 +511,9 @@ nl reflector set mode stateless
 # copies of sleep named like them. Timestamp Information TLVs report a
 # source only while the clock is synchronized, and clock-sync takes that
 # from adjtimex: where the VM's kernel says unsynchronized (no NTP here),
-# clear STA_UNSYNC with small error figures for the while, and put the
-# kernel's state back after.
-cat > "$CK/adjtimex.py" <<'PYEOF'
-import ctypes
-import sys
-
-class Timex(ctypes.Structure):		# glibc's struct timex, 208 octets
-    _fields_ = [("modes", ctypes.c_uint), ("offset", ctypes.c_long),
-                ("freq", ctypes.c_long), ("maxerror", ctypes.c_long),
-                ("esterror", ctypes.c_long), ("status", ctypes.c_int),
-                ("constant", ctypes.c_long), ("precision", ctypes.c_long),
-                ("tolerance", ctypes.c_long), ("sec", ctypes.c_long),
-                ("usec", ctypes.c_long), ("tick", ctypes.c_long),
-                ("ppsfreq", ctypes.c_long), ("jitter", ctypes.c_long),
-                ("shift", ctypes.c_int), ("stabil", ctypes.c_long),
-                ("jitcnt", ctypes.c_long), ("calcnt", ctypes.c_long),
-                ("errcnt", ctypes.c_long), ("stbcnt", ctypes.c_long),
-                ("tai", ctypes.c_int), ("pad", ctypes.c_int * 11)]
-
-ADJ_MAXERROR, ADJ_ESTERROR, ADJ_STATUS = 0x0004, 0x0008, 0x0010
-STA_UNSYNC, TIME_ERROR = 0x0040, 5
-libc = ctypes.CDLL(None, use_errno=True)
-
-def adjtimex(t):
-    r = libc.adjtimex(ctypes.byref(t))
-    if r < 0:
-        sys.exit("adjtimex: errno %d" % ctypes.get_errno())
-    return r
-
-assert ctypes.sizeof(Timex) == 208, ctypes.sizeof(Timex)
-what, path = sys.argv[1:3]
-t = Timex()
-state = adjtimex(t)
-t.modes = ADJ_STATUS | ADJ_MAXERROR | ADJ_ESTERROR
-if what == "sync":
-    # what to put back (nothing when the clock is synchronized already)
-    with open(path, "w") as f:
-        if state == TIME_ERROR or t.status & STA_UNSYNC:
-            f.write("%d %d %d\n" % (t.status, t.maxerror, t.esterror))
-            t.status &= ~STA_UNSYNC
-            t.maxerror, t.esterror = 1000, 100
-            adjtimex(t)
-else:
-    saved = open(path).read().split()
-    if saved:
-        t.status, t.maxerror, t.esterror = map(int, saved)
-        adjtimex(t)
-t = Timex()
-state = adjtimex(t)
-print("adjtimex %s: state %d, status %#x, maxerror %d us, esterror %d us"
-      % (what, state, t.status, t.maxerror, t.esterror))
-PYEOF
+# clear STA_UNSYNC for the while (adjtimex.py mark-synced, for up to an
+# hour: this part takes minutes under TCG), and put the kernel's state
+# back after.
 # fake NAME: a process whose comm is NAME, running when this returns
 # (its PID in FAKE_PID)
 fake() {
@@ -580,7 +549,7 @@ clocksync() {
 # Timestamp Information TLVs report for T2 and T3 (checked at the end)
 syncsrc() {
 	check_eq "$1: configured sync source" "$2" \
-		"$(nl reflector show -j | sed -n 's/.*"sync_source":"\([a-z]*\)".*/\1/p')"
+		"$(nl reflector show -j | jq -r .sync_source)"
 	pycheck "$1: Timestamp Information reports sync source $2" \
 		"$(sender 10.0.2.2 -c 2 --tlv-timestamp-info)" '
 t = d["tlv"]["timestamp_info"]
@@ -588,94 +557,101 @@ assert d["received"] == 2, d["received"]
 assert (t["t2_sync"], t["t3_sync"]) == ("'"$2"'", "'"$2"'"), t'
 }
 
-nl reflector set sync-source gnss
-CLOCK_SAVED=$CK/clock.saved
-check_ok "the VM's clock marked synchronized for the test" \
-	python3 "$CK/adjtimex.py" sync "$CLOCK_SAVED"
-clocksync "unchanged (no PTP or NTP daemon running)"
-syncsrc "no time daemon" gnss
-fake chronyd
-CHRONYD=$FAKE_PID
-clocksync "ntp (chronyd running)"
-syncsrc "chronyd" ntp
-fake phc2sys
-clocksync "ptp (phc2sys running)"
-syncsrc "phc2sys beside chronyd" ptp
-unfake "$FAKE_PID"
-clocksync "ntp (chronyd running)"
-syncsrc "phc2sys gone, chronyd left: back to" ntp
-clocksync "gnss (as given)" source gnss
-syncsrc "source gnss given" gnss
-unfake "$CHRONYD"
-clocksync "unchanged (no PTP or NTP daemon running)"
-syncsrc "no time daemon again" gnss
-check_ok "the VM's clock state put back" \
-	python3 "$CK/adjtimex.py" restore "$CLOCK_SAVED"
-CLOCK_SAVED=
-nl reflector set clock unsynced sync-source ntp
+stage_clock_sync() {
+	nl reflector set sync-source gnss
+	CLOCK_SAVED=$CK/clock.saved
+	check_ok "the VM's clock marked synchronized for the test" \
+		sh -c 'python3 "$1" save "$2" && python3 "$1" mark-synced 3600' - "$ADJ" "$CLOCK_SAVED"
+	clocksync "unchanged (no PTP or NTP daemon running)"
+	syncsrc "no time daemon" gnss
+	fake chronyd
+	CHRONYD=$FAKE_PID
+	clocksync "ntp (chronyd running)"
+	syncsrc "chronyd" ntp
+	fake phc2sys
+	clocksync "ptp (phc2sys running)"
+	syncsrc "phc2sys beside chronyd" ptp
+	unfake "$FAKE_PID"
+	clocksync "ntp (chronyd running)"
+	syncsrc "phc2sys gone, chronyd left: back to" ntp
+	clocksync "gnss (as given)" source gnss
+	syncsrc "source gnss given" gnss
+	unfake "$CHRONYD"
+	clocksync "unchanged (no PTP or NTP daemon running)"
+	syncsrc "no time daemon again" gnss
+	check_ok "the VM's clock state put back" \
+		python3 "$ADJ" restore "$CLOCK_SAVED"
+	CLOCK_SAVED=
+	nl reflector set clock unsynced sync-source ntp
+}
 
 # --- the HMAC TLV, authenticated mode ------------------------------------
-printf '000102030405060708090a0b0c0d0e0f\n' > "$KEYS/k"
-chmod 600 "$KEYS/k"
-nl reflector set auth on default-key-file "$KEYS/k"
-out=$(sender 10.0.2.2 -c 3 --auth-key-file "$KEYS/k" --tlv-hmac --tlv-cos 0 --tlv-timestamp-info)
-pycheck "HMAC TLV: the reflector verifies ours and signs its own" "$out" '
+stage_hmac() {
+	printf '000102030405060708090a0b0c0d0e0f\n' > "$KEYS/k"
+	chmod 600 "$KEYS/k"
+	nl reflector set auth on default-key-file "$KEYS/k"
+	out=$(sender 10.0.2.2 -c 3 --auth-key-file "$KEYS/k" --tlv-hmac --tlv-cos 0 --tlv-timestamp-info)
+	pycheck "HMAC TLV: the reflector verifies ours and signs its own" "$out" '
 t = d["tlv"]
 assert d["received"] == 3 and d["auth_failures"] == 0, d
 assert t["hmac_verified"] == 3 and t["hmac_failed"] == 0, t
 assert t["integrity_failed_replies"] == 0 and t["unknown_types"] == [], t'
-probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --bad-hmac --tlv 4:28000000 --tlv 3:00000000
-probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000
-probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000 --after-hmac 3:00000000
-probe fd02::2 --key-file "$KEYS/k" --tlv 4:28000000
-probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102
-probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102 --tlv 1:0304
-i0=$(tlvcounter integrity_failed)
-run_probes
-check_eq "HMAC TLV failures counted" 4 $(($(tlvcounter integrity_failed) - i0))
-pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$(probe_out 1)" '
+	probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --bad-hmac --tlv 4:28000000 --tlv 3:00000000
+	probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000
+	probe fd02::2 --key-file "$KEYS/k" --hmac-tlv --tlv 4:28000000 --after-hmac 3:00000000
+	probe fd02::2 --key-file "$KEYS/k" --tlv 4:28000000
+	probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102
+	probe fd02::2 --key-file "$KEYS/k" --tlv 1:0102 --tlv 1:0304
+	i0=$(tlvcounter integrity_failed)
+	run_probes
+	check_eq "HMAC TLV failures counted" 4 $(($(tlvcounter integrity_failed) - i0))
+	pycheck "HMAC TLV that fails: I on every TLV, DSCP1 not applied, reply HMAC TLV valid" "$(probe_out 1)" '
 t = d["tlvs"]
 assert len(t) == 3 and all(x["flags"] & 0x20 for x in t), t
 assert d["ds"] >> 2 == 0, d["ds"]
 assert d["reply_hmac_ok"] is True, d'
-pycheck "HMAC TLV that verifies: answered, DSCP1 10 applied" "$(probe_out 2)" '
+	pycheck "HMAC TLV that verifies: answered, DSCP1 10 applied" "$(probe_out 2)" '
 t = d["tlvs"]
 assert all(not x["flags"] & 0x20 for x in t) and t[1]["flags"] == 0, t
 assert d["ds"] >> 2 == 10 and d["reply_hmac_ok"] is True, d'
-pycheck "HMAC TLV followed by a TLV: a verification failure, I on every TLV, nothing done" "$(probe_out 3)" '
+	pycheck "HMAC TLV followed by a TLV: a verification failure, I on every TLV, nothing done" "$(probe_out 3)" '
 t = d["tlvs"]
 assert [x["type"] for x in t] == [4, 8, 3], t
 assert all(x["flags"] & 0x20 for x in t) and not any(x["flags"] & 0x40 for x in t), t
 assert t[2]["value"] == "00000000" and d["ds"] >> 2 == 0, (t, d["ds"])'
-pycheck "authenticated mode, TLVs without an HMAC TLV: I, DSCP1 not applied" "$(probe_out 4)" '
+	pycheck "authenticated mode, TLVs without an HMAC TLV: I, DSCP1 not applied" "$(probe_out 4)" '
 t = d["tlvs"]
 assert t[0]["flags"] == 0xa0 and d["ds"] >> 2 == 0, (t, d["ds"])'
-pycheck "authenticated mode, Extra Padding alone needs no HMAC TLV" "$(probe_out 5)" '
+	pycheck "authenticated mode, Extra Padding alone needs no HMAC TLV" "$(probe_out 5)" '
 assert d["tlvs"][0]["flags"] == 0, d["tlvs"]'
-pycheck "authenticated mode, two Extra Padding TLVs need an HMAC TLV (RFC 8972 4.8: only one is exempt)" "$(probe_out 6)" '
+	pycheck "authenticated mode, two Extra Padding TLVs need an HMAC TLV (RFC 8972 4.8: only one is exempt)" "$(probe_out 6)" '
 assert [x["flags"] for x in d["tlvs"]] == [0xa0, 0xa0], d["tlvs"]'
-nl reflector set auth off default-key-file none
+	nl reflector set auth off default-key-file none
+}
 
 # --- the switch: copy (RFC 8762) and strip ---------------------------------
-nl reflector set tlv strip
-probe 10.0.2.2 --tlv 4:28000000
-st0=$(tlvcounter stripped)
-run_probes
-check_eq "stripped replies counted" 1 $(($(tlvcounter stripped) - st0))
-pycheck "tlv strip: a base-size reply" "$(probe_out 1)" '
+stage_tlv_switch() {
+	nl reflector set tlv strip
+	probe 10.0.2.2 --tlv 4:28000000
+	st0=$(tlvcounter stripped)
+	run_probes
+	check_eq "stripped replies counted" 1 $(($(tlvcounter stripped) - st0))
+	pycheck "tlv strip: a base-size reply" "$(probe_out 1)" '
 assert len(bytes.fromhex(d["reply"])) == 44 and d["tlvs"] == [], d'
-nl reflector set tlv copy
-probe 10.0.2.2 --tlv 4:28000000 --tlv 250:01
-run_probes
-pycheck "tlv copy: every octet past the base as sent" "$(probe_out 1)" '
+	nl reflector set tlv copy
+	probe 10.0.2.2 --tlv 4:28000000 --tlv 250:01
+	run_probes
+	pycheck "tlv copy: every octet past the base as sent" "$(probe_out 1)" '
 assert d["reply"][88:] == d["request"][88:], d'
-out=$(sender 10.0.2.2 -c 2 --tlv-cos 10)
-pycheck "tlv copy: stampnl reports the TLVs as not understood" "$out" '
+	out=$(sender 10.0.2.2 -c 2 --tlv-cos 10)
+	pycheck "tlv copy: stampnl reports the TLVs as not understood" "$out" '
 assert d["tlv"]["unknown_types"] == [4], d["tlv"]'
-nl reflector set tlv process
+	nl reflector set tlv process
+}
 
 # --- counters and the books ---------------------------------------------
-pycheck "every request reflected or dropped under one reason" "$(nl stats -j)" '
+stage_books() {
+	pycheck "every request reflected or dropped under one reason" "$(nl stats -j)" '
 drops = sum(v for k, v in d.items() if k.startswith("drop_"))
 assert d["rx"] == d["reflected"] + drops, d
 t = d["tlv"]
@@ -684,7 +660,9 @@ for k in ("location", "timestamp_info", "cos", "direct_measurement",
           "return_path", "micro_session", "extra_padding", "unknown"):
     assert t[k] > 0, (k, t)
 print("  tlv counters", t)'
+}
 
+run_stages
 run_pychecks
 check_ok "kernel log clean" bash -c "! dmesg | grep -E 'BUG|WARNING|KASAN|Oops'"
 finish

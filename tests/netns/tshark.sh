@@ -8,11 +8,7 @@
 # packet is the T1 stampnl computes with.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires module stampnl
 command -v tshark >/dev/null && command -v dumpcap >/dev/null ||
 	skip "no tshark/dumpcap (scripts/deps.sh installs tshark)"
 
@@ -23,12 +19,11 @@ cleanup() {
 	rmmod stamp_refl 2>/dev/null || true
 	rm -rf "$CAP"
 }
-trap cleanup EXIT
+defer cleanup
 mkdir -p "$CAP"
 
 check_ok "insmod stamp_refl" insmod "$KO"
 netns_pair
-trap cleanup EXIT
 
 for target in $ADDR4_B $ADDR6_B; do
 	pcap=$CAP/$target.pcapng

@@ -12,17 +12,13 @@
 # cannot drift apart without this failing.
 . "$(dirname "$0")/../lib.sh"
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
-STAMPNL=$ROOT/build/tools/stampnl
 SPROBE=$ROOT/tests/netns/sess_probe.py
 CMP=$ROOT/tests/netns/ynl_cmp.py
 SPEC=$ROOT/Documentation/netlink/specs/stamp.yaml
 # Debian's python3, with python3-yaml and python3-jsonschema
 PY=/usr/bin/python3
 
-[ -r "$KO" ] || skip "no module built for $(uname -r) (make modules-all)"
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
+requires module stampnl
 YNL=$(bash "$ROOT/scripts/ynl.sh" --dir) ||
 	skip "no YNL extracted on the host (scripts/ynl.sh; the VM's root is read only)"
 $PY -c 'import yaml, jsonschema' 2>/dev/null ||
@@ -37,8 +33,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 
-inA() { ip netns exec "$NS_A" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
 nl() { inB "$STAMPNL" "$@"; }
 # ynl ARGS...: YNL in namespace B, JSON out. The spec is validated against
 # the schema once, below; the other calls skip that jsonschema pass, which
@@ -51,16 +45,13 @@ ynl_err() {
 	echo "$out"
 	[ "$rc" != 0 ]
 }
-jfield() {
-	sed -nE 's/.*"'"$1"'": ?(\[[^]]*\]|"[^"]*"|[^,}]*).*/\1/p' | tr -d '" '
-}
 sprobe() { inA python3 "$SPROBE" "$@"; }
 hex4() { printf '%02x' ${1//./ }; }
 
 dmesg -C
 check_ok "insmod stamp_refl" insmod "$KO"
 netns_pair
-trap cleanup EXIT
+defer cleanup
 
 # --- the spec as YNL loads it ---------------------------------------------------
 check_ok "YNL validates the spec against $(basename "$SCHEMA") and lists its operations" \

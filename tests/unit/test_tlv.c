@@ -567,25 +567,6 @@ static void test_follow_up_bad_length(void **state)
 	assert_int_equal(p.b[o + 12], 0);	/* past the end: untouched */
 }
 
-/* Flags a Session-Sender must not set are not echoed (RFC 8972 4). */
-static void test_flags_cleared(void **state)
-{
-	uint8_t ts[4] = { 0 };
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-	size_t a, b;
-
-	pkt_init(&p, 1);
-	a = add(&p, U | M | I | 0x1f, 3, 4, ts);
-	b = add(&p, M | I | 0x10, 250, 4, ts);
-	env_v4(&e);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[a], 0);
-	assert_int_equal(p.b[b], U);
-	assert_int_equal(r.malformed, 0);
-}
-
 static void test_hmac_ok(void **state)
 {
 	uint8_t seq_req[4] = { 0, 0, 0, 5 }, seq_rep[4] = { 0, 0, 0, 1 };
@@ -756,42 +737,6 @@ static void test_hmac_missing_auth(void **state)
 	reflect(&p, &e, &r);
 	assert_false(r.integrity_failed);
 	assert_int_equal(p.b[c], 0);
-}
-
-static void test_hmac_no_key(void **state)
-{
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-	size_t h;
-
-	pkt_init(&p, 5);
-	h = add(&p, U, 8, 16, NULL);
-	env_v4(&e);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[h], U | I);	/* unsupported, unverified */
-	assert_true(r.integrity_failed);
-}
-
-static void test_dest_node(void **state)
-{
-	uint8_t mine[4] = { 192, 0, 2, 2 }, other[4] = { 198, 51, 100, 7 };
-	uint8_t v6[16] = { 0x20, 1 };
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-	size_t a, b, c;
-
-	pkt_init(&p, 1);
-	a = add(&p, U, 9, 4, mine);
-	b = add(&p, U, 9, 4, other);
-	c = add(&p, U, 9, 16, v6);	/* an IPv6 address in an IPv4 test */
-	env_v4(&e);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[a], 0);
-	assert_int_equal(p.b[b], U);
-	assert_int_equal(p.b[c], U);
-	assert_int_equal(r.count[9], 3);
 }
 
 static void test_return_path(void **state)
@@ -2638,53 +2583,6 @@ static void test_i21_return_path_lengths(void **state)
 	assert_false(r.return_addr);
 }
 
-/* Destination Node Address: the length must match the session's family. */
-static void test_i21_dest_node_family(void **state)
-{
-	static const uint8_t v6[16] = { 0x20, 1, 0xd, 0xb8, [15] = 2 };
-	uint8_t v4x[16] = { 192, 0, 2, 2 };
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-	size_t o;
-
-	env_v4(&e);
-	e.is_local = local_addr_strict;
-	pkt_init(&p, 1);
-	o = add(&p, 0, 9, 4, v4x);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[o], 0);
-	/* 16 octets starting like a local IPv4 address, in IPv4: U */
-	pkt_init(&p, 1);
-	o = add(&p, 0, 9, 16, v4x);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[o], U);
-	/* IPv6: the local address, then 4 octets of it: U, nothing overrun */
-	e.family = 6;
-	pkt_init(&p, 1);
-	o = add(&p, 0, 9, 16, v6);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[o], 0);
-	pkt_init(&p, 1);
-	o = add(&p, 0, 9, 4, v6);
-	reflect(&p, &e, &r);
-	assert_int_equal(p.b[o], U);
-}
-
-/* A Micro-session ID below this reflector's is not its either. */
-static void test_i21_micro_session_lower(void **state)
-{
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-
-	env_v4(&e);
-	pkt_init(&p, 1);
-	add(&p, 0, 11, 4, "\0\x09\0\x4c");	/* 76, this one is 77 */
-	reflect(&p, &e, &r);
-	assert_true(r.drop);
-}
-
 /* The first TLV of a wrong length stops the walk; later ones do not count. */
 static void test_i21_first_bad_length_stops(void **state)
 {
@@ -3014,43 +2912,6 @@ static void test_i22_timestamp_info_subtlvs(void **state)
 	assert_false(r.set_dscp);
 }
 
-/* RFC 8972 4.8 exempts "the only TLV present is Extra Padding": one */
-static void test_i22_auth_extra_padding_twice(void **state)
-{
-	struct stamp_tlv_env e;
-	struct stamp_tlv_result r;
-	struct pkt p;
-	size_t a, b;
-
-	pkt_init(&p, 5);
-	a = add(&p, U, 1, 8, "padding!");
-	b = add(&p, U, 1, 8, "padding!");
-	env_v4(&e);
-	env_key(&e, 5);
-	e.auth = true;
-	reflect(&p, &e, &r);
-	assert_true(r.integrity_failed);
-	assert_int_equal(p.b[a], U | I);
-	assert_int_equal(p.b[b], U | I);
-
-	/* and with no key at all, the same */
-	pkt_init(&p, 5);
-	add(&p, U, 1, 8, "padding!");
-	add(&p, U, 1, 8, "padding!");
-	e.hmac = NULL;
-	reflect(&p, &e, &r);
-	assert_true(r.integrity_failed);
-
-	/* unauthenticated mode: nothing to vouch for */
-	pkt_init(&p, 5);
-	a = add(&p, U, 1, 8, "padding!");
-	add(&p, U, 1, 8, "padding!");
-	e.auth = false;
-	reflect(&p, &e, &r);
-	assert_false(r.integrity_failed);
-	assert_int_equal(p.b[a], 0);
-}
-
 /* an HMAC TLV nobody can verify: no DSCP, no Return Path, no drop */
 static void test_i22_hmac_unverified_nothing_done(void **state)
 {
@@ -3295,39 +3156,141 @@ static void test_i21b_hmac_overrun(void **state)
  * set whatever the sender put there; every other TLV keeps its own U (here
  * clear, flags a sender may send) and gets I.
  */
-static void test_i21b_no_key_flags(void **state)
+/* --- one request, the flags of its TLVs as they come back ---------------
+ * The cases that check nothing but each TLV's flags and a few results,
+ * one row each (a cmocka test of its own, named by the row); `checks`
+ * says which of the results a row compares.
+ */
+struct tlv_in {
+	uint8_t flags, type;
+	uint16_t len;
+	const uint8_t *val;	/* NULL: zeros */
+};
+
+#define TLV(f, t, l, ...) { f, t, l, (const uint8_t[]){ __VA_ARGS__ } }
+
+enum {
+	C_FLAGS = 1,		/* want[]: each TLV's flags in the reply */
+	C_COUNT = 2,		/* r.count[count_type] == count */
+	C_MALFORMED = 4,	/* r.malformed == malformed */
+	C_DROP = 8,		/* r.drop */
+	C_INTEGRITY = 16,	/* r.integrity_failed == integrity */
+	C_SAME_LINK = 32,	/* r.same_link == same_link */
+};
+
+#define ANY 0xff	/* in want[]: that TLV's flags not compared */
+
+struct flag_case {
+	const char *name;
+	uint8_t family;		/* the session's: 4 (0) or 6 */
+	bool strict_local;	/* every octet of an address looked at */
+	uint32_t seq;		/* the request's Seq (0: 1) */
+	bool key, auth;		/* env_key(), authenticated mode */
+	struct tlv_in tlv[4];
+	size_t n;
+	unsigned int checks;
+	uint8_t want[4];
+	int count_type, count, malformed;
+	bool integrity, same_link;
+};
+
+static const struct flag_case flag_cases[] = {
+	/* RFC 8972 4: a reflector clears the flags it does not set itself */
+	{ .name = "flags a sender must not set: cleared, only U on an unknown type",
+	  .tlv = { { U | M | I | 0x1f, 3, 4, NULL }, { M | I | 0x10, 250, 4, NULL } },
+	  .n = 2, .checks = C_FLAGS | C_MALFORMED, .want = { 0, U } },
+	{ .name = "Destination Node Address: ours, another, an IPv6 one in IPv4",
+	  .tlv = { TLV(U, 9, 4, 192, 0, 2, 2), TLV(U, 9, 4, 198, 51, 100, 7),
+		   TLV(U, 9, 16, 0x20, 1, [15] = 0) },
+	  .n = 3, .checks = C_FLAGS | C_COUNT, .want = { 0, U, U },
+	  .count_type = 9, .count = 3 },
+	/* the length must match the session's family */
+	{ .name = "Destination Node Address, IPv4: the local address",
+	  .strict_local = true, .tlv = { TLV(0, 9, 4, 192, 0, 2, 2) }, .n = 1,
+	  .checks = C_FLAGS, .want = { 0 } },
+	{ .name = "Destination Node Address, IPv4: 16 octets starting like it",
+	  .strict_local = true, .tlv = { TLV(0, 9, 16, 192, 0, 2, 2, [15] = 0) },
+	  .n = 1, .checks = C_FLAGS, .want = { U } },
+	{ .name = "Destination Node Address, IPv6: the local address",
+	  .family = 6, .strict_local = true,
+	  .tlv = { TLV(0, 9, 16, 0x20, 1, 0xd, 0xb8, [15] = 2) }, .n = 1,
+	  .checks = C_FLAGS, .want = { 0 } },
+	{ .name = "Destination Node Address, IPv6: 4 octets of it, nothing overrun",
+	  .family = 6, .strict_local = true,
+	  .tlv = { TLV(0, 9, 4, 0x20, 1, 0xd, 0xb8) }, .n = 1,
+	  .checks = C_FLAGS, .want = { U } },
+	/* a Micro-session ID below this reflector's (77) is not its either */
+	{ .name = "Micro-session ID 76, this reflector 77: dropped",
+	  .tlv = { TLV(0, 11, 4, 0, 9, 0, 0x4c) }, .n = 1, .checks = C_DROP },
+	/* an HMAC TLV and no key: unsupported (U), unverified (I) */
+	{ .name = "HMAC TLV without a key: U and I, integrity failed",
+	  .seq = 5, .tlv = { { U, 8, 16, NULL } }, .n = 1,
+	  .checks = C_FLAGS | C_INTEGRITY, .want = { U | I }, .integrity = true },
+	/* RFC 8972 4.8: one Extra Padding TLV needs no HMAC TLV, two do */
+	{ .name = "authenticated mode, two Extra Padding TLVs: I on both",
+	  .seq = 5, .key = true, .auth = true,
+	  .tlv = { { U, 1, 8, (const uint8_t *)"padding!" },
+		   { U, 1, 8, (const uint8_t *)"padding!" } }, .n = 2,
+	  .checks = C_FLAGS | C_INTEGRITY, .want = { U | I, U | I },
+	  .integrity = true },
+	{ .name = "authenticated mode, two Extra Padding TLVs, no key: the same",
+	  .seq = 5, .auth = true,
+	  .tlv = { { U, 1, 8, (const uint8_t *)"padding!" },
+		   { U, 1, 8, (const uint8_t *)"padding!" } }, .n = 2,
+	  .checks = C_INTEGRITY, .integrity = true },
+	{ .name = "two Extra Padding TLVs, unauthenticated: nothing to vouch for",
+	  .seq = 5,
+	  .tlv = { { U, 1, 8, (const uint8_t *)"padding!" },
+		   { U, 1, 8, (const uint8_t *)"padding!" } }, .n = 2,
+	  .checks = C_FLAGS | C_INTEGRITY, .want = { 0, ANY }, .integrity = false },
+	/* an HMAC TLV nobody can check: every TLV unverified, nothing done */
+	{ .name = "HMAC TLV, no key: I on each TLV, U on the HMAC and the padding",
+	  .seq = 5,
+	  .tlv = { { 0, 3, 4, NULL }, TLV(0, 10, 8, 0, 1, 0, 4, 0, 0, 0, 1),
+		   { 0, 8, 16, NULL }, { U, 1, 4, (const uint8_t *)"pad!" } }, .n = 4,
+	  .checks = C_FLAGS | C_INTEGRITY | C_SAME_LINK,
+	  .want = { I, I, U | I, U | I }, .integrity = true, .same_link = false },
+	{ .name = "HMAC TLV, a key, a wrong HMAC: recomputed, I, no U",
+	  .seq = 5, .key = true,
+	  .tlv = { { 0, 3, 4, NULL }, TLV(0, 10, 8, 0, 1, 0, 4, 0, 0, 0, 1),
+		   { U, 8, 16, NULL } }, .n = 3,
+	  .checks = C_FLAGS | C_INTEGRITY, .want = { I, I, I }, .integrity = true },
+};
+
+static void test_flag_case(void **state)
 {
-	static const uint8_t rp[8] = { 0, 1, 0, 4, 0, 0, 0, 1 };
+	const struct flag_case *c = *state;
 	struct stamp_tlv_env e;
 	struct stamp_tlv_result r;
 	struct pkt p;
-	size_t ts, o, h, pad;
+	size_t off[4], i;
 
-	pkt_init(&p, 5);
-	ts = add(&p, 0, 3, 4, NULL);
-	o = add(&p, 0, 10, 8, rp);
-	h = add(&p, 0, 8, 16, NULL);
-	pad = add(&p, U, 1, 4, "pad!");
 	env_v4(&e);
+	if (c->family)
+		e.family = c->family;
+	if (c->strict_local)
+		e.is_local = local_addr_strict;
+	if (c->key)
+		env_key(&e, c->seq ? c->seq : 1);
+	e.auth = c->auth;
+	pkt_init(&p, c->seq ? c->seq : 1);
+	for (i = 0; i < c->n; i++)
+		off[i] = add(&p, c->tlv[i].flags, c->tlv[i].type, c->tlv[i].len,
+			     c->tlv[i].val);
 	reflect(&p, &e, &r);
-	assert_true(r.integrity_failed);
-	assert_false(r.same_link);
-	assert_int_equal(p.b[ts], I);
-	assert_int_equal(p.b[o], I);
-	assert_int_equal(p.b[h], U | I);
-	assert_int_equal(p.b[pad], U | I);
-
-	/* with a key, a wrong HMAC: the HMAC TLV is recomputed, I, no U */
-	pkt_init(&p, 5);
-	ts = add(&p, 0, 3, 4, NULL);
-	o = add(&p, 0, 10, 8, rp);
-	h = add(&p, U, 8, 16, NULL);
-	env_key(&e, 5);
-	reflect(&p, &e, &r);
-	assert_true(r.integrity_failed);
-	assert_int_equal(p.b[ts], I);
-	assert_int_equal(p.b[o], I);
-	assert_int_equal(p.b[h], I);
+	for (i = 0; i < c->n && (c->checks & C_FLAGS); i++)
+		if (c->want[i] != ANY)
+			assert_int_equal(p.b[off[i]], c->want[i]);
+	if (c->checks & C_COUNT)
+		assert_int_equal(r.count[c->count_type], c->count);
+	if (c->checks & C_MALFORMED)
+		assert_int_equal(r.malformed, c->malformed);
+	if (c->checks & C_DROP)
+		assert_true(r.drop);
+	if (c->checks & C_INTEGRITY)
+		assert_int_equal(r.integrity_failed, c->integrity);
+	if (c->checks & C_SAME_LINK)
+		assert_int_equal(r.same_link, c->same_link);
 }
 
 int main(void)
@@ -3345,13 +3308,10 @@ int main(void)
 		cmocka_unit_test(test_access_report),
 		cmocka_unit_test(test_follow_up),
 		cmocka_unit_test(test_follow_up_bad_length),
-		cmocka_unit_test(test_flags_cleared),
 		cmocka_unit_test(test_hmac_ok),
 		cmocka_unit_test(test_hmac_bad),
 		cmocka_unit_test(test_hmac_not_last),
 		cmocka_unit_test(test_hmac_missing_auth),
-		cmocka_unit_test(test_hmac_no_key),
-		cmocka_unit_test(test_dest_node),
 		cmocka_unit_test(test_return_path),
 		cmocka_unit_test(test_return_path_duplicated),
 		cmocka_unit_test(test_micro_session),
@@ -3382,8 +3342,6 @@ int main(void)
 		cmocka_unit_test(test_i21_decode_only_own_fields),
 		cmocka_unit_test(test_i21_location_v4_only_four),
 		cmocka_unit_test(test_i21_return_path_lengths),
-		cmocka_unit_test(test_i21_dest_node_family),
-		cmocka_unit_test(test_i21_micro_session_lower),
 		cmocka_unit_test(test_i21_first_bad_length_stops),
 		cmocka_unit_test(test_i21_type0_not_padding),
 		cmocka_unit_test(test_i21_key_no_hmac_bad_length),
@@ -3394,7 +3352,6 @@ int main(void)
 		cmocka_unit_test(test_i22_twamp_light_padding),
 		cmocka_unit_test(test_i22_rfc8972_sender_served),
 		cmocka_unit_test(test_i22_timestamp_info_subtlvs),
-		cmocka_unit_test(test_i22_auth_extra_padding_twice),
 		cmocka_unit_test(test_i22_hmac_unverified_nothing_done),
 		cmocka_unit_test(test_i22_reserved_zeroed),
 		cmocka_unit_test(test_i22_hmac_unreached),
@@ -3402,8 +3359,19 @@ int main(void)
 		cmocka_unit_test(test_i21b_timestamp_info_sub_errors),
 		cmocka_unit_test(test_i21b_hmac_bad_length_then_bad),
 		cmocka_unit_test(test_i21b_hmac_overrun),
-		cmocka_unit_test(test_i21b_no_key_flags),
 	};
 
-	return cmocka_run_group_tests_name("tlv", tests, NULL, NULL);
+	size_t nfixed = sizeof(tests) / sizeof(tests[0]);
+	size_t nrows = sizeof(flag_cases) / sizeof(flag_cases[0]), i;
+	struct CMUnitTest all[sizeof(tests) / sizeof(tests[0]) +
+			     sizeof(flag_cases) / sizeof(flag_cases[0])];
+
+	memcpy(all, tests, sizeof(tests));
+	for (i = 0; i < nrows; i++)
+		all[nfixed + i] = (struct CMUnitTest){
+			.name = flag_cases[i].name,
+			.test_func = test_flag_case,
+			.initial_state = (void *)&flag_cases[i],
+		};
+	return _cmocka_run_group_tests("tlv", all, nfixed + nrows, NULL, NULL);
 }

@@ -4,7 +4,6 @@
 # checksum, T4 recorded on ingress, other flows left alone, over IPv4 and
 # IPv6, and the clsact qdisc left as found.
 . "$(dirname "$0")/../lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TEST=$ROOT/build/tests/tc_stamp_test
 [ -x "$TEST" ] || skip "tc_stamp_test not built (make -C tests/bpf)"
 command -v ethtool >/dev/null || skip "ethtool not installed (scripts/deps.sh)"

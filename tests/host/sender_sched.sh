@@ -5,68 +5,54 @@
 # start, DSCP/ECN as the reflector receives them, quiet output, and the
 # combinations that are refused. Nothing here asserts a time.
 . "$(dirname "$0")/../lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STAMPNL=$ROOT/build/tools/stampnl
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+requires stampnl root jq
 
 netns_pair
-inA() { ip netns exec "$NS_A" "$@"; }
 TOS=/tmp/sender_sched_tos.$$
-ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" --tos-log $TOS &
-REFL=$!
-trap 'kill $REFL 2>/dev/null; rm -f $TOS; netns_cleanup' EXIT
+defer rm -f $TOS
+start_refl --tos-log $TOS
 inA ping -c 1 -W 2 $ADDR4_B >/dev/null
 inA ping -c 1 -W 2 $ADDR6_B >/dev/null
 
-# jcheck NAME JSON PYTHON-ASSERTIONS-ON-d
-jcheck() {
-	check_ok "$1" python3 -c "
-import json, sys
-d = json.load(sys.stdin)
-$3" <<<"$2"
-}
 
 # -w: packets due before the end of the duration are sent, no more
 out=$(inA "$STAMPNL" sender $ADDR4_B -w 0.5 -i 0.1 -W 1 -j)
-jcheck "-w 0.5 -i 0.1: 5 sent, all answered" "$out" \
-	'assert d["sent"] == 5 and d["received"] == 5, d'
+check_jq "-w 0.5 -i 0.1: 5 sent, all answered" "$out" \
+	'.sent == 5 and .received == 5'
 out=$(inA "$STAMPNL" sender $ADDR4_B -w 10 -c 3 -i 0.05 -j)
-jcheck "-w with -c: the count ends it first" "$out" 'assert d["sent"] == 3, d'
+check_jq "-w with -c: the count ends it first" "$out" '.sent == 3'
 
 # rate mode: many packets per poll wakeup; the achieved rate is reported
 out=$(inA "$STAMPNL" sender $ADDR4_B --rate 2000 -c 1000 -W 2 -j)
-jcheck "--rate 2000 -c 1000: all sent and answered, rate reported" "$out" '
-assert d["sent"] == 1000 and d["received"] + d["lost"] == 1000, d
-assert d["interval_s"] == 0.0005 and d["achieved_pps"] > 0, d
-assert d["schedule"] == "periodic" and "schedule_slips" in d, d'
+check_jq "--rate 2000 -c 1000: all sent and answered, rate reported" "$out" '
+.sent == 1000 and .received + .lost == 1000 and
+.interval_s == 0.0005 and .achieved_pps > 0 and
+.schedule == "periodic" and has("schedule_slips")'
 
 # batches go out with one sendmmsg() each: the calls strace counts are
 # the calls the sender reports, far fewer than the packets, and every
 # packet reaches the wire (B's veth counts them)
-rx_b() { ip -n "$NS_B" -s -j link show veth0 |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
+rx_b() { ip -n "$NS_B" -s -j link show veth0 | jq '.[0].stats64.rx.packets'; }
 before=$(rx_b)
 out=$(inA strace -f -qq -c -U calls -o /tmp/sender_sched_strace.$$ -e trace=sendmmsg \
 	"$STAMPNL" sender $ADDR4_B --rate 20000 -c 2000 -W 2 -j)
 after=$(rx_b)
 calls=$(awk '$NF == "sendmmsg" { print $1 }' /tmp/sender_sched_strace.$$)
 rm -f /tmp/sender_sched_strace.$$
-jcheck "--rate 20000 -c 2000: batched sendmmsg, calls reported = strace's ($calls)" "$out" "
-assert d['sent'] == 2000 and d['received'] + d['lost'] == 2000, d
-assert 0 < d['send_calls'] <= 1000, d['send_calls']
-assert d['send_calls'] == int('${calls:-0}'), (d['send_calls'], '$calls')"
+check_jq "--rate 20000 -c 2000: batched sendmmsg, calls reported = strace's ($calls)" "$out" '
+.sent == 2000 and .received + .lost == 2000 and
+0 < .send_calls and .send_calls <= 1000 and .send_calls == $calls' \
+	--argjson calls "${calls:-0}"
 check_cmp "--rate: all 2000 on the wire" $((after - before)) -ge 2000
 check_cmp "--rate: nothing else on the wire" $((after - before)) -le 2010
 
 # Poisson and random start, reproducible by seed
 out=$(inA "$STAMPNL" sender $ADDR6_B --poisson --seed 5 -c 20 -i 0.01 -j)
-jcheck "--poisson --seed 5: named and seeded in the output" "$out" '
-assert d["schedule"] == "poisson" and d["seed"] == 5, d
-assert d["received"] == 20, d'
+check_jq "--poisson --seed 5: named and seeded in the output" "$out" \
+	'.schedule == "poisson" and .seed == 5 and .received == 20'
 out=$(inA "$STAMPNL" sender $ADDR4_B --random-start -c 3 -i 0.1 -j)
-jcheck "--random-start: periodic with a random start" "$out" '
-assert d["schedule"] == "periodic-random-start" and d["received"] == 3, d'
+check_jq "--random-start: periodic with a random start" "$out" \
+	'.schedule == "periodic-random-start" and .received == 3'
 
 # DSCP and ECN on the wire, as the reflector receives them
 : > $TOS
@@ -82,29 +68,24 @@ check_ok "-q: the summary" grep -q '^3 packets transmitted, 3 received' <<<"$out
 
 # --json-lines: an object per event, a summary last
 out=$(inA "$STAMPNL" sender $ADDR4_B -c 6 -i 0.05 --json-lines --report-interval 0.1)
-check_ok "--json-lines: replies, intervals, then the summary" python3 -c '
-import json, sys
-ev = [json.loads(l) for l in sys.stdin]
-types = [e["type"] for e in ev]
-assert types[-1] == "summary" and types.count("summary") == 1, types
-replies = [e for e in ev if e["type"] == "reply"]
-assert sorted(e["seq"] for e in replies) == list(range(6)), replies
-assert all(e["rtt_ns"] > 0 and "t4_ns" in e for e in replies), replies
-iv = [e for e in ev if e["type"] == "interval"]
-assert iv and sum(e["sent"] for e in iv) <= 6, iv
-assert all(e["interval_s"] == 0.1 for e in iv), iv
-assert ev[-1]["received"] == 6 and "packets" not in ev[-1], ev[-1]' <<<"$out"
+check_jq "--json-lines: replies, intervals, then the summary" "$out" '
+[.[] | select(.type == "reply")] as $replies |
+[.[] | select(.type == "interval")] as $iv |
+.[-1].type == "summary" and ([.[] | select(.type == "summary")] | length) == 1 and
+([$replies[].seq] | sort) == [range(6)] and
+all($replies[]; .rtt_ns > 0 and has("t4_ns")) and
+($iv | length) > 0 and ([$iv[].sent] | add) <= 6 and
+all($iv[]; .interval_s == 0.1) and
+.[-1].received == 6 and (.[-1] | has("packets") | not)' -s
 out=$(inA "$STAMPNL" sender 10.0.0.99 -c 2 -i 0.05 -W 0.2 --json-lines) || true
-check_ok "--json-lines: a lost event per unanswered packet" python3 -c '
-import json, sys
-ev = [json.loads(l) for l in sys.stdin]
-assert [(e["type"], e.get("seq")) for e in ev[:-1]] == [("lost", 0), ("lost", 1)], ev' <<<"$out"
+check_jq "--json-lines: a lost event per unanswered packet" "$out" \
+	'[.[:-1][] | [.type, .seq]] == [["lost", 0], ["lost", 1]]' -s
 
 # --prometheus: a textfile node_exporter can read, renamed into place
 PROM=/tmp/sender_sched_prom.$$
 inA "$STAMPNL" sender $ADDR4_B -c 5 -i 0.05 -q --prometheus $PROM >/dev/null
 check_ok "--prometheus: exposition format, counts and quantiles" \
-	python3 "$ROOT/tests/netns/prom_check.py" $PROM \
+	python3 "$HELPERS/prom_check.py" $PROM \
 	stamp_sender_packets_sent_total=5 stamp_sender_packets_received_total=5 \
 	stamp_sender_packets_lost_total=0 stamp_sender_rtt_seconds_count=5 \
 	stamp_sender_rtt_seconds:0.5=pos stamp_sender_rtt_seconds:0.99=pos \
@@ -115,7 +96,7 @@ rm -f $PROM
 # (the report moves to standard error)
 inA "$STAMPNL" sender $ADDR4_B -c 3 -i 0.05 --prometheus - > $PROM 2> $PROM.err
 check_ok "--prometheus -: the textfile alone on standard output" \
-	python3 "$ROOT/tests/netns/prom_check.py" - \
+	python3 "$HELPERS/prom_check.py" - \
 	stamp_sender_packets_sent_total=3 stamp_sender_packets_received_total=3 < $PROM
 check_ok "--prometheus -: the report on standard error" \
 	grep -q '3 packets transmitted, 3 received' $PROM.err
@@ -126,31 +107,28 @@ TG=/tmp/sender_sched_targets.$$
 printf '# two families of one reflector\n%s\n\n%s 862  # same port, named\n' \
 	$ADDR4_B $ADDR6_B > $TG
 out=$(inA "$STAMPNL" sender --targets $TG -c 3 -i 0.05 -j)
-jcheck "--targets -j: one document per target, in order" "$out" '
-t = d["targets"]
-assert [x["target"] for x in t] == ["10.0.0.2", "fd00::2"], t
-assert all(x["received"] == 3 and x["lost"] == 0 for x in t), t'
+check_jq "--targets -j: one document per target, in order" "$out" '
+[.targets[].target] == ["10.0.0.2", "fd00::2"] and
+all(.targets[]; .received == 3 and .lost == 0)'
 out=$(inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05)
 check_eq "--targets text: a summary per target, in order" \
 	"--- 10.0.0.2 stamp statistics --- --- fd00::2 stamp statistics ---" \
 	"$(grep -- '^--- ' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
 out=$(inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 --json-lines)
-check_ok "--targets --json-lines: every line names its target" python3 -c '
-import json, sys
-ev = [json.loads(l) for l in sys.stdin]
-assert all(e["target"] in ("10.0.0.2", "fd00::2") for e in ev), ev
-assert sorted(e["target"] for e in ev if e["type"] == "summary") == ["10.0.0.2", "fd00::2"], ev
-assert len([e for e in ev if e["type"] == "reply"]) == 4, ev' <<<"$out"
+check_jq "--targets --json-lines: every line names its target" "$out" '
+all(.[]; .target == "10.0.0.2" or .target == "fd00::2") and
+([.[] | select(.type == "summary") | .target] | sort) == ["10.0.0.2", "fd00::2"] and
+([.[] | select(.type == "reply")] | length) == 4' -s
 inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 -q --prometheus $PROM >/dev/null
 check_ok "--targets --prometheus: one valid file with both targets" \
-	python3 "$ROOT/tests/netns/prom_check.py" $PROM
+	python3 "$HELPERS/prom_check.py" $PROM
 check_eq "--targets --prometheus: a sent_total sample per target" 2 \
 	"$(grep -c '^stamp_sender_packets_sent_total{' $PROM)"
 check_ok "--targets --prometheus: no part files left" \
 	sh -c "! ls $PROM.part* 2>/dev/null"
 inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 -q --prometheus - > $PROM 2>/dev/null
 check_ok "--targets --prometheus -: one valid textfile on standard output" \
-	python3 "$ROOT/tests/netns/prom_check.py" - count:stamp_sender_packets_sent_total=2 < $PROM
+	python3 "$HELPERS/prom_check.py" - count:stamp_sender_packets_sent_total=2 < $PROM
 check_ok "--targets --prometheus -: no part files left in /tmp" \
 	sh -c "! ls /tmp/stampnl-prom.* 2>/dev/null"
 out=$(inA timeout -s INT 1.5 "$STAMPNL" sender --targets $TG -i 0.2 -q) || true

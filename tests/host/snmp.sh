@@ -9,9 +9,7 @@
 # restarted and the subagent back, SIGTERM ending it with status 0 and no
 # valgrind error or leak. tests/netns/snmp.sh is the end-to-end test with
 # the module, in the VM.
-. "$(dirname "$0")/lib.sh"
-
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/../lib.sh"
 AGENT=$ROOT/build/snmp/kstamp-agentx
 MIB=$ROOT/snmp/KSTAMP-MIB.txt
 
@@ -78,7 +76,7 @@ cleanup() {
 	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
 	rm -rf "$D"
 }
-trap cleanup EXIT
+defer cleanup
 cat > "$D/snmpd.conf" <<CONF
 master agentx
 agentXSocket $D/agentx

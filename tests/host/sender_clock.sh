@@ -15,11 +15,8 @@
 # (no CAP_SYS_TIME, in a container), the offset found is tested and the
 # test says loudly that the rest was skipped.
 . "$(dirname "$0")/../lib.sh"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-STAMPNL=$ROOT/build/tools/stampnl
-ADJ=$ROOT/tests/netns/adjtimex.py
-[ -x "$STAMPNL" ] || skip "stampnl not built (make tools)"
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, BPF, adjtimex)"
+ADJ=$HELPERS/adjtimex.py
+requires stampnl root
 
 ORIG_TAI=$(python3 "$ADJ" tai)
 TAI_CHANGED=
@@ -36,15 +33,12 @@ cleanup() {
 			echo "TAI offset restored to $ORIG_TAI s"
 	fi
 	rm -f "$T".*
-	netns_cleanup
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-inA() { ip netns exec "$NS_A" "$@"; }
+defer cleanup
 
 # an NTP reflector on 862 and a PTP one on 863, each logging the requests
 for port in 862 863; do
-	ip netns exec "$NS_B" python3 "$ROOT/tests/netns/userspace_refl.py" \
+	ip netns exec "$NS_B" python3 "$HERE/userspace_refl.py" \
 		--port $port --req-log "$T.req$port" \
 		$([ $port = 863 ] && echo --ptp) &
 	REFLS+=($!)
