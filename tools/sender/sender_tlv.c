@@ -43,11 +43,9 @@ static const unsigned int malformed_len[] = {
  * --tlv-hmac-key-file gave (RFC 8972 section 4.8 lets the HMAC TLV
  * protect the TLVs in unauthenticated mode too).
  */
-static struct stamp_auth_key tlv_key(const struct sender *s)
+static struct stamp_auth_key *tlv_key(struct sender *s)
 {
-	if (s->o.key_len)
-		return (struct stamp_auth_key){ s->o.key, s->o.key_len };
-	return (struct stamp_auth_key){ s->o.tlv_key, s->o.tlv_key_len };
+	return s->o.key_len ? &s->auth : &s->tlv_auth;
 }
 
 static const char *sync_name(uint8_t v)
@@ -552,14 +550,14 @@ int sender_tlv_template(struct sender *s, uint8_t *buf)
  */
 void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq)
 {
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 
 	if (s->tlv_dm_off)
 		/* S_TxC: packets sent in the session, this one included */
 		stamp_put32(buf + s->tlv_dm_off, (uint32_t)(seq + 1));
 	if (s->o.tlv.hmac)
 		stamp_tlv_hmac_sign(buf, s->o.len, stamp_base_len(s->o.key_len),
-				    stamp_auth_tlv_hmac, &k);
+				    stamp_auth_tlv_hmac, k);
 }
 
 /* The packet answered before @p whose reflector Seq is @rseq, or NULL. */
@@ -591,7 +589,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 	struct sender_tlv_acc *a = &s->tlv;
 	struct probe_tlv *pt = &p->tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const struct probe *prev;
 	struct stamp_time t;
@@ -616,7 +614,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		a->malformed++;
 	if (s->o.tlv.hmac) {
 		if (stamp_tlv_hmac_verify(buf, n, base, NULL,
-					  stamp_auth_tlv_hmac, &k)) {
+					  stamp_auth_tlv_hmac, k)) {
 			pt->hmac_bad = 1;
 			a->hmac_bad++;
 		} else {
@@ -729,7 +727,7 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 {
 	const struct sender_tlv_opts *t = &s->o.tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
 
@@ -739,7 +737,7 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 	if (!(in.present & ms) || in.unknown & ms || in.integrity)
 		return true;
 	if (t->hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
-					     stamp_auth_tlv_hmac, &k))
+					     stamp_auth_tlv_hmac, k))
 		return true;
 	if (in.ms_sender == t->ms_sender &&
 	    (!t->ms_reflector || in.ms_reflector == t->ms_reflector))
@@ -768,7 +766,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 {
 	const uint16_t ts = 1 << STAMP_TLV_TIMESTAMP_INFO;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 
 	memset(&in, 0, sizeof(in));
@@ -784,7 +782,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 	}
 	if (in.integrity ||
 	    (s->o.tlv.hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
-						    stamp_auth_tlv_hmac, &k))) {
+						    stamp_auth_tlv_hmac, k))) {
 		snprintf(why, len, "the reply's TLVs failed the HMAC check");
 		return -EINVAL;
 	}
