@@ -61,9 +61,10 @@ check_cmp "--rate: nothing else on the wire" $((after - before)) -le 2010
 
 # Poisson and random start, reproducible by seed
 out=$(inA "$STAMPNL" sender $ADDR6_B --poisson --seed 5 -c 20 -i 0.01 -j)
-jcheck "--poisson --seed 5: named and seeded in the output" "$out" '
-assert d["schedule"] == "poisson" and d["seed"] == 5, d
-assert d["received"] == 20, d'
+# the seed is a string: one above 2^53 must come back exact from a
+# double-based reader to replay the run
+check_ok "--poisson --seed 5: named and seeded in the output (the seed a string)" \
+	jq -e '.schedule == "poisson" and .seed == "5" and .received == 20' <<<"$out"
 out=$(inA "$STAMPNL" sender $ADDR4_B --random-start -c 3 -i 0.1 -j)
 jcheck "--random-start: periodic with a random start" "$out" '
 assert d["schedule"] == "periodic-random-start" and d["received"] == 3, d'
