@@ -142,6 +142,12 @@ ev = [json.loads(l) for l in sys.stdin]
 assert all(e["target"] in ("10.0.0.2", "fd00::2") for e in ev), ev
 assert sorted(e["target"] for e in ev if e["type"] == "summary") == ["10.0.0.2", "fd00::2"], ev
 assert len([e for e in ev if e["type"] == "reply"]) == 4, ev' <<<"$out"
+# parsed and printed again, not spliced: "target" first and once (the
+# summary line had a second one), every line a JSON object
+check_ok "--targets --json-lines: \"target\" first in every line" \
+	jq -se 'all(.[]; keys_unsorted[0] == "target")' <<<"$out"
+check_eq "--targets --json-lines: \"target\" once in every line" 0 \
+	"$(grep -c '"target":.*"target":' <<<"$out")"
 inA "$STAMPNL" sender --targets $TG -c 2 -i 0.05 -q --prometheus $PROM >/dev/null
 check_ok "--targets --prometheus: one valid file with both targets" \
 	python3 "$ROOT/tests/netns/prom_check.py" $PROM
