@@ -84,6 +84,7 @@ struct gen {
 	unsigned int len;	/* L4 payload */
 	uint8_t key[STAMP_KEY_MAX_LEN];
 	size_t key_len;
+	struct stamp_auth_key auth;	/* key, while the frames are built */
 	unsigned int flows;
 	uint8_t tlv[MAX_TLV_OCTETS];	/* the TLVs, as sent */
 	unsigned int tlv_len;
@@ -174,7 +175,7 @@ static void build_frame(struct gen *g, uint8_t *f, uint64_t i,
 		stamp_test_encode(pl, g->len, &t, g->key_len);
 		memcpy(pl + stamp_base_len(g->key_len), g->tlv, g->tlv_len);
 		if (g->key_len)
-			stamp_auth_sign(pl, g->len, g->key, g->key_len);
+			stamp_auth_sign(pl, g->len, &g->auth);
 	}
 	sum = csum_add(0, ip + 12, 8);
 	sum += IPPROTO_UDP + l4len;
@@ -199,8 +200,11 @@ static int build_ring(struct gen *g)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now = (struct stamp_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
 	t1 = stamp_ts_encode(&now, false);
+	/* the frames are signed here once: the key is needed for no more */
+	stamp_auth_key_init(&g->auth, g->key, g->key_len);
 	for (i = 0; i < g->nframes; i++)
 		build_frame(g, g->ring + i * g->frame_len, i, t1);
+	stamp_auth_key_wipe(&g->auth);
 	return 0;
 }
 

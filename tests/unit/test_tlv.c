@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hmac_sha256.h"
+#include <nettle/hmac.h>
 #include "stamp_auth.h"
 #include "tlv.h"
 
@@ -97,7 +97,7 @@ static void env_v4(struct stamp_tlv_env *e)
 	e->member_id = 77;
 }
 
-static struct stamp_auth_key akey = { key, sizeof(key) };
+static struct stamp_auth_key akey;	/* key, set up in main() */
 
 static void env_key(struct stamp_tlv_env *e, uint32_t req_seq)
 {
@@ -111,10 +111,13 @@ static void ref_hmac(const struct pkt *p, const uint8_t *seq, size_t hoff,
 		     uint8_t *out)
 {
 	uint8_t text[600], mac[32];
+	struct hmac_sha256_ctx c;
 
 	memcpy(text, seq, 4);
 	memcpy(text + 4, p->b + BASE, hoff - BASE);
-	hmac_sha256(key, sizeof(key), text, 4 + hoff - BASE, mac);
+	hmac_sha256_set_key(&c, sizeof(key), key);
+	hmac_sha256_update(&c, 4 + hoff - BASE, text);
+	hmac_sha256_digest(&c, sizeof(mac), mac);
 	memcpy(out, mac, 16);
 }
 
@@ -3365,6 +3368,7 @@ int main(void)
 	size_t nrows = sizeof(flag_cases) / sizeof(flag_cases[0]), i;
 	struct CMUnitTest all[sizeof(tests) / sizeof(tests[0]) +
 			     sizeof(flag_cases) / sizeof(flag_cases[0])];
+	int failed;
 
 	memcpy(all, tests, sizeof(tests));
 	for (i = 0; i < nrows; i++)
@@ -3373,5 +3377,8 @@ int main(void)
 			.test_func = test_flag_case,
 			.initial_state = (void *)&flag_cases[i],
 		};
-	return _cmocka_run_group_tests("tlv", all, nfixed + nrows, NULL, NULL);
+	stamp_auth_key_init(&akey, key, sizeof(key));
+	failed = _cmocka_run_group_tests("tlv", all, nfixed + nrows, NULL, NULL);
+	stamp_auth_key_wipe(&akey);
+	return failed;
 }

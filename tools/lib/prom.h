@@ -23,4 +23,30 @@ void prom_family(FILE *f, const char *prefix, const char *name,
 		 const char *type, const char *help);
 void prom_label_value(FILE *f, const char *v);
 
+/* a sample: "name{labels} value", labels NULL for none */
+struct prom_sample {
+	char *name;
+	char *labels;	/* escaped, without the braces */
+	char *value;
+};
+
+/* a metric family and its samples */
+struct prom_metric {
+	char *name;
+	char *help;
+	char *type;
+	struct prom_sample *s;
+	size_t n;
+};
+
+/* textfiles read as data, families merged by name, in first-seen order */
+struct prom_set {
+	struct prom_metric *m;
+	size_t n;
+};
+
+int prom_set_read(struct prom_set *set, FILE *f);
+void prom_set_write(FILE *f, const struct prom_set *set);
+void prom_set_free(struct prom_set *set);
+
 #endif /* _STAMPNL_PROM_H */

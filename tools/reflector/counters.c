@@ -14,6 +14,7 @@
 
 #include "counters.h"
 #include "nl.h"
+#include "print.h"
 #include "stampnl.h"
 
 const struct stamp_counter stamp_counters[] = {
@@ -135,6 +136,13 @@ static void print_help(void)
 		"                     file, then renamed); - writes to standard output\n");
 }
 
+/* a counter: its key in JSON, its name and value in a column in text */
+static void print_counter(const char *key, const char *text, uint64_t v)
+{
+	print_string(PRINT_FP, NULL, "%-30s ", text);
+	print_u64(PRINT_ANY, key, "%" PRIu64 "\n", v);
+}
+
 /**
  * cmd_stats() - `stampnl stats [-j | --prometheus FILE|-]`
  * @argc: argument count, argv[0] is "stats"
@@ -180,27 +188,18 @@ int cmd_stats(int argc, char **argv)
 		return 1;
 	if (prom)
 		return 0;
-	for (i = 0; i < NCOUNTERS; i++) {
-		if (json)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "{",
-			       stamp_counters[i].key, val[i]);
-		else
-			printf("%-30s %" PRIu64 "\n", stamp_counters[i].text,
-			       val[i]);
-	}
-	if (json)
-		printf(",\"sessions\":%" PRIu64 ",\"tlv\":{", val[NCOUNTERS]);
-	else
-		printf("%-30s %" PRIu64 "\n", "sessions now", val[NCOUNTERS]);
-	for (i = 0; i < NTLV; i++) {
-		if (json)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "",
-			       stamp_tlv_counters[i].key, val[TLV0 + i]);
-		else
-			printf("%-30s %" PRIu64 "\n", stamp_tlv_counters[i].text,
-			       val[TLV0 + i]);
-	}
-	if (json)
-		printf("}}\n");
+	print_start(NULL, json);
+	open_json_object(NULL);
+	for (i = 0; i < NCOUNTERS; i++)
+		print_counter(stamp_counters[i].key, stamp_counters[i].text,
+			      val[i]);
+	print_counter("sessions", "sessions now", val[NCOUNTERS]);
+	open_json_object("tlv");
+	for (i = 0; i < NTLV; i++)
+		print_counter(stamp_tlv_counters[i].key,
+			      stamp_tlv_counters[i].text, val[TLV0 + i]);
+	close_json_object();
+	close_json_object();
+	print_nl(PRINT_JSON);
 	return 0;
 }

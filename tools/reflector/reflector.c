@@ -20,6 +20,7 @@
 #include "clock_source.h"
 #include "keyfile.h"
 #include "nl.h"
+#include "print.h"
 #include "refl.h"
 #include "stampnl.h"
 
@@ -107,84 +108,86 @@ int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg)
 	return nlctx_call(c, msg, parse_cfg, cfg);
 }
 
-static const char *tf(int v)
-{
-	return v ? "true" : "false";
-}
-
-static void print_allow(const struct refl_cfg *cfg, bool json)
-{
-	char buf[64];
-	int i;
-
-	for (i = 0; i < cfg->nallow; i++)
-		printf(json ? "%s\"%s/%u\"" : "%s%s/%u", i ? "," : "",
-		       addr_str(cfg->allow[i].a, cfg->allow[i].len, buf,
-				sizeof(buf)), cfg->allow_len[i]);
-}
-
 static void print_cfg(const struct refl_cfg *cfg, bool json)
 {
 	const char *fmt = cfg->ts_format < 2 ? ts_names[cfg->ts_format] : "?";
-	const char *mode = cfg->mode ? "stateful" : "stateless";
 	const char *tlv = cfg->tlv_mode < 3 ? tlv_names[cfg->tlv_mode] : "?";
 	const char *sync = cfg->sync_source < 6 ?
 			   sync_names[cfg->sync_source] : "?";
+	const char *ez = errest_zero_names[!!cfg->errest_zero_discard];
+	char buf[64];
 	int i;
 
-	if (json) {
-		printf("{\"ports\":[");
-		for (i = 0; i < cfg->nports; i++)
-			printf("%s%u", i ? "," : "", cfg->ports[i]);
-		printf("],\"timestamp_format\":\"%s\",\"clock_synced\":%s,\"clock_error_ns\":%u,\"clock_validity_s\":%u",
-		       fmt, tf(cfg->synced), cfg->error_ns, cfg->validity_s);
-		printf(",\"mode\":\"%s\",\"session_create\":%s,\"auth\":%s,\"default_key\":%s,\"rate_limit\":%u,\"rate_burst\":%u,\"max_sessions\":%u,\"session_idle_s\":%u,\"allow\":[",
-		       mode, tf(cfg->session_create), tf(cfg->auth),
-		       tf(cfg->has_default_key), cfg->rate_limit,
-		       cfg->rate_burst, cfg->max_sessions, cfg->session_idle);
-		print_allow(cfg, true);
-		printf("],\"tlv\":\"%s\",\"cos_remark\":%s,\"return_addr\":%s,\"member_id\":%u,\"sync_source\":\"%s\",\"errest_zero\":\"%s\"}\n",
-		       tlv, tf(cfg->cos_remark), tf(cfg->return_addr),
-		       cfg->member_id, sync,
-		       errest_zero_names[!!cfg->errest_zero_discard]);
-		return;
-	}
-	printf("ports:            ");
+	print_start(NULL, json);
+	open_json_object(NULL);
+	open_json_array("ports");
+	print_text("ports:            ");
 	for (i = 0; i < cfg->nports; i++)
-		printf("%s%u", i ? "," : "", cfg->ports[i]);
-	printf("\ntimestamp format: %s (%s)\n", fmt,
-	       cfg->ts_format ? "PTPv2, TAI" : "NTP, UTC");
-	printf("clock:            %s, error estimate %.6f ms",
-	       cfg->synced ? "synchronized" : "not synchronized",
-	       cfg->error_ns / 1e6);
-	if (cfg->synced && cfg->validity_s)
-		printf(", report valid for %u s more", cfg->validity_s);
-	printf("\nmode:             %s", mode);
+		print_uint(PRINT_ANY, NULL, i ? ",%u" : "%u", cfg->ports[i]);
+	close_json_array();
+	print_string(PRINT_ANY, "timestamp_format", "\ntimestamp format: %s",
+		     fmt);
+	print_string(PRINT_FP, NULL, " (%s)\n",
+		     cfg->ts_format ? "PTPv2, TAI" : "NTP, UTC");
+	print_bool(PRINT_JSON, "clock_synced", NULL, cfg->synced);
+	print_string(PRINT_FP, NULL, "clock:            %s",
+		     cfg->synced ? "synchronized" : "not synchronized");
+	print_uint(PRINT_JSON, "clock_error_ns", NULL, cfg->error_ns);
+	print_float(PRINT_FP, NULL, NULL, ", error estimate %.6f ms",
+		    cfg->error_ns / 1e6);
+	print_uint(cfg->synced && cfg->validity_s ? PRINT_ANY : PRINT_JSON,
+		   "clock_validity_s", ", report valid for %u s more",
+		   cfg->validity_s);
+	print_string(PRINT_ANY, "mode", "\nmode:             %s",
+		     cfg->mode ? "stateful" : "stateless");
+	print_bool(PRINT_JSON, "session_create", NULL, cfg->session_create);
 	if (cfg->mode)
-		printf(", sessions %s on first packet",
-		       cfg->session_create ? "created" : "not created");
-	printf("\nsessions:         at most %u, learned ones forgotten after %u s idle\n",
-	       cfg->max_sessions, cfg->session_idle);
-	printf("authentication:   %s, default key %s\n",
-	       cfg->auth ? "on (HMAC-SHA-256)" : "off",
-	       cfg->has_default_key ? "set" : "not set");
-	if (cfg->rate_limit)
-		printf("rate limit:       %u requests/s per source, burst %u\n",
-		       cfg->rate_limit, cfg->rate_burst);
-	else
-		printf("rate limit:       none\n");
-	printf("allowed sources:  ");
-	if (cfg->nallow)
-		print_allow(cfg, false);
-	else
-		printf("any");
-	printf("\ntlv:              %s, class of service remarking %s, return address %s\n",
-	       tlv, cfg->cos_remark ? "on" : "off",
-	       cfg->return_addr ? "allowed" : "refused");
-	printf("micro-session id: %u\nsync source:      %s (while synchronized)\n",
-	       cfg->member_id, sync);
-	printf("errest zero:      %s (requests with Error Estimate multiplier 0)\n",
-	       errest_zero_names[!!cfg->errest_zero_discard]);
+		print_string(PRINT_FP, NULL, ", sessions %s on first packet",
+			     cfg->session_create ? "created" : "not created");
+	print_uint(PRINT_ANY, "max_sessions", "\nsessions:         at most %u",
+		   cfg->max_sessions);
+	print_uint(PRINT_ANY, "session_idle_s",
+		   ", learned ones forgotten after %u s idle\n",
+		   cfg->session_idle);
+	print_bool(PRINT_JSON, "auth", NULL, cfg->auth);
+	print_string(PRINT_FP, NULL, "authentication:   %s",
+		     cfg->auth ? "on (HMAC-SHA-256)" : "off");
+	print_bool(PRINT_JSON, "default_key", NULL, cfg->has_default_key);
+	print_string(PRINT_FP, NULL, ", default key %s\n",
+		     cfg->has_default_key ? "set" : "not set");
+	if (!cfg->rate_limit)
+		print_text("rate limit:       none\n");
+	print_uint(cfg->rate_limit ? PRINT_ANY : PRINT_JSON, "rate_limit",
+		   "rate limit:       %u requests/s per source", cfg->rate_limit);
+	print_uint(cfg->rate_limit ? PRINT_ANY : PRINT_JSON, "rate_burst",
+		   ", burst %u\n", cfg->rate_burst);
+	open_json_array("allow");
+	print_text("allowed sources:  %s", cfg->nallow ? "" : "any");
+	for (i = 0; i < cfg->nallow; i++) {
+		char prefix[80];
+
+		snprintf(prefix, sizeof(prefix), "%s/%u",
+			 addr_str(cfg->allow[i].a, cfg->allow[i].len, buf,
+				  sizeof(buf)), cfg->allow_len[i]);
+		print_string(PRINT_ANY, NULL, i ? ",%s" : "%s", prefix);
+	}
+	close_json_array();
+	print_string(PRINT_ANY, "tlv", "\ntlv:              %s", tlv);
+	print_bool(PRINT_JSON, "cos_remark", NULL, cfg->cos_remark);
+	print_string(PRINT_FP, NULL, ", class of service remarking %s",
+		     cfg->cos_remark ? "on" : "off");
+	print_bool(PRINT_JSON, "return_addr", NULL, cfg->return_addr);
+	print_string(PRINT_FP, NULL, ", return address %s\n",
+		     cfg->return_addr ? "allowed" : "refused");
+	print_uint(PRINT_ANY, "member_id", "micro-session id: %u\n",
+		   cfg->member_id);
+	print_string(PRINT_ANY, "sync_source",
+		     "sync source:      %s (while synchronized)\n", sync);
+	print_string(PRINT_ANY, "errest_zero",
+		     "errest zero:      %s (requests with Error Estimate multiplier 0)\n",
+		     ez);
+	close_json_object();
+	print_nl(PRINT_JSON);
 }
 
 /* NAME to its index in @names, or -EINVAL with the choices printed. */

@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "keyfile.h"
 #include "nl.h"
+#include "print.h"
 #include "session.h"
 #include "stampnl.h"
 
@@ -181,54 +182,52 @@ static void reset_list(void *arg)
 	((struct sess_list *)arg)->n = 0;
 }
 
-static void print_sess(const struct sess *s, bool json)
+/* one session: a line (two with an access report) or an object */
+static void print_sess(const struct sess *s)
 {
 	char p[64], l[64];
 
 	addr_str(s->peer.a, s->peer.len, p, sizeof(p));
 	if (s->local.len)
 		addr_str(s->local.a, s->local.len, l, sizeof(l));
-	if (json) {
-		printf("{\"peer\":\"%s\",\"peer_port\":%u,", p, s->peer_port);
-		if (s->local.len)
-			printf("\"local\":\"%s\",", l);
-		else
-			printf("\"local\":null,");
-		printf("\"port\":%u,\"ssid\":%u,\"provisioned\":%s,\"has_key\":%s,\"seq\":%" PRIu32
-		       ",\"rx\":%" PRIu64 ",\"reflected\":%" PRIu64
-		       ",\"drop_auth\":%" PRIu64 ",\"idle_ms\":%" PRIu32,
-		       s->port, s->ssid, s->provisioned ? "true" : "false",
-		       s->has_key ? "true" : "false", s->seq, s->rx,
-		       s->reflected, s->drop_auth, s->idle_ms);
-		if (s->ar_id >= 0)
-			printf(",\"access_id\":%d,\"access_code\":%d",
-			       s->ar_id, s->ar_code);
-		if (s->last_t3)
-			printf(",\"last_t3\":%" PRIu64, s->last_t3);
-		else
-			printf(",\"last_t3\":null");
-		printf("}");
-		return;
-	}
-	printf(s->peer.len == 4 ? "%s:%u" : "[%s]:%u", p, s->peer_port);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "peer", s->peer.len == 4 ? "%s" : "[%s]", p);
+	print_uint(PRINT_ANY, "peer_port", ":%u", s->peer_port);
 	if (s->local.len)
-		printf(s->local.len == 4 ? " -> %s:%u" : " -> [%s]:%u", l,
-		       s->port);
+		print_string(PRINT_ANY, "local",
+			     s->local.len == 4 ? " -> %s" : " -> [%s]", l);
 	else
-		printf(" -> *:%u", s->port);
-	printf(" ssid %u%s%s rx %" PRIu64 " reflected %" PRIu64
-	       " auth-fail %" PRIu64 " next-seq %" PRIu32 " idle %.1f s",
-	       s->ssid, s->provisioned ? " provisioned" : " learned",
-	       s->has_key ? " own-key" : "", s->rx, s->reflected,
-	       s->drop_auth, s->seq, s->idle_ms / 1e3);
+		print_null(PRINT_ANY, "local", " -> %s", "*");
+	print_uint(PRINT_ANY, "port", ":%u", s->port);
+	print_uint(PRINT_ANY, "ssid", " ssid %u", s->ssid);
+	print_bool(PRINT_JSON, "provisioned", NULL, s->provisioned);
+	print_string(PRINT_FP, NULL, "%s",
+		     s->provisioned ? " provisioned" : " learned");
+	print_bool(PRINT_JSON, "has_key", NULL, s->has_key);
+	print_string(PRINT_FP, NULL, "%s", s->has_key ? " own-key" : "");
+	print_u64(PRINT_ANY, "rx", " rx %" PRIu64, s->rx);
+	print_u64(PRINT_ANY, "reflected", " reflected %" PRIu64, s->reflected);
+	print_u64(PRINT_ANY, "drop_auth", " auth-fail %" PRIu64, s->drop_auth);
+	print_uint(PRINT_ANY, "seq", " next-seq %u", s->seq);
+	print_uint(PRINT_JSON, "idle_ms", NULL, s->idle_ms);
+	print_float(PRINT_FP, NULL, NULL, " idle %.1f s", s->idle_ms / 1e3);
+	if (s->ar_id >= 0) {
+		print_int(PRINT_JSON, "access_id", NULL, s->ar_id);
+		print_int(PRINT_JSON, "access_code", NULL, s->ar_code);
+	}
 	/* as sent: seconds.fraction of the NTP or PTPv2 format then in use */
-	if (s->last_t3)
-		printf(" last-t3 %08" PRIx32 ".%08" PRIx32,
-		       (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
-	printf("\n");
+	if (s->last_t3) {
+		print_u64(PRINT_JSON, "last_t3", NULL, s->last_t3);
+		print_text(" last-t3 %08" PRIx32 ".%08" PRIx32,
+			   (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
+	} else {
+		print_null(PRINT_JSON, "last_t3", NULL, NULL);
+	}
+	print_nl(PRINT_FP);
 	if (s->ar_id >= 0)
-		printf("  access report: id %d, return code %d\n", s->ar_id,
-		       s->ar_code);
+		print_text("  access report: id %d, return code %d\n", s->ar_id,
+			   s->ar_code);
+	close_json_object();
 }
 
 /**
@@ -251,15 +250,12 @@ static int do_list(struct nlctx *c, bool json)
 
 	err = session_dump(c, &l);
 	if (!err) {
-		if (json)
-			printf("[");
-		for (i = 0; i < l.n; i++) {
-			if (json && i)
-				printf(",");
-			print_sess(&l.v[i], json);
-		}
-		if (json)
-			printf("]\n");
+		print_start(NULL, json);
+		open_json_array(NULL);
+		for (i = 0; i < l.n; i++)
+			print_sess(&l.v[i]);
+		close_json_array();
+		print_nl(PRINT_JSON);
 	}
 	free(l.v);
 	return err;
@@ -318,10 +314,11 @@ int cmd_session(int argc, char **argv)
 	err = nlctx_call(&c, msg, ops[i].cmd == STAMP_CMD_SESSION_GET ?
 			 parse_sess : NULL, &l);
 	nlctx_close(&c);
-	if (!err && l.n)
-		print_sess(&l.v[0], json);
-	if (!err && l.n && json)
-		printf("\n");
+	if (!err && l.n) {
+		print_start(NULL, json);
+		print_sess(&l.v[0]);
+		print_nl(PRINT_JSON);
+	}
 	free(l.v);
 	return err ? 1 : 0;
 }

@@ -162,7 +162,7 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 	stamp_test_encode(buf, s->o.len, &t, s->o.key_len);
 	sender_tlv_stamp(s, buf, seq);
 	if (s->o.key_len)
-		stamp_auth_sign(buf, s->o.len, s->o.key, s->o.key_len);
+		stamp_auth_sign(buf, s->o.len, &s->auth);
 	*p = (struct probe){ .sent_mono = mono_ns(),
 			     .t1_user = sender_clock_to_utc_ns(&s->clk, &t1,
 							       s->o.ptp),
@@ -275,7 +275,7 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	}
 
 	if (s->o.key_len && n >= STAMP_AUTH_BASE_LEN &&
-	    !stamp_auth_verify(buf, n, s->o.key, s->o.key_len)) {
+	    !stamp_auth_verify(buf, n, &s->auth)) {
 		s->loss.auth_failures++;
 		sender_event(s, "auth_failure", 0, NULL);
 		return;
@@ -661,7 +661,11 @@ int sender_main(struct sender_opts *o)
 		printf("\n");
 	}
 
+	stamp_auth_key_init(&s.auth, s.o.key, s.o.key_len);
+	stamp_auth_key_init(&s.tlv_auth, s.o.tlv_key, s.o.tlv_key_len);
 	err = run(&s);
+	stamp_auth_key_wipe(&s.auth);
+	stamp_auth_key_wipe(&s.tlv_auth);
 	if (s.ptp_refused)
 		fprintf(stderr, "stampnl sender: --require-ptp: %s (reply to seq %" PRIu64 "): the test stopped; synchronize both clocks with PTP or drop --require-ptp\n",
 			s.ptp_refused_why, s.ptp_refused_seq);

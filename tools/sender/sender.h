@@ -14,6 +14,7 @@
 #include "sender_reply.h"
 #include "sender_ts.h"
 #include "sender_tlv.h"
+#include "stamp_auth.h"
 #include "wire.h"
 
 #define MAX_LEN 9000
@@ -75,6 +76,8 @@ enum { PENDING, ANSWERED, LOST };
 
 struct sender {
 	struct sender_opts o;
+	struct stamp_auth_key auth;	/* o.key, keyed for the test's length */
+	struct stamp_auth_key tlv_auth;	/* o.tlv_key, likewise */
 	struct sender_clock clk;
 	struct sender_ts ts;
 	int fd;

@@ -20,6 +20,9 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
+#include <json-c/json.h>
+
+#include "print.h"
 #include "prom.h"
 #include "sender.h"
 
@@ -153,12 +156,30 @@ static int append(struct child *c)
 	return 0;
 }
 
-static void json_target(const char *host)
+/*
+ * A child's JSON line as a member of ours: "target" first, then what the
+ * child said (its own "target", the same host, is not repeated). A line
+ * that is not JSON is dropped rather than passed on half-read.
+ */
+static void print_line(const char *host, const char *line, size_t len)
 {
-	printf("{\"target\":\"");
-	for (; *host; host++)
-		printf(*host == '"' || *host == '\\' ? "\\%c" : "%c", *host);
-	printf("\",");
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	if (!tok)
+		return;
+	o = json_tokener_parse_ex(tok, line, len);
+	if (json_object_is_type(o, json_type_object)) {
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "target", NULL, host);
+		json_object_object_foreach(o, k, v)
+			if (strcmp(k, "target"))
+				print_json_c(k, v);
+		close_json_object();
+		print_nl(PRINT_JSON);
+	}
+	json_object_put(o);
+	json_tokener_free(tok);
 }
 
 /* JSON lines: pass on every complete line, "target" first in it */
@@ -166,109 +187,72 @@ static void pass_lines(struct child *c)
 {
 	char *nl;
 
+	print_start(NULL, true);
 	while ((nl = memchr(c->out + c->sent, '\n', c->len - c->sent))) {
 		char *line = c->out + c->sent;
 
-		if (*line == '{') {
-			json_target(c->host);
-			fwrite(line + 1, 1, nl - line, stdout);
-		}
+		print_line(c->host, line, nl - line);
 		c->sent = nl + 1 - c->out;
 	}
 	fflush(stdout);
 }
 
-/* A file's text split at each "# HELP": one block per metric family. */
-struct blocks {
-	char *text;
-	char **start;
-	size_t n;
-};
-
-static int split_blocks(const char *path, struct blocks *b)
+/* -j: one document, a "targets" array of the children's (null: none) */
+static void print_targets(const struct child *c, size_t n)
 {
-	char *p;
-	FILE *f;
-	long len;
+	size_t i;
 
-	memset(b, 0, sizeof(*b));
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	b->text = calloc(1, len + 1);
-	b->start = calloc(len / 8 + 2, sizeof(*b->start));
-	if (!b->text || !b->start || fread(b->text, 1, len, f) != (size_t)len) {
-		fclose(f);
-		return -EIO;
+	print_start(NULL, true);
+	open_json_object(NULL);
+	open_json_array("targets");
+	for (i = 0; i < n; i++) {
+		struct json_object *o = c[i].len ?
+					json_tokener_parse(c[i].out) : NULL;
+
+		if (o)
+			print_json_c(NULL, o);
+		else
+			print_null(PRINT_JSON, NULL, NULL, NULL);
+		json_object_put(o);
 	}
-	fclose(f);
-	for (p = b->text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 :
-					   p + strlen(p))
-		if (!strncmp(p, "# HELP ", 7))
-			b->start[b->n++] = p;
-	b->start[b->n] = b->text + len;
-	return 0;
+	close_json_array();
+	close_json_object();
+	print_nl(PRINT_JSON);
 }
 
 /*
- * One textfile from the targets' files: each holds the same metric
- * families in the same order, and a family's samples must stay together,
- * so family k is its HELP and TYPE once, then its samples from every file.
+ * One textfile from the targets' files, read as data: each family's HELP
+ * and TYPE once, then its samples from every target, in the file's order
+ * of targets (a family's samples must stay together).
  */
 static int merge_prometheus(struct child *c, size_t n, const char *path)
 {
-	struct blocks *b = calloc(n, sizeof(*b));
+	struct prom_set set = { 0 };
 	struct prom_out out;
-	size_t i, k, nb = 0;
-	int err = -ENOMEM;
+	size_t i;
+	int err = 0;
 
-	if (!b)
-		goto out;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++) {
 		/* a target that never started has no file: it has no samples */
-		if (split_blocks(c[i].prom_part, &b[i]))
+		FILE *f = fopen(c[i].prom_part, "r");
+
+		if (!f)
 			continue;
-		if (nb && b[i].n != nb) {
-			fprintf(stderr, "stampnl sender: --prometheus %s: the targets' files do not match\n",
-				path);
-			err = -EIO;
-			goto out;
-		}
-		nb = b[i].n;
+		err = prom_set_read(&set, f);
+		fclose(f);
+	}
+	if (err) {
+		fprintf(stderr, "stampnl sender: --prometheus %s: a target's file: %s\n",
+			path, strerror(-err));
+		goto out;
 	}
 	err = prom_open(&out, "stampnl sender", path);
 	if (err)
 		goto out;
-	for (k = 0; k < nb; k++) {
-		bool header = true;
-
-		for (i = 0; i < n; i++) {
-			char *p, *end;
-
-			if (!b[i].n)
-				continue;
-			for (p = b[i].start[k], end = b[i].start[k + 1]; p < end;) {
-				char *nl = memchr(p, '\n', end - p);
-				size_t len = nl ? (size_t)(nl - p + 1) :
-						  (size_t)(end - p);
-
-				if (*p != '#' || header)
-					fwrite(p, 1, len, out.f);
-				p += len;
-			}
-			header = false;
-		}
-	}
+	prom_set_write(out.f, &set);
 	err = prom_close(&out);
 out:
-	for (i = 0; b && i < n; i++) {
-		free(b[i].text);
-		free(b[i].start);
-	}
-	free(b);
+	prom_set_free(&set);
 	return err;
 }
 
@@ -365,19 +349,7 @@ int sender_multi(struct sender_opts *o)
 		rc = st > rc ? st : rc;
 	}
 	if (o->json) {
-		printf("{\"targets\":[");
-		for (i = 0; i < n; i++) {
-			size_t len = c[i].len;
-
-			while (len && c[i].out[len - 1] == '\n')
-				len--;
-			printf("%s", i ? "," : "");
-			if (len)
-				fwrite(c[i].out, 1, len, stdout);
-			else
-				printf("null");
-		}
-		printf("]}\n");
+		print_targets(c, n);
 	} else if (!o->json_lines) {
 		for (i = 0; i < n; i++)
 			if (c[i].len)

@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "print.h"
 #include "sender.h"
 #include "stamp_auth.h"
 #include "tlv.h"
@@ -43,11 +44,9 @@ static const unsigned int malformed_len[] = {
  * --tlv-hmac-key-file gave (RFC 8972 section 4.8 lets the HMAC TLV
  * protect the TLVs in unauthenticated mode too).
  */
-static struct stamp_auth_key tlv_key(const struct sender *s)
+static struct stamp_auth_key *tlv_key(struct sender *s)
 {
-	if (s->o.key_len)
-		return (struct stamp_auth_key){ s->o.key, s->o.key_len };
-	return (struct stamp_auth_key){ s->o.tlv_key, s->o.tlv_key_len };
+	return s->o.key_len ? &s->auth : &s->tlv_auth;
 }
 
 static const char *sync_name(uint8_t v)
@@ -552,14 +551,14 @@ int sender_tlv_template(struct sender *s, uint8_t *buf)
  */
 void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq)
 {
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 
 	if (s->tlv_dm_off)
 		/* S_TxC: packets sent in the session, this one included */
 		stamp_put32(buf + s->tlv_dm_off, (uint32_t)(seq + 1));
 	if (s->o.tlv.hmac)
 		stamp_tlv_hmac_sign(buf, s->o.len, stamp_base_len(s->o.key_len),
-				    stamp_auth_tlv_hmac, &k);
+				    stamp_auth_tlv_hmac, k);
 }
 
 /* The packet answered before @p whose reflector Seq is @rseq, or NULL. */
@@ -591,7 +590,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 	struct sender_tlv_acc *a = &s->tlv;
 	struct probe_tlv *pt = &p->tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const struct probe *prev;
 	struct stamp_time t;
@@ -616,7 +615,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		a->malformed++;
 	if (s->o.tlv.hmac) {
 		if (stamp_tlv_hmac_verify(buf, n, base, NULL,
-					  stamp_auth_tlv_hmac, &k)) {
+					  stamp_auth_tlv_hmac, k)) {
 			pt->hmac_bad = 1;
 			a->hmac_bad++;
 		} else {
@@ -729,7 +728,7 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 {
 	const struct sender_tlv_opts *t = &s->o.tlv;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
 
@@ -739,7 +738,7 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 	if (!(in.present & ms) || in.unknown & ms || in.integrity)
 		return true;
 	if (t->hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
-					     stamp_auth_tlv_hmac, &k))
+					     stamp_auth_tlv_hmac, k))
 		return true;
 	if (in.ms_sender == t->ms_sender &&
 	    (!t->ms_reflector || in.ms_reflector == t->ms_reflector))
@@ -768,7 +767,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 {
 	const uint16_t ts = 1 << STAMP_TLV_TIMESTAMP_INFO;
 	size_t base = stamp_base_len(s->o.key_len);
-	struct stamp_auth_key k = tlv_key(s);
+	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 
 	memset(&in, 0, sizeof(in));
@@ -784,7 +783,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 	}
 	if (in.integrity ||
 	    (s->o.tlv.hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
-						    stamp_auth_tlv_hmac, &k))) {
+						    stamp_auth_tlv_hmac, k))) {
 		snprintf(why, len, "the reply's TLVs failed the HMAC check");
 		return -EINVAL;
 	}
@@ -796,7 +795,11 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 	return 0;
 }
 
-static void print_types(uint16_t bits)
+/*
+ * A set of TLV types: in JSON an array of the type numbers, in text (when
+ * @text is given and the set is not empty) @text and the types' names.
+ */
+static void print_types(const char *key, uint16_t bits, const char *text)
 {
 	static const char *const names[] = {
 		"other", "extra-padding", "location", "timestamp-info", "cos",
@@ -804,9 +807,17 @@ static void print_types(uint16_t bits)
 		"dest-node", "return-path", "micro-session" };
 	int i, n = 0;
 
-	for (i = 0; i <= STAMP_TLV_TYPE_MAX; i++)
-		if (bits & 1 << i)
-			printf("%s%s", n++ ? ", " : "", names[i]);
+	open_json_array(key);
+	if (text && bits)
+		print_text("%s", text);
+	for (i = 0; i <= STAMP_TLV_TYPE_MAX; i++) {
+		if (!(bits & 1 << i))
+			continue;
+		print_int(PRINT_JSON, NULL, NULL, i);
+		if (text)
+			print_text("%s%s", n++ ? ", " : "", names[i]);
+	}
+	close_json_array();
 }
 
 /* forward, backward loss from the last Direct Measurement counters */
@@ -822,175 +833,166 @@ static const char *addr_text(int family, const uint8_t *a, char *buf)
 	return buf;
 }
 
+static void print_cos(const struct sender *s)
+{
+	const struct sender_tlv_acc *a = &s->tlv;
+
+	open_json_object("cos");
+	print_u64(PRINT_JSON, "replies", NULL, a->cos);
+	print_int(PRINT_ANY, "sent_dscp",
+		  "tlv cos: forward path sent DSCP %d",
+		  s->o.tos < 0 ? 0 : s->o.tos >> 2);
+	print_int(PRINT_ANY, "sent_ecn", " ECN %d",
+		  s->o.tos < 0 ? 0 : s->o.tos & 3);
+	print_uint(PRINT_ANY, "received_dscp", " -> DSCP %u",
+		   a->last_cos.cos_dscp2);
+	print_uint(PRINT_ANY, "received_ecn", " ECN %u", a->last_cos.cos_ecn);
+	print_string(PRINT_FP, NULL, " (%s)",
+		     a->fwd_dscp_changed || a->fwd_ecn_changed ?
+		     "remarked on the way" : "unchanged");
+	print_u64(PRINT_JSON, "forward_dscp_changed", NULL,
+		  a->fwd_dscp_changed);
+	print_u64(PRINT_JSON, "forward_ecn_changed", NULL, a->fwd_ecn_changed);
+	print_int(PRINT_JSON, "requested_dscp", NULL, s->o.tlv.cos_dscp1);
+	print_u64(PRINT_JSON, "refused", NULL, a->cos_refused);
+	if (a->cos_refused)
+		print_text("; reflector refused DSCP %d (RP=%u)",
+			   s->o.tlv.cos_dscp1, a->last_cos.cos_rp);
+	print_u64(PRINT_JSON, "backward_checked", NULL, a->bwd_checked);
+	print_u64(PRINT_JSON, "backward_dscp_changed", NULL,
+		  a->bwd_dscp_changed);
+	if (a->bwd_checked)
+		print_text("; backward path %s (last reply arrived with DSCP %u)",
+			   a->bwd_dscp_changed ? "remarked" : "unchanged",
+			   a->last_cos.ds == 0xff ? 0 : a->last_cos.ds >> 2);
+	print_nl(PRINT_FP);
+	close_json_object();
+}
+
+static void print_location(const struct sender_tlv_acc *a)
+{
+	const struct stamp_tlv_info *l = &a->loc;
+	char b1[INET6_ADDRSTRLEN], b2[INET6_ADDRSTRLEN];
+	bool text = l->loc_src_family || l->loc_dst_family;
+	char mac[3 * sizeof(l->loc_mac)] = "";
+	int i;
+
+	open_json_object("location");
+	print_uint(PRINT_JSON, "source_port", NULL, l->loc_sport);
+	print_uint(PRINT_JSON, "destination_port", NULL, l->loc_dport);
+	if (l->loc_src_family)
+		print_string(PRINT_JSON, "source", NULL,
+			     addr_text(l->loc_src_family, l->loc_src, b1));
+	if (l->loc_dst_family)
+		print_string(PRINT_JSON, "destination", NULL,
+			     addr_text(l->loc_dst_family, l->loc_dst, b2));
+	for (i = 0; i < l->loc_mac_len; i++)
+		snprintf(mac + 3 * i, sizeof(mac) - 3 * i, "%s%02x",
+			 i ? ":" : "", l->loc_mac[i]);
+	if (l->loc_mac_len)
+		print_string(PRINT_JSON, "source_mac", NULL, i ? mac : "");
+	close_json_object();
+	if (text)
+		print_text("tlv location: reflector saw %s port %u -> %s port %u\n",
+			   l->loc_src_family ? b1 : "?", l->loc_sport,
+			   l->loc_dst_family ? b2 : "?", l->loc_dport);
+}
+
 /**
- * sender_tlv_print_text() - what the TLVs said, for a person
+ * sender_tlv_print() - what the TLVs said: lines of text, or the
+ *	summary's "tlv" object
  * @s: the sender
  */
-void sender_tlv_print_text(const struct sender *s)
+void sender_tlv_print(const struct sender *s)
 {
 	const struct sender_tlv_acc *a = &s->tlv;
 	const struct sender_tlv_opts *t = &s->o.tlv;
-	char b1[INET6_ADDRSTRLEN], b2[INET6_ADDRSTRLEN];
 	int64_t fwd, bwd;
 
 	if (!t->any)
 		return;
-	printf("tlv: %" PRIu64 " replies carried TLVs", a->replies);
-	if (a->unknown) {
-		printf("; not understood (U): ");
-		print_types(a->unknown);
+	open_json_object("tlv");
+	print_u64(PRINT_ANY, "replies", "tlv: %" PRIu64 " replies carried TLVs",
+		  a->replies);
+	print_types("types_returned", a->present, NULL);
+	print_types("unknown_types", a->unknown, "; not understood (U): ");
+	print_types("integrity_failed_types", a->integrity, NULL);
+	print_u64(a->malformed ? PRINT_ANY : PRINT_JSON, "malformed_replies",
+		  "; %" PRIu64 " with malformed TLVs (M)", a->malformed);
+	print_u64(a->integrity_replies ? PRINT_ANY : PRINT_JSON,
+		  "integrity_failed_replies",
+		  "; %" PRIu64 " failed the reflector's HMAC TLV check (I)",
+		  a->integrity_replies);
+	print_nl(PRINT_FP);
+	if (t->hmac) {
+		print_u64(PRINT_ANY, "hmac_verified",
+			  "tlv hmac: %" PRIu64 " replies verified", a->hmac_ok);
+		print_u64(PRINT_ANY, "hmac_failed", ", %" PRIu64 " failed\n",
+			  a->hmac_bad);
 	}
-	if (a->malformed)
-		printf("; %" PRIu64 " with malformed TLVs (M)", a->malformed);
-	if (a->integrity_replies)
-		printf("; %" PRIu64 " failed the reflector's HMAC TLV check (I)",
-		       a->integrity_replies);
-	printf("\n");
-	if (t->hmac)
-		printf("tlv hmac: %" PRIu64 " replies verified, %" PRIu64 " failed\n",
-		       a->hmac_ok, a->hmac_bad);
-	if (a->cos) {
-		printf("tlv cos: forward path %s DSCP %d ECN %d -> DSCP %u ECN %u (%s)",
-		       "sent", s->o.tos < 0 ? 0 : s->o.tos >> 2,
-		       s->o.tos < 0 ? 0 : s->o.tos & 3, a->last_cos.cos_dscp2,
-		       a->last_cos.cos_ecn,
-		       a->fwd_dscp_changed || a->fwd_ecn_changed ?
-		       "remarked on the way" : "unchanged");
-		if (a->cos_refused)
-			printf("; reflector refused DSCP %d (RP=%u)",
-			       t->cos_dscp1, a->last_cos.cos_rp);
-		if (a->bwd_checked)
-			printf("; backward path %s (last reply arrived with DSCP %u)",
-			       a->bwd_dscp_changed ? "remarked" : "unchanged",
-			       a->last_cos.ds == 0xff ? 0 : a->last_cos.ds >> 2);
-		printf("\n");
-	}
-	if (a->dm) {
-		dm_loss(a, &fwd, &bwd);
-		printf("tlv direct measurement: sent %u, reflector received %u and sent %u, we received %" PRIu64
-		       ": forward loss %" PRId64 ", backward loss %" PRId64 "\n",
-		       a->dm_s_txc, a->dm_r_rxc, a->dm_r_txc, a->dm_received,
-		       fwd, bwd);
-	}
-	if (a->fu)
-		printf("tlv follow-up: %" PRIu64 " replies carried the previous reply's T3, %" PRIu64
-		       " matched to a reply received, max difference from its T3 %" PRId64 " ns\n",
-		       a->fu, a->fu_matched, a->fu_max_diff);
-	if (a->have_ts_info)
-		printf("tlv timestamp info: T2 %s/%s, T3 %s/%s (sync source/method)\n",
-		       sync_name(a->ts_info.sync_in),
-		       method_name(a->ts_info.method_in),
-		       sync_name(a->ts_info.sync_out),
-		       method_name(a->ts_info.method_out));
-	if (a->loc.loc_src_family || a->loc.loc_dst_family)
-		printf("tlv location: reflector saw %s port %u -> %s port %u\n",
-		       a->loc.loc_src_family ?
-		       addr_text(a->loc.loc_src_family, a->loc.loc_src, b1) : "?",
-		       a->loc.loc_sport,
-		       a->loc.loc_dst_family ?
-		       addr_text(a->loc.loc_dst_family, a->loc.loc_dst, b2) : "?",
-		       a->loc.loc_dport);
-	if (a->have_ms || a->ms_rejected)
-		printf("tlv micro-session: reflector ID %u; %" PRIu64
-		       " replies discarded, their Micro-session IDs not ours\n",
-		       a->ms_reflector, a->ms_rejected);
-}
-
-static void json_hex(const uint8_t *p, int n)
-{
-	int i;
-
-	printf("\"");
-	for (i = 0; i < n; i++)
-		printf("%s%02x", i ? ":" : "", p[i]);
-	printf("\"");
-}
-
-static void json_types(const char *key, uint16_t bits)
-{
-	int i, n = 0;
-
-	printf(",\"%s\":[", key);
-	for (i = 0; i <= STAMP_TLV_TYPE_MAX; i++)
-		if (bits & 1 << i)
-			printf("%s%d", n++ ? "," : "", i);
-	printf("]");
-}
-
-/**
- * sender_tlv_print_json() - the summary's "tlv" object
- * @s: the sender
- */
-void sender_tlv_print_json(const struct sender *s)
-{
-	const struct sender_tlv_acc *a = &s->tlv;
-	char b[INET6_ADDRSTRLEN];
-	int64_t fwd, bwd;
-
-	if (!s->o.tlv.any)
-		return;
-	printf(",\"tlv\":{\"replies\":%" PRIu64, a->replies);
-	json_types("types_returned", a->present);
-	json_types("unknown_types", a->unknown);
-	json_types("integrity_failed_types", a->integrity);
-	printf(",\"malformed_replies\":%" PRIu64 ",\"integrity_failed_replies\":%"
-	       PRIu64, a->malformed, a->integrity_replies);
-	if (s->o.tlv.hmac)
-		printf(",\"hmac_verified\":%" PRIu64 ",\"hmac_failed\":%" PRIu64,
-		       a->hmac_ok, a->hmac_bad);
 	if (a->cos)
-		printf(",\"cos\":{\"replies\":%" PRIu64 ",\"sent_dscp\":%d,\"sent_ecn\":%d,\"received_dscp\":%u,\"received_ecn\":%u,\"forward_dscp_changed\":%" PRIu64
-		       ",\"forward_ecn_changed\":%" PRIu64 ",\"requested_dscp\":%d,\"refused\":%" PRIu64
-		       ",\"backward_checked\":%" PRIu64 ",\"backward_dscp_changed\":%" PRIu64 "}",
-		       a->cos, s->o.tos < 0 ? 0 : s->o.tos >> 2,
-		       s->o.tos < 0 ? 0 : s->o.tos & 3, a->last_cos.cos_dscp2,
-		       a->last_cos.cos_ecn, a->fwd_dscp_changed,
-		       a->fwd_ecn_changed, s->o.tlv.cos_dscp1, a->cos_refused,
-		       a->bwd_checked, a->bwd_dscp_changed);
+		print_cos(s);
 	if (a->dm) {
 		dm_loss(a, &fwd, &bwd);
-		printf(",\"direct_measurement\":{\"sender_tx\":%u,\"reflector_rx\":%u,\"reflector_tx\":%u,\"sender_rx\":%" PRIu64
-		       ",\"forward_lost\":%" PRId64 ",\"backward_lost\":%" PRId64 "}",
-		       a->dm_s_txc, a->dm_r_rxc, a->dm_r_txc, a->dm_received,
-		       fwd, bwd);
+		open_json_object("direct_measurement");
+		print_uint(PRINT_ANY, "sender_tx", "tlv direct measurement: sent %u",
+			   a->dm_s_txc);
+		print_uint(PRINT_ANY, "reflector_rx", ", reflector received %u",
+			   a->dm_r_rxc);
+		print_uint(PRINT_ANY, "reflector_tx", " and sent %u", a->dm_r_txc);
+		print_u64(PRINT_ANY, "sender_rx", ", we received %" PRIu64,
+			  a->dm_received);
+		print_s64(PRINT_ANY, "forward_lost", ": forward loss %" PRId64,
+			  fwd);
+		print_s64(PRINT_ANY, "backward_lost",
+			  ", backward loss %" PRId64 "\n", bwd);
+		close_json_object();
 	}
-	if (a->fu)
-		printf(",\"follow_up\":{\"replies\":%" PRIu64 ",\"matched\":%" PRIu64
-		       ",\"max_diff_ns\":%" PRId64 "}", a->fu, a->fu_matched,
-		       a->fu_max_diff);
-	if (a->have_ts_info)
-		printf(",\"timestamp_info\":{\"t2_sync\":\"%s\",\"t2_method\":\"%s\",\"t3_sync\":\"%s\",\"t3_method\":\"%s\"}",
-		       sync_name(a->ts_info.sync_in),
-		       method_name(a->ts_info.method_in),
-		       sync_name(a->ts_info.sync_out),
-		       method_name(a->ts_info.method_out));
+	if (a->fu) {
+		open_json_object("follow_up");
+		print_u64(PRINT_ANY, "replies", "tlv follow-up: %" PRIu64
+			  " replies carried the previous reply's T3", a->fu);
+		print_u64(PRINT_ANY, "matched", ", %" PRIu64
+			  " matched to a reply received", a->fu_matched);
+		print_s64(PRINT_ANY, "max_diff_ns",
+			  ", max difference from its T3 %" PRId64 " ns\n",
+			  a->fu_max_diff);
+		close_json_object();
+	}
+	if (a->have_ts_info) {
+		open_json_object("timestamp_info");
+		print_string(PRINT_ANY, "t2_sync", "tlv timestamp info: T2 %s",
+			     sync_name(a->ts_info.sync_in));
+		print_string(PRINT_ANY, "t2_method", "/%s",
+			     method_name(a->ts_info.method_in));
+		print_string(PRINT_ANY, "t3_sync", ", T3 %s",
+			     sync_name(a->ts_info.sync_out));
+		print_string(PRINT_ANY, "t3_method",
+			     "/%s (sync source/method)\n",
+			     method_name(a->ts_info.method_out));
+		close_json_object();
+	}
 	if (a->loc.loc_src_family || a->loc.loc_dst_family ||
-	    a->loc.loc_mac_len) {
-		printf(",\"location\":{\"source_port\":%u,\"destination_port\":%u",
-		       a->loc.loc_sport, a->loc.loc_dport);
-		if (a->loc.loc_src_family)
-			printf(",\"source\":\"%s\"", addr_text(a->loc.loc_src_family,
-							       a->loc.loc_src, b));
-		if (a->loc.loc_dst_family)
-			printf(",\"destination\":\"%s\"",
-			       addr_text(a->loc.loc_dst_family, a->loc.loc_dst, b));
-		if (a->loc.loc_mac_len) {
-			printf(",\"source_mac\":");
-			json_hex(a->loc.loc_mac, a->loc.loc_mac_len);
-		}
-		printf("}");
-	}
+	    a->loc.loc_mac_len)
+		print_location(a);
 	if (a->have_ms)
-		printf(",\"micro_session_reflector_id\":%u", a->ms_reflector);
-	if (s->o.tlv.ms_sender >= 0)
-		printf(",\"micro_session_rejected\":%" PRIu64, a->ms_rejected);
-	if (s->o.tlv.ar_id >= 0)
-		printf(",\"access_report_acknowledged\":%" PRIu64, a->ar_acked);
-	printf("}");
+		print_uint(PRINT_JSON, "micro_session_reflector_id", NULL,
+			   a->ms_reflector);
+	if (t->ms_sender >= 0)
+		print_u64(PRINT_JSON, "micro_session_rejected", NULL,
+			  a->ms_rejected);
+	if (a->have_ms || a->ms_rejected)
+		print_text("tlv micro-session: reflector ID %u; %" PRIu64
+			   " replies discarded, their Micro-session IDs not ours\n",
+			   a->ms_reflector, a->ms_rejected);
+	if (t->ar_id >= 0)
+		print_u64(PRINT_JSON, "access_report_acknowledged", NULL,
+			  a->ar_acked);
+	close_json_object();
 }
 
 /**
- * sender_tlv_json_packet() - a packet's "tlv" object
+ * sender_tlv_json_packet() - a packet's "tlv" object (JSON only)
  * @s: the sender
  * @p: the packet, answered
  */
@@ -1000,29 +1002,42 @@ void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
 
 	if (!s->o.tlv.any)
 		return;
-	printf(",\"tlv\":{\"malformed\":%s", pt->malformed ? "true" : "false");
-	json_types("unknown_types", pt->unknown);
-	json_types("integrity_failed_types", pt->integrity);
-	if (pt->ds != 0xff)
-		printf(",\"reply_dscp\":%u,\"reply_ecn\":%u", pt->ds >> 2,
-		       pt->ds & 3);
+	open_json_object("tlv");
+	print_bool(PRINT_JSON, "malformed", NULL, pt->malformed);
+	print_types("unknown_types", pt->unknown, NULL);
+	print_types("integrity_failed_types", pt->integrity, NULL);
+	if (pt->ds != 0xff) {
+		print_uint(PRINT_JSON, "reply_dscp", NULL, pt->ds >> 2);
+		print_uint(PRINT_JSON, "reply_ecn", NULL, pt->ds & 3);
+	}
 	if (s->o.tlv.hmac)
-		printf(",\"hmac_ok\":%s", pt->hmac_bad ? "false" : "true");
-	if (s->o.tlv.cos_dscp1 >= 0)
-		printf(",\"cos_dscp2\":%u,\"cos_ecn\":%u,\"cos_rp\":%u",
-		       pt->cos_dscp2, pt->cos_ecn, pt->cos_rp);
-	if (s->o.tlv.direct)
-		printf(",\"reflector_rx\":%u,\"reflector_tx\":%u", pt->dm_r_rxc,
-		       pt->dm_r_txc);
-	if (s->o.tlv.follow_up)
-		printf(",\"follow_up_seq\":%u,\"follow_up_t3_ns\":%" PRId64
-		       ",\"follow_up_method\":\"%s\"", pt->fu_seq, pt->fu_t3,
-		       method_name(pt->fu_method));
-	if (s->o.tlv.ts_info)
-		printf(",\"t2_sync\":\"%s\",\"t2_method\":\"%s\",\"t3_sync\":\"%s\",\"t3_method\":\"%s\"",
-		       sync_name(pt->sync_in), method_name(pt->method_in),
-		       sync_name(pt->sync_out), method_name(pt->method_out));
+		print_bool(PRINT_JSON, "hmac_ok", NULL, !pt->hmac_bad);
+	if (s->o.tlv.cos_dscp1 >= 0) {
+		print_uint(PRINT_JSON, "cos_dscp2", NULL, pt->cos_dscp2);
+		print_uint(PRINT_JSON, "cos_ecn", NULL, pt->cos_ecn);
+		print_uint(PRINT_JSON, "cos_rp", NULL, pt->cos_rp);
+	}
+	if (s->o.tlv.direct) {
+		print_uint(PRINT_JSON, "reflector_rx", NULL, pt->dm_r_rxc);
+		print_uint(PRINT_JSON, "reflector_tx", NULL, pt->dm_r_txc);
+	}
+	if (s->o.tlv.follow_up) {
+		print_uint(PRINT_JSON, "follow_up_seq", NULL, pt->fu_seq);
+		print_s64(PRINT_JSON, "follow_up_t3_ns", NULL, pt->fu_t3);
+		print_string(PRINT_JSON, "follow_up_method", NULL,
+			     method_name(pt->fu_method));
+	}
+	if (s->o.tlv.ts_info) {
+		print_string(PRINT_JSON, "t2_sync", NULL, sync_name(pt->sync_in));
+		print_string(PRINT_JSON, "t2_method", NULL,
+			     method_name(pt->method_in));
+		print_string(PRINT_JSON, "t3_sync", NULL,
+			     sync_name(pt->sync_out));
+		print_string(PRINT_JSON, "t3_method", NULL,
+			     method_name(pt->method_out));
+	}
 	if (s->o.tlv.ms_sender >= 0)
-		printf(",\"micro_session_reflector_id\":%u", pt->ms_reflector);
-	printf("}");
+		print_uint(PRINT_JSON, "micro_session_reflector_id", NULL,
+			   pt->ms_reflector);
+	close_json_object();
 }

@@ -113,8 +113,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n,
 bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n);
 int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 			char *why, size_t len);
-void sender_tlv_print_text(const struct sender *s);
-void sender_tlv_print_json(const struct sender *s);
+void sender_tlv_print(const struct sender *s);
 void sender_tlv_json_packet(const struct sender *s, const struct probe *p);
 
 #endif /* _STAMPNL_SENDER_TLV_H */
