@@ -86,6 +86,9 @@ section unit-valgrind make --no-print-directory -C tests/unit valgrind
 # the mutation driver's own checks (seconds); `make mutation` is not in CI
 section mutation-selftest python3 tests/mutation/mutate.py --self-test
 section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+# stampnl's command-line conventions (help, usage errors, -V, -I, -t, DSCP
+# names, the unprivileged interval): on the host, about 20 s
+section host-cli bash tests/netns/cli.sh
 for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done

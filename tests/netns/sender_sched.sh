@@ -62,7 +62,7 @@ check_cmp "--rate: nothing else on the wire" $((after - before)) -le 2010
 # Poisson and random start, reproducible by seed
 out=$(inA "$STAMPNL" sender $ADDR6_B --poisson --seed 5 -c 20 -i 0.01 -j)
 jcheck "--poisson --seed 5: named and seeded in the output" "$out" '
-assert d["schedule"] == "poisson" and d["seed"] == 5, d
+assert d["schedule"] == "poisson" and d["seed"] == "5", d
 assert d["received"] == 20, d'
 out=$(inA "$STAMPNL" sender $ADDR4_B --random-start -c 3 -i 0.1 -j)
 jcheck "--random-start: periodic with a random start" "$out" '

@@ -20,6 +20,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
+#include "parse.h"
 #include "prom.h"
 #include "sender.h"
 
@@ -55,6 +56,7 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 	while (fgets(line, sizeof(line), f)) {
 		char host[256], port[16], extra[2];
 		char *hash = strchr(line, '#');
+		unsigned int pnum;
 		int k;
 
 		lineno++;
@@ -63,9 +65,9 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 		k = sscanf(line, "%255s %15s %1s", host, port, extra);
 		if (k <= 0)
 			continue;
+		pnum = 0;
 		if (*n == MAX_TARGETS || k == 3 ||
-		    (k == 2 && (strspn(port, "0123456789") != strlen(port) ||
-				atoi(port) < 1 || atoi(port) > 65535))) {
+		    (k == 2 && parse_uint(port, 1, 65535, &pnum))) {
 			fprintf(stderr, "stampnl sender: %s:%d: %s\n", path, lineno,
 				*n == MAX_TARGETS ? "more than 1024 targets" :
 				"expected \"HOST [PORT]\" with PORT 1-65535");
@@ -80,7 +82,7 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 		}
 		memset(&c[*n], 0, sizeof(*c));
 		snprintf(c[*n].host, sizeof(c[*n].host), "%s", host);
-		c[*n].port = k == 2 ? atoi(port) : 0;
+		c[*n].port = pnum;
 		c[*n].fd = -1;
 		(*n)++;
 	}

@@ -480,8 +480,9 @@ void sender_print_json(struct sender *s)
 	       sender_refl_synced(s) ? "true" : "false",
 	       s->refl_ptp ? "ptp" : "ntp");
 	json_warnings(s);
-	printf(",\"schedule\":\"%s\",\"seed\":%" PRIu64
-	       ",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64
+	/* a string: 64 bits do not survive a reader that holds doubles */
+	printf(",\"schedule\":\"%s\",\"seed\":\"%" PRIu64
+	       "\",\"achieved_pps\":%.3f,\"schedule_slips\":%" PRIu64
 	       ",\"send_calls\":%" PRIu64 ",\"icmp_errors\":%" PRIu64,
 	       s->o.poisson ? "poisson" : s->o.random_start ?
 	       "periodic-random-start" : "periodic", s->o.seed,
