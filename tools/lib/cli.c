@@ -182,21 +182,30 @@ int cli_bad_value(const char *cmd, const char *what, const char *val,
 			 err == -ERANGE ? "out of range" : "not valid", expect);
 }
 
-static const char *fmt_range(char *buf, size_t len, uint64_t min,
-			     uint64_t max)
+/* cli_bad_value() with the expectation formatted */
+static int bad(const char *cmd, const char *what, const char *val, int err,
+	       const char *fmt, ...)
 {
-	snprintf(buf, len, "%" PRIu64 " to %" PRIu64, min, max);
-	return buf;
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return cli_bad_value(cmd, what, val, err, buf);
 }
 
+/*
+ * parse.h's parsers for the command line: 0, or -EINVAL after one line
+ * naming @what, the value and what would have done (cli_bad_value()).
+ */
 int cli_u64(const char *cmd, const char *what, const char *s, uint64_t min,
 	    uint64_t max, uint64_t *out)
 {
-	char buf[64];
 	int err = parse_u64(s, min, max, out);
 
-	return err ? cli_bad_value(cmd, what, s, err,
-				   fmt_range(buf, sizeof(buf), min, max)) : 0;
+	return err ? bad(cmd, what, s, err, "%" PRIu64 " to %" PRIu64, min,
+			 max) : 0;
 }
 
 int cli_uint(const char *cmd, const char *what, const char *s,
@@ -231,41 +240,31 @@ int cli_duration(const char *cmd, const char *what, const char *s,
 		 uint64_t unit_ns, uint64_t min_ns, uint64_t max_ns,
 		 uint64_t *ns)
 {
-	char buf[128], lo[32], hi[32];
+	char lo[32], hi[32];
 	int err = parse_duration(s, unit_ns, min_ns, max_ns, ns);
 
-	if (!err)
-		return 0;
-	snprintf(buf, sizeof(buf), "a duration from %s to %s (units ns, us, ms, s, m, h; none: %s)",
-		 fmt_duration(lo, sizeof(lo), min_ns),
-		 fmt_duration(hi, sizeof(hi), max_ns),
-		 unit_ns == NSEC_PER_SEC ? "s" : unit_ns == 1 ? "ns" : "?");
-	return cli_bad_value(cmd, what, s, err, buf);
+	return err ? bad(cmd, what, s, err, "a duration from %s to %s (units ns, us, ms, s, m, h; none: %s)",
+			 fmt_duration(lo, sizeof(lo), min_ns),
+			 fmt_duration(hi, sizeof(hi), max_ns),
+			 unit_ns == NSEC_PER_SEC ? "s" : "ns") : 0;
 }
 
 int cli_size(const char *cmd, const char *what, const char *s, uint64_t min,
 	     uint64_t max, uint64_t *out)
 {
-	char buf[96];
 	int err = parse_size(s, min, max, out);
 
-	if (!err)
-		return 0;
-	snprintf(buf, sizeof(buf), "%" PRIu64 " to %" PRIu64 " octets (units k = 1024, m = 1024k)",
-		 min, max);
-	return cli_bad_value(cmd, what, s, err, buf);
+	return err ? bad(cmd, what, s, err, "%" PRIu64 " to %" PRIu64 " octets (units k = 1024, m = 1024k)",
+			 min, max) : 0;
 }
 
 int cli_real(const char *cmd, const char *what, const char *s, double min,
 	     double max, double *out)
 {
-	char buf[64];
 	int err = parse_real(s, min, max, out);
 
-	if (!err)
-		return 0;
-	snprintf(buf, sizeof(buf), "a number from %g to %g", min, max);
-	return cli_bad_value(cmd, what, s, err, buf);
+	return err ? bad(cmd, what, s, err, "a number from %g to %g", min,
+			 max) : 0;
 }
 
 int cli_dscp(const char *cmd, const char *what, const char *s,

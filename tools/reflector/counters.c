@@ -135,6 +135,8 @@ static const struct cli_opt stats_opts[] = {
 	{ "help", 'h', NULL, "this text" },
 };
 
+static int cmd_stats(int argc, char **argv);
+
 const struct cli_cmd stats_cli = {
 	.name = "stats",
 	.fn = cmd_stats,
@@ -143,14 +145,8 @@ const struct cli_cmd stats_cli = {
 	.nopts = ARRAY_SIZE(stats_opts),
 };
 
-/**
- * cmd_stats() - `stampnl stats [-j | --prometheus FILE|-]`
- * @argc: argument count, argv[0] is "stats"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_stats(int argc, char **argv)
+/* `stampnl stats [-j | --prometheus FILE|-]`; the exit status */
+static int cmd_stats(int argc, char **argv)
 {
 	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct sess_list l = { 0 };

@@ -416,6 +416,8 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_reflector(int argc, char **argv);
+
 const struct cli_cmd reflector_cli = {
 	.name = "reflector",
 	.fn = cmd_reflector,
@@ -433,14 +435,8 @@ static int kw_status(int err, const struct cli_cmd *cmd)
 	return err > 0 ? 0 : 2;
 }
 
-/**
- * cmd_reflector() - `stampnl reflector ...`
- * @argc: argument count, argv[0] is "reflector"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_reflector(int argc, char **argv)
+/* `stampnl reflector ...`; the exit status */
+static int cmd_reflector(int argc, char **argv)
 {
 	struct refl_cfg cfg;
 	struct nl_msg *msg;

@@ -263,6 +263,8 @@ static int do_list(struct nlctx *c, bool json)
 	return err;
 }
 
+static int cmd_session(int argc, char **argv);
+
 const struct cli_cmd session_cli = {
 	.name = "session",
 	.fn = cmd_session,
@@ -271,14 +273,8 @@ const struct cli_cmd session_cli = {
 	.nsubs = ARRAY_SIZE(sess_subs),
 };
 
-/**
- * cmd_session() - `stampnl session ...`
- * @argc: argument count, argv[0] is "session"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_session(int argc, char **argv)
+/* `stampnl session ...`; the exit status */
+static int cmd_session(int argc, char **argv)
 {
 	static const int ops[] = { STAMP_CMD_SESSION_NEW, STAMP_CMD_SESSION_DEL,
 				   STAMP_CMD_SESSION_GET };

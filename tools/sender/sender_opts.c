@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,9 +367,33 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 	return -EINVAL;
 }
 
-/* the flags */
+/* the flags that only set their own bool */
+static const struct {
+	int key;
+	size_t off;
+} bool_flags[] = {
+	{ 'j', offsetof(struct sender_opts, json) },
+	{ 'q', offsetof(struct sender_opts, quiet) },
+	{ OPT_PTP, offsetof(struct sender_opts, ptp) },
+	{ OPT_REQUIRE_SYNC, offsetof(struct sender_opts, require_sync) },
+	{ OPT_POISSON, offsetof(struct sender_opts, poisson) },
+	{ OPT_RANDOM_START, offsetof(struct sender_opts, random_start) },
+	{ OPT_HISTOGRAM, offsetof(struct sender_opts, histogram) },
+	{ OPT_JSON_LINES, offsetof(struct sender_opts, json_lines) },
+	{ OPT_STATEFUL_REFL, offsetof(struct sender_opts, stateful_refl) },
+};
+
+/* the flags; -ENOENT: not a flag */
 static int flag_opt(struct sender_opts *o, int c)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bool_flags); i++) {
+		if (bool_flags[i].key == c) {
+			*(bool *)((char *)o + bool_flags[i].off) = true;
+			return 0;
+		}
+	}
 	switch (c) {
 	case '4':
 		o->family = AF_INET;
@@ -376,39 +401,12 @@ static int flag_opt(struct sender_opts *o, int c)
 	case '6':
 		o->family = AF_INET6;
 		return 0;
-	case 'j':
-		o->json = true;
-		return 0;
-	case 'q':
-		o->quiet = true;
-		return 0;
-	case OPT_PTP:
-		o->ptp = true;
-		return 0;
-	case OPT_REQUIRE_SYNC:
-		o->require_sync = true;
-		return 0;
 	case OPT_REQUIRE_PTP:
 		/* the reflector's sync source is in this TLV's answer */
 		o->require_ptp = true;
 		o->require_sync = true;
 		o->tlv.ts_info = true;
 		o->tlv.any = true;
-		return 0;
-	case OPT_POISSON:
-		o->poisson = true;
-		return 0;
-	case OPT_RANDOM_START:
-		o->random_start = true;
-		return 0;
-	case OPT_HISTOGRAM:
-		o->histogram = true;
-		return 0;
-	case OPT_JSON_LINES:
-		o->json_lines = true;
-		return 0;
-	case OPT_STATEFUL_REFL:
-		o->stateful_refl = true;
 		return 0;
 	}
 	return -ENOENT;

@@ -9,9 +9,6 @@
 
 /* `stampnl NAME ...`: each fn gets argv[0] = NAME; grammar in cli.h */
 int cmd_sender(int argc, char **argv);
-int cmd_reflector(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_session(int argc, char **argv);
 
 extern const struct cli_cmd sender_cli;
 extern const struct cli_cmd reflector_cli;
