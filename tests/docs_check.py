@@ -3,10 +3,11 @@
 """The documentation against the code it documents.
 
 - man/stampnl.8 and man/stamp_refl.4 render without a groff or man warning;
-- every command, subcommand, setting, option and choice that stampnl's own
-  usage text prints (`stampnl help`, `stampnl CMD --help`), and every long
-  option in a getopt table under tools/, is in stampnl.8;
-- completion/stampnl offers each of those in its place (run in bash);
+- every command, subcommand, keyword, option and choice of stampnl's
+  grammar (`stampnl __list`, made from the tables in tools/ that the usage
+  text and the completion are made from too) is in stampnl.8 and in the
+  command's --help, and completion/stampnl offers it in its place (run in
+  bash); every name in those tables, read from the sources, is in __list;
 - every command and attribute of include/uapi/linux/stamp.h, and every
   parameter of the built module (modinfo), is in stamp_refl.4;
 - the benchmark table README.md quotes is bench/results/latest.txt's,
@@ -14,8 +15,7 @@
   lines beside them (format.py --again), and latest.json passes
   tests/bench_check.py. These need no stampnl and run without it.
 
-The words are found in the usage text here with regexes of its own, not
-the completion's, so a parsing bug there cannot hide behind itself. Ends
+Ends
 with "N passed, N failed"; exits 77 when stampnl is not built and nothing
 else failed.
 """
@@ -135,61 +135,64 @@ for page in (MAN8, MAN4):
           "%s: man --warnings -l is silent (exit %d)%s" %
           (name, p.returncode, p.stderr and ": " + p.stderr))
 
-# --- stampnl's usage text: stampnl.8 and the completion -------------------
+# --- stampnl's grammar: stampnl.8, the usage text and the completion -----
+# `stampnl __list` prints the tables every one of these is made from
+# (tools/lib/cli.h): a line per command, option, subcommand, keyword, flag
+# and choice
 man8 = man_text(MAN8)
-commands = re.findall(r"^  ([a-z][a-z0-9-]*) ", run(STAMPNL, "help"), re.M)
-check(len(commands) >= 3, "stampnl help lists commands: %s" % " ".join(commands))
+grammar = [line.split("\t") for line in run(STAMPNL, "__list").splitlines()]
+commands = [g[1] for g in grammar if g[0] == "command"]
+check(len(commands) >= 4, "stampnl __list lists commands: %s" % " ".join(commands))
+main_help = run(STAMPNL, "help")
 offered = complete(["stampnl", ""])
 for c in commands:
+    check(has_word(main_help, c), "stampnl help lists the command %s" % c)
     check(has_word(man8, c), "stampnl.8 documents the command %s" % c)
     check(c in offered, "completion offers the command %s" % c)
+usage = {c: run(STAMPNL, c, "--help") for c in commands}
 
-for c in commands:
-    usage = run(STAMPNL, c, "--help")
-    longs = sorted(set(re.findall(r"(?<![\w-])(--[a-z0-9][a-z0-9-]*)", usage)))
-    shorts = sorted(set(re.findall(r"(?<![\w-])(-[A-Za-z0-9])(?![\w-])", usage)))
-    subs = sorted(set(re.findall(r"stampnl %s ([a-z][a-z0-9-]*)" % c, usage)))
-    check(longs or shorts or subs,
-          "stampnl %s --help has options or subcommands" % c)
-    offered = complete(["stampnl", c, "-"])
-    for o in longs + shorts:
-        check(has_word(man8, o), "stampnl.8 documents %s %s" % (c, o))
-        check(o in offered, "completion offers %s %s" % (c, o))
-    offered = complete(["stampnl", c, ""])
-    for s in subs:
-        check(has_word(man8, s), "stampnl.8 documents %s %s" % (c, s))
-        check(s in offered, "completion offers %s %s" % (c, s))
-    # a block is a "stampnl CMD SUB" line and the lines that continue it
-    blocks, sub = {}, None
-    for line in usage.splitlines():
-        m = re.search(r"stampnl %s ([a-z][a-z0-9-]*)" % c, line)
-        if m:
-            sub = m.group(1)
-        elif "stampnl " in line:
-            sub = None
-        blocks.setdefault(sub, []).append(line)
-    for sub, lines in blocks.items():
-        text = "\n".join(lines)
-        ctx = ["stampnl", c, sub or "192.0.2.1"]
-        settings = sorted(set(re.findall(r"\[([a-z][a-z0-9-]*) ", text)))
-        offered = complete(ctx + [""]) if sub else set()
-        for k in settings:
-            check(has_word(man8, k), "stampnl.8 documents %s %s %s" % (c, sub, k))
-            check(k in offered, "completion offers %s %s %s" % (c, sub, k))
-        for key, alts in re.findall(
-                r"(?<![\w-])(--?[a-z0-9][a-z0-9-]*|[a-z][a-z0-9-]*) "
-                r"([a-z0-9]+(?:\|[a-z0-9]+)+)", text):
-            offered = complete(ctx + [key, ""])
-            for v in alts.split("|"):
-                check(has_word(man8, v), "stampnl.8 documents %s %s %s" % (c, key, v))
-                check(v in offered, "completion offers %s %s %s" % (c, key, v))
 
-# options the usage text does not print still belong in the manual
+def documented(word, where, ctx):
+    """In stampnl.8, in the command's --help, and offered by completion
+    after the words CTX."""
+    c = where.split()[0]
+    check(has_word(man8, word), "stampnl.8 documents %s %s" % (where, word))
+    check(has_word(usage[c], word), "stampnl %s --help shows %s" % (c, word))
+    check(word in complete(ctx), "completion offers %s %s (after %s)"
+          % (where, word, " ".join(ctx[1:-1]) or "the command"))
+
+
+for g in grammar:
+    kind, rest = g[0], g[1:]
+    if kind == "option":
+        c, o = rest
+        documented(o, c, ["stampnl", c, o[:1] if len(o) == 2 else "--"])
+    elif kind == "sub":
+        c, sub = rest
+        documented(sub, c, ["stampnl", c, ""])
+    elif kind in ("keyword", "flag"):
+        c, sub, k = rest
+        documented(k, c + " " + sub, ["stampnl", c, sub, ""])
+    elif kind == "choice":
+        where, key, v = rest
+        documented(v, where + " " + key, ["stampnl"] + where.split() + [key, ""])
+
+# the tables as the sources spell them, read without stampnl: every long
+# option and keyword there is in __list, so a bug in __list hides nothing
+listed = {(g[1], g[2]) for g in grammar if g[0] == "option"} | \
+    {(g[1], g[3]) for g in grammar if g[0] == "keyword"}
+listed_words = {w for _, w in listed}
+tables = 0
 for src in sorted(glob.glob(os.path.join(ROOT, "tools/*/*.c"))):
-    for name in re.findall(r'\{\s*"([a-z][a-z0-9-]*)",\s*(?:no|required|optional)_argument',
-                           open(src).read()):
-        check(has_word(man8, "--" + name), "stampnl.8 documents --%s (getopt table in %s)"
-              % (name, os.path.relpath(src, ROOT)))
+    text = open(src).read()
+    for kind, body in re.findall(r"static const struct cli_(opt|kw) \w+\[\] = \{(.*?)\n\};",
+                                 text, re.S):
+        tables += 1
+        for name in re.findall(r'^\t\{ "([a-z][a-z0-9-]*)"', body, re.M):
+            word = "--" + name if kind == "opt" else name
+            check(word in listed_words, "%s: %s is in stampnl __list"
+                  % (os.path.relpath(src, ROOT), word))
+check(tables >= 5, "option and keyword tables found in tools/: %d" % tables)
 
 # --- stamp_refl.4: the netlink ABI and the module's parameters ------------
 man4 = man_text(MAN4)

@@ -209,7 +209,8 @@ rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
 # bpf asked for by name is refused.
 NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all"
 rc=0
-out=$(inA $NOBODY "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -j 2>/tmp/sender_ts.$$) || rc=$?
+# 200 ms: as fast as a user may send (cli.sh)
+out=$(inA $NOBODY "$STAMPNL" sender $ADDR4_B -c 2 -i 0.2 -j 2>/tmp/sender_ts.$$) || rc=$?
 check_eq "unprivileged auto: exit status" 0 "$rc"
 check_jq "unprivileged auto: kernel timestamping" "$out" \
 	'.timestamping == "kernel" and .received == 2'

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "parse.h"
 
 /**
  * addr_parse() - a numeric IPv4 or IPv6 address
@@ -41,8 +42,8 @@ int addr_parse(const char *s, struct nladdr *out)
  */
 int prefix_parse(const char *s, struct nladdr *out, unsigned int *plen)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned long n;
+	char buf[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned int n;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
@@ -53,9 +54,7 @@ int prefix_parse(const char *s, struct nladdr *out, unsigned int *plen)
 	*plen = out->len * 8;
 	if (!slash)
 		return 0;
-	errno = 0;
-	n = strtoul(slash + 1, &end, 10);
-	if (errno || end == slash + 1 || *end || n > *plen) {
+	if (parse_uint(slash + 1, 0, *plen, &n)) {
 		fprintf(stderr, "stampnl: bad prefix length in '%s' (0-%u)\n",
 			s, *plen);
 		return -EINVAL;

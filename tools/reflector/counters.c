@@ -126,15 +126,15 @@ size_t stats_nval(void)
 	return TLV0 + NTLV;
 }
 
-static void print_help(void)
-{
-	fprintf(stderr,
-		"usage: stampnl stats [-j | --prometheus FILE|-]\n"
-		"  -j                 JSON\n"
-		"  --prometheus FILE  the counters and every session's, as a Prometheus\n"
-		"                     textfile for node_exporter (written to a temporary\n"
-		"                     file, then renamed); - writes to standard output\n");
-}
+static const struct cli_opt stats_opts[] = {
+	{ NULL, 'j', NULL, "JSON" },
+	{ "prometheus", 'P' + 256, "FILE|-",
+	  "the counters and every session's, as a Prometheus\n"
+	  "textfile for node_exporter (written to a temporary\n"
+	  "file, then renamed); - writes to standard output",
+	  .comp = CLI_COMP_FILE },
+	{ "help", 'h', NULL, "this text" },
+};
 
 /* a counter: its key in JSON, its name and value in a column in text */
 static void print_counter(const char *key, const char *text, uint64_t v)
@@ -143,34 +143,61 @@ static void print_counter(const char *key, const char *text, uint64_t v)
 	print_u64(PRINT_ANY, key, "%" PRIu64 "\n", v);
 }
 
-/**
- * cmd_stats() - `stampnl stats [-j | --prometheus FILE|-]`
- * @argc: argument count, argv[0] is "stats"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_stats(int argc, char **argv)
+static int cmd_stats(int argc, char **argv);
+
+const struct cli_cmd stats_cli = {
+	.name = "stats",
+	.fn = cmd_stats,
+	.summary = "[-j | --prometheus FILE|-]",
+	.opts = stats_opts,
+	.nopts = ARRAY_SIZE(stats_opts),
+};
+
+/* `stampnl stats [-j | --prometheus FILE|-]`; the exit status */
+static int cmd_stats(int argc, char **argv)
 {
 	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct sess_list l = { 0 };
 	const char *prom = NULL;
+	struct option *lo;
 	bool json = false;
 	struct nlctx c;
+	char so[16];
 	size_t i;
 	int a, err;
 
-	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "-j") && !json && !prom) {
-			json = true;
-		} else if (!strcmp(argv[a], "--prometheus") && a + 1 < argc &&
-			   argv[a + 1][0] && !json && !prom) {
-			prom = argv[++a];
-		} else {
-			print_help();
-			return 2;
-		}
+	if (argc == 2 && cli_is_help(argv[1])) {
+		cli_usage(stdout, &stats_cli);
+		return 0;
 	}
+	err = cli_getopt_tables(stats_opts, ARRAY_SIZE(stats_opts), &lo,
+				so, sizeof(so));
+	if (err)
+		return 1;
+	optind = 1;
+	while ((a = cli_getopt(argc, argv, &stats_cli, lo, so)) != -1) {
+		if (a == 'j')
+			json = true;
+		else if (a == 'P' + 256 && *optarg)
+			prom = optarg;
+		else if (a == 'P' + 256)
+			err = cli_error("stats", "--prometheus needs a file name");
+		else if (a == 'h')
+			err = -ECANCELED;
+		else
+			err = -EINVAL;
+	}
+	free(lo);
+	if (err == -ECANCELED) {
+		cli_usage(stdout, &stats_cli);
+		return 0;
+	}
+	if (!err && optind < argc)
+		err = cli_error("stats", "unexpected argument '%s'", argv[optind]);
+	if (!err && json && prom)
+		err = cli_error("stats", "-j and --prometheus do not go together: pick one");
+	if (err)
+		return 2;
 	if (nlctx_open(&c))
 		return 1;
 	/*

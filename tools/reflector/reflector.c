@@ -17,9 +17,11 @@
 #include <uapi/linux/stamp_wire.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "clock_source.h"
 #include "keyfile.h"
 #include "nl.h"
+#include "parse.h"
 #include "print.h"
 #include "refl.h"
 #include "stampnl.h"
@@ -27,16 +29,20 @@
 /* How long a clock-sync report stays valid unless told otherwise. */
 #define DEFAULT_VALIDITY_S 300
 
-static const char *const ts_names[] = { "ntp", "ptp" };
-static const char *const tlv_names[] = { "process", "copy", "strip" };
+/* the values of the attributes, by number; NULL-terminated for cli.h */
+static const char *const ts_names[] = { "ntp", "ptp", NULL };
+static const char *const tlv_names[] = { "process", "copy", "strip", NULL };
+static const char *const mode_names[] = { "stateless", "stateful", NULL };
+static const char *const clock_names[] = { "unsynced", "synced", NULL };
 /* STAMP_A_ERREST_ZERO_DISCARD's values */
-static const char *const errest_zero_names[] = { "reflect", "discard" };
+static const char *const errest_zero_names[] = { "reflect", "discard",
+						 NULL };
 /* RFC 8972 section 4.3, indexed by code */
 static const char *const sync_names[] = { "?", "ntp", "ptp", "ssu", "gnss",
-					  "local" };
+					  "local", NULL };
 /* clock-sync's source: a code, or 0 to find it out */
 static const char *const source_names[] = { "auto", "ntp", "ptp", "ssu",
-					    "gnss", "local" };
+					    "gnss", "local", NULL };
 
 static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 {
@@ -190,33 +196,8 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	print_nl(PRINT_JSON);
 }
 
-/* NAME to its index in @names, or -EINVAL with the choices printed. */
-static int pick(const char *key, const char *val, const char *const *names,
-		int n, int first)
-{
-	int i;
-
-	for (i = first; i < n; i++)
-		if (!strcmp(val, names[i]))
-			return i;
-	fprintf(stderr, "stampnl: %s is one of:", key);
-	for (i = first; i < n; i++)
-		fprintf(stderr, " %s", names[i]);
-	fprintf(stderr, "\n");
-	return -EINVAL;
-}
-
-static int parse_onoff(const char *key, const char *val, int *out)
-{
-	if (!strcmp(val, "on") || !strcmp(val, "off")) {
-		*out = !strcmp(val, "on");
-		return 0;
-	}
-	fprintf(stderr, "stampnl: %s is on or off\n", key);
-	return -EINVAL;
-}
-
-static int add_allow(struct nl_msg *msg, const char *list)
+static int put_allow(struct nl_msg *msg, const struct cli_kw *k,
+		     const char *list, const char *cmd, void *ctx)
 {
 	char buf[4096], *tok, *save = NULL;
 	struct nlattr *nest;
@@ -225,10 +206,8 @@ static int add_allow(struct nl_msg *msg, const char *list)
 
 	if (!strcmp(list, "any"))
 		return nla_put_flag(msg, STAMP_A_ALLOW_CLEAR);
-	if (strlen(list) >= sizeof(buf)) {
-		fprintf(stderr, "stampnl: allow-list too long\n");
-		return -EINVAL;
-	}
+	if (strlen(list) >= sizeof(buf))
+		return cli_error(cmd, "allow: the list is too long");
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
@@ -243,9 +222,10 @@ static int add_allow(struct nl_msg *msg, const char *list)
 	return 0;
 }
 
-static int add_key(struct nl_msg *msg, const char *path)
+static int put_key(struct nl_msg *msg, const struct cli_kw *k,
+		   const char *path, const char *cmd, void *ctx)
 {
-	uint8_t key[STAMP_KEY_MAX_LEN];
+	uint8_t key[STAMP_KEY_MAX_LEN] = { 0 };
 	size_t len = 0;
 	int err;
 
@@ -259,168 +239,118 @@ static int add_key(struct nl_msg *msg, const char *path)
 	return err;
 }
 
-static int parse_uint(const char *what, const char *s, unsigned long max,
-		      unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || *out > max) {
-		fprintf(stderr, "stampnl: bad %s '%s' (0-%lu)\n", what, s, max);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int add_ports(struct nl_msg *msg, const char *list)
+static int put_ports(struct nl_msg *msg, const struct cli_kw *k,
+		     const char *list, const char *cmd, void *ctx)
 {
 	char buf[256], *tok, *save = NULL;
-	unsigned long port;
+	unsigned int port;
 	int n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (parse_uint("port", tok, 65535, &port) || !port) {
-			if (!port)
-				fprintf(stderr, "stampnl: port 0 is not a port\n");
+		if (cli_uint(cmd, "port", tok, 1, 65535, &port))
 			return -EINVAL;
-		}
 		if (nla_put_u16(msg, STAMP_A_PORT, port))
 			return -EMSGSIZE;
 		n++;
 	}
-	if (!n) {
-		fprintf(stderr, "stampnl: 'port' needs PORT[,PORT...]\n");
-		return -EINVAL;
-	}
+	if (!n)
+		return cli_error(cmd, "'port' needs PORT[,PORT...]");
 	return 0;
 }
 
-/* `set` arguments are keyword/value pairs, like ip(8). */
-static int build_set(struct nl_msg *msg, int argc, char **argv)
+/* `reflector set`: a keyword each, like ip(8); the usage is made from it */
+static const struct cli_kw set_kw[] = {
+	{ "port", "PORT[,PORT...]", "the UDP ports to reflect on (default 862)",
+	  put_ports, STAMP_A_PORT, .flags = CLI_KW_REPEAT },
+	{ "format", NULL, "the timestamp format of replies: NTP (UTC) or PTPv2 (TAI)",
+	  cli_put_choice, STAMP_A_TS_FORMAT, .choices = ts_names },
+	{ "clock", NULL, "the S bit: whether the clock is synchronized",
+	  cli_put_choice, STAMP_A_CLOCK_SYNCED, .choices = clock_names },
+	{ "error-ns", "DURATION", "the clock's error estimate (ns without a unit)",
+	  cli_put_duration_ns, STAMP_A_CLOCK_ERROR, 1, UINT32_MAX },
+	{ "validity", "DURATION", "how long the clock report holds (s without a unit)",
+	  cli_put_duration_s, STAMP_A_CLOCK_VALIDITY, 0, UINT32_MAX },
+	{ "mode", NULL, "stateful: a Seq of its own per session (RFC 8762 4)",
+	  cli_put_choice, STAMP_A_MODE, .choices = mode_names },
+	{ "session-create", NULL, "stateful: a session for an unknown sender",
+	  cli_put_choice, STAMP_A_SESSION_CREATE, .choices = parse_onoff_names },
+	{ "auth", NULL, "authenticated mode (RFC 8762 4.4)",
+	  cli_put_choice, STAMP_A_AUTH, .choices = parse_onoff_names },
+	{ "default-key-file", "FILE|-|none", "the HMAC key of sessions without one",
+	  put_key, STAMP_A_DEFAULT_KEY, .comp = CLI_COMP_FILE },
+	{ "rate-limit", "PPS", "requests per second per source, 0: no limit",
+	  cli_put_u32, STAMP_A_RATE_LIMIT, 0, UINT32_MAX },
+	{ "rate-burst", "N", "requests a source may send at once",
+	  cli_put_u32, STAMP_A_RATE_BURST, 0, UINT32_MAX },
+	{ "allow", "PREFIX[,...]|any", "the sources answered; any: every one",
+	  put_allow, STAMP_A_ALLOW },
+	{ "max-sessions", "N", "sessions at most",
+	  cli_put_u32, STAMP_A_MAX_SESSIONS, 0, UINT32_MAX },
+	{ "session-idle", "DURATION", "learned sessions forgotten after (s without a unit)",
+	  cli_put_duration_s, STAMP_A_SESSION_IDLE, 0, UINT32_MAX },
+	{ "tlv", NULL, "TLVs processed, copied back or stripped (RFC 8972)",
+	  cli_put_choice, STAMP_A_TLV_MODE, .choices = tlv_names },
+	{ "cos-remark", NULL, "Class of Service TLV: DSCP1 on the reply",
+	  cli_put_choice, STAMP_A_COS_REMARK, .choices = parse_onoff_names },
+	{ "return-address", NULL, "Return Path TLV: replies to another address",
+	  cli_put_choice, STAMP_A_RETURN_ADDR, .choices = parse_onoff_names },
+	{ "member-id", "ID", "the Reflector Micro-session ID (RFC 9534)",
+	  cli_put_u16, STAMP_A_MEMBER_ID, 0, 65535 },
+	{ "sync-source", NULL, "Timestamp Information TLV's sync source",
+	  cli_put_choice, STAMP_A_SYNC_SOURCE, .choices = sync_names,
+	  .first = 1 },
+	{ "errest-zero", NULL, "requests with Error Estimate multiplier 0",
+	  cli_put_choice, STAMP_A_ERREST_ZERO_DISCARD,
+	  .choices = errest_zero_names },
+};
+
+struct clock_sync {
+	unsigned int validity_s;
+	unsigned int source;	/* 0: auto */
+};
+
+static int put_cs_validity(struct nl_msg *msg, const struct cli_kw *k,
+			   const char *val, const char *cmd, void *ctx)
 {
-	unsigned long v;
-	int i, err;
+	struct clock_sync *cs = ctx;
+	uint64_t ns;
 
-	if (argc < 2) {
-		fprintf(stderr, "stampnl: reflector set needs something to set\n");
+	if (cli_duration(cmd, k->name, val, NSEC_PER_SEC, 0,
+			 UINT32_MAX * NSEC_PER_SEC, &ns))
 		return -EINVAL;
-	}
-	for (i = 1; i < argc; i += 2) {
-		const char *key = argv[i], *val = argv[i + 1];
-
-		if (i + 1 >= argc) {
-			fprintf(stderr, "stampnl: '%s' needs a value\n", key);
-			return -EINVAL;
-		}
-		if (!strcmp(key, "port")) {
-			err = add_ports(msg, val);
-		} else if (!strcmp(key, "format")) {
-			if (strcmp(val, "ntp") && strcmp(val, "ptp")) {
-				fprintf(stderr, "stampnl: format is ntp or ptp\n");
-				return -EINVAL;
-			}
-			err = nla_put_u8(msg, STAMP_A_TS_FORMAT,
-					 strcmp(val, "ntp") ? STAMP_TS_PTP :
-							      STAMP_TS_NTP);
-		} else if (!strcmp(key, "clock")) {
-			if (strcmp(val, "synced") && strcmp(val, "unsynced")) {
-				fprintf(stderr, "stampnl: clock is synced or unsynced\n");
-				return -EINVAL;
-			}
-			err = nla_put_u8(msg, STAMP_A_CLOCK_SYNCED,
-					 !strcmp(val, "synced"));
-		} else if (!strcmp(key, "error-ns")) {
-			err = parse_uint(key, val, UINT32_MAX, &v);
-			if (!err && !v) {
-				fprintf(stderr, "stampnl: error-ns must be at least 1\n");
-				err = -EINVAL;
-			}
-			if (!err)
-				err = nla_put_u32(msg, STAMP_A_CLOCK_ERROR, v);
-		} else if (!strcmp(key, "validity")) {
-			err = parse_uint(key, val, UINT32_MAX, &v);
-			if (!err)
-				err = nla_put_u32(msg, STAMP_A_CLOCK_VALIDITY, v);
-		} else if (!strcmp(key, "mode")) {
-			if (strcmp(val, "stateless") && strcmp(val, "stateful")) {
-				fprintf(stderr, "stampnl: mode is stateless or stateful\n");
-				return -EINVAL;
-			}
-			err = nla_put_u8(msg, STAMP_A_MODE,
-					 strcmp(val, "stateless") ?
-					 STAMP_MODE_STATEFUL :
-					 STAMP_MODE_STATELESS);
-		} else if (!strcmp(key, "tlv")) {
-			int m = pick(key, val, tlv_names, 3, 0);
-
-			if (m < 0)
-				return m;
-			err = nla_put_u8(msg, STAMP_A_TLV_MODE, m);
-		} else if (!strcmp(key, "errest-zero")) {
-			int m = pick(key, val, errest_zero_names, 2, 0);
-
-			if (m < 0)
-				return m;
-			err = nla_put_u8(msg, STAMP_A_ERREST_ZERO_DISCARD, m);
-		} else if (!strcmp(key, "sync-source")) {
-			int m = pick(key, val, sync_names, 6, 1);
-
-			if (m < 0)
-				return m;
-			err = nla_put_u8(msg, STAMP_A_SYNC_SOURCE, m);
-		} else if (!strcmp(key, "cos-remark") ||
-			   !strcmp(key, "return-address")) {
-			int on;
-
-			err = parse_onoff(key, val, &on);
-			if (!err)
-				err = nla_put_u8(msg, strcmp(key, "cos-remark") ?
-						 STAMP_A_RETURN_ADDR :
-						 STAMP_A_COS_REMARK, on);
-		} else if (!strcmp(key, "member-id")) {
-			err = parse_uint(key, val, 65535, &v);
-			if (!err)
-				err = nla_put_u16(msg, STAMP_A_MEMBER_ID, v);
-		} else if (!strcmp(key, "session-create") ||
-			   !strcmp(key, "auth")) {
-			int on;
-
-			err = parse_onoff(key, val, &on);
-			if (!err)
-				err = nla_put_u8(msg, strcmp(key, "auth") ?
-						 STAMP_A_SESSION_CREATE :
-						 STAMP_A_AUTH, on);
-		} else if (!strcmp(key, "default-key-file")) {
-			err = add_key(msg, val);
-		} else if (!strcmp(key, "rate-limit") ||
-			   !strcmp(key, "rate-burst") ||
-			   !strcmp(key, "max-sessions") ||
-			   !strcmp(key, "session-idle")) {
-			int attr = !strcmp(key, "rate-limit") ?
-				   STAMP_A_RATE_LIMIT :
-				   !strcmp(key, "rate-burst") ?
-				   STAMP_A_RATE_BURST :
-				   !strcmp(key, "max-sessions") ?
-				   STAMP_A_MAX_SESSIONS : STAMP_A_SESSION_IDLE;
-
-			err = parse_uint(key, val, UINT32_MAX, &v);
-			if (!err)
-				err = nla_put_u32(msg, attr, v);
-		} else if (!strcmp(key, "allow")) {
-			err = add_allow(msg, val);
-		} else {
-			fprintf(stderr, "stampnl: unknown setting '%s' (port, format, clock, error-ns, validity, mode, session-create, auth, default-key-file, rate-limit, rate-burst, max-sessions, session-idle, allow, tlv, cos-remark, return-address, member-id, sync-source, errest-zero)\n",
-				key);
-			return -EINVAL;
-		}
-		if (err)
-			return err < 0 ? err : -EMSGSIZE;
-	}
+	if (ns % NSEC_PER_SEC)
+		return cli_error(cmd, "validity: '%s' is not whole seconds",
+				 val);
+	cs->validity_s = ns / NSEC_PER_SEC;
 	return 0;
 }
+
+static int put_cs_source(struct nl_msg *msg, const struct cli_kw *k,
+			 const char *val, const char *cmd, void *ctx)
+{
+	struct clock_sync *cs = ctx;
+
+	return cli_choice(cmd, k->name, val, source_names, 0, &cs->source);
+}
+
+static const struct cli_kw clock_sync_kw[] = {
+	{ "validity", "DURATION", "how long the report holds (default 300 s)",
+	  put_cs_validity },
+	{ "source", NULL, "the sync source; auto: ptp when phc2sys or ptp4l runs,\n"
+	  "ntp when chronyd, ntpd or systemd-timesyncd does, else kept",
+	  put_cs_source, .choices = source_names },
+};
+
+static const char *const json_flag[] = { "-j", NULL };
+
+static const struct cli_sub refl_subs[] = {
+	{ "show", "the configuration", .flags = json_flag },
+	{ "set", "change it", set_kw, ARRAY_SIZE(set_kw) },
+	{ "clock-sync", "report the clock's state from adjtimex",
+	  clock_sync_kw, ARRAY_SIZE(clock_sync_kw) },
+};
 
 /*
  * The sync source to report: @source's code, or with "auto" the one the
@@ -454,28 +384,19 @@ static int sync_source(int source, char *why, size_t len)
  */
 static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 {
-	unsigned long validity = DEFAULT_VALIDITY_S;
+	struct clock_sync cs = { .validity_s = DEFAULT_VALIDITY_S };
+	unsigned long validity;
 	struct timex tx = { 0 };
-	int state, synced, source = 0, src, i;
+	int state, synced, src, err;
 	unsigned long err_ns;
 	char why[80];
 
-	for (i = 1; i < argc; i += 2) {
-		if (i + 1 < argc && !strcmp(argv[i], "validity")) {
-			if (parse_uint("validity", argv[i + 1], UINT32_MAX,
-				       &validity))
-				return -EINVAL;
-		} else if (i + 1 < argc && !strcmp(argv[i], "source")) {
-			source = pick("source", argv[i + 1], source_names,
-				      ARRAY_SIZE(source_names), 0);
-			if (source < 0)
-				return source;
-		} else {
-			fprintf(stderr, "usage: stampnl reflector clock-sync [validity SECONDS] [source auto|ntp|ptp|ssu|gnss|local]\n");
-			return -EINVAL;
-		}
-	}
-	src = sync_source(source, why, sizeof(why));
+	err = cli_kw_parse("reflector clock-sync", &refl_subs[2], argc, argv,
+			   msg, &cs, NULL);
+	if (err)
+		return err;
+	validity = cs.validity_s;
+	src = sync_source(cs.source, why, sizeof(why));
 	state = adjtimex(&tx);
 	if (state < 0) {
 		perror("stampnl: adjtimex");
@@ -498,35 +419,27 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 	return 0;
 }
 
-static void print_help(void)
+static int cmd_reflector(int argc, char **argv);
+
+const struct cli_cmd reflector_cli = {
+	.name = "reflector",
+	.fn = cmd_reflector,
+	.summary = "show [-j] | set KEYWORD VALUE... | clock-sync",
+	.subs = refl_subs,
+	.nsubs = ARRAY_SIZE(refl_subs),
+	.notes = "durations take a unit: ns, us, ms, s, m, h\n",
+};
+
+/* a keyword parse's end: its usage (1) or a usage error, as an exit status */
+static int kw_status(int err, const struct cli_cmd *cmd)
 {
-	fprintf(stderr,
-		"usage: stampnl reflector show [-j]\n"
-		"       stampnl reflector set [port PORT[,PORT...]] [format ntp|ptp]\n"
-		"                             [clock synced|unsynced] [error-ns NS] [validity S]\n"
-		"                             [mode stateless|stateful] [session-create on|off]\n"
-		"                             [auth on|off] [default-key-file FILE|-|none]\n"
-		"                             [rate-limit PPS] [rate-burst N] [allow PREFIX[,...]|any]\n"
-		"                             [max-sessions N] [session-idle S]\n"
-		"                             [tlv process|copy|strip] [cos-remark on|off]\n"
-		"                             [return-address on|off] [member-id ID]\n"
-		"                             [sync-source ntp|ptp|ssu|gnss|local]\n"
-		"                             [errest-zero reflect|discard]\n"
-		"       stampnl reflector clock-sync [validity S]\n"
-		"                             [source auto|ntp|ptp|ssu|gnss|local]\n"
-		"  rate-limit 0 turns the per-source limit off; allow any empties the allow-list\n"
-		"  clock-sync source auto: ptp when phc2sys or ptp4l runs, ntp when chronyd,\n"
-		"  ntpd or systemd-timesyncd does, else the configured sync-source is kept\n");
+	if (err > 0)
+		cli_usage(stdout, cmd);
+	return err > 0 ? 0 : 2;
 }
 
-/**
- * cmd_reflector() - `stampnl reflector ...`
- * @argc: argument count, argv[0] is "reflector"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_reflector(int argc, char **argv)
+/* `stampnl reflector ...`; the exit status */
+static int cmd_reflector(int argc, char **argv)
 {
 	struct refl_cfg cfg;
 	struct nl_msg *msg;
@@ -534,16 +447,18 @@ int cmd_reflector(int argc, char **argv)
 	bool json = false;
 	int err;
 
-	if (argc < 2) {
-		print_help();
-		return 2;
+	if (argc < 2)
+		return cli_error("reflector", "show, set or clock-sync?"), 2;
+	if (cli_is_help(argv[1])) {
+		cli_usage(stdout, &reflector_cli);
+		return 0;
 	}
 	if (!strcmp(argv[1], "show")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-j"))) {
-			print_help();
-			return 2;
-		}
-		json = argc == 3;
+		/* no message to fill: a flag or help is all it takes */
+		err = cli_kw_parse("reflector show", &refl_subs[0], argc - 2,
+				   argv + 2, NULL, NULL, &json);
+		if (err)
+			return kw_status(err, &reflector_cli);
 		if (nlctx_open(&c))
 			return 1;
 		err = refl_cfg_get(&c, &cfg);
@@ -553,26 +468,32 @@ int cmd_reflector(int argc, char **argv)
 		print_cfg(&cfg, json);
 		return 0;
 	}
-	if (strcmp(argv[1], "set") && strcmp(argv[1], "clock-sync")) {
-		print_help();
-		return 2;
-	}
-	if (nlctx_open(&c))
+	if (strcmp(argv[1], "set") && strcmp(argv[1], "clock-sync"))
+		return cli_error("reflector", "unknown subcommand '%s'",
+				 argv[1]), 2;
+	if (!strcmp(argv[1], "set") && argc < 3)
+		return cli_error("reflector set", "nothing to set: give KEYWORD VALUE"), 2;
+	/*
+	 * The request is built before netlink is opened, its family filled
+	 * in after: usage errors and help need no module.
+	 */
+	msg = nlctx_msg(&(struct nlctx){ .family = 0 }, STAMP_CMD_REFL_SET);
+	if (!msg)
 		return 1;
-	msg = nlctx_msg(&c, STAMP_CMD_REFL_SET);
-	if (!msg) {
-		nlctx_close(&c);
-		return 1;
-	}
 	if (!strcmp(argv[1], "set"))
-		err = build_set(msg, argc - 1, argv + 1);
+		err = cli_kw_parse("reflector set", &refl_subs[1], argc - 2,
+				   argv + 2, msg, NULL, NULL);
 	else
-		err = build_clock_sync(msg, argc - 1, argv + 1);
+		err = build_clock_sync(msg, argc - 2, argv + 2);
 	if (err) {
 		nlmsg_free(msg);
-		nlctx_close(&c);
-		return 2;
+		return kw_status(err, &reflector_cli);
 	}
+	if (nlctx_open(&c)) {
+		nlmsg_free(msg);
+		return 1;
+	}
+	nlmsg_hdr(msg)->nlmsg_type = c.family;
 	err = nlctx_call(&c, msg, NULL, NULL);
 	nlctx_close(&c);
 	return err ? 1 : 0;

@@ -17,114 +17,112 @@
 #include <uapi/linux/stamp_wire.h>
 
 #include "addr.h"
+#include "cli.h"
 #include "keyfile.h"
 #include "nl.h"
 #include "print.h"
 #include "session.h"
 #include "stampnl.h"
 
-static void print_help(void)
+/* what the keywords gave, for the checks across them */
+struct sess_args {
+	uint8_t key[STAMP_KEY_MAX_LEN];
+	size_t keylen;
+	int peer_len, local_len;
+	bool ssid;
+};
+
+static int put_addr(struct nl_msg *msg, const struct cli_kw *k,
+		    const char *val, const char *cmd, void *ctx)
 {
-	fprintf(stderr,
-		"usage: stampnl session add peer ADDR peer-port PORT [local ADDR] [port PORT]\n"
-		"                           [ssid N] [key-file FILE|-]\n"
-		"       stampnl session del peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N]\n"
-		"       stampnl session show peer ADDR peer-port PORT [local ADDR] [port PORT]\n"
-		"                            [ssid N] [-j]\n"
-		"       stampnl session list [-j]\n"
-		"  peer, peer-port  the Session-Sender's address and UDP port\n"
-		"  local  the address the sender sends to (default: any of this host's)\n"
-		"  port   the reflector port (default: the first one configured)\n"
-		"  ssid   the Session-Sender Identifier, RFC 8972 (default 0: none)\n"
-		"  key-file  the session's HMAC key, hex, 16-64 octets; - reads stdin\n");
+	struct sess_args *sa = ctx;
+	struct nladdr a;
+
+	if (addr_parse(val, &a))
+		return cli_error(cmd, "%s: '%s' is not an IPv4 or IPv6 address",
+				 k->name, val);
+	*(k->attr == STAMP_SESSION_A_PEER_ADDR ? &sa->peer_len :
+	  &sa->local_len) = a.len;
+	return nla_put(msg, k->attr, a.len, a.a);
 }
 
-static int parse_num(const char *what, const char *s, unsigned long min,
-		     unsigned long max, unsigned int *out)
+static int put_ssid(struct nl_msg *msg, const struct cli_kw *k,
+		    const char *val, const char *cmd, void *ctx)
 {
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "stampnl: bad %s '%s' (%lu-%lu)\n", what, s,
-			min, max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
+	((struct sess_args *)ctx)->ssid = true;
+	return cli_put_u16(msg, k, val, cmd, ctx);
 }
+
+/* read now, put last: the key is wiped on every path */
+static int put_keyfile(struct nl_msg *msg, const struct cli_kw *k,
+		       const char *val, const char *cmd, void *ctx)
+{
+	struct sess_args *sa = ctx;
+
+	return stamp_keyfile_read(val, sa->key, &sa->keylen);
+}
+
+/* which subcommands take a keyword: bits of cli_kw.flags */
+#define ON_ADD	0x100
+#define ON_DEL	0x200
+#define ON_SHOW	0x400
+#define ON_ALL	(ON_ADD | ON_DEL | ON_SHOW)
 
 /*
- * Keyword/value pairs, like ip(8); the session nest is built from them.
- * -j and key-file are taken only where @json / @key allow them.
+ * A session is named by the sender's address and port, the reflector's
+ * port (and address, if given) and the SSID.
  */
-static int parse_args(int argc, char **argv, struct nl_msg *msg, bool *json,
-		      bool key_ok)
+static const struct cli_kw sess_kw[] = {
+	{ "peer", "ADDR", "the Session-Sender's address",
+	  put_addr, STAMP_SESSION_A_PEER_ADDR,
+	  .flags = ON_ALL | CLI_KW_REQUIRED },
+	{ "peer-port", "PORT", "the Session-Sender's UDP port",
+	  cli_put_u16, STAMP_SESSION_A_PEER_PORT, 1, 65535,
+	  .flags = ON_ALL | CLI_KW_REQUIRED },
+	{ "local", "ADDR", "the address the sender sends to (default: any of this host's)",
+	  put_addr, STAMP_SESSION_A_LOCAL_ADDR, .flags = ON_ALL },
+	{ "port", "PORT", "the reflector port (default: the first one configured)",
+	  cli_put_u16, STAMP_SESSION_A_LOCAL_PORT, 1, 65535, .flags = ON_ALL },
+	{ "ssid", "N", "the Session-Sender Identifier, RFC 8972 (default 0: none)",
+	  put_ssid, STAMP_SESSION_A_SSID, 0, 65535, .flags = ON_ALL },
+	{ "key-file", "FILE|-", "add: the session's HMAC key, hex, 16-64 octets;\n- reads stdin",
+	  put_keyfile, STAMP_SESSION_A_KEY, .comp = CLI_COMP_FILE,
+	  .flags = ON_ADD },
+};
+
+static const char *const json_flag[] = { "-j", NULL };
+
+static const struct cli_sub sess_subs[] = {
+	{ "add", "provision a session", sess_kw, ARRAY_SIZE(sess_kw), ON_ADD },
+	{ "del", "delete one", sess_kw, ARRAY_SIZE(sess_kw), ON_DEL },
+	{ "show", "one session and its counters", sess_kw,
+	  ARRAY_SIZE(sess_kw), ON_SHOW, json_flag },
+	{ "list", "every session", .flags = json_flag },
+};
+
+/* The session nest from @sub's keyword/value pairs. */
+static int parse_args(const struct cli_sub *sub, int argc, char **argv,
+		      struct nl_msg *msg, bool *json)
 {
-	struct nladdr peer = { .len = 0 }, local = { .len = 0 };
-	unsigned int peer_port = 0, port = 0, ssid = 0;
-	uint8_t key[STAMP_KEY_MAX_LEN];
-	size_t keylen = 0;
+	struct sess_args sa = { .keylen = 0 };
 	struct nlattr *nest;
-	int i, err = 0;
+	char cmd[32];
+	int err;
 
-	for (i = 0; i < argc && !err; i++) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (json && !strcmp(k, "-j")) {
-			*json = true;
-			continue;
-		}
-		if (!v) {
-			fprintf(stderr, "stampnl: '%s' needs a value\n", k);
-			err = -EINVAL;
-			break;
-		}
-		i++;
-		if (!strcmp(k, "peer"))
-			err = addr_parse(v, &peer);
-		else if (!strcmp(k, "local"))
-			err = addr_parse(v, &local);
-		else if (!strcmp(k, "peer-port"))
-			err = parse_num(k, v, 1, 65535, &peer_port);
-		else if (!strcmp(k, "port"))
-			err = parse_num(k, v, 1, 65535, &port);
-		else if (!strcmp(k, "ssid"))
-			err = parse_num(k, v, 0, 65535, &ssid);
-		else if (key_ok && !strcmp(k, "key-file"))
-			err = stamp_keyfile_read(v, key, &keylen);
-		else {
-			fprintf(stderr, "stampnl: unknown session keyword '%s'\n",
-				k);
-			err = -EINVAL;
-		}
-	}
-	if (!err && (!peer.len || !peer_port)) {
-		fprintf(stderr, "stampnl: a session needs peer ADDR and peer-port PORT\n");
-		err = -EINVAL;
-	}
-	if (!err && local.len && local.len != peer.len) {
-		fprintf(stderr, "stampnl: peer and local are of different address families\n");
-		err = -EINVAL;
-	}
-	if (err)
-		goto out;
+	snprintf(cmd, sizeof(cmd), "session %s", sub->name);
 	nest = nla_nest_start(msg, STAMP_A_SESSION);
-	if (!nest ||
-	    nla_put(msg, STAMP_SESSION_A_PEER_ADDR, peer.len, peer.a) ||
-	    nla_put_u16(msg, STAMP_SESSION_A_PEER_PORT, peer_port) ||
-	    (local.len &&
-	     nla_put(msg, STAMP_SESSION_A_LOCAL_ADDR, local.len, local.a)) ||
-	    (port && nla_put_u16(msg, STAMP_SESSION_A_LOCAL_PORT, port)) ||
-	    nla_put_u16(msg, STAMP_SESSION_A_SSID, ssid) ||
-	    (keylen && nla_put(msg, STAMP_SESSION_A_KEY, keylen, key)))
+	if (!nest)
+		return -EMSGSIZE;
+	err = cli_kw_parse(cmd, sub, argc, argv, msg, &sa, json);
+	if (!err && sa.local_len && sa.local_len != sa.peer_len)
+		err = cli_error(cmd, "peer and local are of different address families");
+	if (!err && ((!sa.ssid && nla_put_u16(msg, STAMP_SESSION_A_SSID, 0)) ||
+		     (sa.keylen && nla_put(msg, STAMP_SESSION_A_KEY,
+					   sa.keylen, sa.key))))
 		err = -EMSGSIZE;
-	else
+	if (!err)
 		nla_nest_end(msg, nest);
-out:
-	explicit_bzero(key, sizeof(key));
+	explicit_bzero(sa.key, sizeof(sa.key));
 	return err;
 }
 
@@ -261,20 +259,22 @@ static int do_list(struct nlctx *c, bool json)
 	return err;
 }
 
-/**
- * cmd_session() - `stampnl session ...`
- * @argc: argument count, argv[0] is "session"
- * @argv: arguments
- *
- * Return: process exit status.
- */
-int cmd_session(int argc, char **argv)
+static int cmd_session(int argc, char **argv);
+
+const struct cli_cmd session_cli = {
+	.name = "session",
+	.fn = cmd_session,
+	.summary = "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]",
+	.subs = sess_subs,
+	.nsubs = ARRAY_SIZE(sess_subs),
+};
+
+/* `stampnl session ...`; the exit status */
+static int cmd_session(int argc, char **argv)
 {
-	static const struct { const char *name; int cmd; } ops[] = {
-		{ "add", STAMP_CMD_SESSION_NEW },
-		{ "del", STAMP_CMD_SESSION_DEL },
-		{ "show", STAMP_CMD_SESSION_GET },
-	};
+	static const int ops[] = { STAMP_CMD_SESSION_NEW, STAMP_CMD_SESSION_DEL,
+				   STAMP_CMD_SESSION_GET };
+	const struct cli_sub *sub = NULL;
 	struct sess_list l = { 0 };
 	struct nl_msg *msg = NULL;
 	struct nlctx c;
@@ -282,36 +282,47 @@ int cmd_session(int argc, char **argv)
 	size_t i;
 	int err;
 
-	if (argc >= 2 && !strcmp(argv[1], "list")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "-j"))) {
-			print_help();
-			return 2;
+	if (argc < 2)
+		return cli_error("session", "add, del, show or list?"), 2;
+	for (i = 0; i < ARRAY_SIZE(sess_subs); i++)
+		if (!strcmp(argv[1], sess_subs[i].name))
+			sub = &sess_subs[i];
+	if (cli_is_help(argv[1])) {
+		cli_usage(stdout, &session_cli);
+		return 0;
+	}
+	if (!sub)
+		return cli_error("session", "unknown subcommand '%s'", argv[1]), 2;
+	if (!sub->nkw) {
+		err = cli_kw_parse("session list", sub, argc - 2, argv + 2,
+				   NULL, NULL, &json);
+		if (err) {
+			if (err > 0)
+				cli_usage(stdout, &session_cli);
+			return err > 0 ? 0 : 2;
 		}
 		if (nlctx_open(&c))
 			return 1;
-		err = do_list(&c, argc == 3);
+		err = do_list(&c, json);
 		nlctx_close(&c);
 		return err ? 1 : 0;
 	}
-	for (i = 0; argc >= 2 && i < ARRAY_SIZE(ops); i++)
-		if (!strcmp(argv[1], ops[i].name))
-			break;
-	if (argc < 2 || i == ARRAY_SIZE(ops)) {
-		print_help();
-		return 2;
-	}
-	if (nlctx_open(&c))
-		return 1;
-	msg = nlctx_msg(&c, ops[i].cmd);
-	if (!msg ||
-	    parse_args(argc - 2, argv + 2, msg,
-		       ops[i].cmd == STAMP_CMD_SESSION_GET ? &json : NULL,
-		       ops[i].cmd == STAMP_CMD_SESSION_NEW)) {
+	i = sub - sess_subs;
+	/* built first, its family filled in after: usage errors need no module */
+	msg = nlctx_msg(&(struct nlctx){ .family = 0 }, ops[i]);
+	err = msg ? parse_args(sub, argc - 2, argv + 2, msg, &json) : -ENOMEM;
+	if (err) {
 		nlmsg_free(msg);
-		nlctx_close(&c);
-		return 2;
+		if (err > 0)
+			cli_usage(stdout, &session_cli);
+		return err > 0 ? 0 : err == -ENOMEM ? 1 : 2;
 	}
-	err = nlctx_call(&c, msg, ops[i].cmd == STAMP_CMD_SESSION_GET ?
+	if (nlctx_open(&c)) {
+		nlmsg_free(msg);
+		return 1;
+	}
+	nlmsg_hdr(msg)->nlmsg_type = c.family;
+	err = nlctx_call(&c, msg, ops[i] == STAMP_CMD_SESSION_GET ?
 			 parse_sess : NULL, &l);
 	nlctx_close(&c);
 	if (!err && l.n) {

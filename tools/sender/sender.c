@@ -50,7 +50,6 @@ static int open_socket(struct sender *s)
 	struct addrinfo hints = { .ai_family = s->o.family,
 				  .ai_socktype = SOCK_DGRAM };
 	struct addrinfo *ai = NULL;
-	struct sockaddr_storage local = { 0 };
 	char port[8];
 	int one = 1, err;
 
@@ -94,21 +93,9 @@ static int open_socket(struct sender *s)
 		perror("stampnl sender: setting DSCP/ECN");
 		goto err_close;
 	}
-	if (s->o.sport) {
-		local.ss_family = ai->ai_family;
-		if (ai->ai_family == AF_INET6)
-			((struct sockaddr_in6 *)&local)->sin6_port =
-				htons(s->o.sport);
-		else
-			((struct sockaddr_in *)&local)->sin_port =
-				htons(s->o.sport);
-		if (bind(s->fd, (struct sockaddr *)&local, ai->ai_addrlen)) {
-			err = -errno;
-			fprintf(stderr, "stampnl sender: source port %u: %s\n",
-				s->o.sport, strerror(errno));
-			goto err_close;
-		}
-	}
+	err = sender_sock_setup(&s->o, s->fd, ai->ai_family);
+	if (err)
+		goto err_close;
 	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen)) {
 		err = -errno;
 		fprintf(stderr, "stampnl sender: %s: %s\n", s->addr,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "sender_clock.h"
 #include "sender_sched.h"
@@ -44,6 +45,10 @@ struct sender_opts {
 	uint64_t seed;
 	double duration_s;	/* 0: by count */
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
+	unsigned int ttl;	/* -t: TTL or hop limit, 0: the default */
+	struct sockaddr_storage src;	/* -I ADDR; ss_family 0: none */
+	char ifname[16];	/* -I DEV (IFNAMSIZ); "": none */
+	const char *interval_arg;	/* -i or --rate as given */
 	int family;
 	enum sender_ts_method tsm;
 	const char *key_path;	/* --auth-key-file: authenticated mode */
@@ -143,6 +148,7 @@ static inline bool sender_refl_synced(const struct sender *s)
 }
 
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o);
+int sender_sock_setup(const struct sender_opts *o, int fd, int family);
 int sender_main(struct sender_opts *o);
 int sender_multi(struct sender_opts *o);
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);

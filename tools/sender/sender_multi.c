@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "print.h"
+#include "parse.h"
 #include "prom.h"
 #include "sender.h"
 
@@ -58,6 +59,7 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 	while (fgets(line, sizeof(line), f)) {
 		char host[256], port[16], extra[2];
 		char *hash = strchr(line, '#');
+		unsigned int pnum;
 		int k;
 
 		lineno++;
@@ -66,9 +68,9 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 		k = sscanf(line, "%255s %15s %1s", host, port, extra);
 		if (k <= 0)
 			continue;
+		pnum = 0;
 		if (*n == MAX_TARGETS || k == 3 ||
-		    (k == 2 && (strspn(port, "0123456789") != strlen(port) ||
-				atoi(port) < 1 || atoi(port) > 65535))) {
+		    (k == 2 && parse_uint(port, 1, 65535, &pnum))) {
 			fprintf(stderr, "stampnl sender: %s:%d: %s\n", path, lineno,
 				*n == MAX_TARGETS ? "more than 1024 targets" :
 				"expected \"HOST [PORT]\" with PORT 1-65535");
@@ -83,7 +85,7 @@ static int read_targets(const char *path, struct child **out, size_t *n)
 		}
 		memset(&c[*n], 0, sizeof(*c));
 		snprintf(c[*n].host, sizeof(c[*n].host), "%s", host);
-		c[*n].port = k == 2 ? atoi(port) : 0;
+		c[*n].port = pnum;
 		c[*n].fd = -1;
 		(*n)++;
 	}

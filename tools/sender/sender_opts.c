@@ -1,130 +1,181 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `stampnl sender` options: parsed and checked before anything is sent. */
+/*
+ * `stampnl sender` options, declared once in opts[]: getopt_long's tables,
+ * the usage text, completion and tests/docs_check.py are made from it.
+ * Everything is parsed and checked before anything is sent.
+ */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 
+#include "cli.h"
 #include "keyfile.h"
+#include "parse.h"
 #include "sender.h"
+#include "stampnl.h"
 
-static void print_help(void)
-{
-	fprintf(stderr,
-		"usage: stampnl sender TARGET [-c count] [-i interval] [-p port] [-s source-port]\n"
-		"                      [-W loss-timeout] [-l length] [--ptp] [--ssid N] [-4|-6] [-j]\n"
-		"                      [--timestamping auto|bpf|kernel|user] [--require-sync]\n"
-		"                      [--require-ptp]\n"
-		"                      [-w duration] [--rate PPS] [--poisson] [--random-start] [--seed N]\n"
-		"                      [--dscp N] [--ecn N] [-q] [--histogram] [--json-lines]\n"
-		"                      [--report-interval S] [--prometheus FILE|-]\n"
-		"                      [--auth-key-file FILE|-] [--stateful-reflector]\n"
-		"                      [--tlv-padding N] [--tlv-location] [--tlv-timestamp-info]\n"
-		"                      [--tlv-cos DSCP] [--tlv-direct-measurement] [--tlv-follow-up]\n"
-		"                      [--tlv-access-report ID:CODE] [--tlv-hmac] [--tlv-dest-node ADDR]\n"
-		"                      [--tlv-hmac-key-file FILE|-]\n"
-		"                      [--tlv-return-path no-reply|same-link|ADDR]\n"
-		"                      [--tlv-micro-session ID[:REFLECTOR-ID]] [--tlv-type TYPE[:LEN]]\n"
-		"                      [--tlv-malformed bad-flags|bad-length|truncated]\n"
-		"       stampnl sender --targets FILE [options]\n"
-		"  -c  packets to send (default: until Ctrl-C)\n"
-		"  -i  seconds between packets (default 1, fractions allowed)\n"
-		"  -w  stop sending after this many seconds (with or instead of -c)\n"
-		"  --rate  packets per second (-i 1/PPS, not with -i); sends in batches when behind\n"
-		"  --poisson       exponential gaps with mean -i (RFC 2330 11.1.1)\n"
-		"  --random-start  first packet at a random point of the first period (RFC 3432)\n"
-		"  --seed  seed for --poisson and --random-start (default: random)\n"
-		"  --dscp, --ecn   the test packets' DSCP (0-63) and ECN (0-3)\n"
-		"  -q  no line per reply, only the summary\n"
-		"  --histogram  print the RTT histogram (always in -j)\n"
-		"  --json-lines  a JSON object per reply, loss and interval, then a summary\n"
-		"  --report-interval S  a summary of the last S seconds every S seconds\n"
-		"  --prometheus FILE  write the results as a Prometheus textfile (at the end,\n"
-		"        and at every report interval; with --targets, at the end; - for stdout)\n"
-		"  --targets FILE  measure every reflector listed, one \"HOST [PORT]\" a line,\n"
-		"        at the same time (instead of TARGET)\n"
-		"  -p  reflector port (default 862)\n"
-		"  -s  local source port (default: any)\n"
-		"  -W  loss threshold in seconds (default 3): later replies count as lost\n"
-		"  -l  UDP payload length, 44-%d (default 44; with a key, 112 and at least 112)\n"
-		"  --auth-key-file FILE  authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with\n"
-		"        the key in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
-		"        replies whose HMAC is wrong count as auth failures, not answers\n"
-		"  --stateful-reflector  the reflector keeps its own Seq (RFC 8762 4): split\n"
-		"        loss into forward and backward even when no reply showed it\n"
-		"  --ptp   T1 in PTPv2 format (TAI) instead of NTP (UTC)\n"
-		"  --ssid  Session-Sender Identifier, 1-65535 (RFC 8972); default 0 without\n"
-		"        TLVs, and a random non-zero one with TLVs (RFC 8972 3), printed\n"
-		"  -j  print one JSON document at the end instead of text\n"
-		"  --timestamping  where T1 and T4 are taken (default auto: the first that works)\n"
-		"        bpf     TC programs on the egress device (root: CAP_BPF, CAP_NET_ADMIN;\n"
-		"                an Ethernet or loopback device)\n"
-		"        kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
-		"        user    the clock around send() and recv()\n"
-		"  --require-sync  refuse to measure unless both clocks are synchronized:\n"
-		"        the first reply with the S bit clear ends the test (exit 2)\n"
-		"  --require-ptp  --require-sync, and both clocks kept by PTP: locally ptp4l\n"
-		"        or phc2sys, and every reply's Timestamp Information TLV (sent with\n"
-		"        it) naming PTP for T2 and T3; else the test stops (exit 2)\n"
-		"  TLVs (RFC 8972, 9503, 9534), in this order in the packet; replies decoded\n"
-		"  and reported (-j: \"tlv\"):\n"
-		"  --tlv-padding N  Extra Padding, N pseudorandom octets (always last)\n"
-		"  --tlv-location  Location: the addresses, ports and MAC the reflector saw\n"
-		"  --tlv-timestamp-info  the reflector's sync source and timestamping method\n"
-		"  --tlv-cos DSCP  Class of Service: DSCP/ECN remarking on the way there,\n"
-		"        and DSCP asked for the reply (backward remarking)\n"
-		"  --tlv-direct-measurement  forward and backward loss from packet counters\n"
-		"  --tlv-follow-up  Follow-Up Telemetry: the previous reply's precise T3\n"
-		"  --tlv-access-report ID:CODE  Access Report (ID 1 3GPP or 2 non-3GPP,\n"
-		"        Return Code 1 network available or 2 unavailable)\n"
-		"  --tlv-hmac  HMAC TLV over Seq and the TLVs (needs --auth-key-file,\n"
-		"        which adds it to any TLV but Extra Padding anyway, or\n"
-		"        --tlv-hmac-key-file)\n"
-		"  --tlv-hmac-key-file FILE  the HMAC TLV in unauthenticated mode, keyed\n"
-		"        with FILE (as --auth-key-file; RFC 8972 4.8)\n"
-		"  --tlv-dest-node ADDR  Destination Node Address (needs --ssid)\n"
-		"  --tlv-return-path no-reply|same-link|ADDR  Return Path (RFC 9503)\n"
-		"  --tlv-micro-session ID[:REFLECTOR-ID]  Micro-session ID (RFC 9534)\n"
-		"  --tlv-type TYPE[:LEN]  a TLV of any type with LEN zero octets\n"
-		"  --tlv-malformed bad-flags|bad-length|truncated  a broken TLV last, to\n"
-		"        test a reflector: every flag set, a Timestamp Information TLV\n"
-		"        of Length 2, or a Length running past the packet's end\n",
-		MAX_LEN);
-}
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-static int parse_num(const char *what, const char *s, double min, double max,
-		     double *out)
-{
-	char *end;
+/*
+ * Without CAP_NET_RAW or CAP_NET_ADMIN, no faster than this: iputils ping's
+ * rule for users (ping.c, MIN_USER_INTERVAL_MS), so that an unprivileged
+ * account cannot turn the sender into a flood.
+ */
+#define MIN_USER_INTERVAL_NS (200 * NSEC_PER_MSEC)
 
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno || end == s || *end || isnan(*out) || *out < min ||
-	    *out > max) {
-		fprintf(stderr, "stampnl sender: bad %s '%s' (%g to %g)\n",
-			what, s, min, max);
-		return -EINVAL;
-	}
-	return 0;
-}
+/* long-only options; the TLV options' codes are sender_tlv.h's */
+enum {
+	OPT_PTP = 256,
+	OPT_SSID,
+	OPT_TIMESTAMPING,
+	OPT_REQUIRE_SYNC,
+	OPT_REQUIRE_PTP,
+	OPT_RATE,
+	OPT_POISSON,
+	OPT_RANDOM_START,
+	OPT_SEED,
+	OPT_DSCP,
+	OPT_ECN,
+	OPT_HISTOGRAM,
+	OPT_JSON_LINES,
+	OPT_REPORT_INTERVAL,
+	OPT_PROMETHEUS,
+	OPT_TARGETS,
+	OPT_AUTH_KEY_FILE,
+	OPT_STATEFUL_REFL,
+	OPT_TLV_HMAC_KEY_FILE,
+};
 
-static int parse_int(const char *what, const char *s, double min, double max,
-		     double *out)
-{
-	if (parse_num(what, s, min, max, out))
-		return -EINVAL;
-	if (*out != floor(*out)) {
-		fprintf(stderr, "stampnl sender: %s must be a whole number\n",
-			what);
-		return -EINVAL;
-	}
-	return 0;
-}
+static const char *const ts_choices[] = { "auto", "bpf", "kernel", "user",
+					  NULL };
+static const char *const malformed_choices[] = { "bad-flags", "bad-length",
+						 "truncated", NULL };
+
+static const struct cli_opt opts[] = {
+	{ NULL, 'c', "COUNT", "packets to send (default: until Ctrl-C)" },
+	{ NULL, 'i', "INTERVAL", "time between packets (default 1 s; 10ms, 1.5s; fractions\n"
+	  "of a second: below 200ms needs CAP_NET_RAW or CAP_NET_ADMIN)" },
+	{ "duration", 'w', "DURATION", "stop sending after this long (with or instead of -c)" },
+	{ "rate", OPT_RATE, "PPS", "packets per second (-i 1/PPS, not with -i); sends in\n"
+	  "batches when behind" },
+	{ "poisson", OPT_POISSON, NULL, "exponential gaps with mean -i (RFC 2330 11.1.1)" },
+	{ "random-start", OPT_RANDOM_START, NULL,
+	  "first packet at a random point of the first period (RFC 3432)" },
+	{ "seed", OPT_SEED, "N", "seed for --poisson and --random-start, 1 to 2^64-1\n"
+	  "(default: random; JSON gives it as a string)" },
+	{ NULL, 'p', "PORT", "reflector port (default 862)" },
+	{ NULL, 's', "PORT", "local source port (default: any)" },
+	{ NULL, 'I', "ADDR|DEV", "send from this address, or through this interface" },
+	{ NULL, 't', "TTL", "the test packets' IPv4 TTL or IPv6 hop limit, 1-255" },
+	{ "dscp", OPT_DSCP, "DSCP", "the test packets' DSCP: 0-63 or a name (below)",
+	  parse_dscp_names },
+	{ "ecn", OPT_ECN, "ECN", "their ECN field: 0-3 or a name (below)",
+	  parse_ecn_names },
+	{ NULL, 'W', "TIMEOUT", "loss threshold (default 3 s): later replies count as lost" },
+	{ NULL, 'l', "LENGTH", "UDP payload length, 44-" STR(MAX_LEN) " octets (default 44;\n"
+	  "with a key, 112 and at least 112)" },
+	{ NULL, '4', NULL, "IPv4 only" },
+	{ NULL, '6', NULL, "IPv6 only" },
+	{ "ptp", OPT_PTP, NULL, "T1 in PTPv2 format (TAI) instead of NTP (UTC)" },
+	{ "ssid", OPT_SSID, "N", "Session-Sender Identifier, 1-65535 (RFC 8972); default 0\n"
+	  "without TLVs, and a random non-zero one with TLVs\n"
+	  "(RFC 8972 3), printed" },
+	{ "timestamping", OPT_TIMESTAMPING, NULL,
+	  "where T1 and T4 are taken (default auto: the first that works)\n"
+	  "bpf     TC programs on the egress device (root: CAP_BPF,\n"
+	  "        CAP_NET_ADMIN; an Ethernet or loopback device)\n"
+	  "kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
+	  "user    the clock around send() and recv()", ts_choices },
+	{ "require-sync", OPT_REQUIRE_SYNC, NULL,
+	  "refuse to measure unless both clocks are synchronized:\n"
+	  "the first reply with the S bit clear ends the test (exit 2)" },
+	{ "require-ptp", OPT_REQUIRE_PTP, NULL,
+	  "--require-sync, and both clocks kept by PTP: locally ptp4l\n"
+	  "or phc2sys, and every reply's Timestamp Information TLV\n"
+	  "(sent with it) naming PTP for T2 and T3; else the test\n"
+	  "stops (exit 2)" },
+	{ "auth-key-file", OPT_AUTH_KEY_FILE, "FILE|-",
+	  "authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with the key\n"
+	  "in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
+	  "replies whose HMAC is wrong count as auth failures", .comp = CLI_COMP_FILE },
+	{ "stateful-reflector", OPT_STATEFUL_REFL, NULL,
+	  "the reflector keeps its own Seq (RFC 8762 4): split loss\n"
+	  "into forward and backward even when no reply showed it" },
+	{ NULL, 'q', NULL, "no line per reply, only the summary" },
+	{ "histogram", OPT_HISTOGRAM, NULL, "print the RTT histogram (always in -j)" },
+	{ NULL, 'j', NULL, "print one JSON document at the end instead of text" },
+	{ "json-lines", OPT_JSON_LINES, NULL,
+	  "a JSON object per reply, loss and interval, then a summary" },
+	{ "report-interval", OPT_REPORT_INTERVAL, "INTERVAL",
+	  "a summary of the last INTERVAL every INTERVAL (s without a unit)" },
+	{ "prometheus", OPT_PROMETHEUS, "FILE|-",
+	  "write the results as a Prometheus textfile (at the end, and\n"
+	  "at every report interval; with --targets, at the end; - for\n"
+	  "stdout)", .comp = CLI_COMP_FILE },
+	{ "targets", OPT_TARGETS, "FILE",
+	  "measure every reflector listed, one \"HOST [PORT]\" a line,\n"
+	  "at the same time (instead of TARGET)", .comp = CLI_COMP_FILE },
+	{ "help", 'h', NULL, "this text" },
+	{ NULL, 0, NULL, "TLVs (RFC 8972, 9503, 9534), in this order in the packet; replies\n"
+	  "decoded and reported (-j: \"tlv\"):" },
+	{ "tlv-padding", OPT_TLV_PADDING, "LENGTH",
+	  "Extra Padding, LENGTH pseudorandom octets (always last)" },
+	{ "tlv-location", OPT_TLV_LOCATION, NULL,
+	  "Location: the addresses, ports and MAC the reflector saw" },
+	{ "tlv-timestamp-info", OPT_TLV_TS_INFO, NULL,
+	  "the reflector's sync source and timestamping method" },
+	{ "tlv-cos", OPT_TLV_COS, "DSCP",
+	  "Class of Service: DSCP/ECN remarking on the way there, and\n"
+	  "DSCP (as --dscp) asked for the reply (backward remarking)",
+	  parse_dscp_names },
+	{ "tlv-direct-measurement", OPT_TLV_DIRECT, NULL,
+	  "forward and backward loss from packet counters" },
+	{ "tlv-follow-up", OPT_TLV_FOLLOW_UP, NULL,
+	  "Follow-Up Telemetry: the previous reply's precise T3" },
+	{ "tlv-access-report", OPT_TLV_ACCESS, "ID:CODE",
+	  "Access Report (ID 1 3GPP or 2 non-3GPP, Return Code 1\n"
+	  "network available or 2 unavailable)" },
+	{ "tlv-hmac", OPT_TLV_HMAC, NULL,
+	  "HMAC TLV over Seq and the TLVs (needs --auth-key-file, which\n"
+	  "adds it to any TLV but Extra Padding anyway, or\n"
+	  "--tlv-hmac-key-file)" },
+	{ "tlv-hmac-key-file", OPT_TLV_HMAC_KEY_FILE, "FILE|-",
+	  "the HMAC TLV in unauthenticated mode, keyed with FILE (as\n"
+	  "--auth-key-file; RFC 8972 4.8)", .comp = CLI_COMP_FILE },
+	{ "tlv-dest-node", OPT_TLV_DEST, "ADDR",
+	  "Destination Node Address (needs --ssid)" },
+	{ "tlv-return-path", OPT_TLV_RETURN_PATH, "no-reply|same-link|ADDR",
+	  "Return Path (RFC 9503)" },
+	{ "tlv-micro-session", OPT_TLV_MICRO, "ID[:REFLECTOR-ID]",
+	  "Micro-session ID (RFC 9534)" },
+	{ "tlv-type", OPT_TLV_RAW, "TYPE[:LEN]", "a TLV of any type with LEN zero octets" },
+	{ "tlv-malformed", OPT_TLV_MALFORMED, NULL,
+	  "a broken TLV last, to test a reflector: every flag set, a\n"
+	  "Timestamp Information TLV of Length 2, or a Length running\n"
+	  "past the packet's end", malformed_choices },
+};
+
+const struct cli_cmd sender_cli = {
+	.name = "sender",
+	.fn = cmd_sender,
+	.summary = "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
+	.opts = opts,
+	.nopts = ARRAY_SIZE(opts),
+	.args = "TARGET|--targets FILE",
+	.arg_comp = CLI_COMP_HOST,
+	.notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); lengths k (1024)\n",
+};
 
 /* Found out before the test, not after it: the file's directory. */
 static int prom_dir_unwritable(const char *path)
@@ -189,226 +240,182 @@ static void default_ssid(struct sender_opts *o)
 	o->ssid_auto = true;
 }
 
-/**
- * sender_parse_opts() - the command line of `stampnl sender`
- * @argc: argument count, argv[0] is "sender"
- * @argv: arguments
- * @o: result
- *
- * Return: 0, -ECANCELED after --help, or -EINVAL with a message printed.
- */
-int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
+/* CAP_NET_RAW or CAP_NET_ADMIN in the effective set: ping's test */
+static bool may_flood(void)
 {
-	static const struct option longopts[] = {
-		{ "ptp", no_argument, NULL, 'P' },
-		{ "ssid", required_argument, NULL, 'S' },
-		{ "timestamping", required_argument, NULL, 'T' },
-		{ "require-sync", no_argument, NULL, 'R' },
-		{ "require-ptp", no_argument, NULL, 'Q' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "poisson", no_argument, NULL, 'o' },
-		{ "random-start", no_argument, NULL, 'a' },
-		{ "seed", required_argument, NULL, 'e' },
-		{ "dscp", required_argument, NULL, 'd' },
-		{ "ecn", required_argument, NULL, 'E' },
-		{ "duration", required_argument, NULL, 'w' },
-		{ "histogram", no_argument, NULL, 'H' },
-		{ "json-lines", no_argument, NULL, 'J' },
-		{ "report-interval", required_argument, NULL, 'I' },
-		{ "prometheus", required_argument, NULL, 'M' },
-		{ "targets", required_argument, NULL, 'F' },
-		{ "auth-key-file", required_argument, NULL, 'K' },
-		{ "stateful-reflector", no_argument, NULL, 'L' },
-		{ "tlv-padding", required_argument, NULL, OPT_TLV_PADDING },
-		{ "tlv-location", no_argument, NULL, OPT_TLV_LOCATION },
-		{ "tlv-timestamp-info", no_argument, NULL, OPT_TLV_TS_INFO },
-		{ "tlv-cos", required_argument, NULL, OPT_TLV_COS },
-		{ "tlv-direct-measurement", no_argument, NULL, OPT_TLV_DIRECT },
-		{ "tlv-access-report", required_argument, NULL, OPT_TLV_ACCESS },
-		{ "tlv-follow-up", no_argument, NULL, OPT_TLV_FOLLOW_UP },
-		{ "tlv-hmac", no_argument, NULL, OPT_TLV_HMAC },
-		{ "tlv-dest-node", required_argument, NULL, OPT_TLV_DEST },
-		{ "tlv-return-path", required_argument, NULL, OPT_TLV_RETURN_PATH },
-		{ "tlv-micro-session", required_argument, NULL, OPT_TLV_MICRO },
-		{ "tlv-type", required_argument, NULL, OPT_TLV_RAW },
-		{ "tlv-malformed", required_argument, NULL, OPT_TLV_MALFORMED },
-		{ "tlv-hmac-key-file", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
-	int dscp = -1, ecn = -1;
-	bool len_given = false, interval_given = false, rate_given = false;
-	double v;
-	int c;
+	struct __user_cap_data_struct d[2] = { { 0 } };
 
-	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
-				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
-				   .family = AF_UNSPEC, .tos = -1 };
-	sender_tlv_defaults(&o->tlv);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:i:p:s:W:l:w:46jqh", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (parse_int("count", optarg, 1, 1e12, &v))
-				return -EINVAL;
-			o->count = (uint64_t)v;
-			break;
-		case 'i':
-			if (parse_num("interval", optarg, 0.0001, 3600, &v))
-				return -EINVAL;
-			o->interval_s = v;
-			interval_given = true;
-			break;
-		case 'p':
-			if (parse_int("port", optarg, 1, 65535, &v))
-				return -EINVAL;
-			o->port = v;
-			break;
-		case 's':
-			if (parse_int("source port", optarg, 1, 65535, &v))
-				return -EINVAL;
-			o->sport = v;
-			break;
-		case 'W':
-			if (parse_num("loss timeout", optarg, 0.001, 3600, &v))
-				return -EINVAL;
-			o->wait_s = v;
-			break;
-		case 'l':
-			if (parse_int("length", optarg, STAMP_BASE_LEN, MAX_LEN,
-				      &v))
-				return -EINVAL;
-			o->len = v;
-			len_given = true;
-			break;
-		case 'S':
-			if (parse_int("ssid", optarg, 1, 65535, &v))
-				return -EINVAL;
-			o->ssid = v;
-			break;
-		case 'P':
-			o->ptp = true;
-			break;
-		case 'T':
-			if (sender_ts_parse(optarg, &o->tsm)) {
-				fprintf(stderr, "stampnl sender: --timestamping is auto, bpf, kernel or user, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'R':
-			o->require_sync = true;
-			break;
-		case 'Q':
-			/* the reflector's sync source is in this TLV's answer */
-			o->require_ptp = true;
-			o->require_sync = true;
-			o->tlv.ts_info = true;
-			o->tlv.any = true;
-			break;
-		case 'k':
-			o->tlv_key_path = optarg;
-			o->tlv.hmac = true;
-			o->tlv.any = true;
-			break;
-		case 'r':
-			if (parse_num("rate", optarg, 0.001, 1e7, &v))
-				return -EINVAL;
-			o->interval_s = 1 / v;
-			rate_given = true;
-			break;
-		case 'o':
-			o->poisson = true;
-			break;
-		case 'a':
-			o->random_start = true;
-			break;
-		case 'e':
-			if (parse_int("seed", optarg, 1, 1e18, &v))
-				return -EINVAL;
-			o->seed = (uint64_t)v;
-			break;
-		case 'd':
-			if (parse_int("dscp", optarg, 0, 63, &v))
-				return -EINVAL;
-			dscp = v;
-			break;
-		case 'E':
-			if (parse_int("ecn", optarg, 0, 3, &v))
-				return -EINVAL;
-			ecn = v;
-			break;
-		case 'w':
-			if (parse_num("duration", optarg, 0.001, 1e9, &v))
-				return -EINVAL;
-			o->duration_s = v;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'H':
-			o->histogram = true;
-			break;
-		case 'J':
-			o->json_lines = true;
-			break;
-		case 'I':
-			if (parse_num("report interval", optarg, 0.1, 86400, &v))
-				return -EINVAL;
-			o->report_s = v;
-			break;
-		case 'F':
-			o->targets_path = optarg;
-			break;
-		case 'K':
-			o->key_path = optarg;
-			break;
-		case 'L':
-			o->stateful_refl = true;
-			break;
-		case 'M':
-			if (!*optarg) {
-				fprintf(stderr, "stampnl sender: --prometheus needs a file name\n");
-				return -EINVAL;
-			}
-			o->prom_path = optarg;
-			break;
-		case '4':
-			o->family = AF_INET;
-			break;
-		case '6':
-			o->family = AF_INET6;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			print_help();
-			return -ECANCELED;
-		case OPT_TLV_PADDING ... OPT_TLV_MALFORMED:
-			if (sender_tlv_option(&o->tlv, c, optarg))
-				return -EINVAL;
-			break;
-		default:
-			fprintf(stderr, "stampnl sender: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			print_help();
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[0].effective & (1U << CAP_NET_RAW | 1U << CAP_NET_ADMIN);
+}
+
+/* -I: an address to send from, else the name of an interface */
+static int parse_source(struct sender_opts *o, const char *arg)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&o->src;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&o->src;
+
+	memset(&o->src, 0, sizeof(o->src));
+	o->ifname[0] = 0;
+	if (inet_pton(AF_INET, arg, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, arg, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		return 0;
+	}
+	if (strlen(arg) < sizeof(o->ifname) && if_nametoindex(arg)) {
+		snprintf(o->ifname, sizeof(o->ifname), "%s", arg);
+		return 0;
+	}
+	return cli_error("sender", "-I: '%s' is neither an IP address nor an interface here",
+			 arg);
+}
+
+/* a duration option into seconds */
+static int seconds(const char *what, const char *s, uint64_t min_ns,
+		   uint64_t max_ns, double *out)
+{
+	uint64_t ns;
+
+	if (cli_duration("sender", what, s, NSEC_PER_SEC, min_ns, max_ns, &ns))
+		return -EINVAL;
+	*out = (double)ns / NSEC_PER_SEC;
+	return 0;
+}
+
+/* ports and the SSID: 1 to 65535 */
+static int u16(const char *what, const char *s, uint16_t *out)
+{
+	unsigned int v;
+
+	if (cli_uint("sender", what, s, 1, 65535, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* the options that take no decision beyond their value */
+static int value_opt(struct sender_opts *o, int c, const char *arg,
+		     unsigned int *dscp, unsigned int *ecn)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'c':
+		return cli_u64("sender", "-c", arg, 1, 1000000000000ULL,
+			       &o->count);
+	case 'p':
+		return u16("-p", arg, &o->port);
+	case 's':
+		return u16("-s", arg, &o->sport);
+	case 't':
+		return cli_uint("sender", "-t", arg, 1, 255, &o->ttl);
+	case 'I':
+		return parse_source(o, arg);
+	case 'W':
+		return seconds("-W", arg, NSEC_PER_MSEC, 3600 * NSEC_PER_SEC,
+			       &o->wait_s);
+	case 'w':
+		return seconds("-w", arg, NSEC_PER_MSEC,
+			       1000000000 * NSEC_PER_SEC, &o->duration_s);
+	case 'l':
+		if (cli_size("sender", "-l", arg, STAMP_BASE_LEN, MAX_LEN, &v))
 			return -EINVAL;
+		o->len = v;
+		return 0;
+	case OPT_SSID:
+		return u16("--ssid", arg, &o->ssid);
+	case OPT_SEED:
+		return cli_u64("sender", "--seed", arg, 1, UINT64_MAX, &o->seed);
+	case OPT_DSCP:
+		return cli_dscp("sender", "--dscp", arg, dscp);
+	case OPT_ECN:
+		return cli_ecn("sender", "--ecn", arg, ecn);
+	case OPT_REPORT_INTERVAL:
+		return seconds("--report-interval", arg, 100 * NSEC_PER_MSEC,
+			       86400 * NSEC_PER_SEC, &o->report_s);
+	case OPT_TIMESTAMPING:
+		if (sender_ts_parse(arg, &o->tsm))
+			return cli_error("sender", "--timestamping is auto, bpf, kernel or user, not '%s'",
+					 arg);
+		return 0;
+	case OPT_PROMETHEUS:
+		if (!*arg)
+			return cli_error("sender", "--prometheus needs a file name");
+		o->prom_path = arg;
+		return 0;
+	case OPT_TARGETS:
+		o->targets_path = arg;
+		return 0;
+	case OPT_AUTH_KEY_FILE:
+		o->key_path = arg;
+		return 0;
+	case OPT_TLV_HMAC_KEY_FILE:
+		o->tlv_key_path = arg;
+		o->tlv.hmac = true;
+		o->tlv.any = true;
+		return 0;
+	case OPT_TLV_PADDING ... OPT_TLV_MALFORMED:
+		return sender_tlv_option(&o->tlv, c, arg);
+	}
+	return -EINVAL;
+}
+
+/* the flags that only set their own bool */
+static const struct {
+	int key;
+	size_t off;
+} bool_flags[] = {
+	{ 'j', offsetof(struct sender_opts, json) },
+	{ 'q', offsetof(struct sender_opts, quiet) },
+	{ OPT_PTP, offsetof(struct sender_opts, ptp) },
+	{ OPT_REQUIRE_SYNC, offsetof(struct sender_opts, require_sync) },
+	{ OPT_POISSON, offsetof(struct sender_opts, poisson) },
+	{ OPT_RANDOM_START, offsetof(struct sender_opts, random_start) },
+	{ OPT_HISTOGRAM, offsetof(struct sender_opts, histogram) },
+	{ OPT_JSON_LINES, offsetof(struct sender_opts, json_lines) },
+	{ OPT_STATEFUL_REFL, offsetof(struct sender_opts, stateful_refl) },
+};
+
+/* the flags; -ENOENT: not a flag */
+static int flag_opt(struct sender_opts *o, int c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bool_flags); i++) {
+		if (bool_flags[i].key == c) {
+			*(bool *)((char *)o + bool_flags[i].off) = true;
+			return 0;
 		}
 	}
-	if (o->targets_path ? optind != argc : optind != argc - 1) {
-		fprintf(stderr, "stampnl sender: %s\n",
-			o->targets_path ? "give TARGET or --targets, not both" :
-			optind >= argc ? "which reflector? give TARGET or --targets FILE" :
-			"give exactly one TARGET");
-		print_help();
-		return -EINVAL;
+	switch (c) {
+	case '4':
+		o->family = AF_INET;
+		return 0;
+	case '6':
+		o->family = AF_INET6;
+		return 0;
+	case OPT_REQUIRE_PTP:
+		/* the reflector's sync source is in this TLV's answer */
+		o->require_ptp = true;
+		o->require_sync = true;
+		o->tlv.ts_info = true;
+		o->tlv.any = true;
+		return 0;
 	}
-	o->target = o->targets_path ? NULL : argv[optind];
-	if (o->prom_path && prom_dir_unwritable(o->prom_path))
-		return -EINVAL;
+	return -ENOENT;
+}
+
+/* what no single option can say: combinations */
+static int check_opts(struct sender_opts *o, bool interval_given,
+		      bool rate_given)
+{
 	if (o->prom_path && !strcmp(o->prom_path, "-") &&
 	    (o->json || o->json_lines)) {
 		fprintf(stderr, "stampnl sender: --prometheus - and %s both want standard output: write the textfile to a file\n",
@@ -428,8 +435,113 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 		fprintf(stderr, "stampnl sender: --poisson and --random-start do not go together: a Poisson stream has no period\n");
 		return -EINVAL;
 	}
-	if (dscp >= 0 || ecn >= 0)
-		o->tos = (dscp > 0 ? dscp << 2 : 0) | (ecn > 0 ? ecn : 0);
+	if (o->src.ss_family && o->family && o->src.ss_family != o->family) {
+		fprintf(stderr, "stampnl sender: -I gives an IPv%c address, but -%c asks for IPv%c\n",
+			o->src.ss_family == AF_INET ? '4' : '6',
+			o->family == AF_INET ? '4' : '6',
+			o->family == AF_INET ? '4' : '6');
+		return -EINVAL;
+	}
+	/* an address to send from names the family, as ping -I does */
+	if (o->src.ss_family)
+		o->family = o->src.ss_family;
+	if (o->interval_s * NSEC_PER_SEC < MIN_USER_INTERVAL_NS &&
+	    !may_flood()) {
+		fprintf(stderr, "stampnl sender: %s %s: faster than one packet per 200ms needs CAP_NET_RAW or CAP_NET_ADMIN, as ping does\n",
+			rate_given ? "--rate" : "-i", o->interval_arg);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/**
+ * sender_parse_opts() - the command line of `stampnl sender`
+ * @argc: argument count, argv[0] is "sender"
+ * @argv: arguments
+ * @o: result
+ *
+ * Return: 0, -ECANCELED after --help, or -EINVAL / -EPERM with a message
+ * printed.
+ */
+int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
+{
+	unsigned int dscp = 0, ecn = 0;
+	bool dscp_given = false, ecn_given = false, len_given = false;
+	bool interval_given = false, rate_given = false;
+	struct option *longopts;
+	char shortopts[128];
+	uint64_t ns;
+	double pps;
+	int c, err;
+
+	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
+				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
+				   .family = AF_UNSPEC, .tos = -1,
+				   .interval_arg = "1" };
+	sender_tlv_defaults(&o->tlv);
+	/* `stampnl sender help`, as ip(8)'s commands take it */
+	if (argc == 2 && cli_is_help(argv[1])) {
+		cli_usage(stdout, &sender_cli);
+		return -ECANCELED;
+	}
+	err = cli_getopt_tables(opts, ARRAY_SIZE(opts), &longopts, shortopts,
+				sizeof(shortopts));
+	if (err)
+		return err;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, &sender_cli, longopts,
+			       shortopts)) != -1) {
+		switch (c) {
+		case '?':
+			err = -EINVAL;
+			break;
+		case 'h':
+			cli_usage(stdout, &sender_cli);
+			err = -ECANCELED;
+			break;
+		case 'i':
+			err = cli_duration("sender", "-i", optarg, NSEC_PER_SEC,
+					   100 * NSEC_PER_USEC,
+					   3600 * NSEC_PER_SEC, &ns);
+			o->interval_s = (double)ns / NSEC_PER_SEC;
+			o->interval_arg = optarg;
+			interval_given = true;
+			break;
+		case OPT_RATE:
+			err = cli_real("sender", "--rate", optarg, 0.001, 1e7,
+				       &pps);
+			o->interval_s = 1 / pps;
+			o->interval_arg = optarg;
+			rate_given = true;
+			break;
+		default:
+			err = flag_opt(o, c);
+			if (err != -ENOENT)
+				break;
+			err = value_opt(o, c, optarg, &dscp, &ecn);
+			len_given |= c == 'l';
+			dscp_given |= c == OPT_DSCP;
+			ecn_given |= c == OPT_ECN;
+		}
+		if (err)
+			break;
+	}
+	free(longopts);
+	if (err)
+		return err;
+	if (o->targets_path ? optind != argc : optind != argc - 1)
+		return cli_error("sender", "%s",
+				 o->targets_path ? "give TARGET or --targets, not both" :
+				 optind >= argc ? "which reflector? give TARGET or --targets FILE" :
+				 "give exactly one TARGET");
+	o->target = o->targets_path ? NULL : argv[optind];
+	if (o->prom_path && prom_dir_unwritable(o->prom_path))
+		return -EINVAL;
+	err = check_opts(o, interval_given, rate_given);
+	if (err)
+		return err;
+	if (dscp_given || ecn_given)
+		o->tos = dscp << 2 | ecn;
 	if (o->tlv.any && sender_tlv_check(o, len_given))
 		return -EINVAL;
 	if (o->tlv.any && !o->ssid)
@@ -439,5 +551,57 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	if (o->tlv_key_path &&
 	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
 		return -EINVAL;
+	return 0;
+}
+
+/**
+ * sender_sock_setup() - -I, -t and -s on the socket, before connect()
+ * @o: the options
+ * @fd: the UDP socket
+ * @family: its address family
+ *
+ * Return: 0, or -errno with a message printed.
+ */
+int sender_sock_setup(const struct sender_opts *o, int fd, int family)
+{
+	struct sockaddr_storage local = o->src;
+	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					     sizeof(struct sockaddr_in);
+	int ttl = o->ttl;
+
+	if (ttl && (family == AF_INET6 ?
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+			       sizeof(ttl)) :
+		    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))) {
+		fprintf(stderr, "stampnl sender: -t %d: %s\n", ttl,
+			strerror(errno));
+		return -errno;
+	}
+	if (o->ifname[0] &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
+		       strlen(o->ifname) + 1)) {
+		fprintf(stderr, "stampnl sender: -I %s: %s\n", o->ifname,
+			strerror(errno));
+		return -errno;
+	}
+	if (!o->src.ss_family && !o->sport)
+		return 0;
+	local.ss_family = family;
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = htons(o->sport);
+	else
+		((struct sockaddr_in *)&local)->sin_port = htons(o->sport);
+	if (bind(fd, (struct sockaddr *)&local, len)) {
+		char a[INET6_ADDRSTRLEN] = "any";
+
+		if (o->src.ss_family)
+			inet_ntop(family, family == AF_INET6 ?
+				  (void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
+				  (void *)&((struct sockaddr_in *)&local)->sin_addr,
+				  a, sizeof(a));
+		fprintf(stderr, "stampnl sender: binding to %s port %u: %s\n",
+			a, o->sport, strerror(errno));
+		return -errno;
+	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "print.h"
 #include "sender.h"
 #include "stamp_auth.h"
@@ -75,15 +76,11 @@ void sender_tlv_defaults(struct sender_tlv_opts *t)
 static int num(const char *what, const char *s, unsigned long max,
 	       unsigned long *out)
 {
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-' || *out > max) {
-		fprintf(stderr, "stampnl sender: bad %s '%s' (0 to %lu)\n",
-			what, s, max);
+	if (cli_u64("sender", what, s, 0, max, &v))
 		return -EINVAL;
-	}
+	*out = v;
 	return 0;
 }
 
@@ -136,12 +133,15 @@ static int parse_addr(const char *what, const char *s, int *family,
 int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 {
 	unsigned long a, b;
+	unsigned int u;
+	uint64_t v;
 
 	t->any = true;
 	switch (opt) {
 	case OPT_TLV_PADDING:
-		if (num("--tlv-padding", arg, MAX_LEN, &a))
+		if (cli_size("sender", "--tlv-padding", arg, 0, MAX_LEN, &v))
 			return -EINVAL;
+		a = v;
 		t->padding = a;
 		t->padding_given = true;
 		return 0;
@@ -152,9 +152,9 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		t->ts_info = true;
 		return 0;
 	case OPT_TLV_COS:
-		if (num("--tlv-cos DSCP", arg, 63, &a))
+		if (cli_dscp("sender", "--tlv-cos", arg, &u))
 			return -EINVAL;
-		t->cos_dscp1 = a;
+		t->cos_dscp1 = u;
 		return 0;
 	case OPT_TLV_DIRECT:
 		t->direct = true;

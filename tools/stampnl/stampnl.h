@@ -4,18 +4,15 @@
 
 #include <stdbool.h>
 
+#include "cli.h"
 #include "util.h"
 
-/* One subcommand family: `stampnl NAME ...`. argv[0] is NAME. */
-struct stampnl_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
-
+/* `stampnl NAME ...`: each fn gets argv[0] = NAME; grammar in cli.h */
 int cmd_sender(int argc, char **argv);
-int cmd_reflector(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_session(int argc, char **argv);
+
+extern const struct cli_cmd sender_cli;
+extern const struct cli_cmd reflector_cli;
+extern const struct cli_cmd session_cli;
+extern const struct cli_cmd stats_cli;
 
 #endif /* _STAMPNL_H */
