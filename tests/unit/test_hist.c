@@ -136,7 +136,11 @@ static void test_buckets_exact(void **state)
 	assert_int_equal(hist_index((1ULL << 56) - 1), HIST_NBUCKETS - 2);
 	assert_int_equal(hist_index(1ULL << 56), HIST_NBUCKETS - 1);
 	assert_int_equal(hist_index(UINT64_MAX), HIST_NBUCKETS - 1);
+	assert_int_equal(hist_index((1ULL << 57) - 1), HIST_NBUCKETS - 1);
 	assert_int_equal(hist_bucket_hi(HIST_NBUCKETS - 1), UINT64_MAX);
+	assert_int_equal(hist_bucket_hi(HIST_NBUCKETS + 5), UINT64_MAX);
+	assert_true(hist_bucket_value(HIST_NBUCKETS - 1) == 0x1p56);
+	assert_true(hist_bucket_value(HIST_NBUCKETS + 3) == 0x1p56);
 	assert_int_equal(hist_bucket_lo(HIST_NBUCKETS + 5), 1ULL << 56);
 
 	for (i = 0; i < HIST_NBUCKETS; i++) {
@@ -449,6 +453,124 @@ static void test_collapse_lowest(void **state)
 	assert_false(hist_next(&h, &it));
 }
 
+static void expect_slots(const struct hist *h, const unsigned int *bucket,
+			 const uint32_t *n, unsigned int used, bool collapsed)
+{
+	unsigned int i;
+
+	assert_int_equal(h->used, used);
+	assert_int_equal(h->collapsed, collapsed);
+	for (i = 0; i < used; i++) {
+		assert_int_equal(h->bucket[i], bucket[i]);
+		assert_int_equal(h->n_in[i], n[i]);
+	}
+}
+
+/* Fill all slots, bucket @first + @step * k holding k + 1 samples. */
+static void fill(struct hist *h, unsigned int first, unsigned int step)
+{
+	unsigned int k, j;
+
+	hist_reset(h);
+	for (k = 0; k < HIST_SLOTS; k++)
+		for (j = 0; j <= k; j++)
+			hist_add(h, hist_bucket_lo(first + step * k));
+}
+
+/* Each way a full histogram makes room, slot by slot. */
+static void test_collapse_shapes(void **state)
+{
+	unsigned int b[HIST_SLOTS], k;
+	uint32_t n[HIST_SLOTS];
+	struct hist h;
+
+	/* a new top: 200 (1) goes into 201 (2), the rest move down */
+	fill(&h, 200, 1);
+	hist_add(&h, hist_bucket_lo(300));
+	for (k = 0; k < HIST_SLOTS - 1; k++) {
+		b[k] = 201 + k;
+		n[k] = k + 2;
+	}
+	n[0] = 3;
+	b[HIST_SLOTS - 1] = 300;
+	n[HIST_SLOTS - 1] = 1;
+	expect_slots(&h, b, n, HIST_SLOTS, true);
+
+	/* below the lowest of a full one: the lowest takes it */
+	fill(&h, 200, 1);
+	hist_add(&h, 7);
+	for (k = 0; k < HIST_SLOTS; k++) {
+		b[k] = 200 + k;
+		n[k] = k + 1;
+	}
+	n[0] = 2;
+	expect_slots(&h, b, n, HIST_SLOTS, true);
+
+	/* between the lowest two: the new one is the next up, takes 200 */
+	fill(&h, 200, 2);
+	hist_add(&h, hist_bucket_lo(201));
+	for (k = 0; k < HIST_SLOTS; k++) {
+		b[k] = 200 + 2 * k;
+		n[k] = k + 1;
+	}
+	b[0] = 201;
+	n[0] = 2;
+	expect_slots(&h, b, n, HIST_SLOTS, true);
+
+	/* between the second and third: 200 into 202, 203 inserted */
+	fill(&h, 200, 2);
+	hist_add(&h, hist_bucket_lo(203));
+	b[0] = 202;
+	n[0] = 3;
+	b[1] = 203;
+	n[1] = 1;
+	for (k = 2; k < HIST_SLOTS; k++) {
+		b[k] = 200 + 2 * k;
+		n[k] = k + 1;
+	}
+	expect_slots(&h, b, n, HIST_SLOTS, true);
+}
+
+/* Merging a collapsed histogram folds what lies below its lowest bucket. */
+static void test_merge_fold(void **state)
+{
+	static const unsigned int b1[] = { 160, 200, 250, 300 };
+	static const uint32_t n1[] = { 11, 7, 3, 1 };
+	static const unsigned int b2[] = { 150, 200, 300 };
+	static const uint32_t n2[] = { 8, 2, 1 };
+	static const unsigned int b3[] = { 200, 250, 300 };
+	static const uint32_t n3[] = { 8, 2, 1 };
+	struct hist dst, src;
+
+	/* dst not collapsed, two buckets below src's collapsed 160 */
+	hist_reset(&dst);
+	hist_reset(&src);
+	dst = (struct hist){ .count = 15, .used = 4,
+			     .bucket = { 100, 150, 200, 300 },
+			     .n_in = { 5, 2, 7, 1 } };
+	src = (struct hist){ .count = 7, .used = 2, .collapsed = true,
+			     .bucket = { 160, 250 }, .n_in = { 4, 3 } };
+	assert_int_equal(hist_merge(&dst, &src), 0);
+	expect_slots(&dst, b1, n1, 4, true);
+	assert_int_equal(dst.count, 22);
+
+	/* dst collapsed lower than src: its collapsed bucket folds too */
+	dst = (struct hist){ .count = 7, .used = 2, .collapsed = true,
+			     .bucket = { 100, 200 }, .n_in = { 5, 2 } };
+	src = (struct hist){ .count = 4, .used = 2, .collapsed = true,
+			     .bucket = { 150, 300 }, .n_in = { 3, 1 } };
+	assert_int_equal(hist_merge(&dst, &src), 0);
+	expect_slots(&dst, b2, n2, 3, true);
+
+	/* dst collapsed higher: src's low samples go into dst's lowest */
+	dst = (struct hist){ .count = 6, .used = 2, .collapsed = true,
+			     .bucket = { 200, 300 }, .n_in = { 5, 1 } };
+	src = (struct hist){ .count = 5, .used = 2, .collapsed = true,
+			     .bucket = { 150, 250 }, .n_in = { 3, 2 } };
+	assert_int_equal(hist_merge(&dst, &src), 0);
+	expect_slots(&dst, b3, n3, 3, true);
+}
+
 /* A collapsed histogram's low bucket takes whatever comes below it. */
 static void test_collapsed_not_full(void **state)
 {
@@ -473,13 +595,20 @@ static void test_halving(void **state)
 	hist_add(&h, 1000);
 	hist_add(&h, 2000);
 	hist_add(&h, 3000);
-	h.n_in[1] = UINT32_MAX;
+	/* up to UINT32_MAX itself nothing halves */
+	h.n_in[0] = 3;
+	h.n_in[1] = UINT32_MAX - 1;
 	h.n_in[2] = 5;
+	hist_add(&h, 2000);
+	assert_int_equal(h.n_in[0], 3);
+	assert_int_equal(h.n_in[1], UINT32_MAX);
+	assert_int_equal(h.n_in[2], 5);
+	h.n_in[0] = 1;
 	hist_add(&h, 2000);
 	assert_int_equal(h.n_in[0], 1);
 	assert_int_equal(h.n_in[1], (1ULL << 31) + 1);
 	assert_int_equal(h.n_in[2], 3);
-	assert_int_equal(h.count, 4);
+	assert_int_equal(h.count, 5);
 
 	/* a merge that overflows halves what it adds after too */
 	hist_reset(&g);
@@ -549,6 +678,9 @@ static void test_le_default(void **state)
 	assert_string_equal(buf, "1.5");
 	assert_int_equal(hist_le_format(1500000000, buf, 4), 0);
 	assert_int_equal(hist_le_format(1500000000, buf, 3), -ENOSPC);
+	assert_int_equal(hist_le_format(1500000000, buf, 2), -ENOSPC);
+	assert_int_equal(hist_le_format(2000000000500ULL, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2000.0000005");
 	assert_int_equal(hist_le_format(10000000000ULL, buf, 3), 0);
 	assert_int_equal(hist_le_format(10000000000ULL, buf, 2), -ENOSPC);
 	assert_int_equal(hist_le_format(1, NULL, 8), -EINVAL);
@@ -606,6 +738,9 @@ static void test_le_parse(void **state)
 	assert_int_equal(le.ns[19], 20);
 	assert_int_equal(hist_le_parse("9223372036s", &le), 0);
 	assert_int_equal(hist_le_parse("9223372037s", &le), -EINVAL);
+	/* 2^63 ns itself does not fit an int64 */
+	assert_int_equal(hist_le_parse("9223372036.854775808s", &le), -EINVAL);
+	assert_int_equal(hist_le_parse("nan", &le), -EINVAL);
 }
 
 struct out {
@@ -645,6 +780,8 @@ static void test_prom(void **state)
 	assert_int_equal(p.in[0], 2);
 	assert_int_equal(p.in[1], 2);
 	assert_int_equal(p.in[2], 1);
+	/* above the last boundary nothing but _count */
+	assert_int_equal(p.in[3], 0);
 	assert_int_equal(hist_prom_write(&p, &le, 7, 1500000000123ULL, emit, &o), 0);
 	assert_string_equal(o.text,
 			    "_bucket{le=\"0.000001\"} 2\n"
@@ -665,6 +802,18 @@ static void test_prom(void **state)
 	assert_int_equal(hist_prom_write(NULL, &le, 5, 0, emit, &o), -EINVAL);
 	assert_int_equal(hist_prom_write(&p, NULL, 5, 0, emit, &o), -EINVAL);
 	assert_int_equal(hist_prom_write(&p, &le, 5, 0, NULL, &o), -EINVAL);
+	{
+		struct hist_le full = { .n = HIST_LE_MAX };
+		struct hist_prom pf = { { 0 } };
+
+		for (i = 0; i < HIST_LE_MAX; i++)
+			full.ns[i] = 1000 * (i + 1);
+		hist_prom_add(&pf, &full, 20000);
+		o = (struct out){ "", 0, 0 };
+		assert_int_equal(hist_prom_write(&pf, &full, 2, 0, emit, &o), 0);
+		assert_int_equal(o.calls, HIST_LE_MAX + 3);
+		assert_non_null(strstr(o.text, "_bucket{le=\"0.00002\"} 1\n"));
+	}
 	{
 		struct hist_le bad = { .n = HIST_LE_MAX + 1 };
 
@@ -715,6 +864,8 @@ int main(void)
 		cmocka_unit_test(test_merge_collapsed),
 		cmocka_unit_test(test_collapse_lowest),
 		cmocka_unit_test(test_collapsed_not_full),
+		cmocka_unit_test(test_collapse_shapes),
+		cmocka_unit_test(test_merge_fold),
 		cmocka_unit_test(test_halving),
 		cmocka_unit_test(test_sum_saturates),
 		cmocka_unit_test(test_le_default),

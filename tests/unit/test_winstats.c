@@ -58,10 +58,12 @@ static void test_sizes(void **state)
 static void test_init(void **state)
 {
 	struct hist_le big = { .n = HIST_LE_MAX + 1 }, ok = { .n = 2 };
+	struct hist_le full = { .n = HIST_LE_MAX };
 	struct winstats ws;
 
 	assert_int_equal(winstats_init(NULL, NULL, false), -EINVAL);
 	assert_int_equal(winstats_init(&ws, &big, false), -EINVAL);
+	assert_int_equal(winstats_init(&ws, &full, true), 0);
 	assert_int_equal(winstats_init(&ws, &ok, true), 0);
 	assert_ptr_equal(ws.le, &ok);
 	assert_true(ws.split.stateful);
@@ -137,6 +139,19 @@ static void test_delays(void **state)
 	assert_int_equal(ws.cum.negative, 1);
 	assert_int_equal(ws.win.negative, 1);
 	assert_int_equal(ws.win_h[WS_RTT].count, 1);
+
+	/* 0 is a delay; bits beyond the four metrics mean nothing */
+	r = (struct ws_reply){ .sender_seq = 1, .delay = { 7, 0, 0, 0 },
+			       .valid = ~0U };
+	winstats_sent(&ws);
+	assert_int_equal(winstats_reply(&ws, &r), WS_RECEIVED);
+	assert_int_equal(ws.cum.negative, 1);
+	assert_int_equal(ws.cum_h[WS_RTT].count, 2);
+	assert_int_equal(ws.cum_h[WS_FWD].count, 1);
+	assert_int_equal(ws.cum_h[WS_BWD].count, 2);
+	assert_int_equal(ws.cum_h[WS_RES].count, 1);
+	assert_int_equal(ws.win_h[WS_RES].count, 1);
+	assert_int_equal(ws.win_h[WS_RTT].count, 2);
 }
 
 /*
@@ -152,6 +167,7 @@ static void test_ring_edge(void **state)
 	for (i = 0; i < WS_SEQ_BITS; i++)
 		winstats_sent(&ws);
 	assert_int_equal(reply(&ws, 1, 1, 1000), WS_RECEIVED);
+	assert_int_equal(reply(&ws, 128, 128, 1000), WS_RECEIVED);
 	assert_int_equal(ws.cum.loss.lost, 0);
 	/* packet 0 leaves the ring unanswered: lost, its reply late */
 	winstats_sent(&ws);
@@ -162,7 +178,10 @@ static void test_ring_edge(void **state)
 	/* ...until it leaves (answered, so not lost): too old to tell */
 	winstats_sent(&ws);
 	assert_int_equal(ws.cum.loss.lost, 1);
+	assert_int_equal(ws.cum.loss.late, 1);
 	assert_int_equal(reply(&ws, 1, 1, 1000), WS_LATE);
+	assert_int_equal(ws.cum.loss.late, 2);
+	assert_int_equal(ws.win.loss.late, 2);
 	/* the reused bits start clear: the new packets are answerable */
 	assert_int_equal(reply(&ws, WS_SEQ_BITS + 1, 0, 1000), WS_RECEIVED);
 	assert_int_equal(reply(&ws, WS_SEQ_BITS, 0, 1000), WS_REORDERED);
@@ -170,7 +189,11 @@ static void test_ring_edge(void **state)
 	assert_int_equal(ws.cum.loss.lost, 2);
 	assert_int_equal(reply(&ws, WS_SEQ_BITS + 2, 0, 1000), WS_RECEIVED);
 	assert_int_equal(loss_in_flight(&ws.cum.loss),
-			 WS_SEQ_BITS + 3 - 4 - 2);
+			 WS_SEQ_BITS + 3 - 5 - 2);
+	/* 128's bit, answered, is cleared for 128 + WS_SEQ_BITS (word 2) */
+	while (ws.cum.loss.sent <= 128 + WS_SEQ_BITS)
+		winstats_sent(&ws);
+	assert_int_equal(reply(&ws, 128 + WS_SEQ_BITS, 0, 1000), WS_RECEIVED);
 }
 
 /* Seq is four octets: the count goes on past 2^32. */
@@ -416,6 +439,48 @@ static void test_split_by_hand(void **state)
 	assert_int_equal(sp.unknown, 4);
 }
 
+/* Replies by hand: the split must be loss_split()'s over them. */
+static void split_case(uint64_t sent, const struct loss_reply *r, size_t n)
+{
+	struct loss_split want, have;
+	struct winstats ws;
+	size_t i;
+
+	winstats_init(&ws, NULL, false);
+	while (ws.cum.loss.sent < sent)
+		winstats_sent(&ws);
+	for (i = 0; i < n; i++)
+		assert_true(reply(&ws, r[i].sender_seq, r[i].refl_seq, 1) >= 0);
+	assert_int_equal(loss_split(r, n, sent, false, &want), 0);
+	winstats_split(&ws, &have);
+	assert_int_equal(have.stateful, want.stateful);
+	assert_int_equal(have.known, want.known);
+	assert_int_equal(have.forward, want.forward);
+	assert_int_equal(have.backward, want.backward);
+	assert_int_equal(have.unknown, want.unknown);
+	assert_int_equal(have.refl_base, want.refl_base);
+}
+
+static void test_split_cases(void **state)
+{
+	/* one reply, not the first packet: S_max comes from it alone */
+	static const struct loss_reply one[] = { { 4, 7 } };
+	/* R0 = 100, R_max 1 past it: 2 reflected, 1 lost back */
+	static const struct loss_reply off1[] = { { 1, 101 } };
+	/* Seq 0 for our 3: R_max = R0, one reflected, 3 lost forward */
+	static const struct loss_reply off0[] = { { 3, 0 } };
+	/* the reflector counted more than we sent: clamped to S_max + 1 */
+	static const struct loss_reply more[] = { { 0, 100 }, { 1, 105 } };
+	/* its Seq stood still: clamped to the replies received */
+	static const struct loss_reply still[] = { { 0, 10 }, { 1, 10 } };
+
+	split_case(10, one, 1);
+	split_case(2, off1, 1);
+	split_case(4, off0, 1);
+	split_case(3, more, 2);
+	split_case(2, still, 2);
+}
+
 struct text {
 	char buf[4096];
 };
@@ -471,6 +536,8 @@ static void test_prom(void **state)
 	assert_int_equal(winstats_prom_write(&ws, WS_NMETRICS, emit, &t),
 			 -EINVAL);
 	assert_int_equal(winstats_prom_write(NULL, WS_RTT, emit, &t), -EINVAL);
+	assert_int_equal(winstats_prom_write(&ws, WS_NMETRICS + 3, emit, &t),
+			 -EINVAL);
 }
 
 int main(void)
@@ -487,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_against_sender),
 		cmocka_unit_test(test_split_empty),
 		cmocka_unit_test(test_split_by_hand),
+		cmocka_unit_test(test_split_cases),
 		cmocka_unit_test(test_prom),
 	};
 

@@ -160,6 +160,12 @@ static unsigned int add_n(struct hist *h, unsigned int idx, uint64_t n)
 		return slot_add(h, i, n);
 	if (h->used == HIST_SLOTS) {
 		/* here idx > bucket[0], so i >= 1 */
+		if (i == 1) {
+			/* the new bucket is the next one up: it takes the lowest */
+			h->bucket[0] = idx;
+			h->collapsed = true;
+			return slot_add(h, 0, n);
+		}
 		halvings = slot_add(h, 1, h->n_in[0]);
 		memmove(&h->bucket[0], &h->bucket[1],
 			(h->used - 1) * sizeof(h->bucket[0]));
@@ -287,9 +293,8 @@ int hist_quantile(const struct hist *h, double q, double *ns)
 	 * 29.000000000000004 in doubles, whose ceiling would be rank 30.
 	 */
 	x = q * (double)total;
+	/* rank 0 (q = 0) stops at the first bucket, as rank 1 does */
 	rank = (uint64_t)ceil(x - x * 4 * DBL_EPSILON);
-	if (rank < 1)
-		rank = 1;
 	for (i = 0; i + 1 < h->used; i++) {
 		run += h->n_in[i];
 		if (run >= rank)
@@ -396,14 +401,14 @@ int hist_le_parse(const char *list, struct hist_le *out)
 		return -EINVAL;
 	for (;;) {
 		char *end;
-		double x, ns = 0;
+		double x, ns = 0;	/* an unknown unit leaves it 0 */
 		size_t len, u;
 
 		p += strspn(p, ", \t\n");
 		if (!*p)
 			break;
 		x = strtod(p, &end);
-		if (end == p || !(x > 0.0))
+		if (end == p)
 			return -EINVAL;
 		len = strcspn(end, ", \t\n");
 		for (u = 0; u < ARRAY_SIZE(unit); u++) {
@@ -413,8 +418,7 @@ int hist_le_parse(const char *list, struct hist_le *out)
 				break;
 			}
 		}
-		if (u == ARRAY_SIZE(unit))
-			return -EINVAL;
+		/* also refuses 0, negatives, NaN and an unknown unit */
 		if (!(ns >= 1.0 && ns < 9223372036854775808.0))
 			return -EINVAL;
 		if (le.n == HIST_LE_MAX)

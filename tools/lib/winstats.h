@@ -104,7 +104,12 @@ struct winstats {
 	struct hist win_h[WS_NMETRICS];
 	struct hist cum_h[WS_NMETRICS];
 	struct hist_prom prom[WS_NMETRICS];	/* cumulative, never reset */
-	const struct hist_le *le;	/* shared boundaries, the caller's */
+	/*
+	 * Shared boundaries, the caller's: prom[] counts against them, so
+	 * new boundaries (a reload) need a new winstats_init(), which
+	 * Prometheus sees as a counter reset.
+	 */
+	const struct hist_le *le;
 	uint64_t next_exp;	/* RFC 4737 NextExp */
 	uint64_t decided;	/* packets below are received or lost */
 	uint64_t answered[WS_SEQ_BITS / 64];	/* ring, by Seq mod WS_SEQ_BITS */
