@@ -569,6 +569,38 @@ static void test_merge_fold(void **state)
 			     .bucket = { 150, 250 }, .n_in = { 3, 2 } };
 	assert_int_equal(hist_merge(&dst, &src), 0);
 	expect_slots(&dst, b3, n3, 3, true);
+
+	/* a full dst, 20 of its buckets folded */
+	{
+		unsigned int b[17], k;
+		uint32_t n[17];
+
+		fill(&dst, 100, 1);
+		src = (struct hist){ .count = 1, .used = 1, .collapsed = true,
+				     .bucket = { 120 }, .n_in = { 1 } };
+		assert_int_equal(hist_merge(&dst, &src), 0);
+		b[0] = 120;
+		n[0] = 21 * 22 / 2 + 1;
+		for (k = 1; k < 16; k++) {
+			b[k] = 120 + k;
+			n[k] = 21 + k;
+		}
+		expect_slots(&dst, b, n, 16, true);
+	}
+
+	/* the folded counts overflow: halved, and src's after them */
+	{
+		static const unsigned int b4[] = { 150, 200, 300 };
+		static const uint32_t n4[] = { (1U << 31) + 1, 1, 1 };
+
+		dst = (struct hist){ .count = 3, .used = 3,
+				     .bucket = { 100, 120, 200 },
+				     .n_in = { UINT32_MAX, UINT32_MAX, 4 } };
+		src = (struct hist){ .count = 3, .used = 2, .collapsed = true,
+				     .bucket = { 150, 300 }, .n_in = { 1, 2 } };
+		assert_int_equal(hist_merge(&dst, &src), 0);
+		expect_slots(&dst, b4, n4, 3, true);
+	}
 }
 
 /* A collapsed histogram's low bucket takes whatever comes below it. */
@@ -603,9 +635,8 @@ static void test_halving(void **state)
 	assert_int_equal(h.n_in[0], 3);
 	assert_int_equal(h.n_in[1], UINT32_MAX);
 	assert_int_equal(h.n_in[2], 5);
-	h.n_in[0] = 1;
 	hist_add(&h, 2000);
-	assert_int_equal(h.n_in[0], 1);
+	assert_int_equal(h.n_in[0], 2);
 	assert_int_equal(h.n_in[1], (1ULL << 31) + 1);
 	assert_int_equal(h.n_in[2], 3);
 	assert_int_equal(h.count, 5);
@@ -633,6 +664,26 @@ static void test_halving(void **state)
 	assert_int_equal(h.n_in[0], 1ULL << 31);
 	assert_int_equal(h.n_in[1], 2);
 	assert_int_equal(h.bucket[HIST_SLOTS - 1], 500);
+	assert_int_equal(h.n_in[HIST_SLOTS - 1], 1);
+
+	/*
+	 * A merge whose collapse halves: the bucket added then is halved
+	 * too, and so is every later one from the same source.
+	 */
+	hist_reset(&h);
+	hist_reset(&g);
+	for (unsigned int i = 0; i < HIST_SLOTS; i++)
+		hist_add(&h, hist_bucket_lo(400 + i));
+	h.n_in[0] = UINT32_MAX;
+	h.n_in[1] = UINT32_MAX;
+	hist_add(&g, hist_bucket_lo(500));
+	hist_add(&g, hist_bucket_lo(600));
+	g.n_in[0] = 8;
+	g.n_in[1] = 4;
+	assert_int_equal(hist_merge(&h, &g), 0);
+	assert_int_equal(h.bucket[HIST_SLOTS - 2], 500);
+	assert_int_equal(h.n_in[HIST_SLOTS - 2], 2);
+	assert_int_equal(h.bucket[HIST_SLOTS - 1], 600);
 	assert_int_equal(h.n_in[HIST_SLOTS - 1], 1);
 }
 

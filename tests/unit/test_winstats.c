@@ -471,6 +471,9 @@ static void test_split_cases(void **state)
 	static const struct loss_reply off0[] = { { 3, 0 } };
 	/* the reflector counted more than we sent: clamped to S_max + 1 */
 	static const struct loss_reply more[] = { { 0, 100 }, { 1, 105 } };
+	/* the same, with fewer replies than S_max + 1, and just one over */
+	static const struct loss_reply more2[] = { { 0, 100 }, { 3, 110 } };
+	static const struct loss_reply more3[] = { { 0, 100 }, { 3, 104 } };
 	/* its Seq stood still: clamped to the replies received */
 	static const struct loss_reply still[] = { { 0, 10 }, { 1, 10 } };
 
@@ -478,6 +481,8 @@ static void test_split_cases(void **state)
 	split_case(2, off1, 1);
 	split_case(4, off0, 1);
 	split_case(3, more, 2);
+	split_case(5, more2, 2);
+	split_case(5, more3, 2);
 	split_case(2, still, 2);
 }
 
