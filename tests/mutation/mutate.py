@@ -57,7 +57,8 @@ UNIT = os.path.join(TOP, "tests", "unit")
 EQUIV_DIR = os.path.join(TOP, "tests", "mutation", "equivalent")
 DEFAULT_FILES = ["lib/wire.c", "lib/wire_refl.c", "lib/wire_send.c",
                  "lib/tlv.c", "lib/tlv_refl.c", "lib/tlv_send.c",
-                 "tools/sender/sender_metrics.c", "tools/sender/loss_split.c"]
+                 "tools/sender/sender_metrics.c", "tools/sender/loss_split.c",
+                 "tools/lib/hist.c", "tools/lib/winstats.c"]
 DEFAULT_OUT = os.path.join(TOP, "bench", "results", "mutation.txt")
 CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w"]   # and the -I flags of tests/unit/Makefile
 SAN = "address,undefined"
