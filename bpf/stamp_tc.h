@@ -65,7 +65,7 @@ struct stamp_tc_owner {
 /* state[0]: the device's programs as a whole. */
 struct stamp_tc_state {
 	__u32 version;		/* STAMP_TC_VERSION of whoever loaded them */
-	__u32 created_qdisc;	/* kstamp added the clsact qdisc */
+	__u32 pad;
 	__s64 tai_offset_ns;	/* TAI - UTC, for NTP-format T1: one kernel,
 				 * one value, refreshed by every process
 				 */

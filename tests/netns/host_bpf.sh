@@ -76,9 +76,9 @@ check_ok "the peer drops a bad UDP checksum, IPv4 and IPv6 (InCsumErrors $before
 	python3 -c 'import sys; b, a = (list(map(int, x.split())) for x in sys.argv[1:]); assert [y - x for x, y in zip(b, a)] == [1, 1]' \
 	"$before" "$after"
 
-# ours_n DIR: how many of kstamp's filters (handle 0x4b53) the device has
+# ours_n DIR: how many of kstamp's filters (handle 0x4b53, or 0x4b54 on a clsact it made) the device has
 ours_n() {
-	ip netns exec "$NS_A" tc filter show dev veth0 "$1" | grep -c 'handle 0x4b53' || true
+	ip netns exec "$NS_A" tc filter show dev veth0 "$1" | grep -c 'handle 0x4b5[34]' || true
 }
 pair_is() {
 	check_eq "$1: egress filters of ours" "$2" "$(ours_n egress)"
@@ -95,14 +95,16 @@ passed() {
 	local lines=$(( $1 == 1 ? $2 : $1 ))
 	echo "$(( 2 + lines + 1 + 8 + 5 + 1 + ${3:-0} )) passed, 0 failed"
 }
-# bg NAME ARGS...: tc_stamp_test in the background, output in $TMPD/NAME;
-# waits for its "ready"
+# bg NAME ARGS...: tc_stamp_test in the background (under $PRE if set),
+# output in $TMPD/NAME; waits for its "ready"
 TMPD=$(mktemp -d)
+chmod 755 "$TMPD"
+PRE=
 trap 'rm -rf "$TMPD"' EXIT
 bg() {
 	local name=$1 i
 	shift
-	ip netns exec "$NS_A" "$TEST" veth0 "$@" > "$TMPD/$name" 2>&1 &
+	ip netns exec "$NS_A" $PRE "$TEST" veth0 "$@" > "$TMPD/$name" 2>&1 &
 	for i in $(seq 100); do
 		grep -q '^ready' "$TMPD/$name" && return 0
 		sleep 0.1
@@ -177,6 +179,44 @@ check_ok "restarted: the dead process's slot and sessions purged" \
 	grep -q 'stats: 5 sessions, 1 processes' "$TMPD/next"
 pair_is "restarted, stopped" 0
 check_eq "restarted, stopped: the clsact the dead one made is removed" 0 "$(clsact_n)"
+
+# With CAP_BPF and CAP_NET_ADMIN only, as a hardened unit runs: attaching
+# works; sharing a running process's programs does not (their maps are
+# reached by id, which takes CAP_SYS_ADMIN) and says so; replacing a dead
+# process's programs does, still one pair, and the clsact it created (the
+# filters' handle remembers) goes at the end.
+CAPS="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all,+bpf,+net_admin,+perfmon --ambient-caps=-all,+bpf,+net_admin,+perfmon"
+PRE=$CAPS bg capfresh $ADDR4_B 862 2 3 1
+wait $! || true
+cat "$TMPD/capfresh"
+check_eq "CAP_BPF+CAP_NET_ADMIN: attached, stamps right" "$(passed 3 2 1)" "$(last capfresh)"
+pair_is "CAP_BPF+CAP_NET_ADMIN, stopped" 0
+check_eq "CAP_BPF+CAP_NET_ADMIN, stopped: clsact removed" 0 "$(clsact_n)"
+bg capowner $ADDR4_B 862 1 2 3
+pid_a=$!
+ip netns exec "$NS_A" $CAPS "$TEST" veth0 $ADDR4_B 862 1 2 > "$TMPD/capshare" 2>&1 || true
+check_ok "CAP_BPF+CAP_NET_ADMIN next to a running process: refused, and why" \
+	grep -q 'FAIL: programs on veth0: sharing the programs of a running stampnl (needs CAP_SYS_ADMIN to reach their maps): Operation not permitted$' "$TMPD/capshare"
+pair_is "CAP_BPF+CAP_NET_ADMIN refused" 1
+wait $pid_a || true
+check_eq "the running process, undisturbed" "$(passed 2 1 1)" "$(last capowner)"
+bg capdead $ADDR4_B 862 1 2 60
+pid_dead=$!
+kill -9 $pid_dead
+wait $pid_dead 2>/dev/null || true
+id_before=$(prog_id)
+PRE=$CAPS bg capnext $ADDR4_B 862 2 3 1
+pid_next=$!
+pair_is "CAP_BPF+CAP_NET_ADMIN after kill -9" 1
+id_after=$(prog_id)
+check_ok "CAP_BPF+CAP_NET_ADMIN after kill -9: replaced ($id_before -> $id_after)" \
+	test -n "$id_after" -a "$id_before" != "$id_after"
+wait $pid_next || true
+cat "$TMPD/capnext"
+check_eq "CAP_BPF+CAP_NET_ADMIN after kill -9: stamps right" "$(passed 3 2 1)" "$(last capnext)"
+pair_is "CAP_BPF+CAP_NET_ADMIN after kill -9, stopped" 0
+check_eq "CAP_BPF+CAP_NET_ADMIN after kill -9, stopped: the dead one's clsact removed" \
+	0 "$(clsact_n)"
 
 # Someone else's clsact and filters stay as they were: a BPF filter at
 # priority 1 (classic BPF, matching nothing), and one with our handle but

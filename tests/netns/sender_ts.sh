@@ -221,7 +221,7 @@ rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
 # on the device; each stamps its own packets, and the last one out removes
 # the filters and the clsact qdisc.
 ours_n() {
-	tc -n "$NS_A" filter show dev veth0 "$1" | grep -c 'handle 0x4b53' || true
+	tc -n "$NS_A" filter show dev veth0 "$1" | grep -c 'handle 0x4b5[34]' || true
 }
 printf '%s\n' $ADDR4_B $ADDR6_B $ADDR4_B $ADDR6_B > /tmp/sender_ts_targets.$$
 inA "$STAMPNL" sender --targets /tmp/sender_ts_targets.$$ -c 20 -i 0.05 -W 1 \

@@ -75,6 +75,7 @@ struct tc_stamp_dev {
 	__u32 slot;			/* ours in owners[] and events[] */
 	__u64 start;			/* our start time, as in owners[] */
 	int ring_fd;
+	int marker;			/* see marker_bind() */
 	struct ring_buffer *rb;
 	tc_stamp_t4_fn fn;
 	void *arg;
@@ -90,6 +91,7 @@ struct filt {
 	__u32 handle;
 	__u32 prog_id;
 	char kind[16];
+	char name[64];		/* libbpf's "PROGNAME:[ID]" */
 };
 
 /* libbpf's own messages would repeat ours, less clearly: only on request */
@@ -188,11 +190,16 @@ static void parse_filter(struct nlmsghdr *nh, struct filt *f)
 			struct rtattr *o;
 
 			for (o = RTA_DATA(a); RTA_OK(o, olen);
-			     o = RTA_NEXT(o, olen))
+			     o = RTA_NEXT(o, olen)) {
 				if (o->rta_type == TCA_BPF_ID &&
 				    RTA_PAYLOAD(o) >= sizeof(__u32))
 					memcpy(&f->prog_id, RTA_DATA(o),
 					       sizeof(__u32));
+				else if (o->rta_type == TCA_BPF_NAME)
+					snprintf(f->name, sizeof(f->name),
+						 "%.*s", (int)RTA_PAYLOAD(o),
+						 (char *)RTA_DATA(o));
+			}
 		}
 	}
 }
@@ -260,49 +267,93 @@ out:
 	return err ? err : n;
 }
 
-static int prog_name_is(__u32 id, const char *name)
-{
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-	int fd, ret;
-
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return -errno;
-	ret = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno :
-	      !strcmp(info.name, name);
-	close(fd);
-	return ret;
-}
-
 /*
- * Our filter under a parent: kind bpf, our handle, our program's name.
+ * Our filter under a parent: kind bpf, one of our handles, our program's
+ * name. The name comes from the dump (libbpf names a filter after its
+ * program), not from the program: BPF_PROG_GET_FD_BY_ID needs
+ * CAP_SYS_ADMIN, and finding our filters must not.
  * Return: its priority, 0 if none, or -errno.
  */
-static int find_ours(int ifindex, int dir, __u32 *prog_id, int *nfilt)
+static int find_ours(int ifindex, int dir, __u32 *prog_id, __u32 *handle)
 {
+	size_t nlen = strlen(prog_names[dir]);
 	struct filt f[MAX_FILTERS];
-	int i, n, r;
+	int i, n;
 
 	n = list_filters(ifindex, parents[dir], f, MAX_FILTERS);
 	if (n < 0)
 		return n;
-	if (nfilt)
-		*nfilt = n;
 	for (i = 0; i < n; i++) {
-		if (strcmp(f[i].kind, "bpf") || f[i].handle != TC_STAMP_HANDLE ||
-		    !f[i].prog_id)
+		if (strcmp(f[i].kind, "bpf") || !f[i].prog_id ||
+		    (f[i].handle != TC_STAMP_HANDLE &&
+		     f[i].handle != TC_STAMP_HANDLE_OWNQ) ||
+		    strncmp(f[i].name, prog_names[dir], nlen) ||
+		    (f[i].name[nlen] && f[i].name[nlen] != ':'))
 			continue;
-		r = prog_name_is(f[i].prog_id, prog_names[dir]);
-		if (r < 0)
-			return r;
-		if (r) {
-			if (prog_id)
-				*prog_id = f[i].prog_id;
-			return f[i].prio;
-		}
+		if (prog_id)
+			*prog_id = f[i].prog_id;
+		if (handle)
+			*handle = f[i].handle;
+		return f[i].prio;
 	}
 	return 0;
+}
+
+/*
+ * Each process holding a slot on a device keeps an abstract unix socket
+ * named "kstamp-tc-IFINDEX-o-PID" bound: /proc/net/unix lists them to
+ * anyone, so whether someone still uses the programs is known without
+ * reaching their maps (which takes CAP_SYS_ADMIN).
+ */
+static int marker_name(int ifindex, pid_t pid, char *buf, size_t len)
+{
+	return snprintf(buf, len, "kstamp-tc-%d-o-%d", ifindex, (int)pid);
+}
+
+static int marker_bind(int ifindex)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd, n;
+
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	n = marker_name(ifindex, getpid(), a.sun_path + 1,
+			sizeof(a.sun_path) - 1);
+	if (bind(fd, (struct sockaddr *)&a,
+		 offsetof(struct sockaddr_un, sun_path) + 1 + n)) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	return fd;
+}
+
+/* Other processes with a marker on the device. */
+static int markers(int ifindex)
+{
+	char prefix[64], mine[64], line[512], *p;
+	int n = 0;
+	size_t plen;
+	FILE *f;
+
+	marker_name(ifindex, 0, prefix, sizeof(prefix));
+	prefix[strlen(prefix) - 1] = '\0';	/* "...-o-" */
+	plen = strlen(prefix);
+	marker_name(ifindex, getpid(), mine, sizeof(mine));
+	f = fopen("/proc/net/unix", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		p = strchr(line, '@');
+		if (!p || strncmp(p + 1, prefix, plen))
+			continue;
+		p[strcspn(p, "\t\n ")] = '\0';
+		if (strcmp(p + 1, mine))
+			n++;
+	}
+	fclose(f);
+	return n;
 }
 
 /* The lowest priority nobody uses under a parent. */
@@ -510,23 +561,24 @@ static int purge_dead(const int *fds)
 	return live;
 }
 
-static int attach(int ifindex, int dir, int prog_fd, __u32 prio, bool replace)
+static int attach(int ifindex, int dir, int prog_fd, __u32 prio,
+		  __u32 handle, bool replace)
 {
 	struct bpf_tc_hook hook = { .sz = sizeof(hook), .ifindex = ifindex,
 				    .attach_point = points[dir] };
 	struct bpf_tc_opts o = { .sz = sizeof(o), .prog_fd = prog_fd,
-				 .handle = TC_STAMP_HANDLE,
+				 .handle = handle,
 				 .priority = prio,
 				 .flags = replace ? BPF_TC_F_REPLACE : 0 };
 
 	return bpf_tc_attach(&hook, &o);
 }
 
-static void detach(int ifindex, int dir, __u32 prio)
+static void detach(int ifindex, int dir, __u32 prio, __u32 handle)
 {
 	struct bpf_tc_hook hook = { .sz = sizeof(hook), .ifindex = ifindex,
 				    .attach_point = points[dir] };
-	struct bpf_tc_opts o = { .sz = sizeof(o), .handle = TC_STAMP_HANDLE,
+	struct bpf_tc_opts o = { .sz = sizeof(o), .handle = handle,
 				 .priority = prio };
 
 	bpf_tc_detach(&hook, &o);
@@ -539,19 +591,20 @@ static void detach(int ifindex, int dir, __u32 prio)
  */
 static void leave_if_last(int ifindex, const int *fds)
 {
-	struct stamp_tc_state st = { 0 };
 	int dir, prio, n, total = 0;
-	__u32 zero = 0;
+	bool created = false;
+	__u32 handle;
 
-	if (purge_dead(fds))
+	if (purge_dead(fds) || markers(ifindex) > 0)
 		return;
-	bpf_map_lookup_elem(fds[M_STATE], &zero, &st);
 	for (dir = 0; dir < NDIR; dir++) {
-		prio = find_ours(ifindex, dir, NULL, NULL);
-		if (prio > 0)
-			detach(ifindex, dir, prio);
+		prio = find_ours(ifindex, dir, NULL, &handle);
+		if (prio <= 0)
+			continue;
+		created |= handle == TC_STAMP_HANDLE_OWNQ;
+		detach(ifindex, dir, prio, handle);
 	}
-	if (!st.created_qdisc)
+	if (!created)
 		return;
 	for (dir = 0; dir < NDIR; dir++) {
 		struct filt f[4];
@@ -622,6 +675,8 @@ static void drop_slot(struct tc_stamp_dev *dev)
 
 static void free_dev(struct tc_stamp_dev *dev)
 {
+	if (dev->marker >= 0)
+		close(dev->marker);
 	ring_buffer__free(dev->rb);
 	if (dev->ring_fd >= 0)
 		close(dev->ring_fd);
@@ -645,24 +700,40 @@ static int setup(struct tc_stamp_dev *dev, const char **step)
 	};
 	int prio[NDIR], adopted[NMAPS], dir, k, err, live = 0;
 	struct stamp_tc_state st = { 0 }, old = { 0 };
+	__u32 id[NDIR] = { 0 }, handle = 0, zero = 0;
+	bool have = false, attached = false, created;
 	struct bpf_tc_hook hook;
-	__u32 id[NDIR] = { 0 };
-	bool have = false, attached = false;
-	__u32 zero = 0;
 
 	for (k = 0; k < NMAPS; k++)
 		adopted[k] = -1;
 	*step = "looking for kstamp's filters on the device";
 	for (dir = 0; dir < NDIR; dir++) {
-		prio[dir] = find_ours(dev->ifindex, dir, &id[dir], NULL);
+		__u32 h = 0;
+
+		prio[dir] = find_ours(dev->ifindex, dir, &id[dir], &h);
 		if (prio[dir] < 0)
 			return prio[dir];
+		if (!handle)
+			handle = h;
 	}
 	if (prio[DIR_EGRESS] || prio[DIR_INGRESS]) {
 		*step = "adopting the maps of kstamp's programs on the device";
 		err = adopt_maps(id, adopted);
-		if (err)
+		/*
+		 * Without CAP_SYS_ADMIN the maps are out of reach: stale
+		 * programs (nobody's marker left) are replaced with fresh
+		 * ones; a running stampnl's cannot be shared.
+		 */
+		if ((err == -EPERM || err == -EACCES) &&
+		    !markers(dev->ifindex)) {
+			close_fds(adopted);
+			err = 0;
+		} else if (err == -EPERM || err == -EACCES) {
+			*step = "sharing the programs of a running stampnl (needs CAP_SYS_ADMIN to reach their maps)";
 			goto out;
+		} else if (err) {
+			goto out;
+		}
 		if (adopted[M_STATE] >= 0)
 			bpf_map_lookup_elem(adopted[M_STATE], &zero, &old);
 		have = maps_fit(dev->skel, adopted) &&
@@ -695,8 +766,14 @@ static int setup(struct tc_stamp_dev *dev, const char **step)
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST)
 		goto out;
-	/* a crashed kstamp's qdisc is still kstamp's */
-	st.created_qdisc = !err || old.created_qdisc;
+	/*
+	 * Whether kstamp made the qdisc lives in our filters' handle, which
+	 * outlives any process (a crashed kstamp's qdisc is still kstamp's)
+	 * and needs no map to read.
+	 */
+	created = !err;
+	if (!handle)
+		handle = created ? TC_STAMP_HANDLE_OWNQ : TC_STAMP_HANDLE;
 	st.version = STAMP_TC_VERSION;
 	st.tai_offset_ns = old.tai_offset_ns;
 	err = bpf_map_update_elem(dev->fds[M_STATE], &zero, &st, BPF_ANY);
@@ -717,7 +794,7 @@ static int setup(struct tc_stamp_dev *dev, const char **step)
 				goto out_detach;
 			}
 		}
-		err = attach(dev->ifindex, dir, fd, p, prio[dir] > 0);
+		err = attach(dev->ifindex, dir, fd, p, handle, prio[dir] > 0);
 		if (err)
 			goto out_detach;
 		attached = true;
@@ -726,13 +803,19 @@ static int setup(struct tc_stamp_dev *dev, const char **step)
 	err = take_slot(dev);
 	if (err)
 		goto out_detach;
+	dev->marker = marker_bind(dev->ifindex);
+	if (dev->marker < 0) {
+		err = dev->marker;
+		drop_slot(dev);
+		goto out_detach;
+	}
 	close_fds(adopted);
 	return 0;
 
 out_detach:
 	if (attached || prio[DIR_EGRESS] || prio[DIR_INGRESS])
 		leave_if_last(dev->ifindex, dev->fds);
-	else if (st.created_qdisc && !old.created_qdisc)
+	else if (created)
 		bpf_tc_hook_destroy(&hook);
 out:
 	if (err == -EBUSY)
@@ -776,6 +859,7 @@ int tc_stamp_dev_get(int ifindex, struct tc_stamp_dev **out, char *why,
 	dev->pid = getpid();
 	dev->start = start_time(dev->pid);
 	dev->ring_fd = -1;
+	dev->marker = -1;
 	for (k = 0; k < NMAPS; k++)
 		dev->fds[k] = -1;
 	dev->skel = stamp_tc_bpf__open();
@@ -801,7 +885,8 @@ int tc_stamp_dev_get(int ifindex, struct tc_stamp_dev **out, char *why,
 err_free:
 	free_dev(dev);
 	set_why(why, len, "%s: %s%s", step, strerror(-err),
-		err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" : "");
+		err == -EPERM && !strstr(step, "needs") ?
+		" (needs CAP_BPF and CAP_NET_ADMIN)" : "");
 	return err;
 }
 
@@ -828,6 +913,8 @@ void tc_stamp_dev_put(struct tc_stamp_dev *dev)
 			tc_stamp_session_del(dev, id);
 	lock = dev_lock(dev->ifindex);
 	drop_slot(dev);
+	close(dev->marker);
+	dev->marker = -1;
 	/* without the lock (5 s of someone else's attach), leave the
 	 * filters to the next process: never detach under another's feet
 	 */

@@ -27,36 +27,43 @@
  * Sender Seq); tc_stamp_poll() hands the queued ones over. Once a reply
  * has been read from the socket, its T4 is already in the ring.
  *
- * Ownership and crash safety. kstamp's filters are the ones with handle
- * TC_STAMP_HANDLE whose programs are named kstamp_egress/kstamp_ingress,
- * at the lowest priority that was free when attached (filters run in
- * priority order, and ours return TC_ACT_UNSPEC, so everything after them
- * still sees every packet). tc_stamp_dev_get() looks for them on the
- * device: present, it adopts their maps (sessions, owners, events, stats,
- * state) and replaces the programs in place with its own, at the same
- * priority and handle: never a second filter. Absent, it attaches them,
- * creating the clsact qdisc if there is none (and records that in the
- * state map, so whoever leaves last removes it, once no filter of anyone
- * is left on it). Each process takes a slot in owners[] (pid and start
- * time); on every get and put, the slots of processes that are gone (kill
- * -9, OOM) are freed together with all their sessions. The last process
- * to leave detaches the filters. A process killed while it was the only
- * user leaves the filters (they stamp nothing once their sessions are
- * purged) until the next stampnl on that device adopts them, or until
- * `tc filter del dev DEV {egress|ingress} pref P handle 0x4b53 bpf`.
- * Nobody else's filters or qdiscs are touched. Attaching, adopting and
- * leaving are serialized per device by an abstract unix socket bound to
- * "kstamp-tc-IFINDEX" (per network namespace, like ifindexes, and freed
- * by the kernel when its process dies).
+ * Ownership and crash safety. kstamp's filters are the BPF filters with
+ * handle TC_STAMP_HANDLE or TC_STAMP_HANDLE_OWNQ (the latter when kstamp
+ * created the clsact qdisc: the handle outlives any process) whose
+ * programs are named kstamp_egress/kstamp_ingress, at the lowest priority
+ * that was free when attached (filters run in priority order, and ours
+ * return TC_ACT_UNSPEC, so everything after them still sees every
+ * packet). tc_stamp_dev_get() finds them with a netlink dump; present, it
+ * adopts their maps (sessions, owners, events, stats, state) and replaces
+ * the programs in place with its own, at the same priority and handle:
+ * never a second filter. Absent, it attaches them, creating the clsact
+ * qdisc if there is none. Each process takes a slot in owners[] (pid and
+ * start time) and keeps an abstract unix socket "kstamp-tc-IFINDEX-o-PID"
+ * bound while it has the device; on every get and put, the slots of
+ * processes that are gone (kill -9, OOM) are freed together with all
+ * their sessions. The last process to leave detaches the filters, and
+ * removes the clsact qdisc if kstamp created it and no filter of anyone
+ * is left on it. A process killed while it was the only user leaves the
+ * filters until the next stampnl on that device replaces them, or until
+ * `tc filter del dev DEV {egress|ingress} pref P handle 0x4b53 bpf` (or
+ * 0x4b54). Nobody else's filters or qdiscs are touched. Attaching,
+ * adopting and leaving are serialized per device by an abstract unix
+ * socket bound to "kstamp-tc-IFINDEX" (per network namespace, like
+ * ifindexes, and freed by the kernel when its process dies).
+ *
+ * Privileges: CAP_BPF and CAP_NET_ADMIN attach the programs, and replace
+ * stale ones (no marker socket of a live process left). Sharing the
+ * programs of a running process needs CAP_SYS_ADMIN as well: its maps are
+ * reached by id (BPF_MAP_GET_FD_BY_ID). Without it the second process
+ * gets -EPERM and a reason saying so, and falls back.
  *
  * Memory (bounded, allocated when the programs are loaded): the sessions
  * hash holds STAMP_TC_MAX_SESSIONS (16384) entries, preallocated, about
  * 1.7 MiB in the kernel; each process adds a ring of STAMP_TC_RING_BYTES
  * (1 MiB) per device, and 56 octets per session of its own here.
  *
- * Needs CAP_BPF (or CAP_SYS_ADMIN) and CAP_NET_ADMIN, Linux 6.1 or later,
- * and an Ethernet (or loopback) device: the programs parse an Ethernet
- * header.
+ * Needs Linux 6.1 or later and an Ethernet (or loopback) device: the
+ * programs parse an Ethernet header.
  */
 #ifndef _STAMPNL_TC_STAMP_H
 #define _STAMPNL_TC_STAMP_H
@@ -68,8 +75,11 @@
 
 #include "stamp_tc.h"
 
-/* The handle of kstamp's filters ("KS"): how a process tells them apart. */
+/* The handles of kstamp's filters ("KS", "KT"): how a process tells them
+ * apart; the second when kstamp created the clsact qdisc they sit on.
+ */
 #define TC_STAMP_HANDLE 0x4b53
+#define TC_STAMP_HANDLE_OWNQ 0x4b54
 
 struct tc_stamp_dev;
 
@@ -95,6 +105,8 @@ struct tc_stamp_stats {
  * @why: on failure, the step that failed and why, for a person: e.g.
  *	"loading the programs: Operation not permitted (needs CAP_BPF and
  *	CAP_NET_ADMIN)" or "l3dev0 is not an Ethernet device (type 65534)"
+ *	or "sharing the programs of a running stampnl (needs CAP_SYS_ADMIN
+ *	to reach their maps): Operation not permitted"
  * @len: size of @why
  *
  * Return: 0, or -errno: -EPERM without privilege, -EOPNOTSUPP for a
