@@ -96,10 +96,9 @@ passed() {
 }
 # bg NAME ARGS...: tc_stamp_test in the background (under $PRE if set),
 # output in $TMPD/NAME; waits for its "ready"
-TMPD=$(mktemp -d)
+tmpdir TMPD
 chmod 755 "$TMPD"
 PRE=
-trap 'rm -rf "$TMPD"' EXIT
 bg() {
 	local name=$1 i
 	shift
