@@ -16,6 +16,8 @@ static const struct stampnl_cmd cmds[] = {
 	{ "session", cmd_session,
 	  "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]" },
 	{ "stats", cmd_stats, "[-j | --prometheus FILE|-]" },
+	{ "monitor", cmd_monitor,
+	  "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]" },
 };
 
 static void print_help(FILE *f)

@@ -17,5 +17,6 @@ int cmd_sender(int argc, char **argv);
 int cmd_reflector(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_session(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif /* _STAMPNL_H */

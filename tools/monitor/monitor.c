@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `stampnl monitor -c FILE`: every session of the file in one epoll loop.
+ *
+ * Sessions are the sender's engine (sender_session_*()) with a ring of
+ * probes and hooks instead of outputs; their deadlines sit in a binary
+ * heap, so a loop turn costs O(log n) whatever the session count. A
+ * session that cannot start (a name that does not resolve, no route, a
+ * device gone) is a state, retried with a backoff up to a minute: the
+ * service never exits for a target's sake. SIGHUP reads the file again:
+ * sessions whose block is unchanged keep their sockets and counters, new
+ * ones start, removed ones stop; a file that does not load leaves the
+ * running set alone. SIGINT/SIGTERM end it, removing the textfile.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+
+#include "monitor.h"
+
+#define RETRY_MIN_NS 1000000000ULL
+#define RETRY_MAX_NS 60000000000ULL
+#define TAG_SIG ((void *)1)
+#define TAG_HTTP ((void *)2)
+
+const char *const mon_state_names[MON_NSTATES] = {
+	[MON_STARTING] = "starting",
+	[MON_UP] = "up",
+	[MON_DOWN] = "down",
+	[MON_UNREACHABLE] = "unreachable",
+	[MON_UNRESOLVED] = "unresolved",
+	[MON_ERROR] = "error",
+};
+
+/* ---- the deadline heap ---- */
+
+static void heap_swap(struct mon *m, size_t a, size_t b)
+{
+	struct mon_session *t = m->heap[a];
+
+	m->heap[a] = m->heap[b];
+	m->heap[b] = t;
+	m->heap[a]->heap_idx = a;
+	m->heap[b]->heap_idx = b;
+}
+
+static void heap_fix(struct mon *m, size_t i)
+{
+	while (i && m->heap[(i - 1) / 2]->deadline > m->heap[i]->deadline) {
+		heap_swap(m, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, min = i;
+
+		if (l < m->nheap && m->heap[l]->deadline < m->heap[min]->deadline)
+			min = l;
+		if (r < m->nheap && m->heap[r]->deadline < m->heap[min]->deadline)
+			min = r;
+		if (min == i)
+			return;
+		heap_swap(m, i, min);
+		i = min;
+	}
+}
+
+static void heap_set(struct mon *m, struct mon_session *ms, uint64_t when)
+{
+	ms->deadline = when;
+	heap_fix(m, ms->heap_idx);
+}
+
+static int heap_add(struct mon *m, struct mon_session *ms)
+{
+	struct mon_session **h = realloc(m->heap, (m->nheap + 1) * sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	m->heap = h;
+	ms->heap_idx = m->nheap;
+	m->heap[m->nheap++] = ms;
+	heap_fix(m, ms->heap_idx);
+	return 0;
+}
+
+static void heap_del(struct mon *m, struct mon_session *ms)
+{
+	size_t i = ms->heap_idx;
+
+	m->nheap--;
+	if (i != m->nheap) {
+		heap_swap(m, i, m->nheap);
+		heap_fix(m, i);
+	}
+}
+
+/* ---- statistics, from the engine's events ---- */
+
+static void on_event(void *arg, struct sender *s, enum sender_ev ev,
+		     uint64_t seq, const struct probe *p)
+{
+	struct mon_session *ms = arg;
+	int64_t rtt;
+
+	if (ev != SENDER_EV_REPLY)
+		return;
+	rtt = (p->t4 - p->t1) - (p->t3 - p->t2);
+	mon_hist_add(&ms->rtt, rtt);
+	mon_hist_add(&ms->fwd, p->t2 - p->t1);
+	mon_hist_add(&ms->bwd, p->t4 - p->t3);
+	mon_hist_add(&ms->res, p->t3 - p->t2);
+	mon_wstat_add(&ms->wrtt, rtt);
+	if (p->t2 - p->t1 < 0 || p->t4 - p->t3 < 0)
+		ms->neg_owd++;
+	ms->last_reply = mono_ns();
+	/* RFC 4737's reordered: an arrival below the highest Seq seen */
+	if (seq + 1 < ms->max_seq)
+		ms->reordered++;
+	else
+		ms->max_seq = seq + 1;
+}
+
+static const struct sender_hooks hooks = { .event = on_event };
+
+/**
+ * mon_counts() - a session's counters since it was first started
+ * @ms: the session
+ * @b: the counts
+ */
+void mon_counts(const struct mon_session *ms, struct mon_base *b)
+{
+	const struct loss_acc *l = &ms->s.loss;
+
+	b->sent = ms->carried.sent + l->sent;
+	b->received = ms->carried.received + l->received;
+	b->lost = ms->carried.lost + l->lost;
+	b->late = ms->carried.late + l->late;
+	b->dup = ms->carried.dup + l->duplicates;
+	b->reordered = ms->reordered;
+}
+
+/**
+ * mon_one_way_valid() - may the forward and backward delays be believed?
+ * @ms: the session
+ *
+ * Return: true with replies measured, both clocks synchronized (the
+ * kernel's and the reflector's S bit), no TAI written into NTP fields and
+ * no negative one-way delay seen, as the one-shot sender decides it.
+ */
+bool mon_one_way_valid(const struct mon_session *ms)
+{
+	return ms->fwd.n && ms->s.clk.synced && !ms->s.refl_unsynced &&
+	       !sender_refl_tai_in_ntp(&ms->s) && !ms->neg_owd;
+}
+
+/**
+ * mon_session_state() - what the session's path looks like now
+ * @ms: the session
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Return: up while replies come within the loss threshold (plus two
+ * intervals), down once they stop, unreachable while ICMP errors come
+ * back instead, and the setup states while the socket is not open.
+ */
+enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
+{
+	const struct sender *s = &ms->s;
+	uint64_t grace = (uint64_t)((s->o.wait_s + 2 * s->o.interval_s) * 1e9);
+
+	if (!ms->open)
+		return ms->state;
+	if (ms->last_reply && now - ms->last_reply <= grace)
+		return MON_UP;
+	if (s->icmp_errors > ms->last_icmp || (s->icmp_errors && !ms->last_reply))
+		return MON_UNREACHABLE;
+	if (!ms->last_reply && now - s->start_mono <= grace)
+		return MON_STARTING;
+	return MON_DOWN;
+}
+
+/* ---- sessions ---- */
+
+/* Enough slots for every packet the threshold can keep in flight. */
+static unsigned int ring_size(const struct sender_opts *o)
+{
+	double need = 2 * o->wait_s / o->interval_s + 4;
+	unsigned int r = 4;
+
+	while (r < need && r < 65536)
+		r *= 2;
+	return r;
+}
+
+static void session_close(struct mon *m, struct mon_session *ms)
+{
+	const struct loss_acc *l = &ms->s.loss;
+
+	if (!ms->open)
+		return;
+	epoll_ctl(m->epfd, EPOLL_CTL_DEL, ms->s.fd, NULL);
+	/* what the closed socket counted is still the session's */
+	ms->carried.sent += l->sent;
+	ms->carried.received += l->received;
+	ms->carried.lost += l->lost;
+	ms->carried.late += l->late;
+	ms->carried.dup += l->duplicates;
+	ms->wbase.sent -= l->sent;
+	ms->wbase.received -= l->received;
+	ms->wbase.lost -= l->lost;
+	ms->wbase.late -= l->late;
+	ms->wbase.dup -= l->duplicates;
+	sender_session_close(&ms->s);
+	memset(&ms->s.loss, 0, sizeof(ms->s.loss));
+	ms->max_seq = 0;
+	ms->open = false;
+}
+
+static void session_try(struct mon *m, struct mon_session *ms, uint64_t now)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = ms };
+	enum mon_state old = ms->state;
+	int err;
+
+	ms->s = (struct sender){ .o = ms->cfg->o, .fd = -1, .sigfd = -1,
+				 .ring = ring_size(&ms->cfg->o), .batch = 4,
+				 .hooks = &hooks, .hook_arg = ms,
+				 .silent = true };
+	/*
+	 * Kernel transmit stamps keep a record per packet (sender_ts.c);
+	 * the monitor takes T1/T4 around send() and recv() unless told.
+	 */
+	if (ms->s.o.tsm == TS_AUTO)
+		ms->s.o.tsm = TS_USER;
+	err = sender_session_open(&ms->s);
+	if (!err && epoll_ctl(m->epfd, EPOLL_CTL_ADD, ms->s.fd, &ev))
+		err = -errno;
+	if (err) {
+		sender_session_close(&ms->s);
+		ms->state = err == -EHOSTUNREACH ? MON_UNRESOLVED :
+			    err == -ENETUNREACH ? MON_UNREACHABLE : MON_ERROR;
+		ms->restarts++;
+		ms->backoff_ns = ms->backoff_ns ?
+				 ms->backoff_ns * 2 : RETRY_MIN_NS;
+		if (ms->backoff_ns > RETRY_MAX_NS)
+			ms->backoff_ns = RETRY_MAX_NS;
+		ms->retry_at = now + ms->backoff_ns;
+		if (old != ms->state || ms->backoff_ns == RETRY_MIN_NS)
+			fprintf(stderr, "stampnl monitor: session %s: %s; retrying every %.0f s at most\n",
+				ms->cfg->name, ms->s.why, RETRY_MAX_NS / 1e9);
+		heap_set(m, ms, ms->retry_at);
+		return;
+	}
+	if (old != MON_STARTING)
+		fprintf(stderr, "stampnl monitor: session %s: started\n",
+			ms->cfg->name);
+	ms->open = true;
+	ms->backoff_ns = 0;
+	ms->state = MON_STARTING;
+	ms->last_icmp = 0;
+	heap_set(m, ms, ms->s.deadline);
+}
+
+static struct mon_session *session_new(struct mon *m, struct mon_cfg *c,
+				       uint64_t now)
+{
+	struct mon_session *ms = calloc(1, sizeof(*ms));
+
+	if (!ms)
+		return NULL;
+	ms->cfg = c;
+	ms->state = MON_STARTING;
+	ms->deadline = now;
+	if (heap_add(m, ms)) {
+		free(ms);
+		return NULL;
+	}
+	return ms;
+}
+
+static void session_free(struct mon *m, struct mon_session *ms)
+{
+	session_close(m, ms);
+	heap_del(m, ms);
+	free(ms);
+}
+
+static void session_timer(struct mon *m, struct mon_session *ms, uint64_t now)
+{
+	int err;
+
+	if (!ms->open) {
+		session_try(m, ms, now);
+		return;
+	}
+	err = sender_session_on_timer(&ms->s, now);
+	if (err) {
+		fprintf(stderr, "stampnl monitor: session %s: send: %s; reopening\n",
+			ms->cfg->name, strerror(-err));
+		session_close(m, ms);
+		ms->state = MON_ERROR;
+		heap_set(m, ms, now + RETRY_MIN_NS);
+		return;
+	}
+	heap_set(m, ms, ms->s.deadline);
+}
+
+/* ---- windows ---- */
+
+static void window_end(struct mon *m, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < m->nsess; i++) {
+		struct mon_session *ms = m->sess[i];
+		const struct mon_cfg *c = ms->cfg;
+		struct mon_base b, *w = &ms->last_w;
+		uint64_t done;
+
+		mon_counts(ms, &b);
+		w->sent = b.sent - ms->wbase.sent;
+		w->received = b.received - ms->wbase.received;
+		w->lost = b.lost - ms->wbase.lost;
+		w->late = b.late - ms->wbase.late;
+		w->dup = b.dup - ms->wbase.dup;
+		w->reordered = b.reordered - ms->wbase.reordered;
+		ms->last_wrtt = ms->wrtt;
+		done = w->received + w->lost;
+		ms->alarm_rtt = c->alarm_rtt_ms >= 0 && ms->wrtt.n &&
+				ms->wrtt.sum / (double)ms->wrtt.n >
+				c->alarm_rtt_ms * 1e6;
+		ms->alarm_loss = c->alarm_loss_pct >= 0 && done &&
+				 100.0 * w->lost / done > c->alarm_loss_pct;
+		if (m->json_lines)
+			mon_json_window(m, ms, now);
+		ms->wbase = b;
+		ms->wrtt = (struct mon_wstat){ 0 };
+		if (ms->open)
+			ms->last_icmp = ms->s.icmp_errors;
+	}
+	if (m->json_lines)
+		fflush(stdout);
+	if (m->textfile)
+		mon_textfile_write(m, now);
+}
+
+/* ---- (re)loading ---- */
+
+static struct mon_session *find(struct mon *m, const char *fp)
+{
+	size_t i;
+
+	for (i = 0; i < m->nsess; i++)
+		if (m->sess[i] && !strcmp(m->sess[i]->cfg->fingerprint, fp))
+			return m->sess[i];
+	return NULL;
+}
+
+/*
+ * A kept session's options point into the old file's strings: take the
+ * new file's copy, but keep what the running session drew at random.
+ */
+static void keep_opts(struct sender_opts *run, const struct sender_opts *nw)
+{
+	uint64_t seed = run->seed;
+	uint16_t ssid = run->ssid;
+	enum sender_ts_method tsm = run->tsm;
+
+	*run = *nw;
+	run->seed = seed;
+	run->ssid = ssid;
+	run->tsm = tsm;
+}
+
+/*
+ * The new set replaces the old: a session whose configuration is the same
+ * in every respect is carried over (socket, ring, counters, histograms).
+ */
+static int apply(struct mon *m, struct mon_cfgset *nc, uint64_t now)
+{
+	struct mon_session **ns = calloc(nc->n ?: 1, sizeof(*ns));
+	size_t i, kept = 0, added = 0, removed = 0;
+
+	if (!ns)
+		return -ENOMEM;
+	for (i = 0; i < nc->n; i++) {
+		struct mon_session *old = find(m, nc->v[i].fingerprint);
+
+		if (old) {
+			size_t j;
+
+			for (j = 0; j < m->nsess; j++)
+				if (m->sess[j] == old)
+					m->sess[j] = NULL;
+			old->cfg = &nc->v[i];
+			keep_opts(&old->s.o, &old->cfg->o);
+			ns[i] = old;
+			kept++;
+			continue;
+		}
+		ns[i] = session_new(m, &nc->v[i], now);
+		if (!ns[i]) {
+			free(ns);
+			return -ENOMEM;
+		}
+		added++;
+	}
+	for (i = 0; i < m->nsess; i++)
+		if (m->sess[i]) {
+			session_free(m, m->sess[i]);
+			removed++;
+		}
+	free(m->sess);
+	m->sess = ns;
+	m->nsess = nc->n;
+	mon_config_free(&m->cfg);
+	m->cfg = *nc;
+	fprintf(stderr, "stampnl monitor: %s: %zu sessions (%zu kept, %zu started, %zu stopped)\n",
+		m->path, m->nsess, kept, added, removed);
+	return 0;
+}
+
+static void reload(struct mon *m, uint64_t now)
+{
+	struct mon_cfgset nc;
+
+	m->reloads++;
+	if (mon_config_load(m->path, &nc) || apply(m, &nc, now)) {
+		m->reload_failures++;
+		fprintf(stderr, "stampnl monitor: %s: not reloaded, the %zu running sessions go on\n",
+			m->path, m->nsess);
+	}
+}
+
+/* ---- the loop ---- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: stampnl monitor -c FILE [--listen [ADDR:]PORT] [--textfile FILE]\n"
+		"                       [--json-lines] [--window S] [--check]\n"
+		"  -c FILE         sessions, in YAML (see the README, \"Monitoring a fleet\")\n"
+		"  --listen        serve /metrics over HTTP (Prometheus) on this port\n"
+		"  --textfile FILE a Prometheus textfile, rewritten every window (node_exporter),\n"
+		"                  removed when the monitor stops\n"
+		"  --json-lines    a JSON summary per session per window on standard output\n"
+		"  --window S      the window, 1 to 3600 s (default 60)\n"
+		"  --check         check the file and exit (0: it loads)\n"
+		"  SIGHUP reloads the file; a bad file leaves the running sessions alone\n");
+}
+
+static int parse_args(int argc, char **argv, struct mon *m, bool *check)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'L' },
+		{ "textfile", required_argument, NULL, 'T' },
+		{ "json-lines", no_argument, NULL, 'J' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			m->path = optarg;
+			break;
+		case 'L':
+			m->listen = optarg;
+			break;
+		case 'T':
+			m->textfile = optarg;
+			break;
+		case 'J':
+			m->json_lines = true;
+			break;
+		case 'w':
+			m->window_s = strtod(optarg, &end);
+			if (*end || end == optarg || !(m->window_s >= 1 &&
+						       m->window_s <= 3600)) {
+				fprintf(stderr, "stampnl monitor: --window: 1 to 3600 s, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'C':
+			*check = true;
+			break;
+		case 'h':
+			usage();
+			return -ECANCELED;
+		default:
+			fprintf(stderr, "stampnl monitor: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			usage();
+			return -EINVAL;
+		}
+	}
+	if (!m->path || optind != argc) {
+		fprintf(stderr, "stampnl monitor: %s\n", m->path ?
+			"unexpected arguments" : "which sessions? give -c FILE");
+		usage();
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int loop(struct mon *m)
+{
+	struct epoll_event evs[64];
+	uint64_t wd_usec = 0, next_wd = 0;
+	bool wd = sd_watchdog_enabled(0, &wd_usec) > 0;
+	int n, i;
+
+	m->next_window = mono_ns() + (uint64_t)(m->window_s * 1e9);
+	sd_notify(0, "READY=1");
+	for (;;) {
+		uint64_t now = mono_ns(), until = m->next_window;
+		struct timespec ts;
+
+		while (m->nheap && m->heap[0]->deadline <= now)
+			session_timer(m, m->heap[0], now);
+		if (now >= m->next_window) {
+			window_end(m, now);
+			m->next_window += (uint64_t)(m->window_s * 1e9);
+			if (m->next_window <= now)
+				m->next_window = now + (uint64_t)(m->window_s * 1e9);
+		}
+		if (wd && now >= next_wd) {
+			sd_notify(0, "WATCHDOG=1");
+			next_wd = now + wd_usec * 1000 / 2;
+		}
+		if (m->nheap && m->heap[0]->deadline < until)
+			until = m->heap[0]->deadline;
+		if (wd && next_wd < until)
+			until = next_wd;
+		if (until > now + 1000000000ULL)
+			until = now + 1000000000ULL;
+		ts.tv_sec = (until - now) / 1000000000ULL;
+		ts.tv_nsec = (until - now) % 1000000000ULL;
+		n = epoll_pwait2(m->epfd, evs, 64, until > now ? &ts :
+				 &(struct timespec){ 0 }, NULL);
+		if (n < 0 && errno == ENOSYS)
+			n = epoll_wait(m->epfd, evs, 64,
+				       (int)((until - now + 999999) / 1000000));
+		if (n < 0 && errno != EINTR) {
+			perror("stampnl monitor: epoll_wait");
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+
+			if (p == TAG_HTTP) {
+				mon_http_run(m);
+			} else if (p == TAG_SIG) {
+				struct signalfd_siginfo si;
+
+				while (read(m->sigfd, &si, sizeof(si)) ==
+				       sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						sd_notify(0, "RELOADING=1");
+						reload(m, mono_ns());
+						sd_notify(0, "READY=1");
+					} else if (si.ssi_signo != SIGPIPE) {
+						return 0;
+					}
+				}
+			} else {
+				struct mon_session *ms = p;
+
+				sender_session_on_readable(&ms->s);
+			}
+		}
+	}
+}
+
+/**
+ * cmd_monitor() - `stampnl monitor -c FILE [options]`
+ * @argc: argument count, argv[0] is "monitor"
+ * @argv: arguments
+ *
+ * Return: 0 after SIGINT/SIGTERM, 2 when it cannot start.
+ */
+int cmd_monitor(int argc, char **argv)
+{
+	struct mon m = { .window_s = 60, .epfd = -1, .sigfd = -1,
+			 .http_fd = -1 };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = TAG_SIG };
+	struct mon_cfgset cfg;
+	bool check = false;
+	sigset_t mask;
+	size_t i;
+	int err;
+
+	err = parse_args(argc, argv, &m, &check);
+	if (err)
+		return err == -ECANCELED ? 0 : 2;
+	if (mon_config_load(m.path, &cfg))
+		return 2;
+	if (check) {
+		printf("%s: %zu sessions\n", m.path, cfg.n);
+		mon_config_free(&cfg);
+		return 0;
+	}
+	m.start_mono = mono_ns();
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	m.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	m.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (m.sigfd < 0 || m.epfd < 0 ||
+	    epoll_ctl(m.epfd, EPOLL_CTL_ADD, m.sigfd, &ev)) {
+		perror("stampnl monitor: signalfd/epoll");
+		err = -errno;
+		goto out;
+	}
+	if (m.listen) {
+		err = mon_http_start(&m);
+		if (err)
+			goto out;
+		ev.data.ptr = TAG_HTTP;
+		if (epoll_ctl(m.epfd, EPOLL_CTL_ADD, m.http_fd, &ev)) {
+			err = -errno;
+			perror("stampnl monitor: epoll");
+			goto out;
+		}
+	}
+	err = apply(&m, &cfg, mono_ns());
+	if (err) {
+		mon_config_free(&cfg);
+		goto out;
+	}
+	if (m.textfile)
+		mon_textfile_write(&m, mono_ns());
+	err = loop(&m);
+	sd_notify(0, "STOPPING=1");
+out:
+	for (i = 0; i < m.nsess; i++)
+		session_free(&m, m.sess[i]);
+	free(m.sess);
+	free(m.heap);
+	mon_config_free(&m.cfg);
+	mon_http_stop(&m);
+	/* a stopped monitor's numbers would look current to node_exporter */
+	if (m.textfile && unlink(m.textfile) && errno != ENOENT)
+		fprintf(stderr, "stampnl monitor: %s: %s\n", m.textfile,
+			strerror(errno));
+	if (m.epfd >= 0)
+		close(m.epfd);
+	if (m.sigfd >= 0)
+		close(m.sigfd);
+	return err ? 2 : 0;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * `stampnl monitor`: many sender sessions in one process and one epoll
+ * loop, from a YAML file, exported to Prometheus. Each session is the
+ * one-shot sender's engine (tools/sender.c) in bounded mode: a ring of
+ * probes instead of every packet's record, and the statistics kept here
+ * in fixed-size histograms.
+ */
+#ifndef _STAMPNL_MONITOR_H
+#define _STAMPNL_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sender.h"
+#include "mon_hist.h"
+
+#define MON_MAX_ARGS 64
+
+/* One session as the file describes it. */
+struct mon_cfg {
+	char *name;		/* the session label: unique in the file */
+	int line;		/* where its block starts */
+	int argc;
+	char *argv[MON_MAX_ARGS];	/* the sender's command line, owned */
+	char *source;
+	char *ifname;
+	char *labels;		/* ,k="v" rendered and escaped, owned */
+	double alarm_rtt_ms;	/* window mean RTT above: alarm; <0: none */
+	double alarm_loss_pct;	/* window loss above: alarm; <0: none */
+	char *fingerprint;	/* everything above, to see what changed */
+	struct sender_opts o;	/* checked by the sender's own parser */
+};
+
+struct mon_cfgset {
+	struct mon_cfg *v;
+	size_t n;
+};
+
+enum mon_state {
+	MON_STARTING,		/* nothing answered yet, not overdue either */
+	MON_UP,
+	MON_DOWN,		/* sending, no reply for a while */
+	MON_UNREACHABLE,	/* ICMP errors, or no route */
+	MON_UNRESOLVED,		/* the name did not resolve */
+	MON_ERROR,		/* any other setup error: retried */
+	MON_NSTATES
+};
+
+extern const char *const mon_state_names[MON_NSTATES];
+
+/* Counters at the start of a window. */
+struct mon_base {
+	uint64_t sent, received, lost, late, dup, reordered;
+};
+
+struct mon_session {
+	struct mon_cfg *cfg;
+	struct sender s;	/* the engine; its fd is in the epoll set */
+	bool open;
+	enum mon_state state;
+	uint64_t retry_at;	/* closed: when to try again */
+	uint64_t backoff_ns;
+	uint64_t deadline;	/* the heap's key */
+	size_t heap_idx;
+	uint64_t last_reply;	/* CLOCK_MONOTONIC ns, 0: never */
+	uint64_t last_icmp;	/* icmp_errors when the state was last set */
+	uint64_t reordered;	/* replies after a higher Seq's */
+	uint64_t max_seq;	/* highest Sender Seq answered, +1 */
+	uint64_t restarts;	/* setup attempts that failed */
+	/* counters of sessions that were closed and opened again */
+	struct mon_base carried;
+	struct mon_base wbase;	/* at the start of the window */
+	struct mon_hist rtt, fwd, bwd, res;	/* cumulative */
+	struct mon_wstat wrtt;	/* this window's RTT */
+	struct mon_wstat last_wrtt;	/* the last complete window's */
+	struct mon_base last_w;	/* the last complete window's counts */
+	bool alarm_rtt, alarm_loss;
+	uint64_t neg_owd;	/* replies with a negative one-way delay */
+};
+
+struct mon {
+	const char *path;
+	struct mon_session **sess;
+	size_t nsess;
+	struct mon_cfgset cfg;
+	struct mon_session **heap;
+	size_t nheap;
+	int epfd;
+	int sigfd;
+	double window_s;
+	uint64_t next_window;
+	bool json_lines;
+	const char *textfile;
+	const char *listen;
+	struct MHD_Daemon *httpd;
+	int http_fd;
+	uint64_t reloads, reload_failures;
+	uint64_t start_mono;
+};
+
+int mon_config_load(const char *path, struct mon_cfgset *out);
+void mon_config_free(struct mon_cfgset *c);
+void mon_cfg_free(struct mon_cfg *c);
+
+bool mon_one_way_valid(const struct mon_session *ms);
+enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now);
+void mon_counts(const struct mon_session *ms, struct mon_base *b);
+
+int mon_render(const struct mon *m, FILE *f, uint64_t now);
+int mon_http_start(struct mon *m);
+void mon_http_run(struct mon *m);
+void mon_http_stop(struct mon *m);
+int mon_textfile_write(const struct mon *m, uint64_t now);
+void mon_json_window(const struct mon *m, const struct mon_session *ms,
+		     uint64_t now);
+
+int cmd_monitor(int argc, char **argv);
+
+#endif /* _STAMPNL_MONITOR_H */
