@@ -55,7 +55,8 @@ import time
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 UNIT = os.path.join(TOP, "tests", "unit")
 EQUIV_DIR = os.path.join(TOP, "tests", "mutation", "equivalent")
-DEFAULT_FILES = ["kmod/wire.c", "kmod/tlv.c", "tools/sender/sender_metrics.c", "tools/sender/loss_split.c"]
+DEFAULT_FILES = ["kmod/wire.c", "kmod/tlv.c", "tools/sender/sender_metrics.c", "tools/sender/loss_split.c",
+                 "tools/lib/hist.c", "tools/lib/winstats.c"]
 DEFAULT_OUT = os.path.join(TOP, "bench", "results", "mutation.txt")
 CFLAGS = ["-std=gnu11", "-O1", "-g0", "-w", "-I../../include", "-I../../kmod", "-I../../tools/lib", "-I../../tools/sender"]
 SAN = "address,undefined"

@@ -121,7 +121,7 @@ struct ws_quantiles {
 	uint64_t min;
 	uint64_t max;
 	double mean;
-	uint64_t p50, p90, p99, p999;
+	double p50, p90, p99, p999;	/* within HIST_REL_ERR unless approx */
 	/*
 	 * Bit 0..3 for p50, p90, p99, p99.9: the value is only an upper
 	 * bound (its sample fell in a collapsed bucket, see hist.h).
