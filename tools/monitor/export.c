@@ -38,44 +38,44 @@ static void counter(FILE *f, const struct mon *m, const char *name,
 
 	prom_family(f, P, name, "counter", help);
 	for (i = 0; i < m->nsess; i++) {
-		struct mon_base b;
+		const struct ws_counts *c = &m->sess[i]->ws.cum;
 
-		mon_counts(m->sess[i], &b);
 		fprintf(f, P "%s", name);
 		labels(f, m->sess[i]);
-		fprintf(f, "} %" PRIu64 "\n", *(uint64_t *)((char *)&b + off));
+		fprintf(f, "} %" PRIu64 "\n",
+			*(const uint64_t *)((const char *)c + off));
 	}
 }
 
-static void hist(FILE *f, const struct mon *m, const char *name,
-		 const char *help, size_t off)
+struct emit_ctx {
+	FILE *f;
+	const char *name;
+	const struct mon_session *ms;
+};
+
+static int emit(void *arg, const char *suffix, const char *le,
+		const char *value)
 {
+	struct emit_ctx *e = arg;
+
+	fprintf(e->f, P "%s%s", e->name, suffix);
+	labels(e->f, e->ms);
+	if (le)
+		fprintf(e->f, ",le=\"%s\"", le);
+	fprintf(e->f, "} %s\n", value);
+	return 0;
+}
+
+static void hist(FILE *f, const struct mon *m, const char *name,
+		 const char *help, enum ws_metric k)
+{
+	struct emit_ctx e = { .f = f, .name = name };
 	size_t i;
-	unsigned int k;
 
 	prom_family(f, P, name, "histogram", help);
 	for (i = 0; i < m->nsess; i++) {
-		const struct mon_session *ms = m->sess[i];
-		const struct mon_hist *h =
-			(const void *)((const char *)ms + off);
-		uint64_t cum = 0;
-
-		for (k = 0; k < MON_HIST_NB; k++) {
-			cum += h->b[k];
-			fprintf(f, P "%s_bucket", name);
-			labels(f, ms);
-			if (k == MON_HIST_NB - 1)
-				fprintf(f, ",le=\"+Inf\"} %" PRIu64 "\n", cum);
-			else
-				fprintf(f, ",le=\"%g\"} %" PRIu64 "\n",
-					mon_hist_le_ns(k) / 1e9, cum);
-		}
-		fprintf(f, P "%s_sum", name);
-		labels(f, ms);
-		fprintf(f, "} %.9f\n", h->sum_ns / 1e9);
-		fprintf(f, P "%s_count", name);
-		labels(f, ms);
-		fprintf(f, "} %" PRIu64 "\n", h->n);
+		e.ms = m->sess[i];
+		winstats_prom_write(&e.ms->ws, k, emit, &e);
 	}
 }
 
@@ -102,19 +102,47 @@ int mon_render(const struct mon *m, FILE *f, uint64_t now)
 	prom_family(f, P, "uptime_seconds", "gauge", "since the monitor started");
 	fprintf(f, P "uptime_seconds %.3f\n", (now - m->start_mono) / 1e9);
 
-	counter(f, m, "sent_total", "test packets sent",
-		offsetof(struct mon_base, sent));
+#define C(field) offsetof(struct ws_counts, field)
+	counter(f, m, "sent_total", "test packets sent", C(loss.sent));
 	counter(f, m, "received_total", "replies within the loss threshold",
-		offsetof(struct mon_base, received));
+		C(loss.received));
 	counter(f, m, "lost_total", "packets unanswered within the loss threshold",
-		offsetof(struct mon_base, lost));
+		C(loss.lost));
 	counter(f, m, "late_total", "replies after the loss threshold",
-		offsetof(struct mon_base, late));
+		C(loss.late));
 	counter(f, m, "duplicate_total", "replies to a packet already answered",
-		offsetof(struct mon_base, dup));
+		C(loss.duplicates));
+	counter(f, m, "malformed_total",
+		"replies for no packet sent, or whose TLVs were refused",
+		C(loss.malformed));
+	counter(f, m, "auth_failures_total", "replies whose HMAC was wrong",
+		C(loss.auth_failures));
 	counter(f, m, "reordered_total",
-		"replies arriving after a later packet's (RFC 4737)",
-		offsetof(struct mon_base, reordered));
+		"replies arriving after a later packet's (RFC 4737 3.3)",
+		C(reordered));
+	counter(f, m, "negative_delays_total",
+		"one-way delays below 0 (clocks apart), left out of the histograms",
+		C(negative));
+#undef C
+	prom_family(f, P, "lost_direction", "gauge",
+		    "lost packets by direction, from a stateful reflector's Seq (RFC 8762 4); all unknown otherwise");
+	for (i = 0; i < m->nsess; i++) {
+		static const char *const dir[] = { "forward", "backward",
+						   "unknown" };
+		struct loss_split sp;
+		uint64_t v[3];
+
+		winstats_split(&m->sess[i]->ws, &sp);
+		v[0] = sp.forward;
+		v[1] = sp.backward;
+		v[2] = sp.unknown;
+		for (st = 0; st < 3; st++) {
+			fprintf(f, P "lost_direction");
+			labels(f, m->sess[i]);
+			fprintf(f, ",direction=\"%s\"} %" PRIu64 "\n", dir[st],
+				v[st]);
+		}
+	}
 
 	prom_family(f, P, "icmp_errors_total", "counter",
 		    "ICMP unreachable or refused reported on the session's socket (since it was last opened)");
@@ -176,15 +204,13 @@ int mon_render(const struct mon *m, FILE *f, uint64_t now)
 		}
 	}
 	hist(f, m, "rtt_seconds", "round-trip time less the reflector's residence",
-	     offsetof(struct mon_session, rtt));
+	     WS_RTT);
 	hist(f, m, "forward_seconds",
-	     "one-way delay sender to reflector (see one_way_valid)",
-	     offsetof(struct mon_session, fwd));
+	     "one-way delay sender to reflector, while one_way_valid", WS_FWD);
 	hist(f, m, "backward_seconds",
-	     "one-way delay reflector to sender (see one_way_valid)",
-	     offsetof(struct mon_session, bwd));
+	     "one-way delay reflector to sender, while one_way_valid", WS_BWD);
 	hist(f, m, "residence_seconds", "time inside the reflector, T3 - T2",
-	     offsetof(struct mon_session, res));
+	     WS_RES);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -211,14 +237,15 @@ int mon_textfile_write(const struct mon *m, uint64_t now)
  * mon_json_window() - the window that just ended, as one JSON line
  * @m: the monitor
  * @ms: the session
+ * @sum: the window, from winstats_roll()
  * @now: CLOCK_MONOTONIC ns
  */
 void mon_json_window(const struct mon *m, const struct mon_session *ms,
-		     uint64_t now)
+		     const struct ws_summary *sum, uint64_t now)
 {
-	const struct mon_base *w = &ms->last_w;
-	const struct mon_wstat *r = &ms->last_wrtt;
+	const struct loss_acc *w = &sum->win.loss;
 	const char *n;
+	int k;
 
 	printf("{\"type\":\"window\",\"session\":\"");
 	for (n = ms->cfg->name; *n; n++) {
@@ -227,17 +254,26 @@ void mon_json_window(const struct mon *m, const struct mon_session *ms,
 		else
 			putchar((unsigned char)*n < 0x20 ? '?' : *n);
 	}
-	printf("\",\"uptime_s\":%.3f,\"window_s\":%g,\"state\":\"%s\",\"sent\":%"
+	printf("\",\"window\":%" PRIu64 ",\"uptime_s\":%.3f,\"window_s\":%g,\"state\":\"%s\",\"sent\":%"
 	       PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
 	       ",\"late\":%" PRIu64 ",\"duplicate\":%" PRIu64
-	       ",\"reordered\":%" PRIu64, (now - m->start_mono) / 1e9,
-	       m->window_s, mon_state_names[mon_session_state(ms, now)],
-	       w->sent, w->received, w->lost, w->late, w->dup, w->reordered);
-	printf(",\"rtt\":{\"count\":%" PRIu64, r->n);
-	if (r->n)
-		printf(",\"min_ns\":%" PRId64 ",\"avg_ns\":%.0f,\"max_ns\":%" PRId64,
-		       r->min, r->sum / (double)r->n, r->max);
-	printf("},\"alarm_rtt\":%s,\"alarm_loss\":%s}\n",
+	       ",\"reordered\":%" PRIu64, sum->window,
+	       (now - m->start_mono) / 1e9, m->window_s,
+	       mon_state_names[mon_session_state(ms, now)], w->sent,
+	       w->received, w->lost, w->late, w->duplicates,
+	       sum->win.reordered);
+	for (k = 0; k < WS_NMETRICS; k++) {
+		const struct ws_quantiles *q = &sum->q[k];
+
+		printf(",\"%s\":{\"count\":%" PRIu64, ws_metric_names[k],
+		       q->count);
+		if (q->count)
+			printf(",\"min_ns\":%" PRIu64 ",\"mean_ns\":%.0f,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%" PRIu64,
+			       q->min, q->mean, q->p50, q->p90, q->p99, q->max);
+		printf("}");
+	}
+	printf(",\"one_way_valid\":%s,\"alarm_rtt\":%s,\"alarm_loss\":%s}\n",
+	       mon_one_way_valid(ms) ? "true" : "false",
 	       ms->alarm_rtt ? "true" : "false",
 	       ms->alarm_loss ? "true" : "false");
 }

@@ -107,48 +107,57 @@ static void heap_del(struct mon *m, struct mon_session *ms)
 
 /* ---- statistics, from the engine's events ---- */
 
+/*
+ * One-way delays go into their histograms only while they mean something:
+ * both clocks synchronized and no TAI read as UTC.
+ */
+static bool clocks_ok(const struct sender *s)
+{
+	return s->clk.synced && !s->refl_unsynced &&
+	       !sender_refl_tai_in_ntp(s);
+}
+
 static void on_event(void *arg, struct sender *s, enum sender_ev ev,
 		     uint64_t seq, const struct probe *p)
 {
 	struct mon_session *ms = arg;
-	int64_t rtt;
+	struct ws_reply r = { .sender_seq = (uint32_t)(seq + ms->seq_off) };
 
-	if (ev != SENDER_EV_REPLY)
+	switch (ev) {
+	case SENDER_EV_SENT:
+		winstats_sent(&ms->ws);
 		return;
-	rtt = (p->t4 - p->t1) - (p->t3 - p->t2);
-	mon_hist_add(&ms->rtt, rtt);
-	mon_hist_add(&ms->fwd, p->t2 - p->t1);
-	mon_hist_add(&ms->bwd, p->t4 - p->t3);
-	mon_hist_add(&ms->res, p->t3 - p->t2);
-	mon_wstat_add(&ms->wrtt, rtt);
-	if (p->t2 - p->t1 < 0 || p->t4 - p->t3 < 0)
-		ms->neg_owd++;
+	case SENDER_EV_LOST:
+		winstats_expire(&ms->ws, r.sender_seq);
+		return;
+	case SENDER_EV_MALFORMED:
+	case SENDER_EV_TLV_REJECTED:
+		winstats_malformed(&ms->ws);
+		return;
+	case SENDER_EV_AUTH_FAILURE:
+		winstats_auth_failure(&ms->ws);
+		return;
+	case SENDER_EV_LATE:
+	case SENDER_EV_DUP:
+		/* winstats tells them apart itself, from its own bitmap */
+		winstats_reply(&ms->ws, &r);
+		return;
+	case SENDER_EV_REPLY:
+		break;
+	}
+	r.refl_seq = p->refl_seq;
+	r.delay[WS_RTT] = (p->t4 - p->t1) - (p->t3 - p->t2);
+	r.delay[WS_FWD] = p->t2 - p->t1;
+	r.delay[WS_BWD] = p->t4 - p->t3;
+	r.delay[WS_RES] = p->t3 - p->t2;
+	r.valid = 1U << WS_RTT | 1U << WS_RES;
+	if (clocks_ok(s))
+		r.valid |= 1U << WS_FWD | 1U << WS_BWD;
+	winstats_reply(&ms->ws, &r);
 	ms->last_reply = mono_ns();
-	/* RFC 4737's reordered: an arrival below the highest Seq seen */
-	if (seq + 1 < ms->max_seq)
-		ms->reordered++;
-	else
-		ms->max_seq = seq + 1;
 }
 
 static const struct sender_hooks hooks = { .event = on_event };
-
-/**
- * mon_counts() - a session's counters since it was first started
- * @ms: the session
- * @b: the counts
- */
-void mon_counts(const struct mon_session *ms, struct mon_base *b)
-{
-	const struct loss_acc *l = &ms->s.loss;
-
-	b->sent = ms->carried.sent + l->sent;
-	b->received = ms->carried.received + l->received;
-	b->lost = ms->carried.lost + l->lost;
-	b->late = ms->carried.late + l->late;
-	b->dup = ms->carried.dup + l->duplicates;
-	b->reordered = ms->reordered;
-}
 
 /**
  * mon_one_way_valid() - may the forward and backward delays be believed?
@@ -160,8 +169,8 @@ void mon_counts(const struct mon_session *ms, struct mon_base *b)
  */
 bool mon_one_way_valid(const struct mon_session *ms)
 {
-	return ms->fwd.n && ms->s.clk.synced && !ms->s.refl_unsynced &&
-	       !sender_refl_tai_in_ntp(&ms->s) && !ms->neg_owd;
+	return ms->ws.cum_h[WS_FWD].count && clocks_ok(&ms->s) &&
+	       !ms->ws.cum.negative;
 }
 
 /**
@@ -204,25 +213,15 @@ static unsigned int ring_size(const struct sender_opts *o)
 
 static void session_close(struct mon *m, struct mon_session *ms)
 {
-	const struct loss_acc *l = &ms->s.loss;
-
 	if (!ms->open)
 		return;
 	epoll_ctl(m->epfd, EPOLL_CTL_DEL, ms->s.fd, NULL);
-	/* what the closed socket counted is still the session's */
-	ms->carried.sent += l->sent;
-	ms->carried.received += l->received;
-	ms->carried.lost += l->lost;
-	ms->carried.late += l->late;
-	ms->carried.dup += l->duplicates;
-	ms->wbase.sent -= l->sent;
-	ms->wbase.received -= l->received;
-	ms->wbase.lost -= l->lost;
-	ms->wbase.late -= l->late;
-	ms->wbase.dup -= l->duplicates;
+	/* what was in flight will not be answered on a new socket */
+	if (ms->s.loss.sent)
+		winstats_expire(&ms->ws, (uint32_t)(ms->s.loss.sent - 1 +
+						    ms->seq_off));
+	ms->seq_off += ms->s.loss.sent;
 	sender_session_close(&ms->s);
-	memset(&ms->s.loss, 0, sizeof(ms->s.loss));
-	ms->max_seq = 0;
 	ms->open = false;
 }
 
@@ -281,6 +280,7 @@ static struct mon_session *session_new(struct mon *m, struct mon_cfg *c,
 	ms->cfg = c;
 	ms->state = MON_STARTING;
 	ms->deadline = now;
+	winstats_init(&ms->ws, &hist_le_default, c->o.stateful_refl);
 	if (heap_add(m, ms)) {
 		free(ms);
 		return NULL;
@@ -319,32 +319,24 @@ static void session_timer(struct mon *m, struct mon_session *ms, uint64_t now)
 
 static void window_end(struct mon *m, uint64_t now)
 {
+	struct ws_summary sum;
 	size_t i;
 
 	for (i = 0; i < m->nsess; i++) {
 		struct mon_session *ms = m->sess[i];
 		const struct mon_cfg *c = ms->cfg;
-		struct mon_base b, *w = &ms->last_w;
+		const struct loss_acc *w;
 		uint64_t done;
 
-		mon_counts(ms, &b);
-		w->sent = b.sent - ms->wbase.sent;
-		w->received = b.received - ms->wbase.received;
-		w->lost = b.lost - ms->wbase.lost;
-		w->late = b.late - ms->wbase.late;
-		w->dup = b.dup - ms->wbase.dup;
-		w->reordered = b.reordered - ms->wbase.reordered;
-		ms->last_wrtt = ms->wrtt;
+		winstats_roll(&ms->ws, &sum);
+		w = &sum.win.loss;
 		done = w->received + w->lost;
-		ms->alarm_rtt = c->alarm_rtt_ms >= 0 && ms->wrtt.n &&
-				ms->wrtt.sum / (double)ms->wrtt.n >
-				c->alarm_rtt_ms * 1e6;
+		ms->alarm_rtt = c->alarm_rtt_ms >= 0 && sum.q[WS_RTT].count &&
+				sum.q[WS_RTT].mean > c->alarm_rtt_ms * 1e6;
 		ms->alarm_loss = c->alarm_loss_pct >= 0 && done &&
 				 100.0 * w->lost / done > c->alarm_loss_pct;
 		if (m->json_lines)
-			mon_json_window(m, ms, now);
-		ms->wbase = b;
-		ms->wrtt = (struct mon_wstat){ 0 };
+			mon_json_window(m, ms, &sum, now);
 		if (ms->open)
 			ms->last_icmp = ms->s.icmp_errors;
 	}

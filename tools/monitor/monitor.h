@@ -2,9 +2,9 @@
 /*
  * `stampnl monitor`: many sender sessions in one process and one epoll
  * loop, from a YAML file, exported to Prometheus. Each session is the
- * one-shot sender's engine (tools/sender.c) in bounded mode: a ring of
- * probes instead of every packet's record, and the statistics kept here
- * in fixed-size histograms.
+ * one-shot sender's engine (tools/sender/sender.c) in bounded mode: a
+ * ring of probes instead of every packet's record, its events counted
+ * into a struct winstats (tools/lib/winstats.h): constant size.
  */
 #ifndef _STAMPNL_MONITOR_H
 #define _STAMPNL_MONITOR_H
@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "sender.h"
-#include "mon_hist.h"
+#include "winstats.h"
 
 #define MON_MAX_ARGS 64
 
@@ -50,11 +50,6 @@ enum mon_state {
 
 extern const char *const mon_state_names[MON_NSTATES];
 
-/* Counters at the start of a window. */
-struct mon_base {
-	uint64_t sent, received, lost, late, dup, reordered;
-};
-
 struct mon_session {
 	struct mon_cfg *cfg;
 	struct sender s;	/* the engine; its fd is in the epoll set */
@@ -65,19 +60,11 @@ struct mon_session {
 	uint64_t deadline;	/* the heap's key */
 	size_t heap_idx;
 	uint64_t last_reply;	/* CLOCK_MONOTONIC ns, 0: never */
-	uint64_t last_icmp;	/* icmp_errors when the state was last set */
-	uint64_t reordered;	/* replies after a higher Seq's */
-	uint64_t max_seq;	/* highest Sender Seq answered, +1 */
+	uint64_t last_icmp;	/* icmp_errors at the last window's end */
 	uint64_t restarts;	/* setup attempts that failed */
-	/* counters of sessions that were closed and opened again */
-	struct mon_base carried;
-	struct mon_base wbase;	/* at the start of the window */
-	struct mon_hist rtt, fwd, bwd, res;	/* cumulative */
-	struct mon_wstat wrtt;	/* this window's RTT */
-	struct mon_wstat last_wrtt;	/* the last complete window's */
-	struct mon_base last_w;	/* the last complete window's counts */
+	uint64_t seq_off;	/* winstats' Seq of the engine's Seq 0 */
+	struct winstats ws;	/* counters and histograms */
 	bool alarm_rtt, alarm_loss;
-	uint64_t neg_owd;	/* replies with a negative one-way delay */
 };
 
 struct mon {
@@ -106,7 +93,6 @@ void mon_cfg_free(struct mon_cfg *c);
 
 bool mon_one_way_valid(const struct mon_session *ms);
 enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now);
-void mon_counts(const struct mon_session *ms, struct mon_base *b);
 
 int mon_render(const struct mon *m, FILE *f, uint64_t now);
 int mon_http_start(struct mon *m);
@@ -114,7 +100,7 @@ void mon_http_run(struct mon *m);
 void mon_http_stop(struct mon *m);
 int mon_textfile_write(const struct mon *m, uint64_t now);
 void mon_json_window(const struct mon *m, const struct mon_session *ms,
-		     uint64_t now);
+		     const struct ws_summary *sum, uint64_t now);
 
 int cmd_monitor(int argc, char **argv);
 

@@ -255,6 +255,8 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 							       s->o.ptp),
 			     .state = PENDING };
 	s->loss.sent++;
+	if (s->hooks)
+		s->hooks->event(s->hook_arg, s, SENDER_EV_SENT, seq, p);
 	return 0;
 }
 

@@ -77,6 +77,7 @@ enum { PENDING, ANSWERED, LOST };
 
 /* What the engine tells a caller that keeps its own statistics. */
 enum sender_ev {
+	SENDER_EV_SENT,		/* prepared and counted: @p */
 	SENDER_EV_REPLY,	/* answered within the threshold: @p */
 	SENDER_EV_LOST,
 	SENDER_EV_LATE,
