@@ -270,6 +270,22 @@ void mon_json_window(const struct mon *m, const struct mon_session *ms,
 		if (q->count)
 			printf(",\"min_ns\":%" PRIu64 ",\"mean_ns\":%.0f,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%" PRIu64,
 			       q->min, q->mean, q->p50, q->p90, q->p99, q->max);
+		/* quantiles that are only upper bounds (tools/lib/hist.h) */
+		if (q->approx) {
+			static const char *const qn[] = { "p50", "p90", "p99",
+							  "p999" };
+			const char *sep = "";
+			int j;
+
+			printf(",\"upper_bound_only\":[");
+			for (j = 0; j < 4; j++) {
+				if (!(q->approx & (1U << j)))
+					continue;
+				printf("%s\"%s\"", sep, qn[j]);
+				sep = ",";
+			}
+			printf("]");
+		}
 		printf("}");
 	}
 	printf(",\"one_way_valid\":%s,\"alarm_rtt\":%s,\"alarm_loss\":%s}\n",

@@ -29,6 +29,7 @@
 
 #include "monitor.h"
 
+#define ICMP_GRACE_NS 3000000000ULL
 #define RETRY_MIN_NS 1000000000ULL
 #define RETRY_MAX_NS 60000000000ULL
 #define TAG_SIG ((void *)1)
@@ -179,8 +180,9 @@ bool mon_one_way_valid(const struct mon_session *ms)
  * @now: CLOCK_MONOTONIC ns
  *
  * Return: up while replies come within the loss threshold (plus two
- * intervals), down once they stop, unreachable while ICMP errors come
- * back instead, and the setup states while the socket is not open.
+ * intervals), unreachable while ICMP errors (refused, no route) come back
+ * instead, down when nothing comes back at all, and the setup states while
+ * the socket is not open.
  */
 enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
 {
@@ -191,7 +193,9 @@ enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
 		return ms->state;
 	if (ms->last_reply && now - ms->last_reply <= grace)
 		return MON_UP;
-	if (s->icmp_errors > ms->last_icmp || (s->icmp_errors && !ms->last_reply))
+	/* the kernel sends ICMP errors about once a second (icmp_ratelimit) */
+	if (ms->last_icmp > ms->last_reply &&
+	    now - ms->last_icmp <= grace + ICMP_GRACE_NS)
 		return MON_UNREACHABLE;
 	if (!ms->last_reply && now - s->start_mono <= grace)
 		return MON_STARTING;
@@ -266,7 +270,7 @@ static void session_try(struct mon *m, struct mon_session *ms, uint64_t now)
 	ms->open = true;
 	ms->backoff_ns = 0;
 	ms->state = MON_STARTING;
-	ms->last_icmp = 0;
+	ms->seen_icmp = 0;
 	heap_set(m, ms, ms->s.deadline);
 }
 
@@ -295,6 +299,15 @@ static void session_free(struct mon *m, struct mon_session *ms)
 	free(ms);
 }
 
+/* An ICMP error since the last look: when, for the state. */
+static void note_icmp(struct mon_session *ms, uint64_t now)
+{
+	if (ms->s.icmp_errors != ms->seen_icmp) {
+		ms->seen_icmp = ms->s.icmp_errors;
+		ms->last_icmp = now;
+	}
+}
+
 static void session_timer(struct mon *m, struct mon_session *ms, uint64_t now)
 {
 	int err;
@@ -304,6 +317,7 @@ static void session_timer(struct mon *m, struct mon_session *ms, uint64_t now)
 		return;
 	}
 	err = sender_session_on_timer(&ms->s, now);
+	note_icmp(ms, now);
 	if (err) {
 		fprintf(stderr, "stampnl monitor: session %s: send: %s; reopening\n",
 			ms->cfg->name, strerror(-err));
@@ -337,8 +351,6 @@ static void window_end(struct mon *m, uint64_t now)
 				 100.0 * w->lost / done > c->alarm_loss_pct;
 		if (m->json_lines)
 			mon_json_window(m, ms, &sum, now);
-		if (ms->open)
-			ms->last_icmp = ms->s.icmp_errors;
 	}
 	if (m->json_lines)
 		fflush(stdout);
@@ -577,6 +589,7 @@ static int loop(struct mon *m)
 				struct mon_session *ms = p;
 
 				sender_session_on_readable(&ms->s);
+				note_icmp(ms, now);
 			}
 		}
 	}

@@ -60,7 +60,8 @@ struct mon_session {
 	uint64_t deadline;	/* the heap's key */
 	size_t heap_idx;
 	uint64_t last_reply;	/* CLOCK_MONOTONIC ns, 0: never */
-	uint64_t last_icmp;	/* icmp_errors at the last window's end */
+	uint64_t seen_icmp;	/* the engine's icmp_errors, last looked at */
+	uint64_t last_icmp;	/* CLOCK_MONOTONIC ns of the last ICMP error */
 	uint64_t restarts;	/* setup attempts that failed */
 	uint64_t seq_off;	/* winstats' Seq of the engine's Seq 0 */
 	struct winstats ws;	/* counters and histograms */
