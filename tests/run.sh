@@ -89,6 +89,8 @@ section fuzz make --no-print-directory -C tests/fuzz run FUZZ_SECONDS="${FUZZ_SE
 for t in tests/netns/host_*.sh tests/netns/sender_*.sh; do
 	[ -e "$t" ] && section "host-$(basename "$t" .sh)" bash "$t"
 done
+# the monitor: many sessions, reload, states, /metrics, the unit (~40 s)
+section host-monitor bash tests/netns/monitor.sh
 # every end-to-end test on 6.1; on the other kernels (6.12) the module's
 # own paths, reflection and the control plane, which is where kernel
 # versions differ (netem.sh measures the sender, and tlv.sh's TLV code is

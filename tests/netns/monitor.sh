@@ -7,7 +7,8 @@
 # the running set), the reflector down and back (state and liveness
 # follow), no route and an unresolvable name as states, kill -9 and a
 # restart, the textfile removed on stop, the Prometheus buckets against the
-# window quantiles, and RSS flat over 100 000 packets.
+# window quantiles, the systemd unit (systemd-analyze verify) and
+# sd_notify's READY/WATCHDOG/STOPPING, and RSS flat over 100 000 packets.
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STAMPNL=$ROOT/build/tools/stampnl
@@ -264,6 +265,48 @@ for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
     checked += 1
 assert checked >= 2, "fewer than two quantiles exact"
 EOF
+
+# --- the unit: never gives up, notify + watchdog, no root -----------------
+UNIT=$ROOT/dist/monitor/stampnl-monitor.service
+for d in Type=notify WatchdogSec= Restart=always StartLimitIntervalSec=0 \
+	NoNewPrivileges=yes ProtectSystem=strict DynamicUser=yes \
+	AmbientCapabilities= LimitNOFILE=; do
+	check_ok "the unit sets $d" grep -q "^$d" "$UNIT"
+done
+if command -v systemd-analyze >/dev/null; then
+	sed "s|@SBINDIR@|$ROOT/build/tools|" "$UNIT" >"$T/stampnl-monitor.service"
+	out=$(systemd-analyze verify --man=no "$T/stampnl-monitor.service" 2>&1) &&
+		[ -z "$out" ] && pass "systemd-analyze verify: clean" ||
+		fail "systemd-analyze verify: $out"
+else
+	echo "SKIP: systemd-analyze not installed"
+fi
+# sd_notify: READY, the watchdog at half its period, STOPPING
+python3 - "$T/notify.sock" >"$T/notify.log" <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(0.5)
+end = time.time() + 6
+while time.time() < end:
+    try:
+        print(s.recv(4096).decode(), flush=True)
+    except socket.timeout:
+        pass
+EOF
+NPY=$!
+for i in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.1; done
+printf 'sessions:\n  - target: 10.0.0.2\n' >"$T/conf.yaml"
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 start_mon
+sleep 2
+kill -TERM "$MON"
+wait "$MON" 2>/dev/null || true
+MON=
+wait "$NPY" || true
+check_eq "sd_notify: READY, then STOPPING" "READY=1 STOPPING=1" \
+	"$(grep -E '^(READY|STOPPING)' "$T/notify.log" | tr '\n' ' ' | sed 's/ $//')"
+check_cmp "sd_notify: WATCHDOG=1 every 0.5 s (in 2 s)" \
+	"$(grep -c '^WATCHDOG=1' "$T/notify.log")" -ge 3
 
 # --- RSS flat over 100 000 packets ----------------------------------------
 printf 'sessions:\n' >"$T/conf.yaml"
