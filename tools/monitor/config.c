@@ -199,8 +199,16 @@ static const struct kv *get(const struct kvset *kv, const char *key)
 
 static int push(struct mon_cfg *c, const char *a)
 {
+	char **v;
+
 	if (c->argc >= MON_MAX_ARGS - 1)
 		return -E2BIG;
+	/* exactly as long as needed, NULL-terminated: it is per session */
+	v = realloc(c->argv, (c->argc + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->argv = v;
+	c->argv[c->argc + 1] = NULL;
 	c->argv[c->argc] = strdup(a);
 	if (!c->argv[c->argc])
 		return -ENOMEM;
@@ -455,6 +463,7 @@ void mon_cfg_free(struct mon_cfg *c)
 
 	for (i = 0; i < c->argc; i++)
 		free(c->argv[i]);
+	free(c->argv);
 	free(c->name);
 	free(c->source);
 	free(c->ifname);

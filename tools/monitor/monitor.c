@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -204,10 +205,14 @@ enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
 
 /* ---- sessions ---- */
 
-/* Enough slots for every packet the threshold can keep in flight. */
+/*
+ * Enough slots for every packet the threshold can keep in flight, twice
+ * over (Poisson gaps are often shorter than their mean): 8 at 1 pps and a
+ * 3 s threshold. A packet still pending when its slot is needed is lost.
+ */
 static unsigned int ring_size(const struct sender_opts *o)
 {
-	double need = 2 * o->wait_s / o->interval_s + 4;
+	double need = 2 * o->wait_s / o->interval_s + 2;
 	unsigned int r = 4;
 
 	while (r < need && r < 65536)
@@ -453,7 +458,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: stampnl monitor -c FILE [--listen [ADDR:]PORT] [--textfile FILE]\n"
 		"                       [--json-lines] [--window S] [--check]\n"
-		"  -c FILE         sessions, in YAML (see the README, \"Monitoring a fleet\")\n"
+		"  -c, --config FILE  sessions, in YAML (stampnl(8), MONITOR)\n"
 		"  --listen        serve /metrics over HTTP (Prometheus) on this port\n"
 		"  --textfile FILE a Prometheus textfile, rewritten every window (node_exporter),\n"
 		"                  removed when the monitor stops\n"
@@ -624,6 +629,12 @@ int cmd_monitor(int argc, char **argv)
 		return 0;
 	}
 	m.start_mono = mono_ns();
+	/*
+	 * A scrape of many sessions is megabytes of text, freed once sent:
+	 * a fixed mmap threshold gives it back to the kernel instead of
+	 * letting glibc raise the threshold and keep it in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);

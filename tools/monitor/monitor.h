@@ -23,7 +23,7 @@ struct mon_cfg {
 	char *name;		/* the session label: unique in the file */
 	int line;		/* where its block starts */
 	int argc;
-	char *argv[MON_MAX_ARGS];	/* the sender's command line, owned */
+	char **argv;		/* the sender's command line, owned */
 	char *source;
 	char *ifname;
 	char *labels;		/* ,k="v" rendered and escaped, owned */
