@@ -40,7 +40,6 @@ struct stamp_tc_key {
 };
 
 struct stamp_tc_sess {
-	__s64 tai_offset_ns;	/* TAI - UTC, for NTP-format T1 */
 	__u32 id;		/* the owner's name for it, in each event */
 	__u16 owner;		/* slot in owners[] and events[] */
 	__u8 ptp;		/* T1 in PTPv2 (TAI) format, else NTP (UTC) */
@@ -67,6 +66,9 @@ struct stamp_tc_owner {
 struct stamp_tc_state {
 	__u32 version;		/* STAMP_TC_VERSION of whoever loaded them */
 	__u32 created_qdisc;	/* kstamp added the clsact qdisc */
+	__s64 tai_offset_ns;	/* TAI - UTC, for NTP-format T1: one kernel,
+				 * one value, refreshed by every process
+				 */
 };
 
 /* stats[], per CPU */
@@ -75,28 +77,6 @@ enum {
 	STAMP_TC_STAT_T4,	/* receive stamps handed to an owner */
 	STAMP_TC_STAT_T4_LOST,	/* the owner's ring was full or gone */
 	STAMP_TC_STAT_MAX,
-};
-
-/* The per-session programs' types, until tools/bpf_stamp.c moves to
- * tools/lib/tc_stamp.c.
- */
-#define STAMP_TC_SLOTS 65536
-
-struct stamp_tc_cfg {
-	__u32 local_addr[4];
-	__u32 remote_addr[4];
-	__u16 local_port;
-	__u16 remote_port;
-	__u8 ipv6;
-	__u8 ptp;
-	__u8 pad[2];
-	__s64 tai_offset_ns;
-};
-
-struct stamp_tc_rx {
-	__u32 seq;
-	__u32 valid;
-	__u64 t4_tai_ns;
 };
 
 #endif /* _STAMP_TC_H */

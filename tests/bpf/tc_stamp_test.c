@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host test of bpf/stamp_tc.bpf.c through tools/lib/bpf_stamp.c: run in the
- * sender's namespace against an echoing peer (host_bpf.sh), over IPv4 or
- * IPv6. Checks that the egress program wrote T1 after the userspace send
- * call began and before the reply came back (with transmit checksum
- * offload off, the peer's kernel verifies the UDP checksum the program
- * fixed up, and drops the packet if it is wrong), that the ingress
- * program recorded T4 for exactly the replies seen, and that only this
- * session's packets were touched: two other flows through the same
- * device, one from another source port to the session's port and one
- * from the session's own source port to the next port, must arrive
- * unmodified, and their replies must leave no T4.
+ * Host test of bpf/stamp_tc.bpf.c through tools/lib/tc_stamp.c: run in
+ * the sender's namespace against an echoing peer (host_bpf.sh), over IPv4
+ * or IPv6, with SESSIONS sessions in this process on one device, every
+ * other one with PTP T1, the rest NTP.
  *
- * usage: tc_stamp_test IFNAME TARGET PORT COUNT
+ * For each packet: the egress program wrote T1 after the userspace send
+ * call began and no later than the kernel's software transmit stamp
+ * (taken by the driver, after TC egress); with transmit checksum offload
+ * off, the peer's kernel verifies the UDP checksum the program fixed up,
+ * and drops the packet if it is wrong. The ingress program queued T4 for
+ * exactly the replies seen, with the right session id and Sender Seq, no
+ * earlier than the kernel's receive stamp (taken before TC ingress) and
+ * before recv() returned. Only the sessions' packets were touched: two
+ * other flows through the same device, one from another source port to
+ * the session's port and one from the session's own source port to the
+ * next port, must arrive unmodified and queue no T4.
+ *
+ * With HOLD, the sessions then keep exchanging every 50 ms for HOLD
+ * seconds after printing "ready" (so that the script can start a second
+ * process, count the filters, or kill this one), checking every stamp.
+ *
+ * usage: tc_stamp_test IFNAME TARGET PORT COUNT [SESSIONS [HOLD]]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,14 +34,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 
-#include "bpf_stamp.h"
+#include "tc_stamp.h"
 #include "wire.h"
 
-/* Sender Seqs of the other flows: slots no session packet uses here */
-#define OTHER_SEQ 1000
+/* Sender Seqs of the other flows: ones no session packet uses here */
+#define OTHER_SEQ 1000000
 /* a T1 the programs would overwrite if they took the packet for ours */
 #define OTHER_TS 0x1122334455667788ULL
+#define MAX_SESS 256
 
 static int passed, failed;
 
@@ -103,40 +115,130 @@ static int flow_socket(const struct sockaddr_storage *dst, __u16 sport,
 	return fd;
 }
 
-/* Send @pkt and wait for the echo; its length, or -1. */
-static ssize_t exchange(int fd, const __u8 *pkt, __u8 *rep)
+
+struct sess {
+	int fd;
+	__u32 id;
+	bool ptp;
+	__u16 sport;
+	__u32 want_seq;		/* the reply the next T4 must be for */
+	__u64 t4;		/* from the ring, 0 if none */
+	int t4_count;		/* T4s handed over since the last exchange */
+};
+
+static struct sess sess[MAX_SESS];
+static int nsess;
+static int stray;		/* T4s for no session, or a wrong seq */
+
+static void on_t4(void *arg, __u32 id, __u32 seq, __u64 t4)
+{
+	int i;
+
+	for (i = 0; i < nsess; i++) {
+		if (sess[i].id != id)
+			continue;
+		sess[i].t4_count++;
+		if (seq == sess[i].want_seq)
+			sess[i].t4 = t4;
+		else
+			stray++;
+		return;
+	}
+	stray++;
+}
+
+static __s64 ts_ns(const struct timespec *ts)
+{
+	return (__s64)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+static int timestamping(int fd)
+{
+	int flags = SOF_TIMESTAMPING_TX_SOFTWARE |
+		    SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
+		    SOF_TIMESTAMPING_OPT_TSONLY;
+
+	return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags,
+			  sizeof(flags));
+}
+
+/* The kernel's stamp in a message's control data, UTC ns; 0 if none. */
+static __s64 cmsg_stamp(struct msghdr *mh)
+{
+	struct scm_timestamping tss;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPING) {
+			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
+			return ts_ns(&tss.ts[0]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Send @pkt and wait for the echo; its length, or -1. @rx_ns: the
+ * kernel's receive stamp of the echo; @tx_ns: its transmit stamp of
+ * @pkt (0 if the socket has no timestamping).
+ */
+static ssize_t exchange(int fd, const __u8 *pkt, __u8 *rep, __s64 *rx_ns,
+			__s64 *tx_ns)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char ctrl[256], data[64];
+	struct iovec iov = { rep, STAMP_BASE_LEN };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctrl,
+			     .msg_controllen = sizeof(ctrl) };
+	ssize_t n;
 
+	*rx_ns = 0;
+	*tx_ns = 0;
 	if (send(fd, pkt, STAMP_BASE_LEN, 0) != STAMP_BASE_LEN) {
 		perror("send");
 		return -1;
 	}
-	if (poll(&pfd, 1, 2000) != 1)
+	/* the transmit stamp on the error queue wakes poll() too */
+	do {
+		if (poll(&pfd, 1, 2000) != 1)
+			return -1;
+	} while (!(pfd.revents & POLLIN));
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
 		return -1;
-	return recv(fd, rep, STAMP_BASE_LEN, 0);
+	*rx_ns = cmsg_stamp(&mh);
+	/* the transmit stamp is queued by the time the echo is back */
+	iov = (struct iovec){ data, sizeof(data) };
+	mh = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctrl,
+			      .msg_controllen = sizeof(ctrl) };
+	if (recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
+		*tx_ns = cmsg_stamp(&mh);
+	return n;
 }
 
 /*
  * Another flow through the device: the peer echoes the first 16 octets
  * of what arrived, so a T1 the programs wrote would come back.
  */
-static void other_flow(const char *what, struct bpf_stamp *b,
+static void other_flow(const char *what, struct tc_stamp_dev *dev,
 		       const struct sockaddr_storage *dst, __u16 sport,
 		       __u32 seq)
 {
 	struct stamp_test t = { .seq = seq, .ts = OTHER_TS, .errest = 1 };
 	__u8 pkt[STAMP_BASE_LEN], rep[STAMP_BASE_LEN];
+	__s64 rx, tx;
 	ssize_t n = -1;
-	__u64 t4;
-	int fd;
+	int fd, before = stray;
 
 	fd = flow_socket(dst, sport, sport != 0);
 	CHECK(fd >= 0, "%s: socket", what);
 	if (fd < 0)
 		return;
 	stamp_test_encode(pkt, sizeof(pkt), &t, false);
-	n = exchange(fd, pkt, rep);
+	n = exchange(fd, pkt, rep, &rx, &tx);
 	close(fd);
 	CHECK(n == STAMP_BASE_LEN, "%s: echoed", what);
 	if (n != STAMP_BASE_LEN)
@@ -144,27 +246,86 @@ static void other_flow(const char *what, struct bpf_stamp *b,
 	CHECK(!memcmp(rep + STAMP_OFF_SENDER_SEQ, pkt, 16),
 	      "%s: arrived unmodified (T1 %016llx came back as %016llx)", what,
 	      OTHER_TS, (unsigned long long)stamp_get64(rep + STAMP_OFF_SENDER_TS));
-	CHECK(bpf_stamp_t4(b, seq, &t4) == -ENOENT,
-	      "%s: its reply left no T4", what);
+	tc_stamp_poll(dev, on_t4, NULL);
+	CHECK(stray == before, "%s: its reply queued no T4", what);
+}
+
+/*
+ * One exchange of session @s with Sender Seq @seq; 0 when T1 and T4 are
+ * right, else -1; what was seen in @msg.
+ */
+static int round_trip(struct tc_stamp_dev *dev, struct sess *s, __u32 seq,
+		      __s64 off, char *msg, size_t len)
+{
+	__u8 pkt[STAMP_BASE_LEN], rep[STAMP_BASE_LEN];
+	struct stamp_test t = { .seq = seq, .ts = 0, .errest = 1 };
+	__s64 before, after, t1_ns, t4_ns, rx, tx;
+	struct stamp_time t1;
+	ssize_t n;
+
+	/* the kernel's TAI offset is the host's: another test may set it */
+	off = tai_offset_ns();
+	tc_stamp_set_tai_offset(dev, off);
+	s->want_seq = seq;
+	s->t4 = 0;
+	s->t4_count = 0;
+	stamp_test_encode(pkt, sizeof(pkt), &t, false);
+	before = now_ns(CLOCK_REALTIME);
+	n = exchange(s->fd, pkt, rep, &rx, &tx);
+	after = now_ns(CLOCK_REALTIME);
+	if (n != STAMP_BASE_LEN) {
+		snprintf(msg, len, "no reply (did the peer's kernel refuse our checksum?)");
+		return -1;
+	}
+	tc_stamp_poll(dev, on_t4, NULL);
+	/* the peer echoes our packet's first 16 octets at 24 */
+	stamp_ts_decode(stamp_get64(rep + STAMP_OFF_SENDER_TS), s->ptp, &t1);
+	t1_ns = t1.sec * 1000000000LL + t1.nsec;
+	if (s->ptp)
+		t1_ns -= off;	/* PTP is TAI */
+	t4_ns = (__s64)s->t4 - off;
+	if (!rx || !tx) {
+		snprintf(msg, len, "no kernel stamps (rx %lld, tx %lld)",
+			 (long long)rx, (long long)tx);
+		return -1;
+	}
+	/* NTP's binary fraction rounds down: up to 1 ns early */
+	if (t1_ns < before - 1 || t1_ns > tx) {
+		snprintf(msg, len, "T1 %lld not between send() %lld and the kernel's transmit stamp %lld",
+			 (long long)t1_ns, (long long)before, (long long)tx);
+		return -1;
+	}
+	if (s->t4_count != 1 || !s->t4 || t4_ns < rx || t4_ns > after) {
+		snprintf(msg, len, "%d T4s; T4 %lld not between the kernel's receive stamp %lld and recv() %lld",
+			 s->t4_count, (long long)t4_ns, (long long)rx,
+			 (long long)after);
+		return -1;
+	}
+	snprintf(msg, len, "T1 %lld ns after send(), %lld ns before the driver; T4 %lld ns after the kernel's receive stamp",
+		 (long long)(t1_ns - before), (long long)(tx - t1_ns),
+		 (long long)(t4_ns - rx));
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage dst = { 0 }, src;
-	socklen_t slen = sizeof(src);
-	struct stamp_tc_cfg cfg = { 0 };
-	struct bpf_stamp *b = NULL;
-	char why[128] = "";
+	struct tc_stamp_dev *dev = NULL;
+	struct tc_stamp_stats st;
+	char why[160] = "", msg[256];
 	__s64 off = tai_offset_ns();
-	int fd, ifindex, count, port, i, err;
+	int ifindex, count, port, i, j, err, hold, bad = 0, rounds = 0;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s IFNAME TARGET PORT COUNT\n", argv[0]);
+	if (argc < 5 || argc > 7) {
+		fprintf(stderr, "usage: %s IFNAME TARGET PORT COUNT [SESSIONS [HOLD]]\n",
+			argv[0]);
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
 	count = atoi(argv[4]);
 	port = atoi(argv[3]);
+	nsess = argc > 5 ? atoi(argv[5]) : 1;
+	hold = argc > 6 ? atoi(argv[6]) : 0;
 	if (inet_pton(AF_INET6, argv[2],
 		      &((struct sockaddr_in6 *)&dst)->sin6_addr) == 1)
 		dst.ss_family = AF_INET6;
@@ -172,77 +333,90 @@ int main(int argc, char **argv)
 			   &((struct sockaddr_in *)&dst)->sin_addr) == 1)
 		dst.ss_family = AF_INET;
 	if (!ifindex || !dst.ss_family || count <= 0 || port <= 0 ||
-	    port >= 65535) {
+	    port >= 65535 || nsess <= 0 || nsess > MAX_SESS || hold < 0) {
 		fprintf(stderr, "bad arguments\n");
 		return 2;
 	}
 	set_port(&dst, port);
-	fd = flow_socket(&dst, 0, true);
-	if (fd < 0 || getsockname(fd, (struct sockaddr *)&src, &slen)) {
-		perror("socket");
-		return 2;
-	}
-	if (dst.ss_family == AF_INET6) {
-		cfg.ipv6 = 1;
-		memcpy(cfg.local_addr,
-		       &((struct sockaddr_in6 *)&src)->sin6_addr, 16);
-		memcpy(cfg.remote_addr,
-		       &((struct sockaddr_in6 *)&dst)->sin6_addr, 16);
-	} else {
-		cfg.local_addr[0] =
-			((struct sockaddr_in *)&src)->sin_addr.s_addr;
-		cfg.remote_addr[0] =
-			((struct sockaddr_in *)&dst)->sin_addr.s_addr;
-	}
-	cfg.local_port = htons(get_port(&src));
-	cfg.remote_port = htons(port);
-	cfg.tai_offset_ns = off;
-	err = bpf_stamp_open(&b, ifindex, &cfg, why, sizeof(why));
-	CHECK(!err, "programs loaded and attached on %s%s%s", argv[1],
-	      err ? ": " : "", err ? why : "");
+	err = tc_stamp_dev_get(ifindex, &dev, why, sizeof(why));
+	CHECK(!err, "programs on %s%s%s", argv[1], err ? ": " : "",
+	      err ? why : "");
 	if (err)
 		goto out;
+	for (i = 0; i < nsess; i++) {
+		struct stamp_tc_key key;
+		socklen_t slen = sizeof(src);
 
-	for (i = 0; i < count; i++) {
-		__u8 pkt[STAMP_BASE_LEN], rep[STAMP_BASE_LEN];
-		struct stamp_test t = { .seq = i, .ts = 0, .errest = 1 };
-		struct stamp_time t1;
-		__u64 before, after, t1_ns, t4;
-		ssize_t n;
-
-		stamp_test_encode(pkt, sizeof(pkt), &t, false);
-		before = now_ns(CLOCK_REALTIME);
-		n = exchange(fd, pkt, rep);
-		after = now_ns(CLOCK_REALTIME);
-		CHECK(n == STAMP_BASE_LEN, "seq %d: reply received (the peer's kernel accepted our checksum)",
-		      i);
-		if (n != STAMP_BASE_LEN)
-			continue;
-		/* the peer echoes our packet's first 16 octets at 24 */
-		stamp_ts_decode(stamp_get64(rep + STAMP_OFF_SENDER_TS), false,
-				&t1);
-		t1_ns = (__u64)t1.sec * 1000000000ULL + t1.nsec;
-		CHECK(t1_ns >= before && t1_ns <= after,
-		      "seq %d: T1 written on egress, %lld ns after send() began",
-		      i, (long long)(t1_ns - before));
-		err = bpf_stamp_t4(b, i, &t4);
-		CHECK(!err && t4 - off >= t1_ns && t4 - off <= after,
-		      "seq %d: T4 recorded on ingress between T1 and recv()", i);
+		sess[i].fd = flow_socket(&dst, 0, true);
+		sess[i].ptp = i % 2;
+		if (sess[i].fd < 0 || timestamping(sess[i].fd) ||
+		    getsockname(sess[i].fd, (struct sockaddr *)&src, &slen)) {
+			perror("socket");
+			err = -1;
+			goto out;
+		}
+		sess[i].sport = get_port(&src);
+		err = tc_stamp_key_from_socket(sess[i].fd, &key);
+		if (!err)
+			err = tc_stamp_session_add(dev, &key, sess[i].ptp, off,
+						   &sess[i].id, why,
+						   sizeof(why));
+		if (err) {
+			CHECK(0, "session %d added: %s", i, why);
+			goto out;
+		}
 	}
-	{
-		__u64 t4;
+	CHECK(1, "%d sessions added", nsess);
+	/* the kernel turns receive stamping on a moment after asking */
+	nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 
-		CHECK(bpf_stamp_t4(b, count + 7, &t4) == -ENOENT,
-		      "no T4 for a sequence number never sent");
+	for (j = 0; j < count; j++) {
+		for (i = 0; i < nsess; i++) {
+			err = round_trip(dev, &sess[i], j, off, msg,
+					 sizeof(msg));
+			/* many sessions: one line per session, not per packet */
+			if (nsess == 1 || err || j == count - 1)
+				CHECK(!err, "session %d (%s) seq %d: %s", i,
+				      sess[i].ptp ? "PTP" : "NTP", j, msg);
+		}
 	}
-	/* each differs from the session in one port, both ways */
-	other_flow("another source port", b, &dst, 0, OTHER_SEQ);
+	CHECK(stray == 0, "no T4 for another session or sequence number (%d)",
+	      stray);
+	/* each differs from a session in one port, both ways */
+	other_flow("another source port", dev, &dst, 0, OTHER_SEQ);
 	set_port(&dst, port + 1);
-	other_flow("another destination port", b, &dst, get_port(&src),
+	other_flow("another destination port", dev, &dst, sess[0].sport,
 		   OTHER_SEQ + 1);
+	err = tc_stamp_stats(dev, &st);
+	CHECK(!err && st.sessions == (__u32)nsess && st.owners >= 1 &&
+	      st.t1 >= (__u64)count * nsess && st.t4 >= (__u64)count * nsess,
+	      "stats: %u sessions, %u processes, %llu T1, %llu T4, %llu lost",
+	      st.sessions, st.owners, (unsigned long long)st.t1,
+	      (unsigned long long)st.t4, (unsigned long long)st.t4_lost);
+
+	if (hold) {
+		__s64 end = now_ns(CLOCK_MONOTONIC) + hold * 1000000000LL;
+		struct timespec gap = { 0, 50000000 };
+
+		printf("ready\n");
+		fflush(stdout);
+		for (j = count; (__s64)now_ns(CLOCK_MONOTONIC) < end; j++) {
+			for (i = 0; i < nsess; i++, rounds++) {
+				if (round_trip(dev, &sess[i], j, off, msg,
+					       sizeof(msg)) && !bad++)
+					printf("hold: session %d seq %d: %s\n",
+					       i, j, msg);
+			}
+			nanosleep(&gap, NULL);
+		}
+		CHECK(!bad && rounds, "hold: %d exchanges, %d with a wrong stamp",
+		      rounds, bad);
+	}
 out:
-	bpf_stamp_close(b);
-	close(fd);
+	for (i = 0; i < nsess; i++)
+		if (sess[i].fd > 0)
+			close(sess[i].fd);
+	tc_stamp_dev_put(dev);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

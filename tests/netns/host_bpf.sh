@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The sender's TC programs on the host: T1 written on egress with a valid
-# checksum, T4 recorded on ingress, other flows left alone, over IPv4 and
-# IPv6, and the clsact qdisc left as found.
+# checksum, T4 queued on ingress, other flows left alone, over IPv4 and
+# IPv6; one pair of filters per device whatever the number of sessions
+# and processes, adopted after a kill -9; and the device left as found.
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TEST=$ROOT/build/tests/tc_stamp_test
@@ -75,29 +76,130 @@ check_ok "the peer drops a bad UDP checksum, IPv4 and IPv6 (InCsumErrors $before
 	python3 -c 'import sys; b, a = (list(map(int, x.split())) for x in sys.argv[1:]); assert [y - x for x, y in zip(b, a)] == [1, 1]' \
 	"$before" "$after"
 
-# 1 attach + 3 per packet + 1 unknown-seq check + 4 per other flow (2)
+# ours_n DIR: how many of kstamp's filters (handle 0x4b53) the device has
+ours_n() {
+	ip netns exec "$NS_A" tc filter show dev veth0 "$1" | grep -c 'handle 0x4b53' || true
+}
+pair_is() {
+	check_eq "$1: egress filters of ours" "$2" "$(ours_n egress)"
+	check_eq "$1: ingress filters of ours" "$2" "$(ours_n ingress)"
+}
+clsact_n() {
+	ip netns exec "$NS_A" tc qdisc show dev veth0 | grep -c clsact || true
+}
+# passed S C [HOLD]: the "N passed" line of tc_stamp_test with S sessions
+# and C packets each: programs, sessions, a line per packet (one session)
+# or per session, stray T4s, 4 per other flow, stats, and the hold
+passed() {
+	local lines=$(( $1 == 1 ? $2 : $1 ))
+	echo "$(( 2 + lines + 1 + 8 + 1 + ${3:-0} )) passed, 0 failed"
+}
+# bg NAME ARGS...: tc_stamp_test in the background, output in $TMPD/NAME;
+# waits for its "ready"
+TMPD=$(mktemp -d)
+trap 'rm -rf "$TMPD"' EXIT
+bg() {
+	local name=$1 i
+	shift
+	ip netns exec "$NS_A" "$TEST" veth0 "$@" > "$TMPD/$name" 2>&1 &
+	for i in $(seq 100); do
+		grep -q '^ready' "$TMPD/$name" && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/$name"
+	return 1
+}
+last() { tail -n 1 "$TMPD/$1"; }
+
 for target in $ADDR4_B $ADDR6_B; do
 	out=$(ip netns exec "$NS_A" "$TEST" veth0 $target 862 10) || true
 	echo "$out"
-	check_eq "tc_stamp_test $target, 10 packets" "40 passed, 0 failed" \
+	check_eq "tc_stamp_test $target, 10 packets" "$(passed 1 10)" \
 		"$(echo "$out" | tail -n 1)"
-	check_eq "$target: clsact removed again (we created it)" "" \
-		"$(ip netns exec "$NS_A" tc qdisc show dev veth0 | grep clsact || true)"
+	check_eq "$target: clsact removed again (we created it)" 0 "$(clsact_n)"
 done
 check_eq "no UDP checksum errors at the peer" "$after" \
 	"$(csum_errors | tr '\n' ' ')"
 
-# a qdisc that was there before stays, with its filter
+# Many sessions in one process: one pair of filters, T1 and T4 right per
+# session, PTP and NTP side by side.
+bg one $ADDR4_B 862 3 50 2
+pair_is "50 sessions in one process" 1
+wait $! || true
+cat "$TMPD/one"
+check_eq "50 sessions in one process: every stamp right" "$(passed 50 3 1)" "$(last one)"
+pair_is "50 sessions, stopped" 0
+check_eq "50 sessions, stopped: clsact removed" 0 "$(clsact_n)"
+
+# Two processes, IPv4 and IPv6: still one pair, shared; each gets its own
+# T4s only (a T4 for a session it does not know fails its stray check);
+# the first to leave leaves the other's programs; the last takes them.
+bg a $ADDR4_B 862 3 20 5
+pid_a=$!
+bg b $ADDR6_B 862 3 20 2
+pid_b=$!
+pair_is "two processes, 20 sessions each" 1
+wait $pid_b || true
+cat "$TMPD/b"
+check_eq "two processes: the second's stamps right" "$(passed 20 3 1)" "$(last b)"
+pair_is "two processes, the second gone" 1
+wait $pid_a || true
+cat "$TMPD/a"
+check_eq "two processes: the first's stamps right, also after the second left" \
+	"$(passed 20 3 1)" "$(last a)"
+pair_is "two processes, both gone" 0
+check_eq "two processes, both gone: clsact removed" 0 "$(clsact_n)"
+
+# kill -9: the filters stay; the next process adopts and replaces them
+# (never a second pair), purges the dead one's sessions, and its leaving
+# removes the filters and the clsact the dead process had created.
+bg dead $ADDR4_B 862 1 5 60
+pid_dead=$!
+kill -9 $pid_dead
+wait $pid_dead 2>/dev/null || true
+pair_is "killed with -9" 1
+prog_id() {
+	ip netns exec "$NS_A" tc filter show dev veth0 egress |
+		sed -n 's/.* id \([0-9]*\) .*/\1/p'
+}
+id_before=$(prog_id)
+bg next $ADDR4_B 862 3 5 1
+pid_next=$!
+pair_is "restarted after kill -9" 1
+id_after=$(prog_id)
+check_ok "restarted: the dead one's program replaced ($id_before -> $id_after)" \
+	test -n "$id_after" -a "$id_before" != "$id_after"
+wait $pid_next || true
+cat "$TMPD/next"
+check_eq "restarted: stamps right" "$(passed 5 3 1)" "$(last next)"
+check_ok "restarted: the dead process's slot and sessions purged" \
+	grep -q 'stats: 5 sessions, 1 processes' "$TMPD/next"
+pair_is "restarted, stopped" 0
+check_eq "restarted, stopped: the clsact the dead one made is removed" 0 "$(clsact_n)"
+
+# Someone else's clsact and filters stay as they were: a BPF filter at
+# priority 1 (classic BPF, matching nothing), and one with our handle but
+# not our program, which must not be taken for ours.
 ip netns exec "$NS_A" tc qdisc add dev veth0 clsact
-# another program already attached (ours, loaded by tc, matching nothing)
-ip netns exec "$NS_A" tc filter add dev veth0 egress prio 1 handle 1 bpf da \
-	obj "$ROOT/build/bpf/stamp_tc.bpf.o" sec tc
-out=$(ip netns exec "$NS_A" "$TEST" veth0 $ADDR4_B 862 2) || true
-check_eq "alongside another filter" "16 passed, 0 failed" "$(echo "$out" | tail -n 1)"
-check_eq "existing clsact kept" 1 \
-	"$(ip netns exec "$NS_A" tc qdisc show dev veth0 | grep -c clsact)"
-check_eq "existing filter kept, ours gone" 1 \
-	"$(ip netns exec "$NS_A" tc filter show dev veth0 egress | grep -c '^filter.*handle')"
+ip netns exec "$NS_A" tc filter add dev veth0 egress prio 1 handle 1 bpf \
+	bytecode '1,6 0 0 0,'
+ip netns exec "$NS_A" tc filter add dev veth0 ingress prio 1 handle 0x4b53 bpf \
+	bytecode '1,6 0 0 0,'
+before_e=$(ip netns exec "$NS_A" tc filter show dev veth0 egress)
+before_i=$(ip netns exec "$NS_A" tc filter show dev veth0 ingress)
+bg foreign $ADDR4_B 862 2 3 1
+check_eq "alongside foreign filters: ours added once, egress" 1 "$(ours_n egress)"
+check_eq "alongside foreign filters: ours added once, ingress (and theirs at our handle)" \
+	2 "$(ours_n ingress)"
+wait $! || true
+cat "$TMPD/foreign"
+check_eq "alongside foreign filters: stamps right" "$(passed 3 2 1)" "$(last foreign)"
+check_eq "existing clsact kept" 1 "$(clsact_n)"
+check_eq "foreign egress filter untouched, ours gone" "$before_e" \
+	"$(ip netns exec "$NS_A" tc filter show dev veth0 egress)"
+check_eq "foreign ingress filter (our handle, not our program) untouched, ours gone" \
+	"$before_i" "$(ip netns exec "$NS_A" tc filter show dev veth0 ingress)"
+ip netns exec "$NS_A" tc qdisc del dev veth0 clsact
 
 ip netns exec "$NS_A" python3 -c '
 import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"quit", ("10.0.0.2", 862))'

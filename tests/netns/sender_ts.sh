@@ -82,6 +82,7 @@ s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                   socket.htons(0x86dd if v6 else 0x0800))
 s.bind(("veth0", 0))
 s.settimeout(10)
+open(sys.argv[2], "w").close()
 while True:
     ip = s.recv(2000)[14:]
     if v6:
@@ -107,9 +108,13 @@ while True:
     sys.stdout.flush()
     if seq == 2:
         break
-' "$fam" > $cap &
-	local pid=$!
-	sleep 0.5
+' "$fam" $cap.ready > $cap &
+	local pid=$! i
+	# python starts slowly on a loaded machine: send once it listens
+	for i in $(seq 100); do
+		[ -e $cap.ready ] && break
+		sleep 0.05
+	done
 	out=$(inA "$STAMPNL" sender $addr -c 3 -i 0.05 -W 1 -j --timestamping bpf) || true
 	wait $pid || true
 	check_ok "bpf IPv$fam: the T1 on the wire is the T1 reported, checksums valid" python3 -c '
@@ -124,7 +129,7 @@ for (seq, sec, nsec, ck), p in zip(cap, d["packets"]):
     assert abs(wire - p["t1_ns"]) <= 1, (wire, p["t1_ns"])
     assert wire > p["t1_user_ns"], (wire, p)
 ' "$out" $cap
-	rm -f $cap
+	rm -f $cap $cap.ready
 }
 inA ethtool -K veth0 tx off >/dev/null
 wire_check 4 $ADDR4_B
@@ -193,7 +198,7 @@ check_ok "bpf, SIGHUP: the clsact qdisc is gone" clsact_gone
 reset_dev
 rm -f /tmp/sender_ts_hup.$$
 
-# --targets: the parent passes the signal on; each target detaches its own
+# --targets: the parent passes the signal on; the last target out detaches
 printf '%s\n%s\n' $ADDR4_B $ADDR6_B > /tmp/sender_ts_targets.$$
 inA timeout -s KILL 10 "$STAMPNL" sender --targets /tmp/sender_ts_targets.$$ \
 	-i 0.05 --timestamping bpf --json-lines 2>/dev/null | head -n 1 \
@@ -204,12 +209,74 @@ check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
 	"$rc" -le 1
 check_ok "--targets, bpf | head -n 1: head got a reply line" \
 	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
-# (the clsact qdisc may stay, empty: the target that created it leaves it
-# to the other, still attached, as tools/lib/bpf_stamp.c explains)
 check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
 	"$(ours_left)"
+# the targets share one pair of filters: the last to leave removes the
+# clsact qdisc the first created
+check_ok "--targets, bpf | head -n 1: the clsact qdisc is gone" clsact_gone
 reset_dev
 rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
+
+# Four targets (four processes, IPv4 and IPv6) share one pair of filters
+# on the device; each stamps its own packets, and the last one out removes
+# the filters and the clsact qdisc.
+ours_n() {
+	tc -n "$NS_A" filter show dev veth0 "$1" | grep -c 'handle 0x4b53' || true
+}
+printf '%s\n' $ADDR4_B $ADDR6_B $ADDR4_B $ADDR6_B > /tmp/sender_ts_targets.$$
+inA "$STAMPNL" sender --targets /tmp/sender_ts_targets.$$ -c 20 -i 0.05 -W 1 \
+	-j --timestamping bpf > /tmp/sender_ts_multi.$$ 2>&1 &
+pid=$!
+sleep 0.7
+check_eq "--targets, 4 targets: one egress filter of ours" 1 "$(ours_n egress)"
+check_eq "--targets, 4 targets: one ingress filter of ours" 1 "$(ours_n ingress)"
+wait $pid || true
+check_ok "--targets, 4 targets: each stamped by bpf, T4 from the ingress program" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["targets"]
+assert len(d) == 4, d
+for t in d:
+    assert t["timestamping"] == "bpf" and t["timestamping_device"] == "veth0", t
+    assert t["received"] >= 18 and t["t4_fallbacks"] == 0 and t["t1_fallbacks"] == 0, t
+' /tmp/sender_ts_multi.$$
+check_eq "--targets, 4 targets: no filter of ours left" "" "$(ours_left)"
+check_ok "--targets, 4 targets: the clsact qdisc is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_multi.$$ /tmp/sender_ts_targets.$$
+
+# kill -9 leaves the filters; the next sender adopts and replaces them
+# (still one pair), stamps right, and removes them when it ends.
+# (ip netns exec runs the sender itself, so $! is the sender)
+ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
+	>/dev/null 2>&1 &
+pid=$!
+for i in $(seq 50); do
+	[ "$(ours_n egress)" = 1 ] && break
+	sleep 0.1
+done
+kill -KILL $pid
+wait $pid 2>/dev/null || true
+check_ok "bpf, kill -9: the sender is gone" sh -c "! kill -0 $pid 2>/dev/null"
+check_eq "bpf, kill -9: its filters stay" "1 1" "$(ours_n egress) $(ours_n ingress)"
+inA "$STAMPNL" sender $ADDR4_B -c 20 -i 0.05 -W 1 -j --timestamping bpf \
+	> /tmp/sender_ts_multi.$$ 2>&1 &
+pid=$!
+sleep 0.5
+check_eq "bpf, after kill -9: one pair of filters, adopted" "1 1" \
+	"$(ours_n egress) $(ours_n ingress)"
+wait $pid || true
+check_ok "bpf, after kill -9: the next sender stamps by bpf" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["timestamping"] == "bpf" and d["received"] >= 18, d
+assert d["t4_fallbacks"] == 0 and d["t1_fallbacks"] == 0, d
+for p in d["packets"]:
+    assert 0 < p["t1_ns"] - p["t1_user_ns"] < 10**8, p
+' /tmp/sender_ts_multi.$$
+check_eq "bpf, after kill -9: no filter of ours left" "" "$(ours_left)"
+check_ok "bpf, after kill -9: the clsact qdisc the dead one made is gone" clsact_gone
+reset_dev
+rm -f /tmp/sender_ts_multi.$$
 
 # Without privilege: auto falls back to the kernel's stamps and says why;
 # bpf asked for by name is refused.

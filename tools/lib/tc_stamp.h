@@ -127,7 +127,9 @@ int tc_stamp_key_from_socket(int fd, struct stamp_tc_key *key);
  * @dev: the device its packets leave and arrive on
  * @key: its addresses and ports (pad octets are cleared here)
  * @ptp: T1 in PTPv2 (TAI) format, else NTP (UTC)
- * @tai_off_ns: TAI - UTC as the kernel reports it (adjtimex), for NTP T1
+ * @tai_off_ns: TAI - UTC as the kernel reports it (adjtimex), for NTP T1:
+ *	the device keeps one value for all sessions (the kernel has one),
+ *	which this call and tc_stamp_set_tai_offset() update
  * @id: result: the session's id in events, small (below
  *	STAMP_TC_MAX_SESSIONS) and reused after tc_stamp_session_del()
  * @why: on failure, why, for a person (may be NULL)
@@ -139,6 +141,20 @@ int tc_stamp_key_from_socket(int fd, struct stamp_tc_key *key);
 int tc_stamp_session_add(struct tc_stamp_dev *dev,
 			 const struct stamp_tc_key *key, bool ptp,
 			 int64_t tai_off_ns, __u32 *id, char *why, size_t len);
+
+/**
+ * tc_stamp_set_tai_offset() - TAI - UTC for the device's NTP-format T1
+ * @dev: the handle
+ * @tai_off_ns: as the kernel reports it now
+ *
+ * The programs read CLOCK_TAI only; NTP T1 is that minus this offset. It
+ * changes with a leap second, or when ptp4l or chrony first set it after
+ * boot: a long-running caller refreshes it when its clock state sees the
+ * kernel's TAI offset change (a write only when it differs).
+ *
+ * Return: 0, or -errno.
+ */
+int tc_stamp_set_tai_offset(struct tc_stamp_dev *dev, int64_t tai_off_ns);
 
 /**
  * tc_stamp_session_del() - stop stamping a session

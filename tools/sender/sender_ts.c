@@ -2,9 +2,10 @@
 /*
  * Timestamping for the sender: where T1 and T4 are taken.
  *
- * bpf:    the TC programs write T1 into the packet on the egress device
- *         and record T4 on ingress (tools/lib/bpf_stamp.c); the reflector
- *         echoes that T1, so the echoed value is the one used.
+ * bpf:    the device's shared TC programs (tools/lib/tc_stamp.c) write T1
+ *         into the packet on the egress device and queue T4 on ingress;
+ *         the reflector echoes that T1, so the echoed value is the one
+ *         used.
  * kernel: SO_TIMESTAMPING. The packet still carries a userspace T1 (the
  *         transmit stamp exists only once it has left), but the sender
  *         computes with the driver's (or the NIC's) transmit stamp from
@@ -22,20 +23,30 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
-#include <sys/ioctl.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
 
-#include "bpf_stamp.h"
 #include "route.h"
 #include "sender_ts.h"
+#include "tc_stamp.h"
 #include "util.h"
 
 #define NSEC 1000000000LL
 /* a PHC stamp further than this from the software one is not on TAI */
 #define HW_SANITY_NS NSEC
+/*
+ * T4s taken from the ring and not yet asked for, by Sender Seq modulo
+ * this: the ring is drained at every reply read, so only replies queued
+ * in the socket at once compete for a slot; a lost one falls back.
+ */
+#define T4_SLOTS 256
+
+struct sender_ts_t4 {
+	uint32_t seq;
+	uint32_t valid;
+	uint64_t t4_tai_ns;
+};
 
 static const char *const names[] = {
 	[TS_AUTO] = "auto", [TS_BPF] = "bpf", [TS_KERNEL] = "kernel",
@@ -90,38 +101,12 @@ static int64_t pick_stamp(struct sender_ts *t, const struct timespec *ts)
 	return sw;
 }
 
-/*
- * The programs parse an Ethernet header (loopback has a zeroed one). On
- * an L3 device (tun, ipip, WireGuard) the frame starts at the IP header,
- * nothing would ever match, and every stamp would silently fall back.
- */
-static int check_ethernet(struct sender_ts *t)
-{
-	struct ifreq ifr = { 0 };
-	int err;
-
-	if (!if_indextoname(t->ifindex, ifr.ifr_name) ||
-	    ioctl(t->fd, SIOCGIFHWADDR, &ifr)) {
-		err = -errno;
-		snprintf(t->note, sizeof(t->note),
-			 "bpf: the egress device (index %d): %s", t->ifindex,
-			 strerror(-err));
-		return err;
-	}
-	if (ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER ||
-	    ifr.ifr_hwaddr.sa_family == ARPHRD_LOOPBACK)
-		return 0;
-	snprintf(t->note, sizeof(t->note),
-		 "bpf: %s is not an Ethernet device (type %u)", ifr.ifr_name,
-		 ifr.ifr_hwaddr.sa_family);
-	return -EOPNOTSUPP;
-}
-
 static int open_bpf(struct sender_ts *t, bool ptp)
 {
 	struct sockaddr_storage local, peer;
 	socklen_t llen = sizeof(local), plen = sizeof(peer);
-	struct stamp_tc_cfg cfg = { .ptp = ptp, .tai_offset_ns = t->tai_off_ns };
+	struct stamp_tc_key key;
+	char why[128];
 	int err;
 
 	if (getsockname(t->fd, (struct sockaddr *)&local, &llen) ||
@@ -134,31 +119,58 @@ static int open_bpf(struct sender_ts *t, bool ptp)
 		return err;
 	}
 	t->ifindex = err;
-	err = check_ethernet(t);
-	if (err)
+	err = tc_stamp_key_from_socket(t->fd, &key);
+	if (err) {
+		snprintf(t->note, sizeof(t->note), "bpf: the socket: %s",
+			 strerror(-err));
 		return err;
-	if (peer.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *l = (void *)&local, *p = (void *)&peer;
-
-		cfg.ipv6 = 1;
-		memcpy(cfg.local_addr, &l->sin6_addr, 16);
-		memcpy(cfg.remote_addr, &p->sin6_addr, 16);
-		cfg.local_port = l->sin6_port;
-		cfg.remote_port = p->sin6_port;
-	} else {
-		const struct sockaddr_in *l = (void *)&local, *p = (void *)&peer;
-
-		cfg.local_addr[0] = l->sin_addr.s_addr;
-		cfg.remote_addr[0] = p->sin_addr.s_addr;
-		cfg.local_port = l->sin_port;
-		cfg.remote_port = p->sin_port;
 	}
-	char why[128];
-
-	err = bpf_stamp_open(&t->bpf, t->ifindex, &cfg, why, sizeof(why));
+	t->t4 = calloc(T4_SLOTS, sizeof(*t->t4));
+	if (!t->t4)
+		return -ENOMEM;
+	err = tc_stamp_dev_get(t->ifindex, &t->bpf, why, sizeof(why));
 	if (err)
-		snprintf(t->note, sizeof(t->note), "bpf: %s", why);
+		goto err_free;
+	err = tc_stamp_session_add(t->bpf, &key, ptp, t->tai_off_ns,
+				   &t->bpf_id, why, sizeof(why));
+	if (err)
+		goto err_put;
+	return 0;
+
+err_put:
+	tc_stamp_dev_put(t->bpf);
+	t->bpf = NULL;
+err_free:
+	free(t->t4);
+	t->t4 = NULL;
+	snprintf(t->note, sizeof(t->note), "bpf: %s", why);
 	return err;
+}
+
+/* T4s from the device's ring: ours only (the ring is this process's) */
+static void take_t4(void *arg, __u32 id, __u32 seq, __u64 t4_tai_ns)
+{
+	struct sender_ts *t = arg;
+	struct sender_ts_t4 *slot = &t->t4[seq % T4_SLOTS];
+
+	if (id != t->bpf_id)
+		return;
+	slot->seq = seq;
+	slot->valid = 1;
+	slot->t4_tai_ns = t4_tai_ns;
+}
+
+/* T4 of the reply to @seq, if the ingress program saw it */
+static int bpf_t4(struct sender_ts *t, uint32_t seq, __u64 *tai)
+{
+	struct sender_ts_t4 *slot = &t->t4[seq % T4_SLOTS];
+
+	tc_stamp_poll(t->bpf, take_t4, t);
+	if (!slot->valid || slot->seq != seq)
+		return -ENOENT;
+	slot->valid = 0;
+	*tai = slot->t4_tai_ns;
+	return 0;
 }
 
 static int open_kernel(struct sender_ts *t)
@@ -318,7 +330,7 @@ int64_t sender_ts_rx(struct sender_ts *t, struct msghdr *mh, uint32_t seq,
 			tss_ns = pick_stamp(t, tss.ts);
 		}
 	}
-	if (t->method == TS_BPF && !bpf_stamp_t4(t->bpf, seq, &tai))
+	if (t->method == TS_BPF && !bpf_t4(t, seq, &tai))
 		return (int64_t)tai - t->tai_off_ns;
 	if (t->method == TS_KERNEL && tss_ns)
 		return tss_ns;
@@ -334,8 +346,13 @@ int64_t sender_ts_rx(struct sender_ts *t, struct msghdr *mh, uint32_t seq,
  */
 void sender_ts_close(struct sender_ts *t)
 {
-	bpf_stamp_close(t->bpf);
+	if (t->bpf) {
+		tc_stamp_session_del(t->bpf, t->bpf_id);
+		tc_stamp_dev_put(t->bpf);
+	}
 	t->bpf = NULL;
+	free(t->t4);
+	t->t4 = NULL;
 	free(t->key_seq);
 	t->key_seq = NULL;
 	t->nkeys = 0;

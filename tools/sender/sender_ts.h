@@ -14,14 +14,17 @@ enum sender_ts_method {
 	TS_USER,	/* clock_gettime() around send() and recv() */
 };
 
-struct bpf_stamp;
+struct tc_stamp_dev;
+struct sender_ts_t4;
 
 struct sender_ts {
 	enum sender_ts_method method;	/* in use */
 	int fd;
 	int ifindex;			/* TS_BPF: where the programs are */
 	int64_t tai_off_ns;		/* TAI - UTC, for TAI stamps */
-	struct bpf_stamp *bpf;
+	struct tc_stamp_dev *bpf;	/* TS_BPF: the device's programs */
+	uint32_t bpf_id;		/* TS_BPF: our session there */
+	struct sender_ts_t4 *t4;	/* TS_BPF: T4s handed over, by seq */
 	uint32_t *key_seq;		/* TS_KERNEL: tx key -> Sender Seq */
 	uint64_t nkeys;
 	uint64_t keys_cap;
