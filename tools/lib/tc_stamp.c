@@ -35,8 +35,8 @@
 
 #include "stamp_tc.skel.h"
 #include "tc_stamp.h"
+#include "util.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* waiting for another process's attach or detach (milliseconds) */
 #define LOCK_WAIT_MS 5000
 /* filters per parent the dump looks at; more are not ours to care about */
@@ -332,14 +332,14 @@ static int prog_maps(__u32 prog_id, int *fds)
 	pfd = bpf_prog_get_fd_by_id(prog_id);
 	if (pfd < 0)
 		return -errno;
-	info.nr_map_ids = ARRAY_LEN(ids);
+	info.nr_map_ids = ARRAY_SIZE(ids);
 	info.map_ids = (__u64)(unsigned long)ids;
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(pfd, &info, &len)) {
 		err = -errno;
 		goto out;
 	}
-	for (i = 0; i < info.nr_map_ids && i < ARRAY_LEN(ids); i++) {
+	for (i = 0; i < info.nr_map_ids && i < ARRAY_SIZE(ids); i++) {
 		struct bpf_map_info mi = { 0 };
 		__u32 mlen = sizeof(mi);
 		int mfd = bpf_map_get_fd_by_id(ids[i]);
@@ -554,7 +554,7 @@ static void leave_if_last(int ifindex, const int *fds)
 	for (dir = 0; dir < NDIR; dir++) {
 		struct filt f[4];
 
-		n = list_filters(ifindex, parents[dir], f, ARRAY_LEN(f));
+		n = list_filters(ifindex, parents[dir], f, ARRAY_SIZE(f));
 		total += n ? n : 0;
 		if (n < 0)
 			return;
