@@ -115,7 +115,6 @@ static int flow_socket(const struct sockaddr_storage *dst, __u16 sport,
 	return fd;
 }
 
-
 struct sess {
 	int fd;
 	__u32 id;
@@ -132,19 +131,17 @@ static int stray;		/* T4s for no session, or a wrong seq */
 
 static void on_t4(void *arg, __u32 id, __u32 seq, __u64 t4)
 {
-	int i;
+	struct sess *s = tc_stamp_session_data(arg, id);
 
-	for (i = 0; i < nsess; i++) {
-		if (sess[i].id != id)
-			continue;
-		sess[i].t4_count++;
-		if (seq == sess[i].want_seq)
-			sess[i].t4 = t4;
-		else
-			stray++;
+	if (!s) {
+		stray++;
 		return;
 	}
-	stray++;
+	s->t4_count++;
+	if (seq == s->want_seq)
+		s->t4 = t4;
+	else
+		stray++;
 }
 
 static __s64 ts_ns(const struct timespec *ts)
@@ -246,7 +243,7 @@ static void other_flow(const char *what, struct tc_stamp_dev *dev,
 	CHECK(!memcmp(rep + STAMP_OFF_SENDER_SEQ, pkt, 16),
 	      "%s: arrived unmodified (T1 %016llx came back as %016llx)", what,
 	      OTHER_TS, (unsigned long long)stamp_get64(rep + STAMP_OFF_SENDER_TS));
-	tc_stamp_poll(dev, on_t4, NULL);
+	tc_stamp_poll(dev, on_t4, dev);
 	CHECK(stray == before, "%s: its reply queued no T4", what);
 }
 
@@ -277,7 +274,7 @@ static int round_trip(struct tc_stamp_dev *dev, struct sess *s, __u32 seq,
 		snprintf(msg, len, "no reply (did the peer's kernel refuse our checksum?)");
 		return -1;
 	}
-	tc_stamp_poll(dev, on_t4, NULL);
+	tc_stamp_poll(dev, on_t4, dev);
 	/* the peer echoes our packet's first 16 octets at 24 */
 	stamp_ts_decode(stamp_get64(rep + STAMP_OFF_SENDER_TS), s->ptp, &t1);
 	t1_ns = t1.sec * 1000000000LL + t1.nsec;
@@ -305,6 +302,47 @@ static int round_trip(struct tc_stamp_dev *dev, struct sess *s, __u32 seq,
 		 (long long)(t1_ns - before), (long long)(tx - t1_ns),
 		 (long long)(t4_ns - rx));
 	return 0;
+}
+
+/*
+ * A second get shares the handle; a session removed is no longer stamped
+ * (its T1 field comes back as sent, no T4); added again, it gets its id
+ * back and is stamped again.
+ */
+static void lifecycle(struct tc_stamp_dev *dev, struct sess *s, __u32 seq,
+		      __s64 off)
+{
+	__u8 pkt[STAMP_BASE_LEN], rep[STAMP_BASE_LEN];
+	struct stamp_test t = { .seq = seq, .ts = OTHER_TS, .errest = 1 };
+	struct tc_stamp_dev *again = NULL;
+	struct stamp_tc_key key;
+	char why[160], msg[256];
+	__u32 old = s->id;
+	__s64 rx, tx;
+	ssize_t n;
+
+	CHECK(!tc_stamp_dev_get(tc_stamp_ifindex(dev), &again, why,
+				sizeof(why)) && again == dev,
+	      "a second get of the device shares the handle");
+	tc_stamp_dev_put(again);
+	CHECK(!tc_stamp_session_del(dev, s->id) &&
+	      tc_stamp_session_del(dev, s->id) == -ENOENT,
+	      "session %u removed, once", s->id);
+	s->want_seq = seq;
+	s->t4_count = 0;
+	stamp_test_encode(pkt, sizeof(pkt), &t, false);
+	n = exchange(s->fd, pkt, rep, &rx, &tx);
+	tc_stamp_poll(dev, on_t4, dev);
+	CHECK(n == STAMP_BASE_LEN && !memcmp(rep + STAMP_OFF_SENDER_SEQ, pkt, 16) &&
+	      !s->t4_count, "removed: its packet left as sent, its reply queued no T4");
+	CHECK(!tc_stamp_key_from_socket(s->fd, &key) &&
+	      !tc_stamp_session_add(dev, &key, s->ptp, off, &s->id, why,
+				    sizeof(why)) && s->id == old &&
+	      !tc_stamp_session_data(dev, s->id) &&
+	      !tc_stamp_session_set_data(dev, s->id, s),
+	      "added again: id %u back", s->id);
+	CHECK(!round_trip(dev, s, seq + 1, off, msg, sizeof(msg)),
+	      "added again: stamped: %s", msg);
 }
 
 int main(int argc, char **argv)
@@ -365,6 +403,7 @@ int main(int argc, char **argv)
 			CHECK(0, "session %d added: %s", i, why);
 			goto out;
 		}
+		tc_stamp_session_set_data(dev, sess[i].id, &sess[i]);
 	}
 	CHECK(1, "%d sessions added", nsess);
 	/* the kernel turns receive stamping on a moment after asking */
@@ -387,6 +426,7 @@ int main(int argc, char **argv)
 	set_port(&dst, port + 1);
 	other_flow("another destination port", dev, &dst, sess[0].sport,
 		   OTHER_SEQ + 1);
+	lifecycle(dev, &sess[0], count + 1, off);
 	err = tc_stamp_stats(dev, &st);
 	CHECK(!err && st.sessions == (__u32)nsess && st.owners >= 1 &&
 	      st.t1 >= (__u64)count * nsess && st.t4 >= (__u64)count * nsess,

@@ -89,10 +89,11 @@ clsact_n() {
 }
 # passed S C [HOLD]: the "N passed" line of tc_stamp_test with S sessions
 # and C packets each: programs, sessions, a line per packet (one session)
-# or per session, stray T4s, 4 per other flow, stats, and the hold
+# or per session, stray T4s, 4 per other flow, 5 for a session removed
+# and added again, stats, and the hold
 passed() {
 	local lines=$(( $1 == 1 ? $2 : $1 ))
-	echo "$(( 2 + lines + 1 + 8 + 1 + ${3:-0} )) passed, 0 failed"
+	echo "$(( 2 + lines + 1 + 8 + 5 + 1 + ${3:-0} )) passed, 0 failed"
 }
 # bg NAME ARGS...: tc_stamp_test in the background, output in $TMPD/NAME;
 # waits for its "ready"

@@ -50,6 +50,7 @@ static const __u32 parents[NDIR] = {
 	TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS),
 	TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
 };
+
 static const enum bpf_tc_attach_point points[NDIR] = { BPF_TC_EGRESS,
 						       BPF_TC_INGRESS };
 
@@ -60,6 +61,7 @@ static const char *const map_names[NMAPS] = { "sessions", "events", "owners",
 
 struct sess_slot {
 	struct stamp_tc_key key;
+	void *data;
 	bool used;
 };
 
@@ -966,6 +968,7 @@ int tc_stamp_session_add(struct tc_stamp_dev *dev,
 	if (err)
 		return err;
 	dev->sess[i].key = k;
+	dev->sess[i].data = NULL;
 	dev->sess[i].used = true;
 	dev->nsess++;
 	*id = i;
@@ -1008,8 +1011,39 @@ int tc_stamp_session_del(struct tc_stamp_dev *dev, __u32 id)
 		return -ENOENT;
 	bpf_map_delete_elem(dev->fds[M_SESSIONS], &dev->sess[id].key);
 	dev->sess[id].used = false;
+	dev->sess[id].data = NULL;
 	dev->nsess--;
 	return 0;
+}
+
+/**
+ * tc_stamp_session_set_data() - attach the caller's pointer to a session
+ * @dev: the handle
+ * @id: the session
+ * @data: anything
+ *
+ * Return: 0, or -ENOENT.
+ */
+int tc_stamp_session_set_data(struct tc_stamp_dev *dev, __u32 id, void *data)
+{
+	if (id >= dev->nsess_cap || !dev->sess[id].used)
+		return -ENOENT;
+	dev->sess[id].data = data;
+	return 0;
+}
+
+/**
+ * tc_stamp_session_data() - the caller's pointer of a session
+ * @dev: the handle
+ * @id: the session
+ *
+ * Return: the pointer, or NULL.
+ */
+void *tc_stamp_session_data(struct tc_stamp_dev *dev, __u32 id)
+{
+	if (id >= dev->nsess_cap || !dev->sess[id].used)
+		return NULL;
+	return dev->sess[id].data;
 }
 
 /**

@@ -52,7 +52,7 @@
  * Memory (bounded, allocated when the programs are loaded): the sessions
  * hash holds STAMP_TC_MAX_SESSIONS (16384) entries, preallocated, about
  * 1.7 MiB in the kernel; each process adds a ring of STAMP_TC_RING_BYTES
- * (1 MiB) per device, and 48 octets per session of its own here.
+ * (1 MiB) per device, and 56 octets per session of its own here.
  *
  * Needs CAP_BPF (or CAP_SYS_ADMIN) and CAP_NET_ADMIN, Linux 6.1 or later,
  * and an Ethernet (or loopback) device: the programs parse an Ethernet
@@ -168,6 +168,28 @@ int tc_stamp_set_tai_offset(struct tc_stamp_dev *dev, int64_t tai_off_ns);
  * Return: 0, or -ENOENT for an unknown id.
  */
 int tc_stamp_session_del(struct tc_stamp_dev *dev, __u32 id);
+
+/**
+ * tc_stamp_session_set_data() - attach the caller's pointer to a session
+ * @dev: the handle
+ * @id: from tc_stamp_session_add()
+ * @data: anything; NULL after add and after del
+ *
+ * So that a tc_stamp_poll() callback finds the session of an id in O(1)
+ * with tc_stamp_session_data(), whoever in the process drains the ring.
+ *
+ * Return: 0, or -ENOENT for an unknown id.
+ */
+int tc_stamp_session_set_data(struct tc_stamp_dev *dev, __u32 id, void *data);
+
+/**
+ * tc_stamp_session_data() - the pointer given to tc_stamp_session_set_data()
+ * @dev: the handle
+ * @id: a session id, as a callback gets it
+ *
+ * Return: the pointer, or NULL (unknown id: a session removed since).
+ */
+void *tc_stamp_session_data(struct tc_stamp_dev *dev, __u32 id);
 
 /**
  * tc_stamp_fd() - a descriptor readable (EPOLLIN) when T4s are queued

@@ -135,6 +135,7 @@ static int open_bpf(struct sender_ts *t, bool ptp)
 				   &t->bpf_id, why, sizeof(why));
 	if (err)
 		goto err_put;
+	tc_stamp_session_set_data(t->bpf, t->bpf_id, t);
 	return 0;
 
 err_put:
@@ -147,14 +148,18 @@ err_free:
 	return err;
 }
 
-/* T4s from the device's ring: ours only (the ring is this process's) */
+/*
+ * T4s from the device's ring, which is this process's: each to its
+ * session, whichever session's reply drained the ring
+ */
 static void take_t4(void *arg, __u32 id, __u32 seq, __u64 t4_tai_ns)
 {
-	struct sender_ts *t = arg;
-	struct sender_ts_t4 *slot = &t->t4[seq % T4_SLOTS];
+	struct sender_ts *t = tc_stamp_session_data(arg, id);
+	struct sender_ts_t4 *slot;
 
-	if (id != t->bpf_id)
+	if (!t)
 		return;
+	slot = &t->t4[seq % T4_SLOTS];
 	slot->seq = seq;
 	slot->valid = 1;
 	slot->t4_tai_ns = t4_tai_ns;
@@ -165,7 +170,7 @@ static int bpf_t4(struct sender_ts *t, uint32_t seq, __u64 *tai)
 {
 	struct sender_ts_t4 *slot = &t->t4[seq % T4_SLOTS];
 
-	tc_stamp_poll(t->bpf, take_t4, t);
+	tc_stamp_poll(t->bpf, take_t4, t->bpf);
 	if (!slot->valid || slot->seq != seq)
 		return -ENOENT;
 	slot->valid = 0;
