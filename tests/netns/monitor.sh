@@ -7,7 +7,8 @@
 # the running set), the reflector down and back (state and liveness
 # follow), no route and an unresolvable name as states, kill -9 and a
 # restart, the textfile removed on stop, the Prometheus buckets against the
-# window quantiles, the systemd unit (systemd-analyze verify) and
+# window quantiles, BPF stamps through one pair of filters per device (kill
+# -9 and a restart: still one; stopped: none), the systemd unit (systemd-analyze verify) and
 # sd_notify's READY/WATCHDOG/STOPPING, and RSS flat over 100 000 packets.
 . "$(dirname "$0")/../lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -307,6 +308,54 @@ check_eq "sd_notify: READY, then STOPPING" "READY=1 STOPPING=1" \
 	"$(grep -E '^(READY|STOPPING)' "$T/notify.log" | tr '\n' ' ' | sed 's/ $//')"
 check_cmp "sd_notify: WATCHDOG=1 every 0.5 s (in 2 s)" \
 	"$(grep -c '^WATCHDOG=1' "$T/notify.log")" -ge 3
+
+# --- BPF stamps: one pair of filters per device, whatever the sessions ----
+filters() {
+	{ ip netns exec "$NS_A" tc filter show dev veth0 egress
+	  ip netns exec "$NS_A" tc filter show dev veth0 ingress; } 2>/dev/null |
+		grep -c 'handle 0x4b53' || true
+}
+cat >"$T/conf.yaml" <<'EOF'
+defaults:
+  interval: 0.1
+  timestamping: bpf
+sessions:
+  - target: 10.0.0.2
+    name: b1
+  - target: 10.0.0.2
+    name: b2
+  - target: 10.0.0.2
+    name: b3
+EOF
+printf 'sessions:\n  - target: 10.0.0.2\n    timestamping: kernel\n' >"$T/k.yaml"
+out=$("$STAMPNL" monitor -c "$T/k.yaml" --check 2>&1) || true
+check_ok "timestamping: kernel refused (a record per packet): $out" \
+	grep -q "k.yaml:3: timestamping: kernel keeps a record per packet" <<<"$out"
+start_mon
+sleep 1.5
+if grep -q 'method="bpf"' <(scrape); then
+	check_eq "3 sessions stamped by BPF" 3 "$(scrape | grep -c '^stampnl_monitor_timestamping{.*method="bpf"')"
+	check_eq "... through one egress and one ingress filter" 2 "$(filters)"
+	check_eq "BPF sessions up" 1 "$(value 'stampnl_monitor_state{session="b2",target="10.0.0.2",state="up"}')"
+	kill -9 "$MON"
+	wait "$MON" 2>/dev/null || true
+	MON=
+	start_mon
+	sleep 1.5
+	check_eq "after kill -9 and a restart: still one pair of filters" 2 "$(filters)"
+	check_eq "... and the sessions up" 1 "$(value 'stampnl_monitor_state{session="b3",target="10.0.0.2",state="up"}')"
+	kill -TERM "$MON"
+	wait "$MON" 2>/dev/null || true
+	MON=
+	check_eq "stopped: no filter left" 0 "$(filters)"
+else
+	why=$(scrape | grep -o 'fallback="[^"]*"' | head -1)
+	kill -TERM "$MON"
+	wait "$MON" 2>/dev/null || true
+	MON=
+	check_ok "BPF refused here, user stamps with the reason exported: $why" \
+		test -n "$why"
+fi
 
 # --- RSS flat over 100 000 packets ----------------------------------------
 printf 'sessions:\n' >"$T/conf.yaml"

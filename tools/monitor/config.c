@@ -407,6 +407,9 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 		return err_at(path, line, "%s", strerror(-err));
 	if (parse_caught(c->argc, c->argv, &c->o, msg, sizeof(msg)))
 		return err_at(path, line, "session: %s", msg);
+	if (c->o.tsm == TS_KERNEL)
+		return err_at(path, get(kv, "timestamping")->line,
+			      "timestamping: kernel keeps a record per packet sent, which a monitor running for good cannot: bpf or user");
 	v = get(kv, "source");
 	c->source = v ? strdup(v->val) : NULL;
 	v = get(kv, "interface") ?: get(kv, "vrf");

@@ -173,6 +173,21 @@ int mon_render(const struct mon *m, FILE *f, uint64_t now)
 		labels(f, m->sess[i]);
 		fprintf(f, "} %.3f\n", (now - m->sess[i]->last_reply) / 1e9);
 	}
+	prom_family(f, P, "timestamping", "gauge",
+		    "1 for where T1 and T4 are taken (bpf: the device's shared TC programs; user: around send() and recv()); fallback names why BPF was not used");
+	for (i = 0; i < m->nsess; i++) {
+		const struct mon_session *ms = m->sess[i];
+
+		if (!ms->open)
+			continue;
+		fprintf(f, P "timestamping");
+		labels(f, ms);
+		fprintf(f, ",method=\"%s\",fallback=\"",
+			sender_ts_name(ms->s.ts.method));
+		prom_label_value(f, ms->ts_why && ms->s.ts.method != TS_BPF ?
+				 ms->ts_why : "");
+		fprintf(f, "\"} 1\n");
+	}
 	prom_family(f, P, "one_way_valid", "gauge",
 		    "1 while forward and backward delays can be believed (both clocks synchronized, no TAI in NTP fields, none negative)");
 	for (i = 0; i < m->nsess; i++) {

@@ -234,23 +234,37 @@ static void session_close(struct mon *m, struct mon_session *ms)
 	ms->open = false;
 }
 
+static int engine_open(struct mon_session *ms, enum sender_ts_method tsm)
+{
+	ms->s = (struct sender){ .o = ms->cfg->o, .fd = -1, .sigfd = -1,
+				 .ring = ring_size(&ms->cfg->o), .batch = 4,
+				 .hooks = &hooks, .hook_arg = ms,
+				 .silent = true };
+	ms->s.o.tsm = tsm;
+	return sender_session_open(&ms->s);
+}
+
 static void session_try(struct mon *m, struct mon_session *ms, uint64_t now)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = ms };
 	enum mon_state old = ms->state;
 	int err;
 
-	ms->s = (struct sender){ .o = ms->cfg->o, .fd = -1, .sigfd = -1,
-				 .ring = ring_size(&ms->cfg->o), .batch = 4,
-				 .hooks = &hooks, .hook_arg = ms,
-				 .silent = true };
 	/*
-	 * Kernel transmit stamps keep a record per packet (sender_ts.c);
-	 * the monitor takes T1/T4 around send() and recv() unless told.
+	 * The clock around send() and recv() unless the file asks for BPF
+	 * (kernel stamps keep a record per packet: refused by the loader).
 	 */
-	if (ms->s.o.tsm == TS_AUTO)
-		ms->s.o.tsm = TS_USER;
-	err = sender_session_open(&ms->s);
+	err = engine_open(ms, ms->cfg->o.tsm == TS_BPF ? TS_BPF : TS_USER);
+	/* BPF refused (privileges, device): measured anyway, reason exported */
+	if (err && ms->cfg->o.tsm == TS_BPF &&
+	    !strncmp(ms->s.why, "timestamping", 12)) {
+		free(ms->ts_why);
+		ms->ts_why = strdup(ms->s.why);
+		fprintf(stderr, "stampnl monitor: session %s: %s; user timestamps instead\n",
+			ms->cfg->name, ms->s.why);
+		sender_session_close(&ms->s);
+		err = engine_open(ms, TS_USER);
+	}
 	if (!err && epoll_ctl(m->epfd, EPOLL_CTL_ADD, ms->s.fd, &ev))
 		err = -errno;
 	if (err) {
@@ -301,6 +315,7 @@ static void session_free(struct mon *m, struct mon_session *ms)
 {
 	session_close(m, ms);
 	heap_del(m, ms);
+	free(ms->ts_why);
 	free(ms);
 }
 

@@ -66,6 +66,7 @@ struct mon_session {
 	uint64_t seq_off;	/* winstats' Seq of the engine's Seq 0 */
 	struct winstats ws;	/* counters and histograms */
 	bool alarm_rtt, alarm_loss;
+	char *ts_why;		/* why BPF stamps fell back to user ones */
 };
 
 struct mon {
