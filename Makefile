@@ -156,6 +156,7 @@ DOCDIR ?= $(PREFIX)/share/doc/kstamp
 MIBDIR ?= $(PREFIX)/share/snmp/mibs
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 AGENTX_UNITS := kstamp-agentx.service kstamp-agentx@.service
+MONITOR_UNITS := stampnl-monitor.service
 PROM_EXAMPLES := stamp-reflector-prom.service stamp-reflector-prom.timer \
 	stamp-reflector-prom.cron stamp-sender-prom@.service
 INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
@@ -164,7 +165,9 @@ INSTALLED := $(SBINDIR)/stampnl $(MANDIR)/man8/stampnl.8 \
 	$(DOCDIR)/examples/modprobe.d/stamp_refl.conf \
 	$(addprefix $(DOCDIR)/examples/prometheus/,$(PROM_EXAMPLES)) \
 	$(SBINDIR)/kstamp-agentx $(MANDIR)/man8/kstamp-agentx.8 \
-	$(MIBDIR)/KSTAMP-MIB.txt $(addprefix $(UNITDIR)/,$(AGENTX_UNITS))
+	$(MIBDIR)/KSTAMP-MIB.txt $(addprefix $(UNITDIR)/,$(AGENTX_UNITS)) \
+	$(addprefix $(UNITDIR)/,$(MONITOR_UNITS)) \
+	$(DOCDIR)/examples/monitor/monitor.yaml
 
 install: tools
 	install -D -m 755 $(BUILD)/tools/stampnl $(DESTDIR)$(SBINDIR)/stampnl
@@ -190,12 +193,19 @@ install: tools
 		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/snmp/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
+	for u in $(MONITOR_UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/monitor/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -D -m 644 dist/monitor/monitor.yaml \
+		$(DESTDIR)$(DOCDIR)/examples/monitor/monitor.yaml
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DOCDIR)/examples/modules-load.d \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d \
 		$(DESTDIR)$(DOCDIR)/examples/prometheus \
+		$(DESTDIR)$(DOCDIR)/examples/monitor \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # DKMS: the module's sources into /usr/src/kstamp-VERSION, then built and

@@ -15,7 +15,7 @@ test_pkgs=(libcmocka-dev valgrind qemu-system-x86 busybox-static cpio zstd xz-ut
 	   dkms groff-base man-db bash-completion tshark strace
 	   linux-source-6.12 python3-jsonschema snmpd snmp smitools erlang-snmp
 	   sparse debhelper dh-dkms lintian jq prometheus
-	   prometheus-smokeping-prober)
+	   prometheus-smokeping-prober curl)
 # Linux 6.12 from bookworm-backports: the second kernel the module is tested on
 bp_pkgs=(linux-image-6.12*-amd64 linux-headers-6.12*-amd64)
 BP_LIST=/etc/apt/sources.list.d/kstamp-backports.list

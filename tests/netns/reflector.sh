@@ -103,6 +103,29 @@ for p in pk:
 EOF
 }
 
+# --- stampnl monitor against the module: 50 sessions, one process ---------
+MONT=$(mktemp -d)/m
+{ printf 'defaults:\n  interval: 0.2\n  wait: 1\nsessions:\n'
+  for i in $(seq 50); do printf '  - target: %s\n    name: m%d\n' "$ADDR4_B" "$i"; done
+} >"$MONT.yaml"
+rx0=$(counter rx)
+ip netns exec "$NS_A" "$STAMPNL" monitor -c "$MONT.yaml" --window 1 \
+	--textfile "$MONT.prom" 2>"$MONT.err" &
+MON_PID=$!
+sleep 4
+cp "$MONT.prom" "$MONT.snap" 2>/dev/null || true
+kill -TERM "$MON_PID"
+wait "$MON_PID" 2>/dev/null || true
+check_eq "monitor: 50 sessions up against the module" 50 \
+	"$(grep -c '^stampnl_monitor_state{.*state="up"} 1' "$MONT.snap")"
+check_eq "monitor: nothing lost" 0 \
+	"$(awk '/^stampnl_monitor_lost_total/ { s += $2 } END { print s + 0 }' "$MONT.snap")"
+sent=$(awk '/^stampnl_monitor_sent_total/ { s += $2 } END { print s + 0 }' "$MONT.snap")
+check_cmp "monitor: the reflector counted at least what the textfile says was sent" \
+	"$(($(counter rx) - rx0))" -ge "$sent"
+check_ok "monitor: its textfile removed on SIGTERM" test ! -e "$MONT.prom"
+rm -rf "$(dirname "$MONT")"
+
 # --- every size, random contents, field by field --------------------------
 stage_sizes() {
 	probe_and_count "IPv4 sizes 0-2000 + random" $ADDR4_B --sizes 0-2000 --random 300

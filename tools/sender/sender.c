@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <netdb.h>
@@ -45,6 +46,69 @@
 #define SEND_BATCH 64
 
 
+/* A setup error: printed for the one-shot sender, kept for the monitor. */
+static void __attribute__((format(printf, 2, 3)))
+setup_error(struct sender *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+	if (!s->silent)
+		fprintf(stderr, "stampnl sender: %s\n", s->why);
+}
+
+/* -t, and -I (an address, an interface or VRF) and -s: where packets leave from */
+static int bind_local(struct sender *s, int family, socklen_t len)
+{
+	const struct sender_opts *o = &s->o;
+	struct sockaddr_storage local = o->src;
+	char a[INET6_ADDRSTRLEN] = "any";
+	int ttl = o->ttl, err;
+
+	if (ttl && (family == AF_INET6 ?
+		    setsockopt(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+			       sizeof(ttl)) :
+		    setsockopt(s->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))) {
+		err = -errno;
+		setup_error(s, "-t %d: %s", ttl, strerror(errno));
+		return err;
+	}
+	if (o->ifname[0] &&
+	    setsockopt(s->fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
+		       strlen(o->ifname) + 1)) {
+		err = -errno;
+		setup_error(s, "-I %s: %s", o->ifname, strerror(errno));
+		return err;
+	}
+	if (!o->src.ss_family && !o->sport)
+		return 0;
+	if (o->src.ss_family && o->src.ss_family != family) {
+		setup_error(s, "-I: the source is IPv%c, the target IPv%c",
+			    o->src.ss_family == AF_INET ? '4' : '6',
+			    family == AF_INET ? '4' : '6');
+		return -EAFNOSUPPORT;
+	}
+	local.ss_family = family;
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = htons(o->sport);
+	else
+		((struct sockaddr_in *)&local)->sin_port = htons(o->sport);
+	if (bind(s->fd, (struct sockaddr *)&local, len)) {
+		err = -errno;
+		if (o->src.ss_family)
+			inet_ntop(family, family == AF_INET6 ?
+				  (void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
+				  (void *)&((struct sockaddr_in *)&local)->sin_addr,
+				  a, sizeof(a));
+		setup_error(s, "binding to %s port %u: %s", a, o->sport,
+			    strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 static int open_socket(struct sender *s)
 {
 	struct addrinfo hints = { .ai_family = s->o.family,
@@ -56,14 +120,13 @@ static int open_socket(struct sender *s)
 	snprintf(port, sizeof(port), "%u", s->o.port);
 	err = getaddrinfo(s->o.target, port, &hints, &ai);
 	if (err) {
-		fprintf(stderr, "stampnl sender: %s: %s\n", s->o.target,
-			gai_strerror(err));
+		setup_error(s, "%s: %s", s->o.target, gai_strerror(err));
 		return -EHOSTUNREACH;
 	}
 	s->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
 		err = -errno;
-		perror("stampnl sender: socket");
+		setup_error(s, "socket: %s", strerror(errno));
 		goto out;
 	}
 	getnameinfo(ai->ai_addr, ai->ai_addrlen, s->addr, sizeof(s->addr),
@@ -90,16 +153,15 @@ static int open_socket(struct sender *s)
 	     setsockopt(s->fd, IPPROTO_IP, IP_TOS, &s->o.tos,
 			sizeof(s->o.tos)))) {
 		err = -errno;
-		perror("stampnl sender: setting DSCP/ECN");
+		setup_error(s, "setting DSCP/ECN: %s", strerror(errno));
 		goto err_close;
 	}
-	err = sender_sock_setup(&s->o, s->fd, ai->ai_family);
+	err = bind_local(s, ai->ai_family, ai->ai_addrlen);
 	if (err)
 		goto err_close;
 	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen)) {
 		err = -errno;
-		fprintf(stderr, "stampnl sender: %s: %s\n", s->addr,
-			strerror(errno));
+		setup_error(s, "%s: %s", s->addr, strerror(errno));
 		goto err_close;
 	}
 	err = 0;
@@ -113,8 +175,50 @@ out:
 	return err;
 }
 
+/* The record of packet @seq: the ring's slot, or the whole test's. */
+static struct probe *probe_at(const struct sender *s, uint64_t seq)
+{
+	return s->ring ? &s->probes[seq & (s->ring - 1)] : &s->probes[seq];
+}
+
+/* Bounded: was @seq's record overwritten since it was sent? */
+static bool probe_gone(const struct sender *s, uint64_t seq)
+{
+	return s->ring && seq + s->ring < s->loss.sent;
+}
+
+static void emit(struct sender *s, enum sender_ev ev, const char *name,
+		 uint64_t seq, const struct probe *p)
+{
+	if (s->hooks)
+		s->hooks->event(s->hook_arg, s, ev, seq, p);
+	else
+		sender_event(s, name, seq, p);
+}
+
+static void mark_lost(struct sender *s, uint64_t seq, struct probe *p)
+{
+	p->state = LOST;
+	s->loss.lost++;
+	emit(s, SENDER_EV_LOST, "lost", seq, NULL);
+}
+
 static struct probe *probe_slot(struct sender *s, uint64_t seq)
 {
+	if (s->ring) {
+		/*
+		 * The ring holds more than the threshold's worth of packets;
+		 * one still pending when its slot comes round (the schedule
+		 * ran ahead of the expiry) is lost now rather than forgotten.
+		 */
+		for (; s->next_expire + s->ring <= seq; s->next_expire++) {
+			struct probe *old = probe_at(s, s->next_expire);
+
+			if (old->state == PENDING)
+				mark_lost(s, s->next_expire, old);
+		}
+		return probe_at(s, seq);
+	}
 	if (seq >= s->nprobes_cap) {
 		size_t cap = s->nprobes_cap ? s->nprobes_cap * 2 : 1024;
 		struct probe *p;
@@ -155,6 +259,8 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 							       s->o.ptp),
 			     .state = PENDING };
 	s->loss.sent++;
+	if (s->hooks)
+		s->hooks->event(s->hook_arg, s, SENDER_EV_SENT, seq, p);
 	return 0;
 }
 
@@ -201,13 +307,15 @@ static void tx_stamp(void *arg, uint32_t seq, int64_t t1_utc_ns)
 {
 	struct sender *s = arg;
 
-	if (seq < s->loss.sent)
-		s->probes[seq].t1_tx = t1_utc_ns;
+	if (seq < s->loss.sent && !probe_gone(s, seq))
+		probe_at(s, seq)->t1_tx = t1_utc_ns;
 }
 
 /* The order answers came in, for reordering (RFC 4737). */
 static void note_arrival(struct sender *s, uint32_t seq)
 {
+	if (s->ring)
+		return;	/* the caller's hook counts reordering, in O(1) */
 	if (s->narrivals == s->arrivals_cap) {
 		size_t cap = s->arrivals_cap ? s->arrivals_cap * 2 : 1024;
 		uint32_t *p = realloc(s->arrivals, cap * sizeof(*p));
@@ -264,17 +372,24 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	if (s->o.key_len && n >= STAMP_AUTH_BASE_LEN &&
 	    !stamp_auth_verify(buf, n, &s->auth)) {
 		s->loss.auth_failures++;
-		sender_event(s, "auth_failure", 0, NULL);
+		emit(s, SENDER_EV_AUTH_FAILURE, "auth_failure", 0, NULL);
 		return;
 	}
 	if (sender_reply_decode(buf, n, s->o.key_len, &r, &missing) ||
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
-		sender_event(s, "malformed", 0, NULL);
+		emit(s, SENDER_EV_MALFORMED, "malformed", 0, NULL);
 		return;
 	}
 	if (!sender_tlv_accept(s, buf, n)) {
-		sender_event(s, "tlv_rejected", r.sender_seq, NULL);
+		emit(s, SENDER_EV_TLV_REJECTED, "tlv_rejected", r.sender_seq,
+		     NULL);
+		return;
+	}
+	/* bounded: so old that its record is gone, it can only be late */
+	if (probe_gone(s, r.sender_seq)) {
+		s->loss.late++;
+		emit(s, SENDER_EV_LATE, "late", r.sender_seq, NULL);
 		return;
 	}
 	if (!stamp_errest_is_synced(r.errest) && !s->refl_unsynced) {
@@ -294,15 +409,15 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		s->sync_refused = true;
 		return;
 	}
-	p = &s->probes[r.sender_seq];
+	p = probe_at(s, r.sender_seq);
 	if (p->state == ANSWERED) {
 		s->loss.duplicates++;
-		sender_event(s, "duplicate", r.sender_seq, NULL);
+		emit(s, SENDER_EV_DUP, "duplicate", r.sender_seq, NULL);
 		return;
 	}
 	if (p->state == LOST) {
 		s->loss.late++;
-		sender_event(s, "late", r.sender_seq, NULL);
+		emit(s, SENDER_EV_LATE, "late", r.sender_seq, NULL);
 		return;
 	}
 
@@ -347,6 +462,11 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	s->refl_ptp = ptp;
 	sender_tlv_reply(s, buf, n, ds, p);
 
+	if (s->hooks) {
+		/* every sample kept would grow without bound */
+		s->hooks->event(s->hook_arg, s, SENDER_EV_REPLY, r.sender_seq, p);
+		return;
+	}
 	stat_add(&s->rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
 	stat_add(&s->fwd, p->t2 - p->t1);
 	stat_add(&s->bwd, p->t4 - p->t3);
@@ -394,15 +514,13 @@ static uint64_t expire(struct sender *s, uint64_t now)
 	uint64_t wait = (uint64_t)(s->o.wait_s * 1e9);
 
 	for (; s->next_expire < s->loss.sent; s->next_expire++) {
-		struct probe *p = &s->probes[s->next_expire];
+		struct probe *p = probe_at(s, s->next_expire);
 
 		if (p->state != PENDING)
 			continue;
 		if (p->sent_mono + wait > now)
 			return p->sent_mono + wait;
-		p->state = LOST;
-		s->loss.lost++;
-		sender_event(s, "lost", s->next_expire, NULL);
+		mark_lost(s, s->next_expire, p);
 	}
 	return UINT64_MAX;
 }
@@ -415,90 +533,219 @@ static bool sending(const struct sender *s, uint64_t next_send,
 	       next_send < stop_at;
 }
 
-static int run(struct sender *s)
-{
-	uint64_t interval = (uint64_t)(s->o.interval_s * 1e9);
-	uint64_t start = mono_ns(), next_send, next_exp, stop_at, slack;
-	struct mmsghdr mm[SEND_BATCH] = {};
-	struct iovec iov[SEND_BATCH];
-	uint8_t *buf;
-	int err = 0;
-	int i;
+static int open_ts(struct sender *s);
 
-	buf = calloc(SEND_BATCH, s->o.len);
-	if (!buf)
+/**
+ * sender_session_start() - buffers and schedule, the first packet due now
+ * @s: a sender whose socket and timestamping are open
+ *
+ * Return: 0 or -errno.
+ */
+int sender_session_start(struct sender *s)
+{
+	uint64_t start = mono_ns();
+	unsigned int i;
+	int err;
+
+	if (!s->batch)
+		s->batch = SEND_BATCH;
+	s->interval_ns = (uint64_t)(s->o.interval_s * 1e9);
+	s->txbuf = calloc(s->batch, s->o.len);
+	s->mm = calloc(s->batch, sizeof(*s->mm));
+	s->iov = calloc(s->batch, sizeof(*s->iov));
+	if (!s->txbuf || !s->mm || !s->iov)
 		return -ENOMEM;
-	/* every slot of the batch gets the TLV template */
-	for (i = 0; i < SEND_BATCH; i++) {
-		err = sender_tlv_template(s, buf + i * s->o.len);
-		if (err) {
-			free(buf);
-			return err;
-		}
-		iov[i] = (struct iovec){ buf + i * s->o.len, s->o.len };
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
+	if (s->ring) {
+		s->probes = calloc(s->ring, sizeof(*s->probes));
+		if (!s->probes)
+			return -ENOMEM;
+		s->nprobes_cap = s->ring;
 	}
-	sched_init(&s->sched, s->o.poisson, interval, s->o.seed);
-	next_send = start;
+	/* every slot of the batch gets the TLV template */
+	for (i = 0; i < s->batch; i++) {
+		err = sender_tlv_template(s, s->txbuf + i * s->o.len);
+		if (err)
+			return err;
+		s->iov[i] = (struct iovec){ s->txbuf + i * s->o.len, s->o.len };
+		s->mm[i].msg_hdr.msg_iov = &s->iov[i];
+		s->mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	sched_init(&s->sched, s->o.poisson, s->interval_ns, s->o.seed);
+	s->next_send = start;
 	if (s->o.poisson || s->o.random_start)
-		next_send += sched_start(&s->sched);
+		s->next_send += sched_start(&s->sched);
 	s->start_mono = start;
 	if (s->o.report_s)
 		s->next_report = start + (uint64_t)(s->o.report_s * 1e9);
-	stop_at = s->o.duration_s ? start + (uint64_t)(s->o.duration_s * 1e9) :
-				    UINT64_MAX;
+	s->stop_at = s->o.duration_s ?
+		     start + (uint64_t)(s->o.duration_s * 1e9) : UINT64_MAX;
 	/* behind by more than this, the schedule moves on rather than burst */
-	slack = interval * SEND_BATCH > 100000000 ? interval * SEND_BATCH :
-						   100000000;
+	s->slack = s->interval_ns * s->batch > 100000000 ?
+		   s->interval_ns * s->batch : 100000000;
+	s->more = sending(s, s->next_send, s->stop_at);
+	s->deadline = s->next_send;
+	return 0;
+}
+
+/**
+ * sender_session_on_timer() - send what is due, expire, report
+ * @s: the session
+ * @now: CLOCK_MONOTONIC ns
+ *
+ * Sets @s->deadline to when it wants to run again (UINT64_MAX: only when
+ * a reply comes, or never once sender_session_done()).
+ *
+ * Return: 0, or -errno when sending failed for a reason other than an
+ * ICMP error (those are counted: an unreachable target is measured).
+ */
+int sender_session_on_timer(struct sender *s, uint64_t now)
+{
+	uint64_t first = s->loss.sent, until;
+	unsigned int i;
+	int err = 0;
+
+	s->more = sending(s, s->next_send, s->stop_at);
+	/* at high rates, every packet that is due, in one go */
+	for (i = 0; s->more && now >= s->next_send && i < s->batch; i++) {
+		err = prepare_one(s, s->txbuf + i * s->o.len);
+		if (err)
+			break;
+		if (!s->first_send)
+			s->first_send = now;
+		s->last_send = now;
+		s->next_send += sched_gap(&s->sched);
+		s->more = sending(s, s->next_send, s->stop_at);
+	}
+	/* what was prepared goes out even if the next one failed */
+	if (i) {
+		int e = send_batch(s, s->mm, i, first);
+
+		err = err ?: e;
+	}
+	if (err)
+		return err;
+	if (s->more && now > s->next_send + s->slack) {
+		s->slips++;
+		s->next_send = now;
+	}
+	s->next_exp = expire(s, now);
+	if (s->next_report && now >= s->next_report) {
+		sender_interval(s, now);
+		s->next_report += (uint64_t)(s->o.report_s * 1e9);
+	}
+	until = s->more ? s->next_send : UINT64_MAX;
+	if (s->next_report && s->next_report < until)
+		until = s->next_report;
+	if (s->next_exp < until)
+		until = s->next_exp;
+	s->deadline = until;
+	return 0;
+}
+
+/**
+ * sender_session_on_readable() - take every reply waiting on the socket
+ * @s: the session
+ */
+void sender_session_on_readable(struct sender *s)
+{
+	receive_all(s);
+}
+
+/**
+ * sender_session_done() - nothing more to send and nothing in flight
+ * @s: the session
+ *
+ * Return: true once the test is over (or a reply refused it).
+ */
+bool sender_session_done(const struct sender *s)
+{
+	return s->sync_refused || (!s->more && !loss_in_flight(&s->loss));
+}
+
+/**
+ * sender_session_open() - everything a session needs, for a caller with
+ *	its own loop
+ * @s: zeroed but for o, ring, batch, hooks, silent; fd -1
+ *
+ * Return: 0, or -errno with the reason in @s->why.
+ */
+int sender_session_open(struct sender *s)
+{
+	int err;
+
+	if (!s->o.seed && getrandom(&s->o.seed, sizeof(s->o.seed), 0) < 0)
+		s->o.seed = mono_ns();
+	err = sender_clock_init(&s->clk, s->o.ptp);
+	if (err) {
+		setup_error(s, "the local clock: %s", strerror(-err));
+		return err;
+	}
+	err = open_socket(s);
+	if (err)
+		return err;
+	err = open_ts(s);
+	if (err) {
+		setup_error(s, "timestamping %s: %s", sender_ts_name(s->o.tsm),
+			    s->ts.note[0] ? s->ts.note : strerror(-err));
+		return err;
+	}
+	return sender_session_start(s);
+}
+
+/**
+ * sender_session_close() - release what sender_session_open() took
+ * @s: the session; its counters stay readable
+ */
+void sender_session_close(struct sender *s)
+{
+	sender_ts_close(&s->ts);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	free(s->probes);
+	free(s->arrivals);
+	free(s->txbuf);
+	free(s->mm);
+	free(s->iov);
+	s->probes = NULL;
+	s->arrivals = NULL;
+	s->txbuf = NULL;
+	s->mm = NULL;
+	s->iov = NULL;
+	s->nprobes_cap = 0;
+	s->narrivals = 0;
+	s->arrivals_cap = 0;
+	stat_free(&s->rtt);
+	stat_free(&s->fwd);
+	stat_free(&s->bwd);
+	stat_free(&s->res);
+	stat_free(&s->iv_rtt);
+}
+
+static int run(struct sender *s)
+{
+	int err;
+
+	err = sender_session_start(s);
+	if (err)
+		goto out;
 	while (!s->interrupted && !s->sync_refused) {
-		bool more = sending(s, next_send, stop_at);
-		uint64_t now = mono_ns(), until;
+		uint64_t now = mono_ns();
 		struct pollfd pfd[2] = { { .fd = s->fd, .events = POLLIN },
 					 { .fd = s->sigfd, .events = POLLIN } };
-		uint64_t first = s->loss.sent;
 		int64_t ms;
 
-		/* at high rates, every packet that is due, in one go */
-		for (i = 0; more && now >= next_send && i < SEND_BATCH; i++) {
-			err = prepare_one(s, buf + i * s->o.len);
-			if (err)
-				break;
-			if (!s->first_send)
-				s->first_send = now;
-			s->last_send = now;
-			next_send += sched_gap(&s->sched);
-			more = sending(s, next_send, stop_at);
-		}
-		/* what was prepared goes out even if the next one failed */
-		if (i) {
-			int e = send_batch(s, mm, i, first);
-
-			err = err ?: e;
-		}
+		err = sender_session_on_timer(s, now);
 		if (err)
 			goto out;
-		if (more && now > next_send + slack) {
-			s->slips++;
-			next_send = now;
-		}
-		next_exp = expire(s, now);
-		if (s->next_report && now >= s->next_report) {
-			sender_interval(s, now);
-			s->next_report += (uint64_t)(s->o.report_s * 1e9);
-		}
-		if (!more && !loss_in_flight(&s->loss))
+		if (sender_session_done(s))
 			break;
-		until = more ? next_send : UINT64_MAX;
-		if (s->next_report && s->next_report < until)
-			until = s->next_report;
-		if (next_exp < until)
-			until = next_exp;
-		ms = until == UINT64_MAX ? 1000 :
-		     (int64_t)((until > now ? until - now : 0) + 999999) / 1000000;
+		ms = s->deadline == UINT64_MAX ? 1000 :
+		     (int64_t)((s->deadline > now ? s->deadline - now : 0) +
+			       999999) / 1000000;
 		if (poll(pfd, 2, ms > 1000 ? 1000 : (int)ms) > 0) {
 			if (pfd[0].revents)
-				receive_all(s);
+				sender_session_on_readable(s);
 			if (pfd[1].revents)
 				s->interrupted = true;
 		}
@@ -506,10 +753,8 @@ static int run(struct sender *s)
 out:
 	/* Ctrl-C: what is still within its threshold is in flight, not lost */
 	expire(s, mono_ns());
-	free(buf);
 	return err;
 }
-
 
 /*
  * --require-ptp, this side: the daemon that keeps the system clock must
@@ -667,16 +912,8 @@ int sender_main(struct sender_opts *o)
 	    sender_write_prometheus(&s, s.o.prom_path) && !err)
 		err = -EIO;
 
-	sender_ts_close(&s.ts);
 	close(s.sigfd);
-	close(s.fd);
-	free(s.probes);
-	free(s.arrivals);
-	stat_free(&s.rtt);
-	stat_free(&s.fwd);
-	stat_free(&s.bwd);
-	stat_free(&s.res);
-	stat_free(&s.iv_rtt);
+	sender_session_close(&s);
 	explicit_bzero(s.o.key, sizeof(s.o.key));
 	explicit_bzero(s.o.tlv_key, sizeof(s.o.tlv_key));
 	if (err || s.sync_refused)

@@ -79,6 +79,29 @@ struct probe {
 
 enum { PENDING, ANSWERED, LOST };
 
+/* What the engine tells a caller that keeps its own statistics. */
+enum sender_ev {
+	SENDER_EV_SENT,		/* prepared and counted: @p */
+	SENDER_EV_REPLY,	/* answered within the threshold: @p */
+	SENDER_EV_LOST,
+	SENDER_EV_LATE,
+	SENDER_EV_DUP,
+	SENDER_EV_MALFORMED,
+	SENDER_EV_AUTH_FAILURE,
+	SENDER_EV_TLV_REJECTED,
+};
+
+struct sender;
+
+/*
+ * Set, the engine keeps no per-packet history beyond its ring and calls
+ * this instead of printing: the monitor's histograms are its statistics.
+ */
+struct sender_hooks {
+	void (*event)(void *arg, struct sender *s, enum sender_ev ev,
+		      uint64_t seq, const struct probe *p);
+};
+
 struct sender {
 	struct sender_opts o;
 	struct stamp_auth_key auth;	/* o.key, keyed for the test's length */
@@ -123,6 +146,24 @@ struct sender {
 	size_t arrivals_cap;
 	struct sender_tlv_acc tlv;
 	size_t tlv_dm_off;	/* Direct Measurement S_TxC, 0: none */
+
+	/* the session engine between its calls (sender_session_*()) */
+	const struct sender_hooks *hooks;	/* NULL: the one-shot outputs */
+	void *hook_arg;
+	unsigned int ring;	/* >0: probes kept in a ring of this power of 2 */
+	unsigned int batch;	/* packets per sendmmsg() at most */
+	uint8_t *txbuf;
+	struct mmsghdr *mm;
+	struct iovec *iov;
+	uint64_t interval_ns;
+	uint64_t next_send;
+	uint64_t next_exp;
+	uint64_t stop_at;
+	uint64_t slack;
+	uint64_t deadline;	/* when on_timer wants to run next */
+	bool more;		/* still sending */
+	bool silent;		/* setup errors into why[], not stderr */
+	char why[128];		/* the last setup error */
 };
 
 static inline uint64_t mono_ns(void)
@@ -147,8 +188,14 @@ static inline bool sender_refl_synced(const struct sender *s)
 	return s->loss.received && !s->refl_unsynced;
 }
 
+int sender_session_open(struct sender *s);
+int sender_session_start(struct sender *s);
+int sender_session_on_timer(struct sender *s, uint64_t now);
+void sender_session_on_readable(struct sender *s);
+bool sender_session_done(const struct sender *s);
+void sender_session_close(struct sender *s);
+
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o);
-int sender_sock_setup(const struct sender_opts *o, int fd, int family);
 int sender_main(struct sender_opts *o);
 int sender_multi(struct sender_opts *o);
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);

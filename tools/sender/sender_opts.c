@@ -253,14 +253,17 @@ static bool may_flood(void)
 	return d[0].effective & (1U << CAP_NET_RAW | 1U << CAP_NET_ADMIN);
 }
 
-/* -I: an address to send from, else the name of an interface */
+/*
+ * -I: an address to send from, else the name of an interface (or VRF);
+ * given twice, one of each (the monitor's source and interface)
+ */
 static int parse_source(struct sender_opts *o, const char *arg)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)&o->src;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&o->src;
+	struct sockaddr_storage was = o->src;
 
 	memset(&o->src, 0, sizeof(o->src));
-	o->ifname[0] = 0;
 	if (inet_pton(AF_INET, arg, &in->sin_addr) == 1) {
 		in->sin_family = AF_INET;
 		return 0;
@@ -269,6 +272,7 @@ static int parse_source(struct sender_opts *o, const char *arg)
 		in6->sin6_family = AF_INET6;
 		return 0;
 	}
+	o->src = was;
 	if (strlen(arg) < sizeof(o->ifname) && if_nametoindex(arg)) {
 		snprintf(o->ifname, sizeof(o->ifname), "%s", arg);
 		return 0;
@@ -551,57 +555,5 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	if (o->tlv_key_path &&
 	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
 		return -EINVAL;
-	return 0;
-}
-
-/**
- * sender_sock_setup() - -I, -t and -s on the socket, before connect()
- * @o: the options
- * @fd: the UDP socket
- * @family: its address family
- *
- * Return: 0, or -errno with a message printed.
- */
-int sender_sock_setup(const struct sender_opts *o, int fd, int family)
-{
-	struct sockaddr_storage local = o->src;
-	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-					     sizeof(struct sockaddr_in);
-	int ttl = o->ttl;
-
-	if (ttl && (family == AF_INET6 ?
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
-			       sizeof(ttl)) :
-		    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))) {
-		fprintf(stderr, "stampnl sender: -t %d: %s\n", ttl,
-			strerror(errno));
-		return -errno;
-	}
-	if (o->ifname[0] &&
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->ifname,
-		       strlen(o->ifname) + 1)) {
-		fprintf(stderr, "stampnl sender: -I %s: %s\n", o->ifname,
-			strerror(errno));
-		return -errno;
-	}
-	if (!o->src.ss_family && !o->sport)
-		return 0;
-	local.ss_family = family;
-	if (family == AF_INET6)
-		((struct sockaddr_in6 *)&local)->sin6_port = htons(o->sport);
-	else
-		((struct sockaddr_in *)&local)->sin_port = htons(o->sport);
-	if (bind(fd, (struct sockaddr *)&local, len)) {
-		char a[INET6_ADDRSTRLEN] = "any";
-
-		if (o->src.ss_family)
-			inet_ntop(family, family == AF_INET6 ?
-				  (void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
-				  (void *)&((struct sockaddr_in *)&local)->sin_addr,
-				  a, sizeof(a));
-		fprintf(stderr, "stampnl sender: binding to %s port %u: %s\n",
-			a, o->sport, strerror(errno));
-		return -errno;
-	}
 	return 0;
 }

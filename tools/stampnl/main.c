@@ -15,6 +15,7 @@
 
 static const struct cli_cmd *const cmds[] = {
 	&sender_cli, &reflector_cli, &session_cli, &stats_cli,
+	&monitor_cli,
 };
 
 static void print_help(void)

@@ -14,5 +14,6 @@ extern const struct cli_cmd sender_cli;
 extern const struct cli_cmd reflector_cli;
 extern const struct cli_cmd session_cli;
 extern const struct cli_cmd stats_cli;
+extern const struct cli_cmd monitor_cli;
 
 #endif /* _STAMPNL_H */
