@@ -29,6 +29,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "cli.h"
+#include "util.h"
 #include "monitor.h"
 
 #define ICMP_GRACE_NS 3000000000ULL
@@ -549,6 +550,76 @@ static int parse_args(int argc, char **argv, struct mon *m, bool *check)
 	if (!err && !m->path)
 		err = cli_error("monitor", "which sessions? give -c FILE");
 	return err;
+}
+
+static int loop(struct mon *m)
+{
+	struct epoll_event evs[64];
+	uint64_t wd_usec = 0, next_wd = 0;
+	bool wd = sd_watchdog_enabled(0, &wd_usec) > 0;
+	int n, i;
+
+	m->next_window = mono_ns() + (uint64_t)(m->window_s * 1e9);
+	sd_notify(0, "READY=1");
+	for (;;) {
+		uint64_t now = mono_ns(), until = m->next_window;
+		struct timespec ts;
+
+		while (m->nheap && m->heap[0]->deadline <= now)
+			session_timer(m, m->heap[0], now);
+		if (now >= m->next_window) {
+			window_end(m, now);
+			m->next_window += (uint64_t)(m->window_s * 1e9);
+			if (m->next_window <= now)
+				m->next_window = now + (uint64_t)(m->window_s * 1e9);
+		}
+		if (wd && now >= next_wd) {
+			sd_notify(0, "WATCHDOG=1");
+			next_wd = now + wd_usec * 1000 / 2;
+		}
+		if (m->nheap && m->heap[0]->deadline < until)
+			until = m->heap[0]->deadline;
+		if (wd && next_wd < until)
+			until = next_wd;
+		if (until > now + 1000000000ULL)
+			until = now + 1000000000ULL;
+		ts.tv_sec = (until - now) / 1000000000ULL;
+		ts.tv_nsec = (until - now) % 1000000000ULL;
+		n = epoll_pwait2(m->epfd, evs, 64, until > now ? &ts :
+				 &(struct timespec){ 0 }, NULL);
+		if (n < 0 && errno == ENOSYS)
+			n = epoll_wait(m->epfd, evs, 64,
+				       (int)((until - now + 999999) / 1000000));
+		if (n < 0 && errno != EINTR) {
+			perror("stampnl monitor: epoll_wait");
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+
+			if (p == TAG_HTTP) {
+				mon_http_run(m);
+			} else if (p == TAG_SIG) {
+				struct signalfd_siginfo si;
+
+				while (read(m->sigfd, &si, sizeof(si)) ==
+				       sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						sd_notify(0, "RELOADING=1");
+						reload(m, mono_ns());
+						sd_notify(0, "READY=1");
+					} else if (si.ssi_signo != SIGPIPE) {
+						return 0;
+					}
+				}
+			} else {
+				struct mon_session *ms = p;
+
+				sender_session_on_readable(&ms->s);
+				note_icmp(ms, now);
+			}
+		}
+	}
 }
 
 /**
