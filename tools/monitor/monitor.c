@@ -494,7 +494,7 @@ const struct cli_cmd monitor_cli = {
 	.summary = "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]",
 	.opts = monitor_opts,
 	.nopts = ARRAY_SIZE(monitor_opts),
-	.notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone",
+	.notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n",
 };
 
 static int parse_args(int argc, char **argv, struct mon *m, bool *check)
