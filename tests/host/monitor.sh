@@ -91,7 +91,7 @@ rc=0
 out=$("$STAMPNL" monitor -c "$T/bad.yaml" --check 2>&1) || rc=$?
 check_eq "a DSCP out of range: exit" 2 "$rc"
 check_ok "... with file:line and the reason: $out" \
-	grep -q "bad.yaml:8: dscp: bad dscp '64' (0 to 63)" <<<"$out"
+	grep -q "bad.yaml:8: dscp: --dscp: '64' is out of range: 0 to 63" <<<"$out"
 printf 'sessions:\n  - target: 10.0.0.2\n    colour: blue\n' >"$T/bad2.yaml"
 out=$("$STAMPNL" monitor -c "$T/bad2.yaml" --check 2>&1) || true
 check_ok "an unknown key, named with its line: $out" \
@@ -156,7 +156,7 @@ kill -HUP "$MON"
 sleep 0.5
 check_eq "a bad file on reload: still 200 sessions" 200 "$(value stampnl_monitor_sessions)"
 check_eq "... and the failure counted" 1 "$(value stampnl_monitor_reload_failures_total)"
-check_ok "... and logged with its line" grep -q "conf.yaml:3: wait: bad loss timeout 'never'" "$T/mon.err"
+check_ok "... and logged with its line" grep -qE "conf.yaml:3: wait: .*'never'" "$T/mon.err"
 
 # --- the reflector down and back; no route; no name ----------------------
 kill -TERM "$MON"
@@ -308,7 +308,7 @@ check_cmp "sd_notify: WATCHDOG=1 every 0.5 s (in 2 s)" \
 filters() {
 	{ ip netns exec "$NS_A" tc filter show dev veth0 egress
 	  ip netns exec "$NS_A" tc filter show dev veth0 ingress; } 2>/dev/null |
-		grep -c 'handle 0x4b53' || true
+		grep -cE 'handle 0x4b5[34]' || true
 }
 cat >"$T/conf.yaml" <<'EOF'
 defaults:
