@@ -7,8 +7,10 @@
  * (forwarded packets do not traverse LOCAL_IN). Registered per network
  * namespace from the pernet init, unregistered from its pre_exit;
  * netfilter holds the RCU read lock while they run, which covers the
- * stamp_cfg they read and, through the grace period between pre_exit and
- * exit, the namespace's state itself.
+ * stamp_cfg they read (once per packet, passed down to the reflection, so
+ * that the port matched and the reply follow one configuration) and,
+ * through the grace period between pre_exit and exit, the namespace's
+ * state itself.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -43,10 +45,10 @@ static bool peer_reply(const struct stamp_cfg *cfg, const struct sk_buff *skb,
 
 /* The UDP header of a request to one of the reflector's ports, or NULL. */
 static const struct udphdr *stamp_udp(struct stamp_net *sn,
+				      const struct stamp_cfg *cfg,
 				      const struct sk_buff *skb,
 				      unsigned int thoff, struct udphdr *buf)
 {
-	const struct stamp_cfg *cfg = rcu_dereference(sn->cfg);
 	const struct udphdr *uh;
 
 	uh = skb_header_pointer(skb, thoff, sizeof(*buf), buf);
@@ -70,11 +72,12 @@ static unsigned int stamp_in_v4(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	struct stamp_net *sn = stamp_pernet(state->net);
+	const struct stamp_cfg *cfg = rcu_dereference(sn->cfg);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct udphdr buf;
 
 	if (iph->protocol != IPPROTO_UDP ||
-	    !stamp_udp(sn, skb, ip_hdrlen(skb), &buf))
+	    !stamp_udp(sn, cfg, skb, ip_hdrlen(skb), &buf))
 		return NF_ACCEPT;
 
 	stamp_stats_inc(sn, STAMP_CNT_RX);
@@ -84,13 +87,14 @@ static unsigned int stamp_in_v4(void *priv, struct sk_buff *skb,
 		stamp_stats_inc(sn, STAMP_CNT_DROP_NOT_LOCAL);
 		return NF_DROP;
 	}
-	return stamp_reflect_v4(state->net, skb, ip_hdrlen(skb));
+	return stamp_reflect_v4(state->net, cfg, skb, ip_hdrlen(skb));
 }
 
 static unsigned int stamp_in_v6(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	struct stamp_net *sn = stamp_pernet(state->net);
+	const struct stamp_cfg *cfg = rcu_dereference(sn->cfg);
 	unsigned short frag_off = 0;
 	unsigned int thoff = 0;
 	struct udphdr buf;
@@ -101,7 +105,7 @@ static unsigned int stamp_in_v6(void *priv, struct sk_buff *skb,
 	 * earlier), so a first fragment can reach us: it carries the port.
 	 */
 	if (ipv6_find_hdr(skb, &thoff, IPPROTO_UDP, &frag_off, &flags) !=
-	    IPPROTO_UDP || !stamp_udp(sn, skb, thoff, &buf))
+	    IPPROTO_UDP || !stamp_udp(sn, cfg, skb, thoff, &buf))
 		return NF_ACCEPT;
 
 	stamp_stats_inc(sn, STAMP_CNT_RX);
@@ -114,7 +118,7 @@ static unsigned int stamp_in_v6(void *priv, struct sk_buff *skb,
 		stamp_stats_inc(sn, STAMP_CNT_DROP_NOT_LOCAL);
 		return NF_DROP;
 	}
-	return stamp_reflect_v6(state->net, skb, thoff);
+	return stamp_reflect_v6(state->net, cfg, skb, thoff);
 }
 
 static const struct nf_hook_ops stamp_nf_ops[] = {

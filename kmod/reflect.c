@@ -2,16 +2,26 @@
 /*
  * Reflection: answer a STAMP request (RFC 8762 section 4.3) from softirq.
  *
- * The reply is a new skb rather than the request turned around: the request
- * may be shared, cloned or paged, and a fresh skb routed with ip_local_out()
- * goes through routing, OUTPUT hooks and the qdisc like any locally
- * generated packet. Only the UDP payload is copied (44 octets typically).
- * T3 is taken last, just before the UDP checksum and ip_local_out().
+ * The order makes a refused request cheap: admission (allow-list, rate
+ * limit) on the addresses, the UDP header and checksum, then the verdicts
+ * that read the payload (HMAC, session, Error Estimate) on its first
+ * octets as they arrived. Only a request that passes them all costs a
+ * route lookup, and no allocation in the usual case: the reply is the
+ * request's own skb turned around (its payload rewritten in place, a new
+ * IP header, what it carried of its reception cleared), made ours first
+ * when it is shared, cloned (a packet tap holds it) or paged. It leaves
+ * through ip_local_out() like any locally generated packet: routing,
+ * OUTPUT hooks, the qdisc. T3 is taken last, just before the UDP checksum
+ * and ip_local_out().
+ *
+ * The configuration is the one the hook matched the port against, read
+ * once per request. One tail serves both families; only the route's flow
+ * and the IP header differ.
  *
  * Called from the netfilter hooks under their RCU read lock. Every request
  * that reaches here ends as exactly one of: reflected, or a counted drop.
  *
- * TLVs (RFC 8972) are answered in place on the reply's copy by the shared
+ * TLVs (RFC 8972) are answered in place in the reply by the shared
  * codec (tlv.c), after the base packet is built and before T3: nothing in
  * a TLV depends on T3, and the HMAC TLV covers only Seq and the TLVs. What
  * they ask of the reply (its DSCP, its route, no reply at all) is applied
@@ -19,9 +29,11 @@
  */
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/udp.h>
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
@@ -36,22 +48,21 @@
 #include "compat.h"
 #include "stamp.h"
 
-#define HDRS_ROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
-		   sizeof(struct udphdr))
 #define REPLY_TTL 255
 
 struct stamp_req {
 	struct net *net;
 	struct stamp_net *sn;
-	const struct stamp_cfg *cfg;
+	const struct stamp_cfg *cfg;	/* the one the hook matched the port on */
 	struct stamp_session *sess;	/* stateful: the request's session */
-	struct stamp_key *key;		/* authenticated: the key that verified */
-	struct stamp_session_key sk;
+	struct stamp_key *key;		/* the session's key, else the default */
+	struct stamp_session_key sk;	/* family, addresses and ports too */
 	ktime_t tai_off;	/* TAI - UTC, whole seconds */
 	ktime_t t2;		/* TAI */
 	u64 t3;			/* wire format, once sent */
 	u32 seq;		/* the reply's Seq */
 	bool reserved;		/* stateful: r->seq taken from the session */
+	bool ext;		/* RFC 8762/8972 sender: SSID and TLVs */
 	unsigned int plen;	/* request payload length */
 	u8 ttl;
 	u8 tos;			/* the request's DS field */
@@ -136,13 +147,21 @@ static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off, u8 *method)
 	return sw;
 }
 
-static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
+/*
+ * What every request needs first, with the configuration the hook matched
+ * its port against: one snapshot for the whole request, so that a
+ * configuration published meanwhile cannot answer it half by the old
+ * rules and half by the new.
+ */
+static void req_init(struct stamp_req *r, struct net *net,
+		     const struct stamp_cfg *cfg, struct sk_buff *skb,
 		     u8 ttl, u8 tos)
 {
 	memset(&r->tlv, 0, sizeof(r->tlv));
+	memset(&r->sk, 0, sizeof(r->sk));
 	r->net = net;
 	r->sn = stamp_pernet(net);
-	r->cfg = rcu_dereference(r->sn->cfg);
+	r->cfg = cfg;
 	r->sess = NULL;
 	r->reserved = false;
 	r->key = NULL;
@@ -156,17 +175,32 @@ static void req_init(struct stamp_req *r, struct net *net, struct sk_buff *skb,
  * Who may be answered, checked before anything costs: the allow-list, then
  * the source's rate. Nothing here depends on the payload.
  */
-static bool admitted(struct stamp_req *r, u8 family, const __be32 *saddr)
+static bool admitted(struct stamp_req *r)
 {
-	if (!stamp_cfg_allowed(r->cfg, family, saddr)) {
+	if (!stamp_cfg_allowed(r->cfg, r->sk.family, r->sk.saddr)) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NOT_ALLOWED);
 		return false;
 	}
-	if (!stamp_ratelimit_allow(r->sn->ratelimit, r->cfg, family, saddr)) {
+	if (!stamp_ratelimit_allow(r->sn->ratelimit, r->cfg, r->sk.family,
+				   r->sk.saddr)) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_RATE_LIMIT);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The one key of a request: its session's own, else the namespace's
+ * default. It verifies the request in authenticated mode, signs the reply
+ * and keys the HMAC TLV (RFC 8972 section 4.8) in either mode.
+ */
+static struct stamp_key *req_key(struct stamp_req *r)
+{
+	struct stamp_key *k = NULL;
+
+	if (r->sess)
+		k = rcu_dereference(r->sess->hmac_key);
+	return k ?: rcu_dereference(r->sn->default_key);
 }
 
 /*
@@ -178,7 +212,6 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 {
 	struct stamp_session_table *t = rcu_dereference(r->sn->sessions);
 	struct stamp_session *s;
-	struct stamp_key *k = NULL;
 
 	r->sess = t ? stamp_session_find(t, &r->sk) : NULL;
 	/*
@@ -188,21 +221,15 @@ static bool session_and_auth(struct stamp_req *r, const u8 *data)
 	if (r->sess && r->cfg->mode != STAMP_MODE_STATEFUL &&
 	    !r->sess->provisioned)
 		r->sess = NULL;
-	if (r->cfg->auth) {
-		if (r->sess)
-			k = rcu_dereference(r->sess->hmac_key);
-		if (!k)
-			k = rcu_dereference(r->sn->default_key);
-		if (!k || !stamp_hmac_ok(k, data)) {
-			if (r->sess) {
-				spin_lock(&r->sess->lock);
-				r->sess->drop_auth++;
-				spin_unlock(&r->sess->lock);
-			}
-			stamp_stats_inc(r->sn, STAMP_CNT_DROP_AUTH);
-			return false;
+	r->key = req_key(r);
+	if (r->cfg->auth && (!r->key || !stamp_hmac_ok(r->key, data))) {
+		if (r->sess) {
+			spin_lock(&r->sess->lock);
+			r->sess->drop_auth++;
+			spin_unlock(&r->sess->lock);
 		}
-		r->key = k;
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_AUTH);
+		return false;
 	}
 	if (r->sess || r->cfg->mode != STAMP_MODE_STATEFUL)
 		return true;
@@ -273,7 +300,7 @@ static void reply_unsent(struct stamp_req *r)
 	r->reserved = false;
 }
 
-/* Check the UDP header and checksum; sets r->plen. */
+/* Check the UDP header and checksum; sets r->plen and the ports. */
 static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		   unsigned int thoff, u8 pf)
 {
@@ -299,6 +326,8 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_CSUM);
 		return false;
 	}
+	r->sk.sport = uh->source;
+	r->sk.dport = uh->dest;
 	r->plen = ulen - sizeof(*uh);
 	if (r->plen < STAMP_MIN_REQ_LEN) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
@@ -374,10 +403,6 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	env.allow_return_addr = cfg->return_addr;
 	env.req_seq = stamp_get32(data + (cfg->auth ? STAMP_AUTH_OFF_SENDER_SEQ :
 						      STAMP_OFF_SENDER_SEQ));
-	if (!priv.key && r->sess)
-		priv.key = rcu_dereference(r->sess->hmac_key);
-	if (!priv.key)
-		priv.key = rcu_dereference(r->sn->default_key);
 	env.auth = cfg->auth;
 	env.hmac = priv.key ? tlv_hmac : NULL;
 	env.is_local = tlv_is_local;
@@ -404,40 +429,32 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 }
 
 /*
- * The reply's payload and UDP header, ports swapped. Its data starts at
- * the UDP header, with room for the IP header in front.
+ * The verdicts that need the payload, on the first octets of the request
+ * as they arrived, before any route or allocation: a forged, unknown or
+ * refused request costs its checks and nothing more.
+ *
+ * Return: false when the request is dropped (counted).
  */
-static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
-				   unsigned int thoff)
+static bool judge(struct stamp_req *r, struct sk_buff *skb, unsigned int thoff)
 {
 	bool auth = r->cfg->auth;
 	unsigned int base = stamp_base_len(auth);
-	unsigned int rlen = max_t(unsigned int, r->plen, base);
 	unsigned int ssid_off = auth ? STAMP_AUTH_OFF_SSID : STAMP_OFF_SSID;
 	unsigned int errest_off = auth ? STAMP_AUTH_OFF_ERREST :
 					 STAMP_OFF_ERREST;
-	struct stamp_refl_params p = {};
-	const struct udphdr *ouh;
-	struct sk_buff *nskb;
-	struct udphdr *uh;
-	struct udphdr buf;
-	bool ext;
-	u8 *data;
-	int len;
+	unsigned int n = min(r->plen, base);
+	u8 buf[STAMP_AUTH_BASE_LEN];
+	const u8 *data;
 
-	nskb = alloc_skb(HDRS_ROOM + rlen, GFP_ATOMIC);
-	if (!nskb) {
-		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NOMEM);
-		return NULL;
-	}
-	skb_reserve(nskb, HDRS_ROOM);
-	data = skb_put(nskb, rlen);
-	if (skb_copy_bits(skb, thoff + sizeof(*uh), data, r->plen))
-		goto malformed;
 	/* an authenticated request has no short form to answer */
 	if (auth && r->plen < STAMP_AUTH_BASE_LEN) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_SHORT);
-		goto free;
+		return false;
+	}
+	data = skb_header_pointer(skb, thoff + sizeof(struct udphdr), n, buf);
+	if (!data) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
+		return false;
 	}
 	/*
 	 * An SSID and TLVs only from an RFC 8762/8972 sender, whose base MBZ
@@ -445,11 +462,11 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	 * copied untouched and keys its session by addresses and ports alone
 	 * (see stamp_test_mbz_clear())
 	 */
-	ext = stamp_test_mbz_clear(data, r->plen, auth);
-	r->sk.ssid = ext && r->plen >= ssid_off + 2 ?
+	r->ext = stamp_test_mbz_clear(data, n, auth);
+	r->sk.ssid = r->ext && r->plen >= ssid_off + 2 ?
 		     stamp_get16(data + ssid_off) : 0;
 	if (!session_and_auth(r, data))
-		goto free;
+		return false;
 	/*
 	 * RFC 4656 section 4.1.2: a receiver "SHOULD discard" a packet with
 	 * a zero multiplier. Senders in use send it (stamp-bpf's does), and
@@ -460,10 +477,71 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 	if (!(stamp_get16(data + errest_off) & STAMP_ERREST_MULT_MASK)) {
 		if (r->cfg->errest_zero_discard) {
 			stamp_stats_inc(r->sn, STAMP_CNT_DROP_ERREST);
-			goto free;
+			return false;
 		}
 		stamp_stats_inc(r->sn, STAMP_CNT_ERREST_ZERO);
 	}
+	return true;
+}
+
+/*
+ * Make the request's own skb one the reply may be written into: ours
+ * alone (not shared, its data not shared with a clone such as a packet
+ * tap's), linear up to the payload's end, with tailroom for a short
+ * request's reply. For the usual request, delivered linear and unshared,
+ * this costs nothing; otherwise it is one allocation and copy, as many as
+ * a new reply skb would cost.
+ */
+static struct sk_buff *own_request(struct stamp_req *r, struct sk_buff *skb,
+				   unsigned int end, unsigned int grow)
+{
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb)
+		goto nomem;
+	if (skb_ensure_writable(skb, end))
+		goto free;
+	if (skb_tailroom(skb) < grow &&
+	    pskb_expand_head(skb, 0, grow, GFP_ATOMIC))
+		goto free;
+	return skb;
+
+free:
+	kfree_skb(skb);
+nomem:
+	stamp_stats_inc(r->sn, STAMP_CNT_DROP_NOMEM);
+	return NULL;
+}
+
+/*
+ * Turn the judged request around: the reply's payload and UDP header, ports
+ * swapped, written over the request's own, its data starting at the UDP
+ * header. The IP header before it is dropped and rebuilt by the caller.
+ * Consumes @skb.
+ *
+ * Return: the reply, or NULL (dropped and counted).
+ */
+static struct sk_buff *turn_around(struct stamp_req *r, struct sk_buff *skb,
+				   unsigned int thoff)
+{
+	bool auth = r->cfg->auth;
+	unsigned int base = stamp_base_len(auth);
+	unsigned int rlen = max_t(unsigned int, r->plen, base);
+	unsigned int end = thoff + sizeof(struct udphdr) + r->plen;
+	struct stamp_refl_params p = {};
+	struct udphdr *uh;
+	__be16 port;
+	u8 *data;
+	int len;
+
+	skb = own_request(r, skb, end, rlen - r->plen);
+	if (!skb)
+		return NULL;
+	__skb_pull(skb, thoff);
+	skb_reset_transport_header(skb);
+	uh = udp_hdr(skb);
+	data = (u8 *)(uh + 1);
+	if (rlen > r->plen)
+		__skb_put(skb, rlen - r->plen);
 
 	p.copy_seq = !r->sess;
 	if (r->sess) {
@@ -475,56 +553,213 @@ static struct sk_buff *build_reply(struct stamp_req *r, struct sk_buff *skb,
 						    r->cfg->errest_unsynced;
 	p.ttl = r->ttl;
 	len = stamp_reflect(data, r->plen, rlen, &p, auth);
-	if (len < 0)
-		goto malformed;
+	if (len < 0) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
+		goto free;
+	}
 	if (!r->sess)
 		r->seq = stamp_get32(data + STAMP_OFF_SEQ);
 	if (rlen > base) {
 		if (r->cfg->tlv_mode == STAMP_TLV_MODE_STRIP) {
-			skb_trim(nskb, base);
+			skb_trim(skb, sizeof(*uh) + base);
 			stamp_stats_tlv_inc(r->sn, STAMP_TLVC_STRIPPED);
-		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS && ext &&
-			   !answer_tlvs(r, skb, data, rlen, base)) {
+		} else if (r->cfg->tlv_mode == STAMP_TLV_MODE_PROCESS &&
+			   r->ext && !answer_tlvs(r, skb, data, rlen, base)) {
 			goto free;
 		}
 	}
 
-	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
-	uh = skb_push(nskb, sizeof(*uh));
-	skb_reset_transport_header(nskb);
-	uh->source = ouh->dest;
-	uh->dest = ouh->source;
-	uh->len = htons(nskb->len);
+	port = uh->source;
+	uh->source = uh->dest;
+	uh->dest = port;
+	uh->len = htons(skb->len);
 	uh->check = 0;
-	return nskb;
+	return skb;
 
-malformed:
-	stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
 free:
 	reply_unsent(r);
-	kfree_skb(nskb);
+	kfree_skb(skb);
 	return NULL;
 }
 
 /*
- * Write T3 (and the HMAC over it) into the reply and return the UDP
- * checksum's partial sum.
+ * The reply's route: back to the request's source from the address it
+ * was sent to, or where a Return Path TLV asked (RFC 8972 section 4.6).
+ * Reads the request's device and mark, so before reply_reset().
  */
-static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *nskb)
+static struct dst_entry *reply_route(struct stamp_req *r,
+				     const struct sk_buff *skb,
+				     struct flowi *fl)
 {
-	struct udphdr *uh = udp_hdr(nskb);
+	struct net_device *dev = skb->dev;
+	struct flowi4 *fl4 = &fl->u.ip4;
+	struct flowi6 *fl6 = &fl->u.ip6;
+	struct rtable *rt;
+	int oif;
+
+	memset(fl, 0, sizeof(*fl));
+	if (r->sk.family == AF_INET) {
+		fl4->daddr = r->sk.saddr[0];
+		fl4->saddr = r->sk.daddr[0];
+		fl4->flowi4_proto = IPPROTO_UDP;
+		fl4->fl4_sport = r->sk.dport;
+		fl4->fl4_dport = r->sk.sport;
+		fl4->flowi4_oif = l3mdev_master_ifindex_rcu(dev);
+		fl4->flowi4_mark = IP4_REPLY_MARK(r->net, skb->mark);
+		if (r->tlv.return_addr)
+			memcpy(&fl4->daddr, r->tlv.ret_addr,
+			       sizeof(fl4->daddr));
+		if (r->tlv.same_link)
+			fl4->flowi4_oif = dev->ifindex;
+		rt = ip_route_output_flow(r->net, fl4, NULL);
+		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	memcpy(&fl6->daddr, r->sk.saddr, sizeof(fl6->daddr));
+	memcpy(&fl6->saddr, r->sk.daddr, sizeof(fl6->saddr));
+	fl6->flowi6_proto = IPPROTO_UDP;
+	fl6->fl6_sport = r->sk.dport;
+	fl6->fl6_dport = r->sk.sport;
+	/* link-local peers are only reachable through the ingress link */
+	oif = rt6_need_strict(&fl6->daddr) ? dev->ifindex :
+	      l3mdev_master_ifindex_rcu(dev);
+	fl6->flowi6_oif = r->tlv.same_link ? dev->ifindex : oif;
+	fl6->flowi6_mark = IP6_REPLY_MARK(r->net, skb->mark);
+	if (r->tlv.return_addr)
+		memcpy(&fl6->daddr, r->tlv.ret_addr, sizeof(fl6->daddr));
+	return ip6_dst_lookup_flow(r->net, NULL, fl6, NULL);
+}
+
+/*
+ * The request's conntrack entry covers its reply, as nf_ct_attach() would
+ * attach it to a new skb (like nf_reject): the entry's reference moves to
+ * the reply, its direction turned around.
+ */
+static unsigned long ct_reply(unsigned long nfct)
+{
+	if (!nfct)
+		return 0;
+	return (nfct & NFCT_PTRMASK) |
+	       (CTINFO2DIR(nfct & NFCT_INFOMASK) == IP_CT_DIR_ORIGINAL ?
+		IP_CT_RELATED_REPLY : IP_CT_RELATED);
+}
+
+/*
+ * Clear what the request's skb carries of its reception, so that the
+ * reply leaves as a new locally generated packet would: no socket, route,
+ * extensions (secpath), trace, receive stamp or delivery time, VLAN tag,
+ * hash, priority or control block of the input path.
+ */
+static void reply_reset(struct sk_buff *skb, struct dst_entry *dst, u32 mark)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	unsigned long nfct = skb->_nfct;
+
+	skb->_nfct = 0;
+#endif
+	skb_orphan(skb);
+	skb_scrub_packet(skb, true);
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	skb->_nfct = ct_reply(nfct);
+#endif
+	skb_set_delivery_time(skb, 0, false);
+	skb_hwtstamps(skb)->hwtstamp = 0;
+	skb_shinfo(skb)->tx_flags = 0;
+	__vlan_hwaccel_clear_tag(skb);
+	skb_reset_redirect(skb);
+	skb_clear_hash(skb);
+	skb->encapsulation = 0;
+	skb->priority = 0;
+	memset(skb->cb, 0, sizeof(skb->cb));
+	skb->mark = mark;
+	skb_dst_set(skb, dst);
+}
+
+/* The reply's DS field: the request's DSCP, or the one a CoS TLV asked. */
+static u8 reply_ds(struct stamp_req *r)
+{
+	if (!r->tlv.set_dscp)
+		return r->tos & ~INET_ECN_MASK;
+	stamp_stats_tlv_inc(r->sn, STAMP_TLVC_COS_REMARKED);
+	return r->tlv.dscp << 2;
+}
+
+static void path_counted(struct stamp_req *r)
+{
+	if (r->tlv.return_addr)
+		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_RETURN_ADDR);
+	if (r->tlv.same_link)
+		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_SAME_LINK);
+}
+
+/*
+ * Write T3 (and the HMAC over it) into the reply and return the UDP
+ * checksum's partial sum. T3 is taken as late as the reply's bytes allow:
+ * after it, only the checksum and the IP output path.
+ */
+static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
+{
+	struct udphdr *uh = udp_hdr(skb);
 	u8 *data = (u8 *)(uh + 1);
 
 	r->t3 = ts_wire(r, ktime_get_clocktai());
-	stamp_reflect_set_tx_ts(data, r->t3, !!r->key);
-	if (r->key)
+	stamp_reflect_set_tx_ts(data, r->t3, r->cfg->auth);
+	if (r->cfg->auth)
 		stamp_hmac_sign(r->key, data);
-	nskb->ip_summed = CHECKSUM_NONE;
+	skb->ip_summed = CHECKSUM_NONE;
 	return csum_partial(uh, ntohs(uh->len), 0);
 }
 
-static unsigned int stamp_sent(struct stamp_req *r, struct sk_buff *skb,
-			       int err)
+/* The reply's IP header in front of its UDP header, then out. */
+static int reply_xmit(struct stamp_req *r, struct sk_buff *skb,
+		      const struct flowi *fl)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	struct ipv6hdr *ip6h;
+	struct iphdr *iph;
+	__wsum csum;
+
+	if (r->sk.family == AF_INET) {
+		iph = skb_push(skb, sizeof(*iph));
+		skb_reset_network_header(skb);
+		iph->version = 4;
+		iph->ihl = sizeof(*iph) / 4;
+		/* keep the class of service the sender measures, not its ECN */
+		iph->tos = reply_ds(r);
+		iph->frag_off = 0;
+		iph->ttl = REPLY_TTL;
+		iph->protocol = IPPROTO_UDP;
+		iph->saddr = fl->u.ip4.saddr;
+		iph->daddr = fl->u.ip4.daddr;
+		iph->tot_len = htons(skb->len);
+		ip_select_ident(r->net, skb, NULL);
+		skb->protocol = htons(ETH_P_IP);
+		csum = stamp_tx(r, skb);
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
+					      ntohs(uh->len), IPPROTO_UDP,
+					      csum);
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+		return ip_local_out(r->net, NULL, skb);
+	}
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, reply_ds(r), 0);
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = REPLY_TTL;
+	ip6h->saddr = fl->u.ip6.saddr;
+	ip6h->daddr = fl->u.ip6.daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+	/* a reply as long as its request may need fragmenting at the source */
+	skb->ignore_df = 1;
+	csum = stamp_tx(r, skb);
+	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+				    ntohs(uh->len), IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	return ip6_local_out(r->net, NULL, skb);
+}
+
+static void stamp_sent(struct stamp_req *r, int err)
 {
 	bool ok = !net_xmit_eval(err);
 
@@ -538,37 +773,40 @@ static unsigned int stamp_sent(struct stamp_req *r, struct sk_buff *skb,
 		r->sess->last_seq = r->seq;
 		spin_unlock(&r->sess->lock);
 	}
-	consume_skb(skb);
+}
+
+/*
+ * Both families from here: admission, the UDP header, the verdicts on the
+ * payload's first octets, and only then the request turned around, routed
+ * and sent. Before the turnaround a drop is the hook's verdict; after it,
+ * the skb is ours (NF_STOLEN) and freed here.
+ */
+static unsigned int reflect(struct stamp_req *r, struct sk_buff *skb,
+			    unsigned int thoff, u8 pf)
+{
+	struct dst_entry *dst;
+	struct flowi fl;
+	u32 mark;
+
+	if (!admitted(r) || !udp_ok(r, skb, thoff, pf) ||
+	    !judge(r, skb, thoff))
+		return NF_DROP;
+	skb = turn_around(r, skb, thoff);
+	if (!skb)
+		return NF_STOLEN;
+	dst = reply_route(r, skb, &fl);
+	if (IS_ERR(dst)) {
+		stamp_stats_inc(r->sn, STAMP_CNT_DROP_NO_ROUTE);
+		reply_unsent(r);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	path_counted(r);
+	mark = r->sk.family == AF_INET ? fl.u.ip4.flowi4_mark :
+					 fl.u.ip6.flowi6_mark;
+	reply_reset(skb, dst, mark);
+	stamp_sent(r, reply_xmit(r, skb, &fl));
 	return NF_STOLEN;
-}
-
-/* The reply's DS field: the request's DSCP, or the one a CoS TLV asked. */
-static u8 reply_ds(struct stamp_req *r, u8 req_ds)
-{
-	if (!r->tlv.set_dscp)
-		return req_ds & ~INET_ECN_MASK;
-	stamp_stats_tlv_inc(r->sn, STAMP_TLVC_COS_REMARKED);
-	return r->tlv.dscp << 2;
-}
-
-static void path_counted(struct stamp_req *r)
-{
-	if (r->tlv.return_addr)
-		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_RETURN_ADDR);
-	if (r->tlv.same_link)
-		stamp_stats_tlv_inc(r->sn, STAMP_TLVC_SAME_LINK);
-}
-
-static void sess_key_init(struct stamp_session_key *k, u8 family,
-			  const void *saddr, const void *daddr,
-			  unsigned int alen, const struct udphdr *uh)
-{
-	memset(k, 0, sizeof(*k));
-	k->family = family;
-	memcpy(k->saddr, saddr, alen);
-	memcpy(k->daddr, daddr, alen);
-	k->sport = uh->source;
-	k->dport = uh->dest;
 }
 
 /**
@@ -607,183 +845,47 @@ bool stamp_reflect_is_reply(const u8 *p, unsigned int len, bool auth)
 /**
  * stamp_reflect_v4() - answer an IPv4 STAMP request
  * @net: the namespace it arrived in
+ * @cfg: the configuration the hook found the request's port in
  * @skb: the request, addressed to a local unicast address
  * @thoff: offset of its UDP header
  *
- * Return: the netfilter verdict; NF_STOLEN once answered.
+ * Return: the netfilter verdict; NF_STOLEN once the request is turned
+ * around into its reply.
  */
-unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
-			      unsigned int thoff)
+unsigned int stamp_reflect_v4(struct net *net, const struct stamp_cfg *cfg,
+			      struct sk_buff *skb, unsigned int thoff)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct flowi4 fl4 = {};
 	struct stamp_req r;
-	struct sk_buff *nskb;
-	const struct udphdr *ouh;
-	struct udphdr buf;
-	struct iphdr *niph;
-	struct udphdr *uh;
-	struct rtable *rt;
-	__wsum csum;
 
-	req_init(&r, net, skb, iph->ttl, iph->tos);
-	if (!admitted(&r, AF_INET, &iph->saddr) ||
-	    !udp_ok(&r, skb, thoff, NFPROTO_IPV4))
-		return NF_DROP;
-
-	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
-	sess_key_init(&r.sk, AF_INET, &iph->saddr, &iph->daddr, 4, ouh);
-	fl4.daddr = iph->saddr;
-	fl4.saddr = iph->daddr;
-	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.fl4_sport = ouh->dest;
-	fl4.fl4_dport = ouh->source;
-	fl4.flowi4_oif = l3mdev_master_ifindex_rcu(skb->dev);
-	fl4.flowi4_mark = IP4_REPLY_MARK(net, skb->mark);
-	rt = ip_route_output_flow(net, &fl4, NULL);
-	if (IS_ERR(rt)) {
-		stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
-		return NF_DROP;
-	}
-
-	nskb = build_reply(&r, skb, thoff);
-	if (!nskb) {
-		ip_rt_put(rt);
-		return NF_DROP;
-	}
-	/* a Return Path TLV: out of the ingress link, or to another address */
-	if (r.tlv.same_link || r.tlv.return_addr) {
-		ip_rt_put(rt);
-		if (r.tlv.return_addr)
-			memcpy(&fl4.daddr, r.tlv.ret_addr, sizeof(fl4.daddr));
-		if (r.tlv.same_link)
-			fl4.flowi4_oif = skb->dev->ifindex;
-		fl4.saddr = iph->daddr;
-		rt = ip_route_output_flow(net, &fl4, NULL);
-		if (IS_ERR(rt)) {
-			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
-			reply_unsent(&r);
-			kfree_skb(nskb);
-			return NF_DROP;
-		}
-		path_counted(&r);
-	}
-	skb_dst_set(nskb, &rt->dst);
-	uh = udp_hdr(nskb);
-
-	niph = skb_push(nskb, sizeof(*niph));
-	skb_reset_network_header(nskb);
-	niph->version = 4;
-	niph->ihl = sizeof(*niph) / 4;
-	/* keep the class of service the sender measures, not its ECN */
-	niph->tos = reply_ds(&r, iph->tos);
-	niph->frag_off = 0;
-	niph->ttl = REPLY_TTL;
-	niph->protocol = IPPROTO_UDP;
-	niph->saddr = fl4.saddr;
-	niph->daddr = fl4.daddr;
-	niph->tot_len = htons(nskb->len);
-	ip_select_ident(net, nskb, NULL);
-	nskb->protocol = htons(ETH_P_IP);
-	nskb->mark = fl4.flowi4_mark;
-	/* the request's conntrack entry covers the reply (like nf_reject) */
-	nf_ct_attach(nskb, skb);
-
-	csum = stamp_tx(&r, nskb);
-	uh->check = csum_tcpudp_magic(niph->saddr, niph->daddr,
-				      ntohs(uh->len), IPPROTO_UDP, csum);
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	return stamp_sent(&r, skb, ip_local_out(net, NULL, nskb));
+	req_init(&r, net, cfg, skb, iph->ttl, iph->tos);
+	r.sk.family = AF_INET;
+	r.sk.saddr[0] = iph->saddr;
+	r.sk.daddr[0] = iph->daddr;
+	return reflect(&r, skb, thoff, NFPROTO_IPV4);
 }
 
 /**
  * stamp_reflect_v6() - answer an IPv6 STAMP request
  * @net: the namespace it arrived in
+ * @cfg: the configuration the hook found the request's port in
  * @skb: the request, addressed to a local unicast address, unfragmented
  * @thoff: offset of its UDP header (after any extension headers)
  *
- * Return: the netfilter verdict; NF_STOLEN once answered.
+ * Return: the netfilter verdict; NF_STOLEN once the request is turned
+ * around into its reply.
  */
-unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
-			      unsigned int thoff)
+unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
+			      struct sk_buff *skb, unsigned int thoff)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct flowi6 fl6 = {};
 	struct stamp_req r;
-	struct sk_buff *nskb;
-	const struct udphdr *ouh;
-	struct dst_entry *dst;
-	struct ipv6hdr *nip6h;
-	struct udphdr buf;
-	struct udphdr *uh;
-	__wsum csum;
 
-	req_init(&r, net, skb, ip6h->hop_limit, ipv6_get_dsfield(ip6h));
-	if (!admitted(&r, AF_INET6, ip6h->saddr.s6_addr32) ||
-	    !udp_ok(&r, skb, thoff, NFPROTO_IPV6))
-		return NF_DROP;
-
-	ouh = skb_header_pointer(skb, thoff, sizeof(buf), &buf);
-	sess_key_init(&r.sk, AF_INET6, &ip6h->saddr, &ip6h->daddr, 16, ouh);
-	fl6.daddr = ip6h->saddr;
-	fl6.saddr = ip6h->daddr;
-	fl6.flowi6_proto = IPPROTO_UDP;
-	fl6.fl6_sport = ouh->dest;
-	fl6.fl6_dport = ouh->source;
-	/* link-local peers are only reachable through the ingress link */
-	fl6.flowi6_oif = rt6_need_strict(&fl6.daddr) ? skb->dev->ifindex :
-			 l3mdev_master_ifindex_rcu(skb->dev);
-	fl6.flowi6_mark = IP6_REPLY_MARK(net, skb->mark);
-	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
-	if (IS_ERR(dst)) {
-		stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
-		return NF_DROP;
-	}
-
-	nskb = build_reply(&r, skb, thoff);
-	if (!nskb) {
-		dst_release(dst);
-		return NF_DROP;
-	}
-	if (r.tlv.same_link || r.tlv.return_addr) {
-		dst_release(dst);
-		if (r.tlv.return_addr)
-			memcpy(&fl6.daddr, r.tlv.ret_addr, sizeof(fl6.daddr));
-		if (r.tlv.same_link)
-			fl6.flowi6_oif = skb->dev->ifindex;
-		fl6.saddr = ip6h->daddr;
-		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
-		if (IS_ERR(dst)) {
-			stamp_stats_inc(r.sn, STAMP_CNT_DROP_NO_ROUTE);
-			reply_unsent(&r);
-			kfree_skb(nskb);
-			return NF_DROP;
-		}
-		path_counted(&r);
-	}
-	skb_dst_set(nskb, dst);
-	uh = udp_hdr(nskb);
-
-	nip6h = skb_push(nskb, sizeof(*nip6h));
-	skb_reset_network_header(nskb);
-	ip6_flow_hdr(nip6h, reply_ds(&r, ipv6_get_dsfield(ip6h)), 0);
-	nip6h->nexthdr = IPPROTO_UDP;
-	nip6h->hop_limit = REPLY_TTL;
-	nip6h->saddr = fl6.saddr;
-	nip6h->daddr = fl6.daddr;
-	nskb->protocol = htons(ETH_P_IPV6);
-	nskb->mark = fl6.flowi6_mark;
-	/* a reply as long as its request may need fragmenting at the source */
-	nskb->ignore_df = 1;
-	nf_ct_attach(nskb, skb);
-
-	csum = stamp_tx(&r, nskb);
-	uh->check = csum_ipv6_magic(&nip6h->saddr, &nip6h->daddr,
-				    ntohs(uh->len), IPPROTO_UDP, csum);
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	return stamp_sent(&r, skb, ip6_local_out(net, NULL, nskb));
+	req_init(&r, net, cfg, skb, ip6h->hop_limit, ipv6_get_dsfield(ip6h));
+	r.sk.family = AF_INET6;
+	memcpy(r.sk.saddr, &ip6h->saddr, sizeof(ip6h->saddr));
+	memcpy(r.sk.daddr, &ip6h->daddr, sizeof(ip6h->daddr));
+	return reflect(&r, skb, thoff, NFPROTO_IPV6);
 }
 
 #ifdef STAMP_KUNIT

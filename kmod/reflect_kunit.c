@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite stamp_reflect: the request checks and the reply builder of
+ * KUnit suite stamp_reflect: the request checks and the turnaround of
  * reflect.c, on skbs shaped the ways the stack hands them to the hook:
  * linear, paged (headers and payload split over the head and two page
- * fragments) and cloned, IPv4 and IPv6. Included by reflect.c when built
+ * fragments), cloned, and tapped (a clone whose original a packet tap
+ * still holds: the turnaround must leave the tap's copy alone), IPv4 and
+ * IPv6. Included by reflect.c when built
  * with STAMP_KUNIT=1, so it reaches the static functions under test.
  *
  * KUnit runs a module's suites before its init, so these tests use their
@@ -12,7 +14,7 @@
 #include <kunit/test.h>
 #include <linux/highmem.h>
 
-enum skb_shape { SHAPE_LINEAR, SHAPE_PAGED, SHAPE_CLONED };
+enum skb_shape { SHAPE_LINEAR, SHAPE_PAGED, SHAPE_CLONED, SHAPE_TAPPED };
 
 enum req_defect { REQ_OK, REQ_BAD_CSUM, REQ_LONG_ULEN, REQ_ZERO_ERREST,
 		  REQ_NO_CSUM, REQ_ZERO_ERREST_DISCARD };
@@ -36,6 +38,8 @@ static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_CLONED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_TAPPED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV4, SHAPE_TAPPED, 14, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 14, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_PAGED, 14, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_PAGED, 45, REQ_OK, -1 },
@@ -55,6 +59,7 @@ static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 44, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_CLONED, 44, REQ_OK, -1 },
+	{ NFPROTO_IPV6, SHAPE_TAPPED, 1452, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 20, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 1452, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_CLONED, 2000, REQ_OK, -1 },
@@ -69,7 +74,8 @@ static const struct skb_case skb_cases[] = {
 	  STAMP_CNT_DROP_ERREST },
 };
 
-static const char * const shape_names[] = { "linear", "paged", "cloned" };
+static const char * const shape_names[] = { "linear", "paged", "cloned",
+					    "tapped" };
 static const char * const defect_names[] = { "", " bad-csum", " long-ulen",
 					     " zero-errest", " no-csum",
 					     " zero-errest-discard" };
@@ -132,10 +138,14 @@ static unsigned int flat_request(const struct skb_case *c, u8 *pkt,
 	return iplen + ulen;
 }
 
-/* Split a flat request into the shape under test. */
-static struct sk_buff *shape_skb(struct kunit *test, const struct skb_case *c,
-				 const u8 *pkt, unsigned int len,
-				 unsigned int thoff)
+/*
+ * Split a flat request into the shape under test. A tapped one's original
+ * is left in *@tap for the caller to check and free.
+ */
+static struct sk_buff *shape_skb_tap(struct kunit *test,
+				     const struct skb_case *c, const u8 *pkt,
+				     unsigned int len, unsigned int thoff,
+				     struct sk_buff **tap)
 {
 	/* paged: the head ends inside the payload, two fragments hold the rest */
 	unsigned int head = c->shape == SHAPE_PAGED ?
@@ -164,12 +174,56 @@ static struct sk_buff *shape_skb(struct kunit *test, const struct skb_case *c,
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, thoff);
 	skb->ip_summed = CHECKSUM_NONE;
-	if (c->shape != SHAPE_CLONED)
+	if (c->shape != SHAPE_CLONED && c->shape != SHAPE_TAPPED)
 		return skb;
 	clone = skb_clone(skb, GFP_KERNEL);
-	kfree_skb(skb);
+	if (c->shape == SHAPE_TAPPED && clone)
+		*tap = skb;
+	else
+		kfree_skb(skb);
 	KUNIT_ASSERT_NOT_NULL(test, clone);
 	return clone;
+}
+
+static struct sk_buff *shape_skb(struct kunit *test, const struct skb_case *c,
+				 const u8 *pkt, unsigned int len,
+				 unsigned int thoff)
+{
+	struct sk_buff *tap = NULL;
+	struct sk_buff *skb = shape_skb_tap(test, c, pkt, len, thoff, &tap);
+
+	kfree_skb(tap);
+	return skb;
+}
+
+/* The request's addresses, as stamp_reflect_v4() reads them. */
+static void req_addrs_v4(struct stamp_req *r, struct sk_buff *skb)
+{
+	r->sk.family = AF_INET;
+	r->sk.saddr[0] = ip_hdr(skb)->saddr;
+	r->sk.daddr[0] = ip_hdr(skb)->daddr;
+}
+
+/*
+ * The hook's path from the UDP check to the turnaround, in softirq under
+ * netfilter's RCU read lock. Consumes @skb.
+ *
+ * Return: the reply (its data at the UDP header), or NULL.
+ */
+static struct sk_buff *reflect_skb(struct stamp_req *r, struct sk_buff *skb,
+				   unsigned int thoff, u8 pf)
+{
+	struct sk_buff *reply = NULL;
+
+	local_bh_disable();
+	rcu_read_lock();
+	if (udp_ok(r, skb, thoff, pf) && judge(r, skb, thoff))
+		reply = turn_around(r, skb, thoff);
+	else
+		kfree_skb(skb);
+	rcu_read_unlock();
+	local_bh_enable();
+	return reply;
 }
 
 static void stamp_reflect_skb(struct kunit *test)
@@ -181,7 +235,7 @@ static void stamp_reflect_skb(struct kunit *test)
 	u64 counters[STAMP_CNT_MAX];
 	struct stamp_net sn = {};
 	struct stamp_req r = {};
-	struct sk_buff *skb, *nskb = NULL;
+	struct sk_buff *skb, *nskb, *tap = NULL;
 	struct stamp_reply rep;
 	struct stamp_test t;
 	struct udphdr *uh;
@@ -223,15 +277,18 @@ static void stamp_reflect_skb(struct kunit *test)
 	r.tai_off = ktime_set(TAI_OFF_S, 0);
 	r.t2 = ns_to_ktime(T2_TAI_NS);
 	r.ttl = 61;
-	skb = shape_skb(test, c, pkt, len, thoff);
+	skb = shape_skb_tap(test, c, pkt, len, thoff, &tap);
 
-	/* as in the hook: softirq, under netfilter's RCU read lock */
-	local_bh_disable();
-	rcu_read_lock();
-	if (udp_ok(&r, skb, thoff, c->pf))
-		nskb = build_reply(&r, skb, thoff);
-	rcu_read_unlock();
-	local_bh_enable();
+	nskb = reflect_skb(&r, skb, thoff, c->pf);
+	/* the tap's packet is the request as it arrived, whatever happened */
+	if (tap) {
+		u8 *seen = kunit_kzalloc(test, len, GFP_KERNEL);
+
+		KUNIT_EXPECT_EQ(test, tap->len, len);
+		KUNIT_EXPECT_TRUE(test, seen && !skb_copy_bits(tap, 0, seen, len) &&
+				  !memcmp(seen, pkt, len));
+		kfree_skb(tap);
+	}
 	stamp_stats_sum(&sn, counters);
 	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)
 		KUNIT_EXPECT_EQ_MSG(test, counters[i],
@@ -272,13 +329,12 @@ static void stamp_reflect_skb(struct kunit *test)
 					     c->plen - STAMP_BASE_LEN), 0);
 	kfree_skb(nskb);
 out:
-	kfree_skb(skb);
 	kfree(r.cfg);
 	stamp_stats_free(&sn);
 }
 
 /*
- * TLVs through build_reply(): what the codec answers lands in the reply,
+ * TLVs through the turnaround: what the codec answers lands in the reply,
  * and what the TLVs ask of it (drop, no reply, a DSCP, a path) reaches
  * the request's state and counters.
  */
@@ -328,7 +384,7 @@ static void stamp_reflect_tlv(struct kunit *test)
 	struct stamp_net sn = {};
 	struct stamp_req r = {};
 	struct stamp_cfg *cfg;
-	struct sk_buff *skb, *nskb = NULL;
+	struct sk_buff *skb, *nskb;
 	u8 payload[STAMP_BASE_LEN + 4 + 8] = {};
 	u8 pkt[sizeof(struct iphdr) + 8 + sizeof(payload)];
 	const u8 *data, *v;
@@ -357,15 +413,9 @@ static void stamp_reflect_tlv(struct kunit *test)
 	r.t2 = ns_to_ktime(T2_TAI_NS);
 	r.ttl = 61;
 	skb = shape_skb(test, &sc, pkt, len, thoff);
-	sess_key_init(&r.sk, AF_INET, &ip_hdr(skb)->saddr,
-		      &ip_hdr(skb)->daddr, 4, udp_hdr(skb));
+	req_addrs_v4(&r, skb);
 
-	local_bh_disable();
-	rcu_read_lock();
-	if (udp_ok(&r, skb, thoff, sc.pf))
-		nskb = build_reply(&r, skb, thoff);
-	rcu_read_unlock();
-	local_bh_enable();
+	nskb = reflect_skb(&r, skb, thoff, sc.pf);
 	stamp_stats_sum(&sn, counters);
 	stamp_stats_tlv_sum(&sn, tlvc);
 	for (i = STAMP_CNT_DROP_SHORT; i < STAMP_CNT_MAX; i++)
@@ -405,7 +455,6 @@ static void stamp_reflect_tlv(struct kunit *test)
 out_reply:
 	kfree_skb(nskb);
 out:
-	kfree_skb(skb);
 	kfree(cfg);
 	stamp_stats_free(&sn);
 }
@@ -515,7 +564,7 @@ static struct sk_buff *stateful_one(struct kunit *test, struct stamp_req *r,
 	unsigned int thoff = sizeof(struct iphdr);
 	u8 payload[STAMP_BASE_LEN + 4 + 8] = {};
 	u8 pkt[sizeof(struct iphdr) + 8 + sizeof(payload)];
-	struct sk_buff *skb, *nskb = NULL;
+	struct sk_buff *skb;
 	unsigned int len;
 
 	stamp_put32(payload, 1000);	/* the sender's Seq: never echoed */
@@ -536,16 +585,8 @@ static struct sk_buff *stateful_one(struct kunit *test, struct stamp_req *r,
 	r->t2 = ns_to_ktime(T2_TAI_NS);
 	r->ttl = 61;
 	skb = shape_skb(test, &sc, pkt, len, thoff);
-	sess_key_init(&r->sk, AF_INET, &ip_hdr(skb)->saddr,
-		      &ip_hdr(skb)->daddr, 4, udp_hdr(skb));
-	local_bh_disable();
-	rcu_read_lock();
-	if (udp_ok(r, skb, thoff, sc.pf))
-		nskb = build_reply(r, skb, thoff);
-	rcu_read_unlock();
-	local_bh_enable();
-	kfree_skb(skb);
-	return nskb;
+	req_addrs_v4(r, skb);
+	return reflect_skb(r, skb, thoff, sc.pf);
 }
 
 static void stamp_reflect_stateful_seq(struct kunit *test)

@@ -231,10 +231,10 @@ void stamp_hooks_unregister(struct net *net);
 /* reflect.c */
 struct stamp_req;
 bool stamp_reflect_is_reply(const u8 *p, unsigned int len, bool auth);
-unsigned int stamp_reflect_v4(struct net *net, struct sk_buff *skb,
-			      unsigned int thoff);
-unsigned int stamp_reflect_v6(struct net *net, struct sk_buff *skb,
-			      unsigned int thoff);
+unsigned int stamp_reflect_v4(struct net *net, const struct stamp_cfg *cfg,
+			      struct sk_buff *skb, unsigned int thoff);
+unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
+			      struct sk_buff *skb, unsigned int thoff);
 
 /* netlink.c */
 int stamp_genl_register(void);

@@ -326,6 +326,57 @@ PYEOF
 	done
 }
 
+# --- a packet tap holds the requests: they are cloned ---------------------
+# The reflector turns a request's own skb around; with a tap on the device
+# (AF_PACKET, as tcpdump) the request's data is shared with the tap's
+# clone and must be copied first. The tap must see every request as it
+# arrived (not turned around: from A's address and port to 862, its TTL
+# not the reply's 255), and every reply must still be right.
+TAPD=$(mktemp -d)
+inB python3 - "$TAPD/ready" $ADDR4_A > "$TAPD/out" <<'PYEOF' &
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind(("veth0", 0x0800))
+s.settimeout(0.5)
+open(sys.argv[1], "w").close()
+good = bad = 0
+end = time.time() + 30
+while time.time() < end:
+    try:
+        pkt, addr = s.recvfrom(4096)
+    except socket.timeout:
+        if good + bad:
+            break
+        continue
+    if addr[2] != socket.PACKET_HOST or pkt[9] != 17:
+        continue
+    ihl = (pkt[0] & 15) * 4
+    sport, dport = struct.unpack("!HH", pkt[ihl:ihl + 4])
+    if 862 not in (sport, dport):
+        continue
+    # turned around in the tap's copy: ports and addresses swapped, TTL 255
+    if (dport == 862 and sport != 862 and pkt[8] != 255 and
+            pkt[12:16] == socket.inet_aton(sys.argv[2])):
+        good += 1
+    else:
+        bad += 1
+print(good, bad)
+PYEOF
+TAP_PID=$!
+for _ in $(seq 1 100); do
+	[ -e "$TAPD/ready" ] && break
+	sleep 0.1
+done
+if out=$(inA python3 "$PROBE" $ADDR4_B --sizes 0,14,44,45,200,1400,1472); then
+	pass "IPv4 under a packet tap: every reply correct ($(echo "$out" | jfield checks) checks)"
+else
+	fail "IPv4 under a packet tap: probe reported failures: $out"
+fi
+wait "$TAP_PID" || true
+check_eq "the tap saw every request as it arrived (intact, corrupted)" \
+	"$(echo "$out" | jfield sent) 0" "$(cat "$TAPD/out")"
+rm -rf "$TAPD"
+
 # --- teardown under traffic -----------------------------------------------
 stage_teardown() {
 	inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
