@@ -184,11 +184,11 @@ bench_monitor() {
 	local n=$1 i port=19375
 	{
 		echo "defaults:"
-		echo "  interval: 1s"
+		echo "  interval: 1"
 		echo "sessions:"
 		for i in $(seq "$n"); do echo "  - target: $(target "$i")"; done
 	} > "$WORK/monitor.$n.yml"
-	MARK="scrape $port stamp_monitor_sent_total" \
+	MARK="scrape $port stampnl_monitor_sent_total" \
 		run_for monitor "$n" "$STAMPNL" monitor -c "$WORK/monitor.$n.yml" \
 		--listen "127.0.0.1:$port"
 	stop_run
