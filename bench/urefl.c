@@ -7,7 +7,10 @@
  * stamp_refl uses), T3 read just before the batch is handed to
  * sendmmsg(). Stateless and unauthenticated, NTP timestamps, IPv4; the
  * reply is built with the project's wire codec (lib/wire*.c), as in the
- * kernel. Runs until SIGINT or SIGTERM, then prints its counters as JSON.
+ * kernel. A reply leaves from the address its request was sent to
+ * (IP_PKTINFO), so one reflector answers for every address routed to it
+ * (the monitoring bench's thousands of targets on one local route).
+ * Runs until SIGINT or SIGTERM, then prints its counters as JSON.
  *
  *   benchrefl [-p PORT] [--cpu N] [--ready FILE]
  */
@@ -41,7 +44,9 @@ static void on_signal(int sig)
 struct slot {
 	uint8_t buf[BUF];
 	char ctrl[128];
+	char octrl[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct sockaddr_in peer;
+	struct in_addr dst;	/* the request's destination, 0 if unknown */
 };
 
 static void now_wire(__u64 *wire)
@@ -54,13 +59,15 @@ static void now_wire(__u64 *wire)
 	*wire = stamp_ts_encode(&t, false);
 }
 
-/* T2 and the TTL of one request, from its control messages. */
-static void rx_meta(struct msghdr *mh, __u64 *t2, __u8 *ttl)
+/* T2, the TTL and the destination of one request, from its control messages. */
+static void rx_meta(struct msghdr *mh, __u64 *t2, __u8 *ttl,
+		    struct in_addr *dst)
 {
 	struct cmsghdr *cm;
 
 	*t2 = 0;
 	*ttl = 0;
+	dst->s_addr = 0;
 	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_TIMESTAMPNS) {
@@ -77,6 +84,12 @@ static void rx_meta(struct msghdr *mh, __u64 *t2, __u8 *ttl)
 
 			memcpy(&v, CMSG_DATA(cm), sizeof(v));
 			*ttl = v;
+		} else if (cm->cmsg_level == IPPROTO_IP &&
+			   cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			*dst = pi.ipi_addr;
 		}
 	}
 	if (!*t2)
@@ -114,7 +127,7 @@ static int serve(int fd, struct slot *s, uint64_t *rx, uint64_t *tx,
 			struct stamp_refl_params p = { .errest = errest,
 						       .copy_seq = true };
 
-			rx_meta(&in[i].msg_hdr, &p.rx_ts, &p.ttl);
+			rx_meta(&in[i].msg_hdr, &p.rx_ts, &p.ttl, &s[i].dst);
 			r = stamp_reflect(s[i].buf, in[i].msg_len, BUF, &p,
 					  false);
 			if (r < 0) {
@@ -127,6 +140,19 @@ static int serve(int fd, struct slot *s, uint64_t *rx, uint64_t *tx,
 				.msg_namelen = sizeof(s[i].peer),
 				.msg_iov = &iout[m], .msg_iovlen = 1,
 			};
+			if (s[i].dst.s_addr) {
+				struct msghdr *h = &out[m].msg_hdr;
+				struct in_pktinfo pi = { .ipi_spec_dst = s[i].dst };
+				struct cmsghdr *cm;
+
+				h->msg_control = s[i].octrl;
+				h->msg_controllen = sizeof(s[i].octrl);
+				cm = CMSG_FIRSTHDR(h);
+				cm->cmsg_level = IPPROTO_IP;
+				cm->cmsg_type = IP_PKTINFO;
+				cm->cmsg_len = CMSG_LEN(sizeof(pi));
+				memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+			}
 			m++;
 		}
 		/* T3 as late as userspace can: just before the system call */
@@ -198,6 +224,7 @@ int main(int argc, char **argv)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
 		perror("benchrefl: bind");
