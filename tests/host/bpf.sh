@@ -95,7 +95,9 @@ passed() {
 	echo "$(( 2 + lines + 1 + 8 + 5 + 1 + ${3:-0} )) passed, 0 failed"
 }
 # bg NAME ARGS...: tc_stamp_test in the background (under $PRE if set),
-# output in $TMPD/NAME; waits for its "ready"
+# output in $TMPD/NAME; waits for its "ready". Whatever is checked while
+# it runs gets a HOLD of 3 s or more: a TCG VM takes a second for a few
+# tc and setpriv calls.
 tmpdir TMPD
 chmod 755 "$TMPD"
 PRE=
@@ -164,7 +166,7 @@ prog_id() {
 		sed -n 's/.* id \([0-9]*\) .*/\1/p'
 }
 id_before=$(prog_id)
-bg next $ADDR4_B 862 3 5 1
+bg next $ADDR4_B 862 3 5 3
 pid_next=$!
 pair_is "restarted after kill -9" 1
 id_after=$(prog_id)
@@ -190,7 +192,7 @@ cat "$TMPD/capfresh"
 check_eq "CAP_BPF+CAP_NET_ADMIN: attached, stamps right" "$(passed 3 2 1)" "$(last capfresh)"
 pair_is "CAP_BPF+CAP_NET_ADMIN, stopped" 0
 check_eq "CAP_BPF+CAP_NET_ADMIN, stopped: clsact removed" 0 "$(clsact_n)"
-bg capowner $ADDR4_B 862 1 2 3
+bg capowner $ADDR4_B 862 1 2 6
 pid_a=$!
 ip netns exec "$NS_A" $CAPS "$TEST" veth0 $ADDR4_B 862 1 2 > "$TMPD/capshare" 2>&1 || true
 check_ok "CAP_BPF+CAP_NET_ADMIN next to a running process: refused, and why" \
@@ -203,7 +205,7 @@ pid_dead=$!
 kill -9 $pid_dead
 wait $pid_dead 2>/dev/null || true
 id_before=$(prog_id)
-PRE=$CAPS bg capnext $ADDR4_B 862 2 3 1
+PRE=$CAPS bg capnext $ADDR4_B 862 2 3 3
 pid_next=$!
 pair_is "CAP_BPF+CAP_NET_ADMIN after kill -9" 1
 id_after=$(prog_id)
@@ -226,7 +228,7 @@ ip netns exec "$NS_A" tc filter add dev veth0 ingress prio 1 handle 0x4b53 bpf \
 	bytecode '1,6 0 0 0,'
 before_e=$(ip netns exec "$NS_A" tc filter show dev veth0 egress)
 before_i=$(ip netns exec "$NS_A" tc filter show dev veth0 ingress)
-bg foreign $ADDR4_B 862 2 3 1
+bg foreign $ADDR4_B 862 2 3 3
 check_eq "alongside foreign filters: ours added once, egress" 1 "$(ours_n egress)"
 check_eq "alongside foreign filters: ours added once, ingress (and theirs at our handle)" \
 	2 "$(ours_n ingress)"
