@@ -486,7 +486,7 @@ static const struct cli_opt monitor_opts[] = {
 	{ "help", 'h', NULL, "this text" },
 };
 
-int cmd_monitor(int argc, char **argv);
+static int cmd_monitor(int argc, char **argv);
 
 const struct cli_cmd monitor_cli = {
 	.name = "monitor",
@@ -629,7 +629,7 @@ static int loop(struct mon *m)
  *
  * Return: 0 after SIGINT/SIGTERM, 2 when it cannot start.
  */
-int cmd_monitor(int argc, char **argv)
+static int cmd_monitor(int argc, char **argv)
 {
 	struct mon m = { .window_s = 60, .epfd = -1, .sigfd = -1,
 			 .http_fd = -1 };
