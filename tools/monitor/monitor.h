@@ -104,6 +104,5 @@ int mon_textfile_write(const struct mon *m, uint64_t now);
 void mon_json_window(const struct mon *m, const struct mon_session *ms,
 		     const struct ws_summary *sum, uint64_t now);
 
-int cmd_monitor(int argc, char **argv);
 
 #endif /* _STAMPNL_MONITOR_H */
