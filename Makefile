@@ -12,7 +12,7 @@
 #   make bench           the benchmarks, in a VM, on the installed kernels:
 #                        bench/results/latest.{txt,json} (BENCH_KERNELS=6.1)
 #   make bench-build     only build what the benchmarks run
-#   make mutation        mutation testing of the unit tests (about 50 min):
+#   make mutation        mutation testing of the unit tests (about 40 min):
 #                        bench/results/mutation.txt (MUTATION_ARGS="-j2 FILE")
 #   make install         stampnl, its man pages and bash completion, the SNMP
 #                        subagent with its MIB and systemd units

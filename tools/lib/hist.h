@@ -24,15 +24,18 @@
  *    Storage: at most HIST_SLOTS (36) occupied buckets, kept sorted as
  *    (bucket, u32 count) pairs; sizeof(struct hist) == HIST_SIZE (256
  *    octets), a compile-time constant checked below. One path's delays
- *    cluster: 36 adjacent buckets span 0.72 octave (a factor of 1.65, e.g.
- *    1.00 to 1.65 ms), and only occupied buckets take a slot. When a 37th bucket is needed,
- *    the LOWEST bucket is merged into the next one up (DDSketch's
- *    collapse-lowest rule); a value below the lowest kept bucket is
- *    counted in it. That bucket is then marked collapsed: a quantile
- *    whose nearest-rank sample falls in it is answered with -ERANGE (an
- *    upper bound, not within the error), every other quantile keeps the
- *    bound: the buckets above were never touched. High quantiles (p90,
- *    p99, p99.9, max), the ones delays are judged by, are the ones kept.
+ *    cluster: 36 adjacent buckets span 0.72 octave (a factor of 1.65,
+ *    e.g. 1.00 to 1.65 ms), and only occupied buckets take a slot. When a
+ *    37th bucket is needed, the LOWEST bucket is merged into the next one
+ *    up, the new one included (DDSketch's collapse-lowest rule); a value
+ *    below the lowest kept bucket is counted in it. That bucket is then
+ *    marked collapsed: a quantile whose nearest-rank sample falls in it is
+ *    answered with -ERANGE (an upper bound, not within the error), every
+ *    other quantile keeps the bound: the buckets above were never
+ *    touched. High quantiles (p90, p99, p99.9, max), the ones delays are
+ *    judged by, are the ones kept; a spread over several octaves (a heavy
+ *    tail) keeps only its highest (test_hist.c: of 10^6 Pareto samples,
+ *    p99.999 and the max).
  *    count, sum, min and max are exact whatever happened. A u32 count that
  *    would overflow (2^32 samples in one bucket: 136 years at 1 pps) halves
  *    every bucket's count first (rounding up, so none empties).
@@ -43,9 +46,11 @@
  *    sample is compared with the boundaries themselves when it is added,
  *    so the cumulative counts are exact for any boundary list, whatever
  *    the log-linear store above collapsed. Default: 1-2-5 steps from
- *    10 us to 10 s (19 boundaries, the sender's --histogram edges from
- *    10 us on). Counts are u64 and only ever grow: _bucket and _count are
- *    counters over the life of the struct.
+ *    10 us to 10 s (19 boundaries; the one-shot sender's --histogram uses
+ *    the same steps from 1 us). At most HIST_LE_MAX (20), so that the
+ *    per-session counts have a constant size. Counts are u64 and only
+ *    ever grow: _bucket and _count are counters over the life of the
+ *    struct.
  */
 
 #include <stdbool.h>
