@@ -14,8 +14,14 @@
 #   scaling   sessions, authentication, several TLVs (when stamp_refl
 #             has them)
 #   cpus      one generator per CPU at once
+#   turnaround  stamp_refl against a TC BPF in-place turnaround
+#             (bench/tcrefl.bpf.c) and the cost of the floods it drops
+#             ("not allowed", "wrong key"), interleaved rounds; with
+#             --base-ko, the same for another build of the module (the
+#             one before a change) in the same boot
 #
-#   bench/driver.sh [--quick] [--sections capacity,fidelity,sender,scaling,cpus]
+#   bench/driver.sh [--quick] [--sections capacity,...,turnaround]
+#                   [--base-ko PATH]
 #
 # Host A (namespace) generates with benchgen on veth; host B reflects.
 # Replies are counted and dropped by benchobs --sink on A's ingress, the
@@ -29,10 +35,12 @@ KO=$ROOT/build/kmod-$(uname -r)/kmod/stamp_refl.ko
 
 QUICK=0
 SECTIONS=capacity,fidelity,sender,scaling,cpus
+BASE_KO=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) QUICK=1; shift ;;
 	--sections) SECTIONS=$2; shift 2 ;;
+	--base-ko) BASE_KO=$2; shift 2 ;;
 	*) echo "driver.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -42,11 +50,13 @@ if [ "$QUICK" = 1 ]; then
 	DUR=0.4 COST_DUR=0.6 LADDER="1000 4000" BISECT=0
 	# 2000: the slab growth of learning them must stand well above the
 	# slab's own churn (about 10 kB here), which 100 sessions did not
-	FLOWS="1 10 2000" FID_RATE=500 SENDER_COUNT=50
+	FLOWS="1 10 2000" FID_RATE=500 SENDER_COUNT=50 TURN_ROUNDS=1
+	PG_COUNT=5000
 else
 	DUR=${BENCH_DUR:-2} COST_DUR=${BENCH_COST_DUR:-5}
 	LADDER="1000 2000 4000 8000 16000 32000 64000 128000" BISECT=2
 	FLOWS="1 1000 100000" FID_RATE=1000 SENDER_COUNT=1000
+	TURN_ROUNDS=${BENCH_TURN_ROUNDS:-3} PG_COUNT=200000
 fi
 # the TLVs of the scaling section's TLV run: the types stamp_refl answers
 # without a session or a key (benchgen --tlvs)
@@ -55,7 +65,8 @@ TLVS=location,timestamp-info,cos,direct-measurement,follow-up
 # a run are waited for: benchgen lingers before its last count)
 LOSS_MAX=0.001
 
-for f in "$KO" "$STAMPNL" "$BIN/benchgen" "$BIN/benchrefl" "$BIN/benchobs"; do
+for f in "$KO" "$STAMPNL" "$BIN/benchgen" "$BIN/benchrefl" "$BIN/benchobs" \
+	"$BIN/tcrefl.bpf.o" "$BIN/tcdrop.bpf.o" ${BASE_KO:+"$BASE_KO"}; do
 	[ -e "$f" ] || { echo "driver.sh: missing $f (make bench-build)" >&2; exit 2; }
 done
 
@@ -162,7 +173,7 @@ user_stop() {
 # gen_args KIND: the generator's arguments for a reflector kind
 gen_args() {
 	case "$1" in
-	kernel | drop) echo "-p 862" ;;
+	kernel | drop | tcrefl | tcdrop) echo "-p 862" ;;
 	user) echo "-p 863" ;;
 	icmp) echo "--icmp" ;;
 	esac
@@ -420,10 +431,111 @@ section_scaling() {
 	inB "$STAMPNL" reflector set mode stateless
 }
 
+# load_ko PATH: this build of stamp_refl, configured as setup() does
+load_ko() {
+	rmmod stamp_refl
+	insmod "$1" port=862
+	inB "$STAMPNL" reflector set rate-limit 0
+}
+
+# turn_floods MODULE: stamp_refl reflecting, then dropping the same
+# unpaced flood for not being allowed, then authenticated requests under
+# another key than its own
+turn_floods() {
+	local m=$1
+	run_gen turn kernel ",\"variant\":\"reflected\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
+	[ "$PKTGEN" = 1 ] && pg_run reflected "$m"
+	inB "$STAMPNL" reflector set allow 192.0.2.1/32
+	run_gen turn drop ",\"variant\":\"not_allowed\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
+	inB "$STAMPNL" reflector set allow any
+	inB "$STAMPNL" reflector set auth on default-key-file "$W/turn.key"
+	run_gen turn drop ",\"variant\":\"wrong_key\",\"module\":\"$m\",\"round\":$r" \
+		--auth-key-file "$W/turn-other.key" -w "$DUR"
+	inB "$STAMPNL" reflector set auth off
+}
+
+# sink_count: the STAMP replies the sink on A took so far
+sink_count() {
+	bpftool map lookup pinned "$W/bpf/sink" key 2 0 0 0 -j | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+f = d.get("formatted")
+print(sum(v["value"] for v in f["values"]) if f else
+      sum(int.from_bytes(bytes(int(x, 16) for x in v["value"]), "little")
+          for v in d["values"]))'
+}
+
+PG=/proc/net/pktgen
+# pg_run VARIANT MODULE: pktgen, the kernel's own generator (a kthread on
+# CPU 0 of A), sends PG_COUNT of the same requests as fast as it goes:
+# faster than benchgen, so loss at its full rate shows (the receiving
+# CPU's backlog overflows before the reflector answers). Its payload
+# starts with pktgen's header (magic, sequence; no timestamp): a valid
+# 44-octet request with MBZ zero and an Error Estimate of 0.
+pg_run() {
+	local s0 s1 k0={} k1={} res
+	[ "$2" = none ] || k0=$(refl_stats)
+	s0=$(sink_count)
+	inA sh -c "
+		echo rem_device_all > $PG/kpktgend_0
+		echo add_device veth0 > $PG/kpktgend_0
+		for c in 'count $PG_COUNT' 'clone_skb 0' 'pkt_size 86' 'delay 0' \
+			'dst 10.0.0.2' 'src_min 10.0.0.1' 'src_max 10.0.0.1' \
+			'dst_mac $MAC_B' 'udp_src_min 40000' 'udp_src_max 40000' \
+			'udp_dst_min 862' 'udp_dst_max 862' 'flag NO_TIMESTAMP'; do
+			echo \"\$c\" > $PG/veth0
+		done
+		echo start > $PG/pgctrl"
+	sleep 0.3
+	s1=$(sink_count)
+	[ "$2" = none ] || k1=$(refl_stats)
+	# Result: OK: 1186(c1185+d0) usec, 10000 (86byte,0frags)
+	res=$(inA sed -nE 's/.*Result: OK: ([0-9]+)\(.*usec, ([0-9]+) .*/\1 \2/p' $PG/veth0)
+	if [ -n "$res" ]; then
+		emit "{\"case\":\"turn_pg\",\"variant\":\"$1\",\"module\":\"$2\",\"round\":$r,\"usec\":${res% *},\"sent\":${res#* },\"replies\":$((s1 - s0)),\"refl_before\":$k0,\"refl_after\":$k1}"
+	else
+		note "pktgen: no result for $1 ($2)"
+	fi
+	inA sh -c "echo rem_device_all > $PG/kpktgend_0"
+}
+
+# tc_run OBJ: the TC program OBJ on B's ingress for one unpaced run of
+# each generator
+tc_run() {
+	inB tc qdisc add dev veth0 clsact
+	inB tc filter add dev veth0 ingress pref 1 bpf direct-action \
+		obj "$BIN/$1.bpf.o" sec tc
+	run_gen turn "$1" ",\"variant\":\"$1\",\"module\":\"none\",\"round\":$r" -w "$DUR"
+	[ "$PKTGEN" = 1 ] && pg_run "$1" none
+	inB tc qdisc del dev veth0 clsact
+}
+
+section_turnaround() {
+	local r k
+	note "turnaround: stamp_refl against a TC BPF turnaround, $TURN_ROUNDS round(s)"
+	PKTGEN=0
+	modprobe pktgen 2>/dev/null && [ -e "$PG/kpktgend_0" ] &&
+		command -v bpftool > /dev/null && PKTGEN=1
+	for k in turn turn-other; do
+		( umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$W/$k.key" )
+	done
+	for r in $(seq 1 "$TURN_ROUNDS"); do
+		tc_run tcdrop
+		tc_run tcrefl
+		if [ -n "$BASE_KO" ]; then
+			load_ko "$BASE_KO"
+			turn_floods base
+			load_ko "$KO"
+		fi
+		turn_floods current
+	done
+	emit "{\"case\":\"turn_meta\",\"rounds\":$TURN_ROUNDS,\"base\":$([ -n "$BASE_KO" ] && echo true || echo false),\"pktgen\":$([ "$PKTGEN" = 1 ] && echo true || echo false)}"
+}
+
 setup
 sink_start
 emit "{\"case\":\"meta\",\"kernel\":\"$(uname -r)\",\"cpus\":$NCPU,\"cpu_model\":\"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)\",\"user_hz\":$(getconf CLK_TCK),\"quick\":$QUICK,\"dur_s\":$DUR,\"cost_dur_s\":$COST_DUR,\"sections\":\"$SECTIONS\",\"loss_max\":$LOSS_MAX,\"frame_octets\":86,\"tlvs\":\"$TLVS\"}"
-for s in capacity fidelity sender cpus scaling; do
+for s in capacity fidelity sender cpus scaling turnaround; do
 	case ",$SECTIONS," in
 	*",$s,"*) "section_$s" ;;
 	esac

@@ -15,6 +15,7 @@ it rewrites PREFIX.txt and PREFIX.json; --note adds a remark.
 import argparse
 import json
 import os
+import statistics
 import sys
 
 KINDS = ("kernel", "user", "icmp", "drop")
@@ -87,6 +88,29 @@ METHOD = {
             "zero-padded (padding is no TLV); TLV cost = the paired "
             "difference in us/pkt, as for sessions; measured only when "
             "stamp_refl's TLV counters show it processed every TLV sent",
+    "turnaround": "unpaced benchgen on CPU 0, {dur} s per run, the same "
+                  "44-octet flood to port 862 for every row, rounds "
+                  "interleaved (TC drop, TC turnaround, then per module: "
+                  "reflected, not allowed, wrong key), medians over the "
+                  "rounds; us/pkt = 1e6/achieved rate: everything CPU 0 "
+                  "does per packet (generate, receive, answer or drop, "
+                  "take the reply), since veth runs the receiver's "
+                  "softirq on the sending CPU; 'added' subtracts the 'TC "
+                  "drop' row (bench/tcrefl.bpf.c built to drop the request "
+                  "at B's TC ingress: generator, devices and TC), leaving "
+                  "what answering or refusing costs; 'TC turnaround' is "
+                  "bench/tcrefl.bpf.c: swap MACs, addresses and ports, T2 "
+                  "and T3, checksums, bpf_redirect() out of the ingress "
+                  "device; 'not allowed': stamp_refl's allow-list excludes "
+                  "the generator; 'wrong key': authenticated mode, "
+                  "112-octet requests under another key; 'handled' = "
+                  "replies (sink) or the module's drop counter for the "
+                  "reason, over requests sent; 'base': another build of "
+                  "the module (BENCH_BASE_KO, the one before a change) "
+                  "loaded in the same boot; the generator is the limit of "
+                  "every row (each runs unpaced on one CPU with all the "
+                  "receive work), so the rates compare per-packet CPU, not "
+                  "capacity",
     "cpus": "one unpaced generator per CPU, each pinned; aggregate = "
             "stamp_refl's reflected count / run time; gen-bound when it "
             "answered all but {loss:.1%} of what the generators sent: the "
@@ -228,6 +252,101 @@ def tlv_figures(tlv, rows, refs, paired):
         "ref_tlv_pps": rnd(refs.get("tlv"), 0),
         "ref_padded_pps": rnd(refs.get("tlv_pad"), 0)})
     return out
+
+
+TURN_ORDER = (("none", "tcdrop"), ("none", "tcrefl"),
+              ("base", "reflected"), ("current", "reflected"),
+              ("base", "not_allowed"), ("current", "not_allowed"),
+              ("base", "wrong_key"), ("current", "wrong_key"))
+TURN_NAMES = {"tcdrop": "TC drop (baseline)", "tcrefl": "TC turnaround",
+              "reflected": "stamp_refl reflected",
+              "not_allowed": "stamp_refl: not allowed",
+              "wrong_key": "stamp_refl: wrong key"}
+TURN_COUNTER = {"not_allowed": "drop_not_allowed", "wrong_key": "drop_auth"}
+
+
+def turn_handled(r):
+    """What a turnaround run answered or dropped for its own reason."""
+    c = TURN_COUNTER.get(r["variant"])
+    if c:
+        return counter(r["refl_after"], c) - counter(r["refl_before"], c)
+    if r["variant"] == "tcdrop":
+        return r["gen"]["sent"]
+    return r["gen"]["replies"] or 0
+
+
+def turnaround(rows):
+    """stamp_refl against the TC BPF turnaround; None when not measured."""
+    runs = [r for r in rows if r["case"] == "turn"]
+    if not runs:
+        return None
+    groups = {}
+    for r in runs:
+        groups.setdefault((r["module"], r["variant"]), []).append(r)
+    out = []
+    for key in TURN_ORDER:
+        rs = groups.get(key)
+        if not rs:
+            continue
+        sent = sum(r["gen"]["sent"] for r in rs)
+        out.append({
+            "module": key[0], "variant": key[1], "runs": len(rs),
+            "us_per_pkt": rnd(statistics.median(
+                1e6 / r["gen"]["achieved_pps"] for r in rs), 3),
+            "pps": rnd(statistics.median(
+                r["gen"]["achieved_pps"] for r in rs), 0),
+            "handled_pct": rnd(100 * sum(turn_handled(r) for r in rs) /
+                               sent if sent else 0, 2)})
+    by = {(e["module"], e["variant"]): e for e in out}
+    base = by.get(("none", "tcdrop"))
+    for e in out:
+        if base and e is not base:
+            set_cost(e, "added_us_per_pkt",
+                     e["us_per_pkt"] - base["us_per_pkt"], NA_RATES)
+    ratios = {}
+    tc = by.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
+    for m in ("base", "current"):
+        a = by.get((m, "reflected"), {}).get("added_us_per_pkt")
+        if a and tc:
+            ratios[f"{m}_reflected_over_tc"] = rnd(a / tc, 2)
+    for v in ("reflected", "not_allowed", "wrong_key"):
+        b = by.get(("base", v), {}).get("added_us_per_pkt")
+        c = by.get(("current", v), {}).get("added_us_per_pkt")
+        if b and c:
+            ratios[f"{v}_base_over_current"] = rnd(b / c, 2)
+    pg = {}
+    for r in rows:
+        if r["case"] == "turn_pg" and r["sent"] and r["usec"]:
+            pg.setdefault((r["module"], r["variant"]), []).append(r)
+    pg_out = []
+    for key in TURN_ORDER:
+        rs = pg.get(key)
+        if not rs:
+            continue
+        sent = sum(r["sent"] for r in rs)
+        got = sum(r["replies"] for r in rs)
+        e = {"module": key[0], "variant": key[1], "runs": len(rs),
+             "sent": sent,
+             "us_per_pkt": rnd(statistics.median(
+                 r["usec"] / r["sent"] for r in rs), 3),
+             "pps": rnd(statistics.median(
+                 r["sent"] * 1e6 / r["usec"] for r in rs), 0)}
+        if key[1] != "tcdrop":
+            e["replies"] = got
+            e["loss_pct"] = rnd(100 * (1 - got / sent), 3)
+        pg_out.append(e)
+    pgb = next((e for e in pg_out if e["variant"] == "tcdrop"), None)
+    for e in pg_out:
+        if pgb and e is not pgb:
+            set_cost(e, "added_us_per_pkt",
+                     e["us_per_pkt"] - pgb["us_per_pkt"], NA_RATES)
+    pgtc = next((e.get("added_us_per_pkt") for e in pg_out
+                 if e["variant"] == "tcrefl"), None)
+    for e in pg_out:
+        if e["variant"] == "reflected" and e.get("added_us_per_pkt") and pgtc:
+            ratios[f"pktgen_{e['module']}_reflected_over_tc"] = rnd(
+                e["added_us_per_pkt"] / pgtc, 2)
+    return {"rows": out, "pktgen": pg_out, "ratios": ratios}
 
 
 def one_run(rows):
@@ -431,6 +550,9 @@ def one_run(rows):
             "generator_bound": bool(sent and refl >= sent * (1 - loss_max))}
     if scal:
         run["scaling"] = scal
+    turn = turnaround(rows)
+    if turn:
+        run["turnaround"] = turn
     return run
 
 
@@ -646,6 +768,32 @@ def text(doc):
                   f"{fmt(c['generator_bound'])})")
             for line in fn.lines():
                 w(line)
+        t = run.get("turnaround")
+        if t:
+            w("")
+            w("Turnaround: stamp_refl against a TC BPF turnaround, and the "
+              "floods it drops (unpaced generator on CPU 0)")
+            w(f"{'':34}{'module':>9}{'us/pkt':>9}{'added':>9}{'pps':>9}"
+              f"{'handled %':>11}{'runs':>6}")
+            for e in t["rows"]:
+                w(f"{TURN_NAMES[e['variant']]:34}{e['module']:>9}"
+                  f"{fmt(e['us_per_pkt']):>9}"
+                  f"{fmt(e.get('added_us_per_pkt', '-')):>9}"
+                  f"{fmt(e['pps']):>9}{fmt(e['handled_pct']):>11}"
+                  f"{e['runs']:>6}")
+            if t.get("pktgen"):
+                w("  the same with pktgen (the kernel's generator, one "
+                  "kthread on CPU 0, unpaced):")
+                for e in t["pktgen"]:
+                    loss = (f"{fmt(e['loss_pct'])} % of {e['sent']}"
+                            if "loss_pct" in e else "-")
+                    w(f"{TURN_NAMES[e['variant']]:34}{e['module']:>9}"
+                      f"{fmt(e['us_per_pkt']):>9}"
+                      f"{fmt(e.get('added_us_per_pkt', '-')):>9}"
+                      f"{fmt(e['pps']):>9}  loss {loss}")
+            if t["ratios"]:
+                w("ratios (added us/pkt): " + ", ".join(
+                    f"{k} {v}x" for k, v in t["ratios"].items()))
     cpus = doc.get("cpu_scaling")
     if cpus:
         w("")

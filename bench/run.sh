@@ -13,7 +13,12 @@
 # hand takes the lock around it, and a nested flock would wait forever).
 #
 # BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
-# runs; the default PREFIX is bench/results/latest (.txt and .json, and
+# runs, BENCH_SECTIONS (default: all but turnaround with 2 vCPUs (not yet
+# run in a VM: opt in), capacity,cpus with 1)
+# what they measure; BENCH_BASE_KO, a stamp_refl.ko under the work tree (the VM sees
+# it) built for the kernel measured, is measured beside the tree's own in
+# the turnaround section (the module before a change: see bench/README or
+# the README's benchmark section); the default PREFIX is bench/results/latest (.txt and .json, and
 # the VMs' raw lines in PREFIX.raw-KERNEL-VCPUS.jsonl).
 # Other QEMU processes seen while a run goes are counted and reported:
 # the figures of a machine that was not quiet are not comparable.
@@ -57,6 +62,9 @@ for k in $KERNELS; do
 		fi
 		sections=capacity,fidelity,sender,cpus,scaling
 		[ "$c" = 1 ] && sections=capacity,cpus
+		sections=${BENCH_SECTIONS:-$sections}
+		base=
+		[ -n "${BENCH_BASE_KO:-}" ] && base="--base-ko $BENCH_BASE_KO"
 		log=$TMP/$k-$c.log
 		raw=$TMP/$k-$c.raw
 		echo "bench: kernel $k, $c vCPU(s): $sections"
@@ -69,11 +77,11 @@ for k in $KERNELS; do
 			s=$!
 			rc=0
 			bash tests/vm/run.sh -k "$2" -c "$3" -t "$6" -- \
-				bash bench/driver.sh $4 --sections "$5" > "$1" 2>&1 || rc=$?
+				bash bench/driver.sh $4 --sections "$5" $7 > "$1" 2>&1 || rc=$?
 			kill $s
 			echo "$(pgrep -c qemu-system || true)" > "$1.after"
 			date -u +%FT%TZ > "$1.end"
-			exit $rc' _ "$log" "$k" "$c" "$QUICK" "$sections" "$vmt" || {
+			exit $rc' _ "$log" "$k" "$c" "$QUICK" "$sections" "$vmt" "$base" || {
 			echo "bench: the VM run failed; its output (kept in $TMP):" >&2
 			grep -v '^dmesg:' "$log" | tail -n 60 >&2
 			trap - EXIT

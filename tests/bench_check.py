@@ -217,6 +217,37 @@ def cpu_scaling(doc):
                   f"({c.get('all_cpus_pps')!r})")
 
 
+def turnaround_ok(t, path):
+    """The turnaround section: every row measured, each flood dropped for
+    the reason it is named after, added costs and ratios from the rows."""
+    rows = {(e.get("module"), e.get("variant")): e
+            for e in t.get("rows", [])}
+    for key in (("none", "tcdrop"), ("none", "tcrefl"),
+                ("current", "reflected"), ("current", "not_allowed"),
+                ("current", "wrong_key")):
+        e = rows.get(key, {})
+        w = f"{path}.{key[0]}.{key[1]}"
+        numbers(e, w, ("us_per_pkt", "pps", "handled_pct", "runs"))
+        if key[1] in ("not_allowed", "wrong_key"):
+            check(num(e.get("handled_pct")) and e["handled_pct"] >= 99,
+                  f"{w}: the flood was dropped as {key[1]} "
+                  f"({e.get('handled_pct')} %)")
+    base = rows.get(("none", "tcdrop"), {})
+    for key, e in rows.items():
+        if e is base or not num(base.get("us_per_pkt")):
+            continue
+        cost_ok(e, "added_us_per_pkt",
+                e["us_per_pkt"] - base["us_per_pkt"],
+                f"{path}.{key[0]}.{key[1]}: added = us/pkt - TC drop's",
+                0.002)
+    tc = rows.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
+    cur = rows.get(("current", "reflected"), {}).get("added_us_per_pkt")
+    r = t.get("ratios", {}).get("current_reflected_over_tc")
+    if num(tc) and num(cur) and tc > 0 and cur > 0:
+        check(num(r) and abs(r - cur / tc) <= 0.01,
+              f"{path}: stamp_refl/TC ratio {r} is {cur}/{tc}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("table")
@@ -311,6 +342,8 @@ def main():
                       f"({s.get('timestamping_used')})")
                 for key in ("stampnl_rtt", "wire_rtt", "stampnl_minus_wire"):
                     pct(s.get(key, {}), f"{p}.sender.{tsm}.{key}")
+        if "turnaround" in ran and (args.current or "turnaround" in run):
+            turnaround_ok(run.get("turnaround", {}), f"{p}.turnaround")
         if "scaling" in ran:
             sc = run.get("scaling", {})
             sess = sc.get("sessions", [])
