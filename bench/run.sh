@@ -13,7 +13,8 @@
 # hand takes the lock around it, and a nested flock would wait forever).
 #
 # BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
-# runs, BENCH_SECTIONS (default: all with 2 vCPUs, capacity,cpus with 1)
+# runs, BENCH_SECTIONS (default: all but turnaround with 2 vCPUs (not yet
+# run in a VM: opt in), capacity,cpus with 1)
 # what they measure; BENCH_BASE_KO, a stamp_refl.ko under the work tree (the VM sees
 # it) built for the kernel measured, is measured beside the tree's own in
 # the turnaround section (the module before a change: see bench/README or
