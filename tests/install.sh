@@ -31,6 +31,8 @@ check_eq "installed files" "$(sort <<EOF2
 644 .$P/share/snmp/mibs/KSTAMP-MIB.txt
 644 .$P/lib/systemd/system/kstamp-agentx.service
 644 .$P/lib/systemd/system/kstamp-agentx@.service
+644 .$P/lib/systemd/system/stampnl-monitor.service
+644 .$P/share/doc/kstamp/examples/monitor/monitor.yaml
 EOF2
 )" "$(files)"
 check_eq "installed stampnl runs (help lists sender)" 1 \
@@ -44,6 +46,8 @@ check_eq "the completion registers for stampnl" "complete -F _stampnl stampnl" \
 check_eq "the subagent's units run it from SBINDIR" 2 \
 	"$(cat "$D$P"/lib/systemd/system/kstamp-agentx*.service |
 		grep -c "^ExecStart=$P/sbin/kstamp-agentx ")"
+check_eq "the monitor's unit runs it from SBINDIR" 1 \
+	"$(grep -c "^ExecStart=$P/sbin/stampnl monitor " "$D$P/lib/systemd/system/stampnl-monitor.service")"
 check_eq "man finds kstamp-agentx(8) under the installed MANPATH" \
 	"$D$P/share/man/man8/kstamp-agentx.8" "$(man -M "$D$P/share/man" -w 8 kstamp-agentx 2>&1)"
 # the examples are rewritten for where stampnl went: every command line

@@ -20,13 +20,14 @@ MIBDIR=$(bash "$ROOT/scripts/snmp-mibs.sh" --dir) ||
 out=$(SMIPATH=$MIBDIR smilint -l 4 -s "$MIB" 2>&1)
 check_eq "smilint -l 4 KSTAMP-MIB: no error or warning" "" "$out"
 
-# one line per counter: "ok: ..." or "FAIL: ..."
+# one line per counter: "ok: ..." or "FAIL: ..."; a Python error is a
+# line too (FAIL), never a silently shorter list
 while IFS= read -r line; do
 	case $line in
 	"ok: "*) pass "${line#ok: }" ;;
 	*) fail "${line#FAIL: }" ;;
 	esac
-done < <(python3 - "$ROOT" <<'PY'
+done < <(python3 - "$ROOT" 2>&1 <<'PY' || echo "FAIL: the counter/MIB cross-check did not run to its end"
 import re, sys
 root = sys.argv[1]
 hdr = open(f"{root}/include/uapi/linux/stamp.h").read()
@@ -34,9 +35,15 @@ src = open(f"{root}/tools/reflector/counters.c").read()
 mib = re.sub(r"--[^\n]*", "", open(f"{root}/snmp/KSTAMP-MIB.txt").read())
 
 def enum(prefix):
-    i = hdr.index(prefix + "UNSPEC")
-    names = re.findall(r"^\s*(" + prefix + r"\w+),", hdr[i:hdr.index("}", i)], re.M)
-    return {n: v for v, n in enumerate(names)}
+    # the generated UAPI: the first entry may be PAD = 1 (no UNSPEC)
+    i = hdr.index("\t" + prefix)
+    nums, v = {}, 0
+    for n, eq in re.findall(r"^\s*(" + prefix + r"\w+)(?:\s*=\s*(\d+))?,",
+                           hdr[i:hdr.index("}", i)], re.M):
+        v = int(eq) if eq else v
+        nums[n] = v
+        v += 1
+    return nums
 
 def table(name):
     i = src.index(name + "[] = {")
