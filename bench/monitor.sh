@@ -11,6 +11,7 @@
 # kernel answers smokeping's ICMP, bench's userspace reference reflector
 # (benchrefl, IP_PKTINFO: a reply leaves from the address asked) answers
 # STAMP. Each prober runs MON_WARMUP seconds (start-up: BPF loads, forks)
+# (and, for a prober with a probe counter, until that counter answers)
 # before a window of MON_SECONDS is measured. CPU in the window:
 #   proc: the run time of every thread of the prober's processes
 #         (/proc/PID/task/TID/schedstat, nanoseconds: the kernel's work in
@@ -94,7 +95,7 @@ tree_usage() {
 	local sid=$1 pid ns=0 rss=0
 	for pid in $(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }'); do
 		ns=$((ns + $(cat /proc/"$pid"/task/*/schedstat 2>/dev/null |
-			awk '{ s += $1 } END { printf "%d", s }')))
+			awk '{ s += $1 } END { printf "%.0f", s }')))
 		rss=$((rss + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
 	done
 	echo "$ns $rss"
@@ -124,6 +125,17 @@ run_for() {
 	RUN_SID=$!
 	disown
 	echo "$RUN_SID" >> "$WORK/sids"
+	# a prober that counts its probes is warm once it answers with a count
+	# that grows (smokeping_prober starts ~100 targets a second and serves
+	# /metrics only then; the monitor opens every socket first)
+	if [ -n "${MARK:-}" ]; then
+		local i m
+		for i in $(seq 180); do
+			m=$($MARK)
+			[ "${m:-0}" -gt 0 ] && break
+			sleep 1
+		done
+	fi
 	sleep "$WARMUP"
 	RUN_M0=$(${MARK:-true})
 	bpf_ns > "$WORK/bpf0"
