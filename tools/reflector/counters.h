@@ -5,12 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters-gen.h"
 #include "nl.h"
 #include "session.h"
 
 /*
  * The reflector's counters, in STATS_GET's order: rx, reflected, the
- * drops, then peer_replies and errest_zero (neither a drop).
+ * drops, then peer_replies and errest_zero (neither a drop). The tables
+ * are counters-gen.c, made from the spec's stats and tlv-stats attributes
+ * by scripts/counters-gen.py (make regen).
  */
 struct stamp_counter {
 	int attr;
