@@ -5,9 +5,12 @@ list of the reflector's counters: the attributes of its stats and
 tlv-stats sets, in order. Each such attribute's doc ends with a line
 "Label: TEXT", the text `stampnl stats` prints beside the value (YNL's
 schema has no room for keys of our own, and ynl-gen-c.py does not put
-attribute docs into the UAPI header, so the line changes nothing else).
-The JSON key is the attribute's name with '_' for '-'; stats_prom.c and
-the SNMP agent name their metrics and objects from those keys. Writes:
+attribute docs into the UAPI header, so these lines change nothing
+else), then "Prometheus: NAME" or "Prometheus: NAME{LABELS}", the metric
+stats_prom.c writes it as, and on the first counter of each metric
+family "Prometheus help: TEXT", the family's HELP. The JSON key is the
+attribute's name with '_' for '-'; the SNMP agent names its objects from
+those keys. Writes:
 
   kmod/counters-gen.h            enum stamp_counter, enum stamp_tlv_counter:
                                  the module's per-CPU counter indexes, each
@@ -29,22 +32,36 @@ BANNER = ("/* Do not edit directly, auto-generated from: */\n"
           "/*\t%s */\n/* by scripts/counters-gen.py (make regen) */\n" % SPEC)
 
 
+TAIL = re.compile(r"^Label: (?P<label>.+)\n"
+                  r"Prometheus: (?P<prom>\w+)(?:\{(?P<plabels>[^}]+)\})?"
+                  r"(?:\nPrometheus help: (?P<phelp>.+))?\Z", re.M)
+
+
+def cstr(s):
+    return "NULL" if s is None else '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def counters(spec, name):
-    """[(NAME, key, label)] of the attribute set @name, pad left out."""
+    """[(NAME, key, {label, prom, plabels, phelp})] of the attribute set
+    @name, pad left out."""
     aset = next(a for a in spec["attribute-sets"] if a["name"] == name)
     out = []
     for a in aset["attributes"]:
         if a["type"] == "pad":
             continue
-        m = re.search(r"^Label: (.+)$", a.get("doc", "").rstrip(), re.M)
-        if not m or m.end() != len(a["doc"].rstrip()):
-            sys.exit("counters-gen.py: %s attribute %s: its doc must end "
-                     "with a line 'Label: TEXT'" % (name, a["name"]))
-        if '"' in m[1] or "\\" in m[1]:
-            sys.exit("counters-gen.py: %s: no quotes or backslashes in a "
-                     "label" % a["name"])
+        m = TAIL.search(a.get("doc", "").rstrip())
+        if not m:
+            sys.exit("counters-gen.py: %s attribute %s: its doc must end with "
+                     "the lines 'Label: TEXT', 'Prometheus: NAME[{LABELS}]' "
+                     "and, first in a metric family, 'Prometheus help: TEXT'"
+                     % (name, a["name"]))
+        new = not out or m["prom"] != out[-1][2]["prom"]
+        if (m["phelp"] is None) == new:
+            sys.exit("counters-gen.py: %s: 'Prometheus help:' on the first "
+                     "counter of each metric family, and only there"
+                     % a["name"])
         out.append((a["name"].upper().replace("-", "_"),
-                    a["name"].replace("-", "_"), m[1]))
+                    a["name"].replace("-", "_"), m.groupdict()))
     return out
 
 
@@ -86,8 +103,10 @@ def main():
     for var, prefix, rows in (("stamp_counters", "STAMP_STATS_A_", stats),
                               ("stamp_tlv_counters", "STAMP_TLV_STATS_A_", tlv)):
         c += "\nconst struct stamp_counter %s[] = {\n" % var
-        for n, key, label in rows:
-            c += '\t{ %s%s, "%s", "%s" },\n' % (prefix, n, key, label)
+        for n, key, f in rows:
+            c += '\t{ %s%s, "%s", %s,\n\t  "%s", %s,\n\t  %s },\n' % (
+                prefix, n, key, cstr(f["label"]), f["prom"],
+                cstr(f["plabels"]), cstr(f["phelp"]))
         n = "stamp_n" + var[len("stamp_"):]
         c += "};\n\nconst size_t %s = ARRAY_SIZE(%s);\n" % (n, var)
     # the lengths as constants, for arrays sized by them

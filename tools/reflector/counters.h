@@ -19,6 +19,9 @@ struct stamp_counter {
 	int attr;
 	const char *key;	/* JSON key; "drop_REASON" for the drops */
 	const char *text;	/* what a person reads */
+	const char *prom;	/* Prometheus metric, without the prefix */
+	const char *prom_labels; /* its labels beside netns=, or NULL */
+	const char *prom_help;	/* on the first of each metric, else NULL */
 };
 
 extern const struct stamp_counter stamp_counters[];
