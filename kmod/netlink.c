@@ -109,6 +109,8 @@ static int fill_tlv_stats(struct sk_buff *msg, struct stamp_net *sn)
 
 	BUILD_BUG_ON(STAMP_TLV_STATS_A_UNKNOWN + STAMP_TLVC_MAX - 1 !=
 		     STAMP_TLV_STATS_A_MAX);
+	/* the spec lists a counter per TLV type before the others */
+	BUILD_BUG_ON(STAMP_TLVC_MALFORMED != STAMP_TLV_NCOUNT);
 	stamp_stats_tlv_sum(sn, cnt);
 	nest = nla_nest_start(msg, STAMP_A_TLV_STATS);
 	if (!nest)

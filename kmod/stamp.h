@@ -18,49 +18,12 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/stamp.h>
 
+#include "counters-gen.h"
 #include "tlv.h"
 #include "wire.h"
 
 /* Error advertised when no synchronization state was provided: honest. */
 #define STAMP_UNSYNC_ERROR_NS	NSEC_PER_SEC
-
-enum stamp_counter {
-	STAMP_CNT_RX,
-	STAMP_CNT_REFLECTED,
-	STAMP_CNT_DROP_SHORT,
-	STAMP_CNT_DROP_MALFORMED,
-	STAMP_CNT_DROP_CSUM,
-	STAMP_CNT_DROP_ERREST,
-	STAMP_CNT_DROP_NOT_LOCAL,
-	STAMP_CNT_DROP_FRAGMENT,
-	STAMP_CNT_DROP_NO_ROUTE,
-	STAMP_CNT_DROP_NOMEM,
-	STAMP_CNT_DROP_XMIT,
-	STAMP_CNT_DROP_AUTH,
-	STAMP_CNT_DROP_NO_SESSION,
-	STAMP_CNT_DROP_SESSIONS_FULL,
-	STAMP_CNT_DROP_RATE_LIMIT,
-	STAMP_CNT_DROP_NOT_ALLOWED,
-	STAMP_CNT_DROP_MICRO_SESSION,
-	STAMP_CNT_DROP_NO_REPLY,
-	STAMP_CNT_PEER_REPLIES,	/* not requests: not in RX */
-	STAMP_CNT_ERREST_ZERO,	/* not a drop */
-	STAMP_CNT_MAX
-};
-
-/*
- * TLV counters: the first STAMP_TLV_NCOUNT are TLVs by type (0: unknown),
- * in the order of STAMP_TLV_STATS_A_UNKNOWN onwards.
- */
-enum stamp_tlv_counter {
-	STAMP_TLVC_MALFORMED = STAMP_TLV_NCOUNT,
-	STAMP_TLVC_INTEGRITY_FAILED,
-	STAMP_TLVC_STRIPPED,
-	STAMP_TLVC_RETURN_ADDR,
-	STAMP_TLVC_SAME_LINK,
-	STAMP_TLVC_COS_REMARKED,
-	STAMP_TLVC_MAX
-};
 
 struct stamp_prefix {
 	__be32 addr[4];		/* IPv4 in [0], host bits zero */

@@ -8,6 +8,12 @@
 #   kmod/netlink-gen.h, .c       the kernel's per-operation policies and
 #                                split ops (kmod/compat.h and netlink.c
 #                                carry them to 6.1, which has no split ops)
+# and, by scripts/counters-gen.py, the counter tables from the spec's stats
+# and tlv-stats attributes (each doc's last line "Label: TEXT"):
+#   kmod/counters-gen.h          the module's counter enums, by attribute
+#   tools/reflector/counters-gen.[ch]  stampnl's counter tables (JSON keys,
+#                                text labels; the Prometheus and SNMP names
+#                                follow from the keys)
 # Each starts with the generator's do-not-edit banner: edit the spec and
 # run this (or `make regen`), then commit the spec and the output together.
 #
@@ -50,8 +56,10 @@ gen() {
 gen --mode uapi --header -o "$T/out/include/uapi/linux/stamp.h"
 gen --mode kernel --header -o "$T/out/kmod/netlink-gen.h"
 gen --mode kernel --source -o "$T/out/kmod/netlink-gen.c"
+python3 "$ROOT/scripts/counters-gen.py" --out "$T/out"
 
-FILES="include/uapi/linux/stamp.h kmod/netlink-gen.h kmod/netlink-gen.c"
+FILES="include/uapi/linux/stamp.h kmod/netlink-gen.h kmod/netlink-gen.c
+	kmod/counters-gen.h tools/reflector/counters-gen.h tools/reflector/counters-gen.c"
 if [ -n "$CHECK" ]; then
 	rc=0
 	for f in $FILES; do
@@ -62,4 +70,4 @@ fi
 for f in $FILES; do
 	cp "$T/out/$f" "$ROOT/$f"
 done
-echo "ynl-gen.sh: $FILES from $SPEC ($(basename "$YNL"))"
+echo "ynl-gen.sh:" $FILES "from $SPEC ($(basename "$YNL"))"

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """The generic netlink family's YAML spec is the single source of
-include/uapi/linux/stamp.h and kmod/netlink-gen.[ch]: first they are
-regenerated with the kernel's ynl-gen-c.py (scripts/ynl-gen.sh --check)
-and must not differ from what is committed. Then, what generation does
+include/uapi/linux/stamp.h and kmod/netlink-gen.[ch], and of the counter
+tables kmod/counters-gen.h and tools/reflector/counters-gen.[ch]: first
+they are regenerated with the kernel's ynl-gen-c.py and
+scripts/counters-gen.py (scripts/ynl-gen.sh --check) and must not differ
+from what is committed; no other file defines the counter enums or
+tables. Then, what generation does
 not prove: every attribute set, command, enum and constant of
 Documentation/netlink/specs/stamp.yaml, with the values the spec gives
 (implicit ones counted the way YNL does), against the header's enums; the
@@ -70,8 +73,9 @@ def find(enums, name):
 def main():
     p = subprocess.run(["bash", os.path.join(ROOT, "scripts/ynl-gen.sh"), "--check"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    check("include/uapi/linux/stamp.h and kmod/netlink-gen.[ch] are what "
-          "ynl-gen-c.py makes of the spec (scripts/ynl-gen.sh --check)", "", p.stdout)
+    check("include/uapi/linux/stamp.h, kmod/netlink-gen.[ch], kmod/counters-gen.h "
+          "and tools/reflector/counters-gen.[ch] are what ynl-gen-c.py and "
+          "counters-gen.py make of the spec (scripts/ynl-gen.sh --check)", "", p.stdout)
     spec = yaml.safe_load(open(os.path.join(
         ROOT, "Documentation/netlink/specs/stamp.yaml")))
     text = open(os.path.join(ROOT, "include/uapi/linux/stamp.h")).read()
@@ -128,14 +132,29 @@ def main():
     check("kmod/netlink.c tests a capability only in stamp_nl_pre_doit_admin()",
           ["stamp_nl_pre_doit_admin"], users)
 
-    # the module's counters are the spec's stats attributes, in order
-    hdr = open(os.path.join(ROOT, "kmod/stamp.h")).read()
-    body = re.search(r"enum stamp_counter \{(.*?)\};", hdr, re.S)[1]
-    got = re.findall(r"STAMP_CNT_(\w+)", body)
-    stats = next(a for a in spec["attribute-sets"] if a["name"] == "stats")
-    check("enum stamp_counter (kmod/stamp.h) follows the spec's stats",
-          [a["name"].upper().replace("-", "_") for a in stats["attributes"]
-           if a["type"] != "pad"] + ["MAX"], got)
+    # the counters are the spec's stats and tlv-stats attributes, in
+    # order, in the generated files and nowhere else
+    gen = open(os.path.join(ROOT, "kmod/counters-gen.h")).read()
+    for enum, cnt, aname in (("stamp_counter", "STAMP_CNT_", "stats"),
+                             ("stamp_tlv_counter", "STAMP_TLVC_", "tlv-stats")):
+        body = re.search(r"enum %s \{(.*?)\};" % enum, gen, re.S)[1]
+        got = re.findall(cnt + r"(\w+)", body)
+        aset = next(a for a in spec["attribute-sets"] if a["name"] == aname)
+        check("enum %s (kmod/counters-gen.h) follows the spec's %s" % (enum, aname),
+              [a["name"].upper().replace("-", "_") for a in aset["attributes"]
+               if a["type"] != "pad"] + ["MAX"],
+              [n for n in got if not n.startswith(("STATS_A", "TLV_STATS_A"))])
+    defs = []
+    for d in ("kmod", "lib", "tools/lib", "tools/reflector", "tools/sender",
+              "tools/stampnl", "tools/monitor", "snmp"):
+        for f in sorted(os.listdir(os.path.join(ROOT, d))):
+            if f.endswith((".c", ".h")) and "-gen." not in f:
+                t = open(os.path.join(ROOT, d, f)).read()
+                if re.search(r"enum stamp_(tlv_)?counter \{|"
+                             r"struct stamp_counter stamp_\w+\[\] =", t):
+                    defs.append("%s/%s" % (d, f))
+    check("the counter enums and tables are defined only in the *-gen files",
+          [], defs)
 
     ynl_check(spec, enums)
     print("%d passed, %d failed" % (passed, failed))

@@ -5,17 +5,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters-gen.h"
 #include "nl.h"
 #include "session.h"
 
 /*
  * The reflector's counters, in STATS_GET's order: rx, reflected, the
- * drops, then peer_replies and errest_zero (neither a drop).
+ * drops, then peer_replies and errest_zero (neither a drop). The tables
+ * are counters-gen.c, made from the spec's stats and tlv-stats attributes
+ * by scripts/counters-gen.py (make regen).
  */
 struct stamp_counter {
 	int attr;
 	const char *key;	/* JSON key; "drop_REASON" for the drops */
 	const char *text;	/* what a person reads */
+	const char *prom;	/* Prometheus metric, without the prefix */
+	const char *prom_labels; /* its labels beside netns=, or NULL */
+	const char *prom_help;	/* on the first of each metric, else NULL */
 };
 
 extern const struct stamp_counter stamp_counters[];

@@ -149,38 +149,24 @@ static void write_sessions(FILE *f, const char *netns,
 }
 
 /*
- * The TLV counters as three families, so that a sum over one means
- * something: TLVs by type, requests by what their TLVs did to the
- * answer, replies by what a TLV changed. Each takes the counters up to
- * its last attribute.
+ * A table's counters as the spec names them: each metric family from its
+ * first counter (the one with the HELP), a sample per counter. The TLV
+ * counters are three families, so that a sum over one means something:
+ * TLVs by type, requests by what their TLVs did to the answer, replies by
+ * what a TLV changed.
  */
-static const struct {
-	int last;
-	const char *name, *label, *help;
-} tlv_fam[] = {
-	{ STAMP_TLV_STATS_A_MICRO_SESSION, "tlvs_received_total", "type",
-	  "TLVs in requests, by type (unknown: answered with the U flag)." },
-	{ STAMP_TLV_STATS_A_INTEGRITY_FAILED, "tlv_requests_total", "result",
-	  "Requests whose TLVs were malformed (M flag) or whose HMAC TLV failed (I flag)." },
-	{ STAMP_TLV_STATS_A_MAX, "tlv_replies_total", "action",
-	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, or remarked." },
-};
-
-static void write_tlvs(FILE *f, const char *netns, const uint64_t *val)
+static void write_counters(FILE *f, const char *netns,
+			   const struct stamp_counter *c, size_t n,
+			   const uint64_t *val)
 {
-	char extra[64];
-	size_t i, k;
+	size_t i;
 
-	for (i = 0, k = 0; k < ARRAY_SIZE(tlv_fam); k++) {
-		prom_family(f, P, tlv_fam[k].name, "counter", tlv_fam[k].help);
-		for (; i < stamp_ntlv_counters &&
-		       stamp_tlv_counters[i].attr <= tlv_fam[k].last; i++) {
-			snprintf(extra, sizeof(extra), "%s=\"%s\"",
-				 tlv_fam[k].label, stamp_tlv_counters[i].key);
-			fprintf(f, P "%s", tlv_fam[k].name);
-			labels(f, netns, NULL, extra);
-			fprintf(f, " %" PRIu64 "\n", val[i]);
-		}
+	for (i = 0; i < n; i++) {
+		if (c[i].prom_help)
+			prom_family(f, P, c[i].prom, "counter", c[i].prom_help);
+		fprintf(f, P "%s", c[i].prom);
+		labels(f, netns, NULL, c[i].prom_labels);
+		fprintf(f, " %" PRIu64 "\n", val[i]);
 	}
 }
 
@@ -197,44 +183,19 @@ int stats_write_prometheus(const char *path, const uint64_t *val,
 			   const struct sess_list *l)
 {
 	struct prom_out p;
-	char netns[256], extra[64];
-	size_t i;
+	char netns[256];
 	int err;
 
 	netns_name(netns, sizeof(netns));
 	err = prom_open(&p, "stampnl stats", path);
 	if (err)
 		return err;
-	single(p.f, netns, "packets_received_total", "counter",
-	       "Requests received: UDP to a reflector port, addressed to this host.",
-	       val[0]);
-	single(p.f, netns, "packets_reflected_total", "counter",
-	       "Replies handed to the IP layer.", val[1]);
-	prom_family(p.f, P, "packets_dropped_total", "counter",
-		    "Requests dropped, by reason (the drop_REASON counters of stampnl stats).");
-	for (i = 0; i < stamp_ncounters; i++) {
-		if (strncmp(stamp_counters[i].key, "drop_", 5))
-			continue;
-		snprintf(extra, sizeof(extra), "reason=\"%s\"",
-			 stamp_counters[i].key + strlen("drop_"));
-		fputs(P "packets_dropped_total", p.f);
-		labels(p.f, netns, NULL, extra);
-		fprintf(p.f, " %" PRIu64 "\n", val[i]);
-	}
-	for (i = 0; i < stamp_ncounters; i++) {
-		if (!strcmp(stamp_counters[i].key, "peer_replies"))
-			single(p.f, netns, "peer_replies_total", "counter",
-			       "Packets from a reflector port shaped like a reply (a request's MBZ octets not zero): left to the stack, not answered, not received.",
-			       val[i]);
-		if (!strcmp(stamp_counters[i].key, "errest_zero"))
-			single(p.f, netns, "errest_zero_total", "counter",
-			       "Requests with an Error Estimate multiplier of 0 answered like any other (errest-zero reflect).",
-			       val[i]);
-	}
+	write_counters(p.f, netns, stamp_counters, stamp_ncounters, val);
 	single(p.f, netns, "sessions", "gauge",
 	       "Sessions in the namespace now (stateful mode).",
 	       val[stamp_ncounters]);
-	write_tlvs(p.f, netns, val + stamp_ncounters + 1);
+	write_counters(p.f, netns, stamp_tlv_counters, stamp_ntlv_counters,
+		       val + stamp_ncounters + 1);
 	write_sessions(p.f, netns, l);
 	return prom_close(&p);
 }
