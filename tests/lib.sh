@@ -296,6 +296,18 @@ netns_pair() {
 	ip -n "$NS_B" link set veth0 up
 }
 
+# wait_udp NS PORT: until something listens on UDP PORT in NS (5 s at most;
+# then a message on stderr and status 1)
+wait_udp() {
+	local _
+	for _ in $(seq 50); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q . && return
+		sleep 0.1
+	done
+	echo "nothing listens on UDP port $2 in $1" >&2
+	return 1
+}
+
 # --- the userspace reflector (host tests) ----------------------------------
 REFL= _REFL_DEFERRED=
 stop_refl() {

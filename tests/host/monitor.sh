@@ -28,13 +28,7 @@ defer cleanup
 start_refl() {
 	ip netns exec "$NS_B" python3 "$ROOT/tests/host/userspace_refl.py" \
 		"$@" >/dev/null 2>&1 &
-	local i
-	for i in $(seq 50); do
-		ip netns exec "$NS_B" ss -Hlun "sport = :862" | grep -q . && return
-		sleep 0.1
-	done
-	echo "the reflector did not start" >&2
-	return 1
+	wait_udp "$NS_B" 862
 }
 # every process of the reflector's namespace: ours alone
 stop_refl() {
@@ -92,21 +86,24 @@ out=$("$STAMPNL" monitor -c "$T/bad.yaml" --check 2>&1) || rc=$?
 check_eq "a DSCP out of range: exit" 2 "$rc"
 check_ok "... with file:line and the reason: $out" \
 	grep -q "bad.yaml:8: dscp: --dscp: '64' is out of range: 0 to 63" <<<"$out"
-printf 'sessions:\n  - target: 10.0.0.2\n    colour: blue\n' >"$T/bad2.yaml"
-out=$("$STAMPNL" monitor -c "$T/bad2.yaml" --check 2>&1) || true
-check_ok "an unknown key, named with its line: $out" \
-	grep -q "bad2.yaml:3: unknown key 'colour'" <<<"$out"
-printf 'sessions:\n  - target: 10.0.0.2\n  - target: 10.0.0.2\n' >"$T/dup.yaml"
-out=$("$STAMPNL" monitor -c "$T/dup.yaml" --check 2>&1) || true
-check_ok "the same session twice is refused: $out" \
-	grep -q "dup.yaml:3: session '10.0.0.2:862' is already defined at line 2" <<<"$out"
-printf 'sessions:\n  - target: 10.0.0.2\n    labels: {session: x}\n' >"$T/lab.yaml"
-out=$("$STAMPNL" monitor -c "$T/lab.yaml" --check 2>&1) || true
-check_ok "a label that would clash with the monitor's own: $out" \
-	grep -q "lab.yaml:3: label name 'session'" <<<"$out"
-printf 'sessions:\n  - target: 10.0.0.2\n    port: [1\n' >"$T/yaml.yaml"
-out=$("$STAMPNL" monitor -c "$T/yaml.yaml" --check 2>&1) || true
-check_ok "not YAML at all: $out" grep -q "yaml.yaml:[34]: " <<<"$out"
+# refused NAME YAML DESC PATTERN: --check refuses the file NAME holding
+# YAML (backslash escapes as printf %b takes them) with a message matching PATTERN
+refused() {
+	local out
+	printf %b "$2" >"$T/$1"
+	out=$("$STAMPNL" monitor -c "$T/$1" --check 2>&1) || true
+	check_ok "$3: $out" grep -q "$4" <<<"$out"
+}
+refused bad2.yaml 'sessions:\n  - target: 10.0.0.2\n    colour: blue\n' \
+	"an unknown key, named with its line" "bad2.yaml:3: unknown key 'colour'"
+refused dup.yaml 'sessions:\n  - target: 10.0.0.2\n  - target: 10.0.0.2\n' \
+	"the same session twice is refused" \
+	"dup.yaml:3: session '10.0.0.2:862' is already defined at line 2"
+refused lab.yaml 'sessions:\n  - target: 10.0.0.2\n    labels: {session: x}\n' \
+	"a label that would clash with the monitor's own" \
+	"lab.yaml:3: label name 'session'"
+refused yaml.yaml 'sessions:\n  - target: 10.0.0.2\n    port: [1\n' \
+	"not YAML at all" "yaml.yaml:[34]: "
 sessions 3 >"$T/ok.yaml"
 check_eq "a good file passes --check" "$T/ok.yaml: 3 sessions" \
 	"$("$STAMPNL" monitor -c "$T/ok.yaml" --check)"

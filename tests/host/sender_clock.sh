@@ -44,10 +44,7 @@ for port in 862 863; do
 	REFLS+=($!)
 done
 for port in 862 863; do
-	for i in $(seq 50); do
-		ip netns exec "$NS_B" ss -Hlun "sport = :$port" | grep -q . && break
-		sleep 0.1
-	done
+	wait_udp "$NS_B" $port || true
 done
 # neighbours resolved: a packet held for ARP would leave (and be stamped
 # by BPF) late

@@ -25,23 +25,12 @@ cleanup() {
 }
 defer cleanup
 
-# wait_port NS PORT: until something listens on UDP PORT there
-wait_port() {
-	local i
-	for i in $(seq 50); do
-		ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q . && return
-		sleep 0.1
-	done
-	echo "nothing listens on port $2 in $1" >&2
-	return 1
-}
-
 # start_refl [options]: the userspace reflector, every request in $T.req
 start_refl() {
 	ip netns exec "$NS_B" python3 "$HERE/userspace_refl.py" \
 		--req-log "$T.req" "$@" &
 	REFL=$!
-	wait_port "$NS_B" 862
+	wait_udp "$NS_B" 862
 	: > "$T.req"
 }
 stop_refl() {
@@ -75,7 +64,7 @@ while True:
     print("got one", flush=True)
 ' > "$T.usage" &
 	REFL=$!
-	wait_port "$NS_B" 862
+	wait_udp "$NS_B" 862
 	for args in "" "-c 5" "$ADDR4_B -c 0" "$ADDR4_B -c x" "$ADDR4_B -i -1" \
 		    "$ADDR4_B -p 70000" "$ADDR4_B -l 43" "$ADDR4_B -W 0" \
 		    "$ADDR4_B --bogus" "$ADDR4_B $ADDR6_B" "$ADDR4_B --ssid 0" \

@@ -19,19 +19,17 @@
 #include <cmocka.h>
 
 #include "hist.h"
+#include "test_rng.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NSAMPLES 1000000
 
-/* xorshift64*: the same samples on every run and every machine */
+/* the same samples on every run and every machine */
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
+	return xorshift64s(&rng);
 }
 
 /* uniform in [0, 1) */

@@ -21,6 +21,7 @@
 #include "winstats.h"
 #include "loss_split.h"
 #include "sender_metrics.h"
+#include "test_rng.h"
 
 #define ALL_VALID ((1U << WS_NMETRICS) - 1)
 
@@ -28,10 +29,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
+	return xorshift64s(&rng);
 }
 
 static int reply(struct winstats *ws, uint32_t seq, uint32_t refl,

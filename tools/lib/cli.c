@@ -135,6 +135,74 @@ int cli_getopt(int argc, char **argv, const struct cli_cmd *cmd,
 }
 
 /**
+ * cli_set_flag() - set the bool a flag option stands for
+ * @obj: the struct the command fills in
+ * @flags: its flag options
+ * @n: how many
+ * @key: the option
+ *
+ * Return: whether @key is one of @flags.
+ */
+bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (flags[i].key == key) {
+			*(bool *)((char *)obj + flags[i].off) = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * cli_parse_opts() - a getopt-style command's options, each handed to @fn
+ * @cmd: the command: its name, its options (with "help", 'h'), its usage
+ * @argc: argument count, argv[0] the command's name
+ * @argv: arguments
+ * @fn: called for every option but -h and an unknown one, with the
+ *      option's key and its argument (NULL for a flag)
+ * @ctx: for @fn
+ *
+ * `CMD help`, -h and --help print the usage on stdout, as ip(8)'s
+ * commands do; the first error ends the parse, so that one line tells
+ * what was wrong.
+ *
+ * Return: 0 with optind at the first operand; -ECANCELED after printing
+ * the usage; -EINVAL after printing an error; -ENOMEM or -ENOSPC (the
+ * option tables); or @fn's error.
+ */
+int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
+		   cli_opt_fn *fn, void *ctx)
+{
+	struct option *lo;
+	char so[128];
+	int key, err;
+
+	if (argc == 2 && cli_is_help(argv[1])) {
+		cli_usage(stdout, cmd);
+		return -ECANCELED;
+	}
+	err = cli_getopt_tables(cmd->opts, cmd->nopts, &lo, so, sizeof(so));
+	if (err)
+		return err;
+	optind = 1;
+	while (!err && (key = cli_getopt(argc, argv, cmd, lo, so)) != -1) {
+		if (key == '?')
+			err = -EINVAL;
+		else if (key == 'h')
+			err = -ECANCELED;
+		else
+			err = fn(key, optarg, ctx);
+	}
+	free(lo);
+	if (err == -ECANCELED)
+		cli_usage(stdout, cmd);
+	return err;
+}
+
+/**
  * cli_is_help() - whether a word asks for help
  * @arg: the word
  *

@@ -87,6 +87,19 @@ int cli_getopt_tables(const struct cli_opt *opts, size_t n,
 int cli_getopt(int argc, char **argv, const struct cli_cmd *cmd,
 	       const struct option *longopts, const char *shortopts);
 
+/* an option that sets a bool of the struct the command fills in */
+struct cli_flag {
+	int key;
+	size_t off;	/* offsetof() the bool */
+};
+
+bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key);
+
+/* a command's options, in order: 0 or -errno after printing the error */
+typedef int cli_opt_fn(int key, const char *arg, void *ctx);
+int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
+		   cli_opt_fn *fn, void *ctx);
+
 /* help and errors */
 bool cli_is_help(const char *arg);
 void cli_usage(FILE *f, const struct cli_cmd *cmd);

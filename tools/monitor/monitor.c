@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "util.h"
 #include "monitor.h"
+#include "sigfd.h"
 
 #define ICMP_GRACE_NS 3000000000ULL
 #define RETRY_MIN_NS 1000000000ULL
@@ -497,54 +498,46 @@ const struct cli_cmd monitor_cli = {
 	.notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n",
 };
 
+struct mon_args {
+	struct mon *m;
+	bool *check;
+};
+
+static int monitor_opt(int key, const char *arg, void *ctx)
+{
+	struct mon_args *a = ctx;
+
+	switch (key) {
+	case 'c':
+		a->m->path = arg;
+		return 0;
+	case 'L' + 256:
+		a->m->listen = arg;
+		return 0;
+	case 'T' + 256:
+		a->m->textfile = arg;
+		return 0;
+	case 'J' + 256:
+		a->m->json_lines = true;
+		return 0;
+	case 'w' + 256:
+		return cli_real("monitor", "--window", arg, 1, 3600,
+				&a->m->window_s);
+	case 'C' + 256:
+		*a->check = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int parse_args(int argc, char **argv, struct mon *m, bool *check)
 {
-	struct option *lo;
-	char so[16];
-	int a, err;
+	struct mon_args a = { m, check };
+	int err;
 
-	if (argc == 2 && cli_is_help(argv[1])) {
-		cli_usage(stdout, &monitor_cli);
-		return -ECANCELED;
-	}
-	err = cli_getopt_tables(monitor_opts, ARRAY_SIZE(monitor_opts), &lo,
-				so, sizeof(so));
-	if (err)
+	err = cli_parse_opts(&monitor_cli, argc, argv, monitor_opt, &a);
+	if (err == -ECANCELED)
 		return err;
-	optind = 1;
-	while (!err && (a = cli_getopt(argc, argv, &monitor_cli, lo, so)) != -1) {
-		switch (a) {
-		case 'c':
-			m->path = optarg;
-			break;
-		case 'L' + 256:
-			m->listen = optarg;
-			break;
-		case 'T' + 256:
-			m->textfile = optarg;
-			break;
-		case 'J' + 256:
-			m->json_lines = true;
-			break;
-		case 'w' + 256:
-			err = cli_real("monitor", "--window", optarg, 1, 3600,
-				       &m->window_s);
-			break;
-		case 'C' + 256:
-			*check = true;
-			break;
-		case 'h':
-			err = -ECANCELED;
-			break;
-		default:
-			err = -EINVAL;
-		}
-	}
-	free(lo);
-	if (err == -ECANCELED) {
-		cli_usage(stdout, &monitor_cli);
-		return err;
-	}
 	if (!err && optind < argc)
 		err = cli_error("monitor", "unexpected argument '%s'", argv[optind]);
 	if (!err && !m->path)
@@ -636,7 +629,6 @@ static int cmd_monitor(int argc, char **argv)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = TAG_SIG };
 	struct mon_cfgset cfg;
 	bool check = false;
-	sigset_t mask;
 	size_t i;
 	int err;
 
@@ -657,13 +649,7 @@ static int cmd_monitor(int argc, char **argv)
 	 * letting glibc raise the threshold and keep it in the heap.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	m.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	m.sigfd = sigfd_open();
 	m.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (m.sigfd < 0 || m.epfd < 0 ||
 	    epoll_ctl(m.epfd, EPOLL_CTL_ADD, m.sigfd, &ev)) {

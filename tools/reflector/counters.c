@@ -106,48 +106,44 @@ const struct cli_cmd stats_cli = {
 	.nopts = ARRAY_SIZE(stats_opts),
 };
 
+struct stats_args {
+	bool json;
+	const char *prom;
+};
+
+static int stats_opt(int key, const char *arg, void *ctx)
+{
+	struct stats_args *a = ctx;
+
+	if (key == 'j')
+		a->json = true;
+	else if (key == 'P' + 256 && *arg)
+		a->prom = arg;
+	else if (key == 'P' + 256)
+		return cli_error("stats", "--prometheus needs a file name");
+	else
+		return -EINVAL;
+	return 0;
+}
+
 /* `stampnl stats [-j | --prometheus FILE|-]`; the exit status */
 static int cmd_stats(int argc, char **argv)
 {
 	uint64_t val[TLV0 + NTLV] = { 0 };
 	struct sess_list l = { 0 };
-	const char *prom = NULL;
-	struct option *lo;
-	bool json = false;
+	struct stats_args a = { 0 };
 	struct nlctx c;
-	char so[16];
 	size_t i;
-	int a, err;
+	int err;
 
-	if (argc == 2 && cli_is_help(argv[1])) {
-		cli_usage(stdout, &stats_cli);
+	err = cli_parse_opts(&stats_cli, argc, argv, stats_opt, &a);
+	if (err == -ECANCELED)
 		return 0;
-	}
-	err = cli_getopt_tables(stats_opts, ARRAY_SIZE(stats_opts), &lo,
-				so, sizeof(so));
-	if (err)
+	if (err == -ENOMEM || err == -ENOSPC)
 		return 1;
-	optind = 1;
-	while ((a = cli_getopt(argc, argv, &stats_cli, lo, so)) != -1) {
-		if (a == 'j')
-			json = true;
-		else if (a == 'P' + 256 && *optarg)
-			prom = optarg;
-		else if (a == 'P' + 256)
-			err = cli_error("stats", "--prometheus needs a file name");
-		else if (a == 'h')
-			err = -ECANCELED;
-		else
-			err = -EINVAL;
-	}
-	free(lo);
-	if (err == -ECANCELED) {
-		cli_usage(stdout, &stats_cli);
-		return 0;
-	}
 	if (!err && optind < argc)
 		err = cli_error("stats", "unexpected argument '%s'", argv[optind]);
-	if (!err && json && prom)
+	if (!err && a.json && a.prom)
 		err = cli_error("stats", "-j and --prometheus do not go together: pick one");
 	if (err)
 		return 2;
@@ -157,18 +153,18 @@ static int cmd_stats(int argc, char **argv)
 	 * The sessions before the totals: a request is counted in rx before
 	 * its session's, so the sessions never add up to more than rx.
 	 */
-	err = prom ? session_dump(&c, &l) : 0;
+	err = a.prom ? session_dump(&c, &l) : 0;
 	if (!err)
 		err = stats_get(&c, val);
 	nlctx_close(&c);
-	if (!err && prom)
-		err = stats_write_prometheus(prom, val, &l);
+	if (!err && a.prom)
+		err = stats_write_prometheus(a.prom, val, &l);
 	free(l.v);
 	if (err)
 		return 1;
-	if (prom)
+	if (a.prom)
 		return 0;
-	print_start(NULL, json);
+	print_start(NULL, a.json);
 	open_json_object(NULL);
 	for (i = 0; i < NCOUNTERS; i++)
 		print_counter(stamp_counters[i].key, stamp_counters[i].text,

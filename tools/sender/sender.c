@@ -39,6 +39,7 @@
 #include "clock_source.h"
 #include "prom.h"
 #include "sender.h"
+#include "sigfd.h"
 #include "stamp_auth.h"
 #include "stampnl.h"
 
@@ -836,7 +837,6 @@ int cmd_sender(int argc, char **argv)
 int sender_main(struct sender_opts *o)
 {
 	struct sender s = { .o = *o, .fd = -1, .sigfd = -1 };
-	sigset_t mask;
 	int err;
 
 	if (!s.o.seed && getrandom(&s.o.seed, sizeof(s.o.seed), 0) < 0)
@@ -850,13 +850,7 @@ int sender_main(struct sender_opts *o)
 	 * So are a hangup and a reader gone (`| head`): dying of them
 	 * would leave the BPF filters attached to the device.
 	 */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	s.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s.sigfd = sigfd_open();
 	if (s.sigfd < 0) {
 		perror("stampnl sender: signalfd");
 		goto err_sock;

@@ -16,6 +16,23 @@
 
 #include "sender_metrics.h"
 
+/*
+ * The common start of the metrics: every output starts zeroed, so that a
+ * caller printing it after an error prints zeros, not stale values.
+ * Return: 0 to go on, -EINVAL on a NULL pointer, -ENODATA when @n is 0.
+ */
+static int args_check(const void *in, size_t n, void *out, size_t size)
+{
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, size);
+	if (!n)
+		return -ENODATA;
+	if (!in)
+		return -EINVAL;
+	return 0;
+}
+
 static int cmp_s64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -69,14 +86,11 @@ static void pct_sorted(const int64_t *s, size_t n, int64_t base,
 int metrics_percentiles(const int64_t *v, size_t n, struct metrics_pct *out)
 {
 	int64_t *s;
+	int ret;
 
-	if (!out)
-		return -EINVAL;
-	*out = (struct metrics_pct){ 0 };
-	if (!n)
-		return -ENODATA;
-	if (!v)
-		return -EINVAL;
+	ret = args_check(v, n, out, sizeof(*out));
+	if (ret)
+		return ret;
 	s = calloc(n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -107,12 +121,11 @@ int metrics_ipdv(const int64_t *delay, size_t n, struct metrics_ipdv *out)
 {
 	double sum = 0.0, sum_abs = 0.0;
 	size_t i;
+	int ret;
 
-	if (!out)
-		return -EINVAL;
-	*out = (struct metrics_ipdv){ 0 };
-	if (n && !delay)
-		return -EINVAL;
+	ret = args_check(delay, n, out, sizeof(*out));
+	if (ret)
+		return ret;
 
 	for (i = 1; i < n; i++) {
 		int64_t d;
@@ -160,11 +173,9 @@ int metrics_pdv(const int64_t *delay, size_t n, struct metrics_pct *out)
 	int64_t *s, span;
 	int ret = 0;
 
-	if (!out)
-		return -EINVAL;
-	*out = (struct metrics_pct){ 0 };
-	if (n && !delay)
-		return -EINVAL;
+	ret = args_check(delay, n, out, sizeof(*out));
+	if (ret)
+		return ret;
 	for (i = 0; i < n; i++)
 		got += delay[i] != METRICS_ABSENT;
 	if (!got)
@@ -246,14 +257,11 @@ int metrics_reorder(const uint32_t *seq, size_t n, struct metrics_reorder *out)
 	uint64_t next_exp = 0;	/* 64 bits: UINT32_MAX + 1 must not wrap */
 	size_t i, pos = 0, nrec = 0;
 	bool *dup;
+	int ret;
 
-	if (!out)
-		return -EINVAL;
-	*out = (struct metrics_reorder){ 0 };
-	if (!n)
-		return -ENODATA;
-	if (!seq)
-		return -EINVAL;
+	ret = args_check(seq, n, out, sizeof(*out));
+	if (ret)
+		return ret;
 
 	/*
 	 * Sorting finds the duplicates in O(n log n) whatever the spread of

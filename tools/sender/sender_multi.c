@@ -26,6 +26,7 @@
 #include "parse.h"
 #include "prom.h"
 #include "sender.h"
+#include "sigfd.h"
 
 #define MAX_TARGETS 1024
 
@@ -270,7 +271,6 @@ int sender_multi(struct sender_opts *o)
 	struct child *c = NULL;
 	struct pollfd *pfd;
 	size_t n = 0, i, open_fds;
-	sigset_t mask;
 	int sigfd, rc = 0;
 
 	if (read_targets(o->targets_path, &c, &n))
@@ -285,13 +285,7 @@ int sender_multi(struct sender_opts *o)
 	 * A hangup or a reader gone ends every target as Ctrl-C does, so
 	 * that each detaches its filters.
 	 */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigfd = sigfd_open();
 	fflush(stdout);
 	for (i = 0; i < n; i++) {
 		if (o->prom_path) {

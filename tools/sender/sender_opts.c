@@ -372,10 +372,7 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 }
 
 /* the flags that only set their own bool */
-static const struct {
-	int key;
-	size_t off;
-} bool_flags[] = {
+static const struct cli_flag bool_flags[] = {
 	{ 'j', offsetof(struct sender_opts, json) },
 	{ 'q', offsetof(struct sender_opts, quiet) },
 	{ OPT_PTP, offsetof(struct sender_opts, ptp) },
@@ -390,14 +387,8 @@ static const struct {
 /* the flags; -ENOENT: not a flag */
 static int flag_opt(struct sender_opts *o, int c)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(bool_flags); i++) {
-		if (bool_flags[i].key == c) {
-			*(bool *)((char *)o + bool_flags[i].off) = true;
-			return 0;
-		}
-	}
+	if (cli_set_flag(o, bool_flags, ARRAY_SIZE(bool_flags), c))
+		return 0;
 	switch (c) {
 	case '4':
 		o->family = AF_INET;
@@ -458,6 +449,47 @@ static int check_opts(struct sender_opts *o, bool interval_given,
 	return 0;
 }
 
+/* what the options of one command line gave, besides struct sender_opts */
+struct sender_args {
+	struct sender_opts *o;
+	unsigned int dscp, ecn;
+	bool dscp_given, ecn_given, len_given;
+	bool interval_given, rate_given;
+};
+
+static int sender_opt(int c, const char *arg, void *ctx)
+{
+	struct sender_args *a = ctx;
+	struct sender_opts *o = a->o;
+	uint64_t ns;
+	double pps;
+	int err;
+
+	switch (c) {
+	case 'i':
+		err = cli_duration("sender", "-i", arg, NSEC_PER_SEC,
+				   100 * NSEC_PER_USEC, 3600 * NSEC_PER_SEC,
+				   &ns);
+		o->interval_s = (double)ns / NSEC_PER_SEC;
+		o->interval_arg = arg;
+		a->interval_given = true;
+		return err;
+	case OPT_RATE:
+		err = cli_real("sender", "--rate", arg, 0.001, 1e7, &pps);
+		o->interval_s = 1 / pps;
+		o->interval_arg = arg;
+		a->rate_given = true;
+		return err;
+	}
+	err = flag_opt(o, c);
+	if (err != -ENOENT)
+		return err;
+	a->len_given |= c == 'l';
+	a->dscp_given |= c == OPT_DSCP;
+	a->ecn_given |= c == OPT_ECN;
+	return value_opt(o, c, arg, &a->dscp, &a->ecn);
+}
+
 /**
  * sender_parse_opts() - the command line of `stampnl sender`
  * @argc: argument count, argv[0] is "sender"
@@ -469,14 +501,8 @@ static int check_opts(struct sender_opts *o, bool interval_given,
  */
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 {
-	unsigned int dscp = 0, ecn = 0;
-	bool dscp_given = false, ecn_given = false, len_given = false;
-	bool interval_given = false, rate_given = false;
-	struct option *longopts;
-	char shortopts[128];
-	uint64_t ns;
-	double pps;
-	int c, err;
+	struct sender_args a = { .o = o };
+	int err;
 
 	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
 				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
@@ -484,53 +510,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				   .interval_arg = "1" };
 	sender_tlv_defaults(&o->tlv);
 	/* `stampnl sender help`, as ip(8)'s commands take it */
-	if (argc == 2 && cli_is_help(argv[1])) {
-		cli_usage(stdout, &sender_cli);
-		return -ECANCELED;
-	}
-	err = cli_getopt_tables(opts, ARRAY_SIZE(opts), &longopts, shortopts,
-				sizeof(shortopts));
-	if (err)
-		return err;
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, &sender_cli, longopts,
-			       shortopts)) != -1) {
-		switch (c) {
-		case '?':
-			err = -EINVAL;
-			break;
-		case 'h':
-			cli_usage(stdout, &sender_cli);
-			err = -ECANCELED;
-			break;
-		case 'i':
-			err = cli_duration("sender", "-i", optarg, NSEC_PER_SEC,
-					   100 * NSEC_PER_USEC,
-					   3600 * NSEC_PER_SEC, &ns);
-			o->interval_s = (double)ns / NSEC_PER_SEC;
-			o->interval_arg = optarg;
-			interval_given = true;
-			break;
-		case OPT_RATE:
-			err = cli_real("sender", "--rate", optarg, 0.001, 1e7,
-				       &pps);
-			o->interval_s = 1 / pps;
-			o->interval_arg = optarg;
-			rate_given = true;
-			break;
-		default:
-			err = flag_opt(o, c);
-			if (err != -ENOENT)
-				break;
-			err = value_opt(o, c, optarg, &dscp, &ecn);
-			len_given |= c == 'l';
-			dscp_given |= c == OPT_DSCP;
-			ecn_given |= c == OPT_ECN;
-		}
-		if (err)
-			break;
-	}
-	free(longopts);
+	err = cli_parse_opts(&sender_cli, argc, argv, sender_opt, &a);
 	if (err)
 		return err;
 	if (o->targets_path ? optind != argc : optind != argc - 1)
@@ -541,17 +521,17 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 	o->target = o->targets_path ? NULL : argv[optind];
 	if (o->prom_path && prom_dir_unwritable(o->prom_path))
 		return -EINVAL;
-	err = check_opts(o, interval_given, rate_given);
+	err = check_opts(o, a.interval_given, a.rate_given);
 	if (err)
 		return err;
-	if (dscp_given || ecn_given)
-		o->tos = dscp << 2 | ecn;
-	if (o->tlv.any && sender_tlv_check(o, len_given))
+	if (a.dscp_given || a.ecn_given)
+		o->tos = a.dscp << 2 | a.ecn;
+	if (o->tlv.any && sender_tlv_check(o, a.len_given))
 		return -EINVAL;
 	if (o->tlv.any && !o->ssid)
 		default_ssid(o);
 	if (o->key_path)
-		return auth_opts(o, len_given || o->tlv.any);
+		return auth_opts(o, a.len_given || o->tlv.any);
 	if (o->tlv_key_path &&
 	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
 		return -EINVAL;

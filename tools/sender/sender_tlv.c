@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "sender.h"
 #include "stamp_auth.h"
 #include "tlv.h"
+#include "util.h"
 
 static const char *const sync_names[] = { "unknown", "ntp", "ptp",
 					  "ssu-bits", "gnss", "local" };
@@ -122,6 +124,15 @@ static int parse_addr(const char *what, const char *s, int *family,
 	return -EINVAL;
 }
 
+/* the TLVs asked for by a flag alone */
+static const struct cli_flag tlv_flags[] = {
+	{ OPT_TLV_LOCATION, offsetof(struct sender_tlv_opts, location) },
+	{ OPT_TLV_TS_INFO, offsetof(struct sender_tlv_opts, ts_info) },
+	{ OPT_TLV_DIRECT, offsetof(struct sender_tlv_opts, direct) },
+	{ OPT_TLV_FOLLOW_UP, offsetof(struct sender_tlv_opts, follow_up) },
+	{ OPT_TLV_HMAC, offsetof(struct sender_tlv_opts, hmac) },
+};
+
 /**
  * sender_tlv_option() - one TLV option of the command line
  * @t: the options so far
@@ -137,6 +148,8 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 	uint64_t v;
 
 	t->any = true;
+	if (cli_set_flag(t, tlv_flags, ARRAY_SIZE(tlv_flags), opt))
+		return 0;
 	switch (opt) {
 	case OPT_TLV_PADDING:
 		if (cli_size("sender", "--tlv-padding", arg, 0, MAX_LEN, &v))
@@ -145,19 +158,10 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		t->padding = a;
 		t->padding_given = true;
 		return 0;
-	case OPT_TLV_LOCATION:
-		t->location = true;
-		return 0;
-	case OPT_TLV_TS_INFO:
-		t->ts_info = true;
-		return 0;
 	case OPT_TLV_COS:
 		if (cli_dscp("sender", "--tlv-cos", arg, &u))
 			return -EINVAL;
 		t->cos_dscp1 = u;
-		return 0;
-	case OPT_TLV_DIRECT:
-		t->direct = true;
 		return 0;
 	case OPT_TLV_ACCESS:
 		if (pair("--tlv-access-report ID:CODE", arg, 15, 255, false,
@@ -176,12 +180,6 @@ int sender_tlv_option(struct sender_tlv_opts *t, int opt, const char *arg)
 		}
 		t->ar_id = a;
 		t->ar_code = b;
-		return 0;
-	case OPT_TLV_FOLLOW_UP:
-		t->follow_up = true;
-		return 0;
-	case OPT_TLV_HMAC:
-		t->hmac = true;
 		return 0;
 	case OPT_TLV_DEST:
 		return parse_addr("--tlv-dest-node", arg, &t->dest_family,
