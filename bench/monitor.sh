@@ -255,4 +255,18 @@ done
 				"$kb" "$(ratio smokeping)" "$(ratio targets)" "$sent"
 		done
 	done
+	# kB/target includes the process's fixed part; the growth between the
+	# smallest and the largest N is the cost of one more target alone
+	for t in $TOOLS; do
+		lo= hi=
+		for n in $SIZES; do
+			case ${ROW[$t.$n]:-} in [0-9]*) ;; *) continue ;; esac
+			read -r _ _ rss _ <<< "${ROW[$t.$n]}"
+			[ -n "$lo" ] || { lo=$n; rlo=$rss; }
+			hi=$n; rhi=$rss
+		done
+		[ -n "$lo" ] && [ "$hi" != "$lo" ] || continue
+		awk -v t="$t" -v a="$lo" -v b="$hi" -v ra="$rlo" -v rb="$rhi" \
+			'BEGIN { printf "# %s: RSS %d kB at %d, %d kB at %d: (%d - %d) / %d = %.2f kB per target\n", t, ra, a, rb, b, rb, ra, b - a, (rb - ra) / (b - a) }'
+	done
 } | tee "$OUT"

@@ -349,6 +349,24 @@ else
 		test -n "$why"
 fi
 
+# --- an authenticated session: keyed at open, its replies verified -------
+(umask 077; echo "00112233445566778899aabbccddeeff 0123456789abcdef" >"$T/key")
+stop_refl
+start_refl --auth-key-file "$T/key"
+printf 'sessions:\n  - target: 10.0.0.2\n    name: a1\n    interval: 0.1\n    auth-key-file: %s\n' \
+	"$T/key" >"$T/conf.yaml"
+start_mon
+sleep 1.5
+check_cmp "authenticated session: replies received" \
+	"$(int 'stampnl_monitor_received_total{session="a1",target="10.0.0.2"}')" -ge 5
+check_eq "... none failing authentication" 0 \
+	"$(int 'stampnl_monitor_auth_failures_total{session="a1",target="10.0.0.2"}')"
+kill -TERM "$MON"
+wait "$MON" 2>/dev/null || true
+MON=
+stop_refl
+start_refl
+
 # --- RSS flat over 100 000 packets ----------------------------------------
 printf 'sessions:\n' >"$T/conf.yaml"
 for i in 1 2 3 4; do

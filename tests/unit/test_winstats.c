@@ -112,7 +112,7 @@ static void test_fates(void **state)
 	assert_int_equal(loss_in_flight(&ws.cum.loss), 0);
 	assert_memory_equal(&ws.win, &ws.cum, sizeof(ws.win));
 	/* only the received replies' delays are counted */
-	assert_int_equal(ws.cum_h[WS_RTT].count, 4);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 4);
 	assert_int_equal(ws.win_h[WS_RES].sum, 4000);
 }
 
@@ -128,11 +128,11 @@ static void test_delays(void **state)
 	winstats_init(&ws, NULL, false);
 	winstats_sent(&ws);
 	assert_int_equal(winstats_reply(&ws, &r), WS_RECEIVED);
-	assert_int_equal(ws.cum_h[WS_RTT].count, 1);
-	assert_int_equal(ws.cum_h[WS_RTT].sum, 5000);
-	assert_int_equal(ws.cum_h[WS_FWD].count, 0);
-	assert_int_equal(ws.cum_h[WS_BWD].max, 5300);
-	assert_int_equal(ws.cum_h[WS_RES].count, 0);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 1);
+	assert_int_equal(ws.cum_t[WS_RTT].sum, 5000);
+	assert_int_equal(ws.cum_t[WS_FWD].count, 0);
+	assert_int_equal(ws.win_h[WS_BWD].max, 5300);
+	assert_int_equal(ws.cum_t[WS_RES].count, 0);
 	assert_int_equal(ws.win_h[WS_RES].count, 0);
 	assert_int_equal(ws.cum.negative, 1);
 	assert_int_equal(ws.win.negative, 1);
@@ -144,12 +144,40 @@ static void test_delays(void **state)
 	winstats_sent(&ws);
 	assert_int_equal(winstats_reply(&ws, &r), WS_RECEIVED);
 	assert_int_equal(ws.cum.negative, 1);
-	assert_int_equal(ws.cum_h[WS_RTT].count, 2);
-	assert_int_equal(ws.cum_h[WS_FWD].count, 1);
-	assert_int_equal(ws.cum_h[WS_BWD].count, 2);
-	assert_int_equal(ws.cum_h[WS_RES].count, 1);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 2);
+	assert_int_equal(ws.cum_t[WS_FWD].count, 1);
+	assert_int_equal(ws.cum_t[WS_BWD].count, 2);
+	assert_int_equal(ws.cum_t[WS_RES].count, 1);
 	assert_int_equal(ws.win_h[WS_RES].count, 1);
 	assert_int_equal(ws.win_h[WS_RTT].count, 2);
+}
+
+/*
+ * The cumulative count and sum (the Prometheus _count and _sum) stay
+ * with the buckets after a window closes, and the sum saturates.
+ */
+static void test_cum_totals(void **state)
+{
+	struct ws_reply r = { .delay = { INT64_MAX }, .valid = 1U << WS_RTT };
+	struct ws_summary sum;
+	struct winstats ws;
+	uint32_t i;
+
+	winstats_init(&ws, NULL, false);
+	for (i = 0; i < 2; i++) {
+		r.sender_seq = winstats_sent(&ws);
+		assert_int_equal(winstats_reply(&ws, &r), WS_RECEIVED);
+	}
+	assert_int_equal(ws.cum_t[WS_RTT].count, 2);
+	assert_true(ws.cum_t[WS_RTT].sum == 2 * (uint64_t)INT64_MAX);
+	winstats_roll(&ws, &sum);
+	assert_int_equal(ws.win_h[WS_RTT].count, 0);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 2);
+	r.sender_seq = winstats_sent(&ws);
+	assert_int_equal(winstats_reply(&ws, &r), WS_RECEIVED);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 3);
+	assert_true(ws.cum_t[WS_RTT].sum == UINT64_MAX);
+	assert_int_equal(ws.cum_t[WS_FWD].count, 0);
 }
 
 /*
@@ -254,7 +282,7 @@ static void test_rollover(void **state)
 	/* the window restarts, the cumulative part goes on */
 	assert_int_equal(ws.win.loss.sent, 0);
 	assert_int_equal(ws.win_h[WS_RTT].count, 0);
-	assert_int_equal(ws.cum_h[WS_RTT].count, 90);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 90);
 	for (i = 100; i < 110; i++) {
 		winstats_sent(&ws);
 		reply(&ws, i, i, 5000000);
@@ -271,7 +299,7 @@ static void test_rollover(void **state)
 	assert_int_equal(s.cum.loss.lost, 10);
 	assert_int_equal(s.q[WS_RTT].min, 5000000);
 	assert_int_equal(s.q[WS_RTT].count, 10);
-	assert_int_equal(ws.cum_h[WS_RTT].count, 100);
+	assert_int_equal(ws.cum_t[WS_RTT].count, 100);
 
 	/* an empty window: zeros, no quantile */
 	winstats_roll(&ws, &s);
@@ -550,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_fates),
 		cmocka_unit_test(test_delays),
+		cmocka_unit_test(test_cum_totals),
 		cmocka_unit_test(test_ring_edge),
 		cmocka_unit_test(test_seq_wrap),
 		cmocka_unit_test(test_rollover),

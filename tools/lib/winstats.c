@@ -147,7 +147,11 @@ static void add_delays(struct winstats *ws, const struct ws_reply *r)
 			continue;
 		}
 		hist_add(&ws->win_h[m], r->delay[m]);
-		hist_add(&ws->cum_h[m], r->delay[m]);
+		ws->cum_t[m].count++;
+		if (__builtin_add_overflow(ws->cum_t[m].sum,
+					   (uint64_t)r->delay[m],
+					   &ws->cum_t[m].sum))
+			ws->cum_t[m].sum = UINT64_MAX;
 		hist_prom_add(&ws->prom[m], ws->le, r->delay[m]);
 	}
 }
@@ -334,6 +338,6 @@ int winstats_prom_write(const struct winstats *ws, enum ws_metric m,
 {
 	if (!ws || (unsigned int)m >= WS_NMETRICS)
 		return -EINVAL;
-	return hist_prom_write(&ws->prom[m], ws->le, ws->cum_h[m].count,
-			       ws->cum_h[m].sum, emit, ctx);
+	return hist_prom_write(&ws->prom[m], ws->le, ws->cum_t[m].count,
+			       ws->cum_t[m].sum, emit, ctx);
 }

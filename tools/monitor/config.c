@@ -23,6 +23,7 @@
 #include <yaml.h>
 
 #include "monitor.h"
+#include "util.h"
 
 /* sender options a session may set: key, takes a value */
 static const struct {
@@ -67,8 +68,7 @@ static const char *const own_keys[] = {
 	"alarm-rtt-ms", "alarm-loss-pct", "timestamp-format", "family",
 };
 
-#define NKEYS (sizeof(sender_keys) / sizeof(sender_keys[0]) + \
-	       sizeof(own_keys) / sizeof(own_keys[0]))
+#define NKEYS (ARRAY_SIZE(sender_keys) + ARRAY_SIZE(own_keys))
 
 /* One key of a session after the defaults are merged in. */
 struct kv {
@@ -83,8 +83,8 @@ struct kvset {
 	size_t n;
 };
 
-static int err_at(const char *path, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static __printf(3, 4) int err_at(const char *path, int line,
+				 const char *fmt, ...);
 
 static int err_at(const char *path, int line, const char *fmt, ...)
 {
@@ -113,7 +113,7 @@ static int sender_key(const char *k)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(sender_keys) / sizeof(sender_keys[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sender_keys); i++)
 		if (!strcmp(sender_keys[i].key, k))
 			return (int)i;
 	return -1;
@@ -125,7 +125,7 @@ static bool known_key(const char *k)
 
 	if (sender_key(k) >= 0)
 		return true;
-	for (i = 0; i < sizeof(own_keys) / sizeof(own_keys[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(own_keys); i++)
 		if (!strcmp(own_keys[i], k))
 			return true;
 	return false;
@@ -231,7 +231,7 @@ static bool label_name_ok(const char *n)
 		      (n[i] >= 'A' && n[i] <= 'Z') ||
 		      (n[i] >= '0' && n[i] <= '9')))
 			return false;
-	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(reserved); i++)
 		if (!strcmp(n, reserved[i]))
 			return false;
 	return true;
@@ -284,7 +284,7 @@ static int labels(const char *path, yaml_document_t *doc, const struct kv *l,
 	return fclose(f) ? -ENOMEM : 0;
 }
 
-static int number(const char *path, const struct kv *v, double *out)
+static int nonneg(const char *path, const struct kv *v, double *out)
 {
 	char *end;
 
@@ -423,8 +423,8 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 	if (get(kv, "interface") && get(kv, "vrf"))
 		return err_at(path, get(kv, "vrf")->line, "interface and vrf both bind the socket to a device: give one");
 	c->ifname = v ? strdup(v->val) : NULL;
-	if (number(path, get(kv, "alarm-rtt-ms"), &c->alarm_rtt_ms) ||
-	    number(path, get(kv, "alarm-loss-pct"), &c->alarm_loss_pct))
+	if (nonneg(path, get(kv, "alarm-rtt-ms"), &c->alarm_rtt_ms) ||
+	    nonneg(path, get(kv, "alarm-loss-pct"), &c->alarm_loss_pct))
 		return -EINVAL;
 	err = labels(path, doc, get(kv, "labels"), c);
 	if (err)

@@ -326,9 +326,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return MHD_NO;
 	if (strcmp(url, "/metrics")) {
-		static char nf[] = "see /metrics\n";
+		static const char nf[] = "see /metrics\n";
 
-		r = MHD_create_response_from_buffer(sizeof(nf) - 1, nf,
+		/* MHD_RESPMEM_PERSISTENT: read, never written or freed */
+		r = MHD_create_response_from_buffer(sizeof(nf) - 1, (void *)nf,
 						    MHD_RESPMEM_PERSISTENT);
 		ret = MHD_queue_response(c, MHD_HTTP_NOT_FOUND, r);
 		MHD_destroy_response(r);

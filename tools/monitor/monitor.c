@@ -174,7 +174,7 @@ static const struct sender_hooks hooks = { .event = on_event };
  */
 bool mon_one_way_valid(const struct mon_session *ms)
 {
-	return ms->ws.cum_h[WS_FWD].count && clocks_ok(&ms->s) &&
+	return ms->ws.cum_t[WS_FWD].count && clocks_ok(&ms->s) &&
 	       !ms->ws.cum.negative;
 }
 
@@ -191,7 +191,7 @@ bool mon_one_way_valid(const struct mon_session *ms)
 enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
 {
 	const struct sender *s = &ms->s;
-	uint64_t grace = (uint64_t)((s->o.wait_s + 2 * s->o.interval_s) * 1e9);
+	uint64_t grace = (uint64_t)((s->o->wait_s + 2 * s->o->interval_s) * 1e9);
 
 	if (!ms->open)
 		return ms->state;
@@ -237,13 +237,23 @@ static void session_close(struct mon *m, struct mon_session *ms)
 	ms->open = false;
 }
 
+_Static_assert(MON_SESSION_BYTES <= MON_SESSION_SIZE,
+	       "a monitored session over its budget (README: Monitoring a fleet)");
+
+/*
+ * Every session's setup error, read right after its open (one loop, one
+ * session at a time): a buffer once, not SENDER_WHY_LEN octets a session.
+ */
+static char open_why[SENDER_WHY_LEN];
+
 static int engine_open(struct mon_session *ms, enum sender_ts_method tsm)
 {
-	ms->s = (struct sender){ .o = ms->cfg->o, .fd = -1, .sigfd = -1,
-				 .ring = ring_size(&ms->cfg->o), .batch = 4,
+	open_why[0] = '\0';
+	ms->s = (struct sender){ .o = &ms->cfg->o, .tsm = tsm, .why = open_why,
+				 .fd = -1, .sigfd = -1,
+				 .ring = ring_size(&ms->cfg->o), .batch = MON_BATCH,
 				 .hooks = &hooks, .hook_arg = ms,
 				 .silent = true };
-	ms->s.o.tsm = tsm;
 	return sender_session_open(&ms->s);
 }
 
@@ -397,16 +407,10 @@ static struct mon_session *find(struct mon *m, const char *fp)
  * A kept session's options point into the old file's strings: take the
  * new file's copy, but keep what the running session drew at random.
  */
-static void keep_opts(struct sender_opts *run, const struct sender_opts *nw)
+static void keep_opts(const struct sender_opts *run, struct sender_opts *nw)
 {
-	uint64_t seed = run->seed;
-	uint16_t ssid = run->ssid;
-	enum sender_ts_method tsm = run->tsm;
-
-	*run = *nw;
-	run->seed = seed;
-	run->ssid = ssid;
-	run->tsm = tsm;
+	/* the only option a parse chooses: the reflector saw this one */
+	nw->ssid = run->ssid;
 }
 
 /*
@@ -429,8 +433,9 @@ static int apply(struct mon *m, struct mon_cfgset *nc, uint64_t now)
 			for (j = 0; j < m->nsess; j++)
 				if (m->sess[j] == old)
 					m->sess[j] = NULL;
+			keep_opts(&old->cfg->o, &nc->v[i].o);
 			old->cfg = &nc->v[i];
-			keep_opts(&old->s.o, &old->cfg->o);
+			old->s.o = &old->cfg->o;
 			ns[i] = old;
 			kept++;
 			continue;
@@ -580,7 +585,12 @@ static int loop(struct mon *m)
 		ts.tv_nsec = (until - now) % 1000000000ULL;
 		n = epoll_pwait2(m->epfd, evs, 64, until > now ? &ts :
 				 &(struct timespec){ 0 }, NULL);
-		if (n < 0 && errno == ENOSYS)
+		/*
+		 * epoll_pwait2() is Linux 5.11+: the ms-resolution call
+		 * instead when it fails (and, for any other error, repeats
+		 * it for the check below)
+		 */
+		if (n < 0 && errno != EINTR)
 			n = epoll_wait(m->epfd, evs, 64,
 				       (int)((until - now + 999999) / 1000000));
 		if (n < 0 && errno != EINTR) {

@@ -54,6 +54,7 @@ struct mon_session {
 	struct mon_cfg *cfg;
 	struct sender s;	/* the engine; its fd is in the epoll set */
 	bool open;
+	bool alarm_rtt, alarm_loss;
 	enum mon_state state;
 	uint64_t retry_at;	/* closed: when to try again */
 	uint64_t backoff_ns;
@@ -65,9 +66,25 @@ struct mon_session {
 	uint64_t restarts;	/* setup attempts that failed */
 	uint64_t seq_off;	/* winstats' Seq of the engine's Seq 0 */
 	struct winstats ws;	/* counters and histograms */
-	bool alarm_rtt, alarm_loss;
 	char *ts_why;		/* why BPF stamps fell back to user ones */
 };
+
+#define MON_BATCH	4	/* packets per sendmmsg() at most */
+#define MON_RING_1PPS	8	/* the probe ring at 1 pps, 3 s threshold */
+
+/*
+ * Issue 18's constant: what one session costs at 1 packet/s with the
+ * default 3 s threshold, sockets aside: the session (engine and
+ * statistics), its parsed block and its ring of probes. On top:
+ * MON_BATCH packets of its length to send from (4 x 44 octets by
+ * default), the block's strings (name, arguments, labels: some 200
+ * octets) and malloc's headers. README "Monitoring a fleet" states it;
+ * bench/monitor.sh measures it as RSS.
+ */
+#define MON_SESSION_BYTES (sizeof(struct mon_session) +			\
+			   sizeof(struct mon_cfg) +			\
+			   MON_RING_1PPS * sizeof(struct probe))
+#define MON_SESSION_SIZE 4096	/* issue 18's bound, checked in monitor.c */
 
 struct mon {
 	const char *path;

@@ -42,29 +42,32 @@
 #include "sigfd.h"
 #include "stamp_auth.h"
 #include "stampnl.h"
+#include "util.h"
 
 #define RECV_BATCH 64
 #define SEND_BATCH 64
 
 
 /* A setup error: printed for the one-shot sender, kept for the monitor. */
-static void __attribute__((format(printf, 2, 3)))
-setup_error(struct sender *s, const char *fmt, ...)
+static __printf(2, 3) void setup_error(struct sender *s, const char *fmt,
+					...)
 {
+	char buf[SENDER_WHY_LEN];
+	char *why = s->why ? s->why : buf;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	vsnprintf(why, SENDER_WHY_LEN, fmt, ap);
 	va_end(ap);
 	if (!s->silent)
-		fprintf(stderr, "stampnl sender: %s\n", s->why);
+		fprintf(stderr, "stampnl sender: %s\n", why);
 }
 
 /* -t, and -I (an address, an interface or VRF) and -s: where packets leave from */
 static int bind_local(struct sender *s, int family, socklen_t len)
 {
-	const struct sender_opts *o = &s->o;
-	struct sockaddr_storage local = o->src;
+	const struct sender_opts *o = s->o;
+	struct sockaddr_storage local = { 0 };
 	char a[INET6_ADDRSTRLEN] = "any";
 	int ttl = o->ttl, err;
 
@@ -83,11 +86,12 @@ static int bind_local(struct sender *s, int family, socklen_t len)
 		setup_error(s, "-I %s: %s", o->ifname, strerror(errno));
 		return err;
 	}
-	if (!o->src.ss_family && !o->sport)
+	if (!o->src.sa.sa_family && !o->sport)
 		return 0;
-	if (o->src.ss_family && o->src.ss_family != family) {
+	memcpy(&local, &o->src, sizeof(o->src));
+	if (o->src.sa.sa_family && o->src.sa.sa_family != family) {
 		setup_error(s, "-I: the source is IPv%c, the target IPv%c",
-			    o->src.ss_family == AF_INET ? '4' : '6',
+			    o->src.sa.sa_family == AF_INET ? '4' : '6',
 			    family == AF_INET ? '4' : '6');
 		return -EAFNOSUPPORT;
 	}
@@ -98,7 +102,7 @@ static int bind_local(struct sender *s, int family, socklen_t len)
 		((struct sockaddr_in *)&local)->sin_port = htons(o->sport);
 	if (bind(s->fd, (struct sockaddr *)&local, len)) {
 		err = -errno;
-		if (o->src.ss_family)
+		if (o->src.sa.sa_family)
 			inet_ntop(family, family == AF_INET6 ?
 				  (void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
 				  (void *)&((struct sockaddr_in *)&local)->sin_addr,
@@ -112,16 +116,17 @@ static int bind_local(struct sender *s, int family, socklen_t len)
 
 static int open_socket(struct sender *s)
 {
-	struct addrinfo hints = { .ai_family = s->o.family,
+	struct addrinfo hints = { .ai_family = s->o->family,
 				  .ai_socktype = SOCK_DGRAM };
 	struct addrinfo *ai = NULL;
+	char addr[INET6_ADDRSTRLEN] = "";
 	char port[8];
 	int one = 1, err;
 
-	snprintf(port, sizeof(port), "%u", s->o.port);
-	err = getaddrinfo(s->o.target, port, &hints, &ai);
+	snprintf(port, sizeof(port), "%u", s->o->port);
+	err = getaddrinfo(s->o->target, port, &hints, &ai);
 	if (err) {
-		setup_error(s, "%s: %s", s->o.target, gai_strerror(err));
+		setup_error(s, "%s: %s", s->o->target, gai_strerror(err));
 		return -EHOSTUNREACH;
 	}
 	s->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -130,10 +135,12 @@ static int open_socket(struct sender *s)
 		setup_error(s, "socket: %s", strerror(errno));
 		goto out;
 	}
-	getnameinfo(ai->ai_addr, ai->ai_addrlen, s->addr, sizeof(s->addr),
+	getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr),
 		    NULL, 0, NI_NUMERICHOST);
+	if (s->one)
+		memcpy(s->one->addr, addr, sizeof(addr));
 	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-	if (sender_tlv_check_family(&s->o, ai->ai_family)) {
+	if (sender_tlv_check_family(s->o, ai->ai_family)) {
 		err = -EINVAL;
 		goto err_close;
 	}
@@ -147,12 +154,12 @@ static int open_socket(struct sender *s)
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
 		setsockopt(s->fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
 	}
-	if (s->o.tos >= 0 &&
+	if (s->o->tos >= 0 &&
 	    (ai->ai_family == AF_INET6 ?
-	     setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &s->o.tos,
-			sizeof(s->o.tos)) :
-	     setsockopt(s->fd, IPPROTO_IP, IP_TOS, &s->o.tos,
-			sizeof(s->o.tos)))) {
+	     setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &s->o->tos,
+			sizeof(s->o->tos)) :
+	     setsockopt(s->fd, IPPROTO_IP, IP_TOS, &s->o->tos,
+			sizeof(s->o->tos)))) {
 		err = -errno;
 		setup_error(s, "setting DSCP/ECN: %s", strerror(errno));
 		goto err_close;
@@ -162,7 +169,7 @@ static int open_socket(struct sender *s)
 		goto err_close;
 	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen)) {
 		err = -errno;
-		setup_error(s, "%s: %s", s->addr, strerror(errno));
+		setup_error(s, "%s: %s", addr, strerror(errno));
 		goto err_close;
 	}
 	err = 0;
@@ -242,7 +249,7 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 {
 	uint64_t seq = s->loss.sent;
 	struct probe *p = probe_slot(s, seq);
-	struct stamp_test t = { .seq = (uint32_t)seq, .ssid = s->o.ssid };
+	struct stamp_test t = { .seq = (uint32_t)seq, .ssid = s->o->ssid };
 	struct stamp_time t1;
 
 	if (!p)
@@ -250,14 +257,14 @@ static int prepare_one(struct sender *s, uint8_t *buf)
 	t.errest = s->clk.errest;
 	/* as close to send() as userspace gets; BPF stamping is closer */
 	sender_clock_now(&s->clk, &t1);
-	t.ts = stamp_ts_encode(&t1, s->o.ptp);
-	stamp_test_encode(buf, s->o.len, &t, s->o.key_len);
+	t.ts = stamp_ts_encode(&t1, s->o->ptp);
+	stamp_test_encode(buf, s->o->len, &t, s->o->key_len);
 	sender_tlv_stamp(s, buf, seq);
-	if (s->o.key_len)
-		stamp_auth_sign(buf, s->o.len, &s->auth);
+	if (s->o->key_len)
+		stamp_auth_sign(buf, s->o->len, s->auth);
 	*p = (struct probe){ .sent_mono = mono_ns(),
 			     .t1_user = sender_clock_to_utc_ns(&s->clk, &t1,
-							       s->o.ptp),
+							       s->o->ptp),
 			     .state = PENDING };
 	s->loss.sent++;
 	if (s->hooks)
@@ -270,11 +277,23 @@ static int prepare_one(struct sender *s, uint8_t *buf)
  * calls as the kernel allows: one sendmmsg() for a whole batch when the
  * sender is behind (rate mode), which is what lets it load a reflector.
  */
-static int send_batch(struct sender *s, struct mmsghdr *mm, unsigned int n,
-		      uint64_t first)
+/*
+ * The @n packets at the start of txbuf. The headers are built here, on
+ * the stack, rather than kept per session: 80 octets a packet of the
+ * batch that a monitored session would otherwise hold for good.
+ */
+static int send_batch(struct sender *s, unsigned int n, uint64_t first)
 {
+	struct iovec iov[SEND_BATCH];
+	struct mmsghdr mm[SEND_BATCH];
 	unsigned int off = 0, i;
 	int r;
+
+	for (i = 0; i < n; i++) {
+		iov[i] = (struct iovec){ s->txbuf + i * s->o->len, s->o->len };
+		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
+						       .msg_iovlen = 1 } };
+	}
 
 	while (off < n) {
 		r = sendmmsg(s->fd, mm + off, n - off, 0);
@@ -315,18 +334,20 @@ static void tx_stamp(void *arg, uint32_t seq, int64_t t1_utc_ns)
 /* The order answers came in, for reordering (RFC 4737). */
 static void note_arrival(struct sender *s, uint32_t seq)
 {
-	if (s->ring)
+	struct sender_oneshot *one = s->one;
+
+	if (s->ring || !one)
 		return;	/* the caller's hook counts reordering, in O(1) */
-	if (s->narrivals == s->arrivals_cap) {
-		size_t cap = s->arrivals_cap ? s->arrivals_cap * 2 : 1024;
-		uint32_t *p = realloc(s->arrivals, cap * sizeof(*p));
+	if (one->narrivals == one->arrivals_cap) {
+		size_t cap = one->arrivals_cap ? one->arrivals_cap * 2 : 1024;
+		uint32_t *p = realloc(one->arrivals, cap * sizeof(*p));
 
 		if (!p)
 			return;	/* reordering undercounted, nothing worse */
-		s->arrivals = p;
-		s->arrivals_cap = cap;
+		one->arrivals = p;
+		one->arrivals_cap = cap;
 	}
-	s->arrivals[s->narrivals++] = seq;
+	one->arrivals[one->narrivals++] = seq;
 }
 
 /*
@@ -370,13 +391,13 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 			memcpy(&ds, CMSG_DATA(cm), sizeof(ds));
 	}
 
-	if (s->o.key_len && n >= STAMP_AUTH_BASE_LEN &&
-	    !stamp_auth_verify(buf, n, &s->auth)) {
+	if (s->o->key_len && n >= STAMP_AUTH_BASE_LEN &&
+	    !stamp_auth_verify(buf, n, s->auth)) {
 		s->loss.auth_failures++;
 		emit(s, SENDER_EV_AUTH_FAILURE, "auth_failure", 0, NULL);
 		return;
 	}
-	if (sender_reply_decode(buf, n, s->o.key_len, &r, &missing) ||
+	if (sender_reply_decode(buf, n, s->o->key_len, &r, &missing) ||
 	    r.sender_seq >= s->loss.sent) {
 		s->loss.malformed++;
 		emit(s, SENDER_EV_MALFORMED, "malformed", 0, NULL);
@@ -397,14 +418,14 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		s->refl_unsynced = true;
 		s->unsynced_seq = r.sender_seq;
 		/* refused means not one more packet, nor a delay reported */
-		if (s->o.require_sync) {
+		if (s->o->require_sync) {
 			s->sync_refused = true;
 			return;
 		}
 	}
-	if (s->o.require_ptp &&
-	    sender_tlv_refl_ptp(s, buf, n, s->ptp_refused_why,
-				sizeof(s->ptp_refused_why))) {
+	if (s->o->require_ptp && s->one &&
+	    sender_tlv_refl_ptp(s, buf, n, s->one->ptp_refused_why,
+				sizeof(s->one->ptp_refused_why))) {
 		s->ptp_refused = true;
 		s->ptp_refused_seq = r.sender_seq;
 		s->sync_refused = true;
@@ -423,11 +444,11 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 	}
 
 	/* T1 as it left (echoed), in our format; T2/T3 in the reflector's */
-	stamp_ts_decode(r.sender_ts, s->o.ptp, &t1);
+	stamp_ts_decode(r.sender_ts, s->o->ptp, &t1);
 	ptp = stamp_errest_is_ptp(r.errest);
 	stamp_ts_decode(r.rx_ts, ptp, &t2);
 	stamp_ts_decode(r.ts, ptp, &t3);
-	p->t1 = sender_clock_to_utc_ns(&s->clk, &t1, s->o.ptp);
+	p->t1 = sender_clock_to_utc_ns(&s->clk, &t1, s->o->ptp);
 	/* the kernel's transmit stamp beats the one the packet carries */
 	if (s->ts.method == TS_KERNEL) {
 		if (p->t1_tx)
@@ -468,14 +489,14 @@ static void handle_reply(struct sender *s, const uint8_t *buf, ssize_t n,
 		s->hooks->event(s->hook_arg, s, SENDER_EV_REPLY, r.sender_seq, p);
 		return;
 	}
-	stat_add(&s->rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
-	stat_add(&s->fwd, p->t2 - p->t1);
-	stat_add(&s->bwd, p->t4 - p->t3);
-	stat_add(&s->res, p->t3 - p->t2);
-	stat_add(&s->iv_rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
-	if (s->o.json_lines)
+	stat_add(&s->one->rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
+	stat_add(&s->one->fwd, p->t2 - p->t1);
+	stat_add(&s->one->bwd, p->t4 - p->t3);
+	stat_add(&s->one->res, p->t3 - p->t2);
+	stat_add(&s->one->iv_rtt, (p->t4 - p->t1) - (p->t3 - p->t2));
+	if (s->o->json_lines)
 		sender_event(s, "reply", r.sender_seq, p);
-	else if (!s->o.json && !s->o.quiet)
+	else if (!s->o->json && !s->o->quiet)
 		sender_print_reply(s, r.sender_seq, p);
 }
 
@@ -512,7 +533,7 @@ static void receive_all(struct sender *s)
 /* Mark packets past their threshold lost; returns the next expiry. */
 static uint64_t expire(struct sender *s, uint64_t now)
 {
-	uint64_t wait = (uint64_t)(s->o.wait_s * 1e9);
+	uint64_t wait = (uint64_t)(s->o->wait_s * 1e9);
 
 	for (; s->next_expire < s->loss.sent; s->next_expire++) {
 		struct probe *p = probe_at(s, s->next_expire);
@@ -530,7 +551,7 @@ static uint64_t expire(struct sender *s, uint64_t now)
 static bool sending(const struct sender *s, uint64_t next_send,
 		    uint64_t stop_at)
 {
-	return (!s->o.count || s->loss.sent < s->o.count) &&
+	return (!s->o->count || s->loss.sent < s->o->count) &&
 	       next_send < stop_at;
 }
 
@@ -548,13 +569,11 @@ int sender_session_start(struct sender *s)
 	unsigned int i;
 	int err;
 
-	if (!s->batch)
+	if (!s->batch || s->batch > SEND_BATCH)
 		s->batch = SEND_BATCH;
-	s->interval_ns = (uint64_t)(s->o.interval_s * 1e9);
-	s->txbuf = calloc(s->batch, s->o.len);
-	s->mm = calloc(s->batch, sizeof(*s->mm));
-	s->iov = calloc(s->batch, sizeof(*s->iov));
-	if (!s->txbuf || !s->mm || !s->iov)
+	s->interval_ns = (uint64_t)(s->o->interval_s * 1e9);
+	s->txbuf = calloc(s->batch, s->o->len);
+	if (!s->txbuf)
 		return -ENOMEM;
 	if (s->ring) {
 		s->probes = calloc(s->ring, sizeof(*s->probes));
@@ -564,22 +583,19 @@ int sender_session_start(struct sender *s)
 	}
 	/* every slot of the batch gets the TLV template */
 	for (i = 0; i < s->batch; i++) {
-		err = sender_tlv_template(s, s->txbuf + i * s->o.len);
+		err = sender_tlv_template(s, s->txbuf + i * s->o->len);
 		if (err)
 			return err;
-		s->iov[i] = (struct iovec){ s->txbuf + i * s->o.len, s->o.len };
-		s->mm[i].msg_hdr.msg_iov = &s->iov[i];
-		s->mm[i].msg_hdr.msg_iovlen = 1;
 	}
-	sched_init(&s->sched, s->o.poisson, s->interval_ns, s->o.seed);
+	sched_init(&s->sched, s->o->poisson, s->interval_ns, s->seed);
 	s->next_send = start;
-	if (s->o.poisson || s->o.random_start)
+	if (s->o->poisson || s->o->random_start)
 		s->next_send += sched_start(&s->sched);
 	s->start_mono = start;
-	if (s->o.report_s)
-		s->next_report = start + (uint64_t)(s->o.report_s * 1e9);
-	s->stop_at = s->o.duration_s ?
-		     start + (uint64_t)(s->o.duration_s * 1e9) : UINT64_MAX;
+	if (s->o->report_s && s->one)
+		s->next_report = start + (uint64_t)(s->o->report_s * 1e9);
+	s->stop_at = s->o->duration_s ?
+		     start + (uint64_t)(s->o->duration_s * 1e9) : UINT64_MAX;
 	/* behind by more than this, the schedule moves on rather than burst */
 	s->slack = s->interval_ns * s->batch > 100000000 ?
 		   s->interval_ns * s->batch : 100000000;
@@ -608,7 +624,7 @@ int sender_session_on_timer(struct sender *s, uint64_t now)
 	s->more = sending(s, s->next_send, s->stop_at);
 	/* at high rates, every packet that is due, in one go */
 	for (i = 0; s->more && now >= s->next_send && i < s->batch; i++) {
-		err = prepare_one(s, s->txbuf + i * s->o.len);
+		err = prepare_one(s, s->txbuf + i * s->o->len);
 		if (err)
 			break;
 		if (!s->first_send)
@@ -619,7 +635,7 @@ int sender_session_on_timer(struct sender *s, uint64_t now)
 	}
 	/* what was prepared goes out even if the next one failed */
 	if (i) {
-		int e = send_batch(s, s->mm, i, first);
+		int e = send_batch(s, i, first);
 
 		err = err ?: e;
 	}
@@ -632,7 +648,7 @@ int sender_session_on_timer(struct sender *s, uint64_t now)
 	s->next_exp = expire(s, now);
 	if (s->next_report && now >= s->next_report) {
 		sender_interval(s, now);
-		s->next_report += (uint64_t)(s->o.report_s * 1e9);
+		s->next_report += (uint64_t)(s->o->report_s * 1e9);
 	}
 	until = s->more ? s->next_send : UINT64_MAX;
 	if (s->next_report && s->next_report < until)
@@ -663,6 +679,52 @@ bool sender_session_done(const struct sender *s)
 	return s->sync_refused || (!s->more && !loss_in_flight(&s->loss));
 }
 
+/* o->seed, or a random one: schedules that do not march in step */
+static void pick_seed(struct sender *s)
+{
+	s->seed = s->o->seed;
+	if (!s->seed && getrandom(&s->seed, sizeof(s->seed), 0) < 0)
+		s->seed = mono_ns();
+}
+
+static struct stamp_auth_key *auth_new(const uint8_t *key, size_t len)
+{
+	struct stamp_auth_key *k;
+
+	if (!len)
+		return NULL;
+	k = malloc(sizeof(*k));
+	if (k)
+		stamp_auth_key_init(k, key, len);
+	return k;
+}
+
+/*
+ * HMAC contexts (344 octets each) only for the keys given: most monitored
+ * sessions have none.
+ */
+static int auth_open(struct sender *s)
+{
+	s->auth = auth_new(s->o->key, s->o->key_len);
+	s->tlv_auth = auth_new(s->o->tlv_key, s->o->tlv_key_len);
+	if ((s->o->key_len && !s->auth) ||
+	    (s->o->tlv_key_len && !s->tlv_auth))
+		return -ENOMEM;
+	return 0;
+}
+
+static void auth_close(struct sender *s)
+{
+	if (s->auth)
+		stamp_auth_key_wipe(s->auth);
+	if (s->tlv_auth)
+		stamp_auth_key_wipe(s->tlv_auth);
+	free(s->auth);
+	free(s->tlv_auth);
+	s->auth = NULL;
+	s->tlv_auth = NULL;
+}
+
 /**
  * sender_session_open() - everything a session needs, for a caller with
  *	its own loop
@@ -674,9 +736,13 @@ int sender_session_open(struct sender *s)
 {
 	int err;
 
-	if (!s->o.seed && getrandom(&s->o.seed, sizeof(s->o.seed), 0) < 0)
-		s->o.seed = mono_ns();
-	err = sender_clock_init(&s->clk, s->o.ptp);
+	pick_seed(s);
+	err = auth_open(s);
+	if (err) {
+		setup_error(s, "the HMAC keys: %s", strerror(-err));
+		return err;
+	}
+	err = sender_clock_init(&s->clk, s->o->ptp);
 	if (err) {
 		setup_error(s, "the local clock: %s", strerror(-err));
 		return err;
@@ -686,7 +752,7 @@ int sender_session_open(struct sender *s)
 		return err;
 	err = open_ts(s);
 	if (err) {
-		setup_error(s, "timestamping %s: %s", sender_ts_name(s->o.tsm),
+		setup_error(s, "timestamping %s: %s", sender_ts_name(s->tsm),
 			    s->ts.note[0] ? s->ts.note : strerror(-err));
 		return err;
 	}
@@ -699,28 +765,29 @@ int sender_session_open(struct sender *s)
  */
 void sender_session_close(struct sender *s)
 {
+	struct sender_oneshot *one = s->one;
+
+	auth_close(s);
 	sender_ts_close(&s->ts);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
 	free(s->probes);
-	free(s->arrivals);
 	free(s->txbuf);
-	free(s->mm);
-	free(s->iov);
 	s->probes = NULL;
-	s->arrivals = NULL;
 	s->txbuf = NULL;
-	s->mm = NULL;
-	s->iov = NULL;
 	s->nprobes_cap = 0;
-	s->narrivals = 0;
-	s->arrivals_cap = 0;
-	stat_free(&s->rtt);
-	stat_free(&s->fwd);
-	stat_free(&s->bwd);
-	stat_free(&s->res);
-	stat_free(&s->iv_rtt);
+	if (!one)
+		return;
+	free(one->arrivals);
+	one->arrivals = NULL;
+	one->narrivals = 0;
+	one->arrivals_cap = 0;
+	stat_free(&one->rtt);
+	stat_free(&one->fwd);
+	stat_free(&one->bwd);
+	stat_free(&one->res);
+	stat_free(&one->iv_rtt);
 }
 
 static int run(struct sender *s)
@@ -785,18 +852,18 @@ static bool local_ptp_refused(void)
  */
 static int open_ts(struct sender *s)
 {
-	enum sender_ts_method want = s->o.tsm;
+	enum sender_ts_method want = s->tsm;
 	int err;
 
-	if (!s->o.key_len || want != TS_AUTO)
+	if (!s->o->key_len || want != TS_AUTO)
 		return sender_ts_open(&s->ts, want, s->fd, s->clk.tai_off_ns,
-				      s->o.ptp);
+				      s->o->ptp);
 	err = sender_ts_open(&s->ts, TS_KERNEL, s->fd, s->clk.tai_off_ns,
-			     s->o.ptp);
+			     s->o->ptp);
 	if (err)
 		sender_ts_open(&s->ts, TS_USER, s->fd, s->clk.tai_off_ns,
-			       s->o.ptp);
-	snprintf(s->ts.note, sizeof(s->ts.note),
+			       s->o->ptp);
+	snprintf(s->ts.note, SENDER_TS_NOTE_LEN,
 		 "bpf: not with --auth-key-file (the HMAC covers T1, which BPF would rewrite after signing)");
 	return 0;
 }
@@ -836,12 +903,13 @@ int cmd_sender(int argc, char **argv)
  */
 int sender_main(struct sender_opts *o)
 {
-	struct sender s = { .o = *o, .fd = -1, .sigfd = -1 };
+	struct sender_oneshot one = { 0 };
+	struct sender s = { .o = o, .tsm = o->tsm, .one = &one,
+			    .fd = -1, .sigfd = -1 };
 	int err;
 
-	if (!s.o.seed && getrandom(&s.o.seed, sizeof(s.o.seed), 0) < 0)
-		s.o.seed = mono_ns();
-	if (sender_clock_init(&s.clk, s.o.ptp))
+	pick_seed(&s);
+	if (sender_clock_init(&s.clk, s.o->ptp))
 		return 2;
 	if (open_socket(&s))
 		return 2;
@@ -855,66 +923,68 @@ int sender_main(struct sender_opts *o)
 		perror("stampnl sender: signalfd");
 		goto err_sock;
 	}
-	if (s.o.require_sync && !s.clk.synced) {
+	if (s.o->require_sync && !s.clk.synced) {
 		fprintf(stderr, "stampnl sender: %s: the local clock is not synchronized (adjtimex); start %s, or drop %s\n",
-			s.o.require_ptp ? "--require-ptp" : "--require-sync",
-			s.o.require_ptp ? "ptp4l (and phc2sys)" :
+			s.o->require_ptp ? "--require-ptp" : "--require-sync",
+			s.o->require_ptp ? "ptp4l (and phc2sys)" :
 			"chronyd, ntpd or ptp4l",
-			s.o.require_ptp ? "--require-ptp" : "--require-sync");
+			s.o->require_ptp ? "--require-ptp" : "--require-sync");
 		goto err_sig;
 	}
-	if (s.o.require_ptp && local_ptp_refused())
+	if (s.o->require_ptp && local_ptp_refused())
 		goto err_sig;
 	err = open_ts(&s);
 	if (err) {
 		fprintf(stderr, "stampnl sender: --timestamping %s: %s\n",
-			sender_ts_name(s.o.tsm), s.ts.note[0] ? s.ts.note :
+			sender_ts_name(s.tsm), s.ts.note[0] ? s.ts.note :
 			strerror(-err));
 		goto err_sig;
 	}
 	if (s.ts.note[0])
 		fprintf(stderr, "stampnl sender: note: %s; timestamping with %s\n",
 			s.ts.note, sender_ts_name(s.ts.method));
-	if (!s.o.json && !s.o.json_lines) {
+	if (!s.o->json && !s.o->json_lines) {
 		printf("STAMP %s (%s) port %u: %u-octet %spackets every %g s, loss threshold %g s, %s timestamps, %s",
-		       s.o.target, s.addr, s.o.port, s.o.len,
-		       s.o.key_len ? "authenticated " : "", s.o.interval_s,
-		       s.o.wait_s, s.o.ptp ? "PTP" : "NTP", sender_ts_text(&s));
-		if (s.o.ssid)
-			printf(", SSID %u%s", s.o.ssid, s.o.ssid_auto ?
+		       s.o->target, s.one->addr, s.o->port, s.o->len,
+		       s.o->key_len ? "authenticated " : "", s.o->interval_s,
+		       s.o->wait_s, s.o->ptp ? "PTP" : "NTP", sender_ts_text(&s));
+		if (s.o->ssid)
+			printf(", SSID %u%s", s.o->ssid, s.o->ssid_auto ?
 			       " (random: TLVs want a non-zero SSID, RFC 8972 3; --ssid to choose)" :
 			       "");
 		printf("\n");
 	}
 
-	stamp_auth_key_init(&s.auth, s.o.key, s.o.key_len);
-	stamp_auth_key_init(&s.tlv_auth, s.o.tlv_key, s.o.tlv_key_len);
-	err = run(&s);
-	stamp_auth_key_wipe(&s.auth);
-	stamp_auth_key_wipe(&s.tlv_auth);
+	err = auth_open(&s);
+	if (err)
+		fprintf(stderr, "stampnl sender: the HMAC keys: %s\n",
+			strerror(-err));
+	else
+		err = run(&s);
+	auth_close(&s);
 	if (s.ptp_refused)
 		fprintf(stderr, "stampnl sender: --require-ptp: %s (reply to seq %" PRIu64 "): the test stopped; synchronize both clocks with PTP or drop --require-ptp\n",
-			s.ptp_refused_why, s.ptp_refused_seq);
+			s.one->ptp_refused_why, s.ptp_refused_seq);
 	else if (s.sync_refused)
 		fprintf(stderr, "stampnl sender: --require-sync: the reflector's clock is not synchronized (S bit clear in its Error Estimate, reply to seq %" PRIu64 "): one-way delays would not be valid, so the test stopped; synchronize the reflector's clock or drop --require-sync\n",
 			s.unsynced_seq);
-	else if (s.o.json || s.o.json_lines)
+	else if (s.o->json || s.o->json_lines)
 		sender_print_json(&s);
 	else
 		sender_print_text(&s);
-	if (s.o.prom_path && !s.sync_refused &&
-	    sender_write_prometheus(&s, s.o.prom_path) && !err)
+	if (s.o->prom_path && !s.sync_refused &&
+	    sender_write_prometheus(&s, s.o->prom_path) && !err)
 		err = -EIO;
 
 	close(s.sigfd);
 	sender_session_close(&s);
-	explicit_bzero(s.o.key, sizeof(s.o.key));
-	explicit_bzero(s.o.tlv_key, sizeof(s.o.tlv_key));
+	explicit_bzero(s.o->key, sizeof(s.o->key));
+	explicit_bzero(s.o->tlv_key, sizeof(s.o->tlv_key));
 	if (err || s.sync_refused)
 		return 2;
 	if (!s.loss.received && s.icmp_errors)
 		fprintf(stderr, "stampnl sender: no reply from %s port %u: %s (reported %" PRIu64 " times)\n",
-			s.addr, s.o.port, strerror(s.icmp_errno),
+			s.one->addr, s.o->port, strerror(s.icmp_errno),
 			s.icmp_errors);
 	return s.loss.received ? 0 : 1;
 
@@ -922,7 +992,7 @@ err_sig:
 	close(s.sigfd);
 err_sock:
 	close(s.fd);
-	explicit_bzero(s.o.key, sizeof(s.o.key));
-	explicit_bzero(s.o.tlv_key, sizeof(s.o.tlv_key));
+	explicit_bzero(s.o->key, sizeof(s.o->key));
+	explicit_bzero(s.o->tlv_key, sizeof(s.o->tlv_key));
 	return 2;
 }

@@ -19,6 +19,14 @@
 #include "wire.h"
 
 #define MAX_LEN 9000
+#define SENDER_WHY_LEN 128
+
+/* -I ADDR: an address and no more (sockaddr_storage would be 128 octets) */
+union sender_src {
+	struct sockaddr sa;	/* sa_family 0: none */
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
 
 struct sender_opts {
 	const char *target;
@@ -46,7 +54,7 @@ struct sender_opts {
 	double duration_s;	/* 0: by count */
 	int tos;		/* DSCP << 2 | ECN, -1: leave the default */
 	unsigned int ttl;	/* -t: TTL or hop limit, 0: the default */
-	struct sockaddr_storage src;	/* -I ADDR; ss_family 0: none */
+	union sender_src src;	/* -I ADDR */
 	char ifname[16];	/* -I DEV (IFNAMSIZ); "": none */
 	const char *interval_arg;	/* -i or --rate as given */
 	int family;
@@ -91,6 +99,24 @@ enum sender_ev {
 	SENDER_EV_TLV_REJECTED,
 };
 
+/*
+ * What only the one-shot sender keeps: every sample, for its exact
+ * quantiles and reordering metrics, and its interval reports. A session
+ * with hooks (the monitor's) has none of it, so it is not in struct
+ * sender but the one-shot's own (sender_main()).
+ */
+struct sender_oneshot {
+	struct stat_acc rtt, fwd, bwd, res;
+	struct loss_acc iv_base;	/* the counters when the interval began */
+	struct stat_acc iv_rtt;		/* RTTs of this interval */
+	uint32_t *arrivals;	/* Sender Seqs in the order answers came */
+	size_t narrivals;
+	size_t arrivals_cap;
+	struct sender_tlv_acc tlv;
+	char ptp_refused_why[96];
+	char addr[INET6_ADDRSTRLEN];	/* the reflector's, as text */
+};
+
 struct sender;
 
 /*
@@ -102,28 +128,32 @@ struct sender_hooks {
 		      uint64_t seq, const struct probe *p);
 };
 
+/*
+ * The engine's state. The options are the caller's, by pointer: the
+ * monitor's sessions point into their parsed configuration, which outlives
+ * them, instead of holding a 528-octet copy each (issue 18's memory
+ * budget, SENDER_SIZE below). What the engine chooses at open time (seed,
+ * timestamping) is kept here, so the options stay as parsed.
+ */
 struct sender {
-	struct sender_opts o;
-	struct stamp_auth_key auth;	/* o.key, keyed for the test's length */
-	struct stamp_auth_key tlv_auth;	/* o.tlv_key, likewise */
+	struct sender_opts *o;
+	/* o->key / o->tlv_key keyed, allocated only when set: NULL: none */
+	struct stamp_auth_key *auth;
+	struct stamp_auth_key *tlv_auth;
+	uint64_t seed;		/* o->seed, or a random one if 0 */
+	enum sender_ts_method tsm;	/* asked for: o->tsm, or the caller's */
+	int icmp_errno;		/* the last ICMP error (icmp_errors) */
 	struct sender_clock clk;
 	struct sender_ts ts;
 	int fd;
 	int sigfd;		/* SIGINT, TERM, HUP, PIPE: read in the loop */
-	bool interrupted;
-	char addr[INET6_ADDRSTRLEN];
 	struct probe *probes;
 	size_t nprobes_cap;
 	uint64_t next_expire;	/* oldest packet that may still be pending */
 	struct loss_acc loss;
-	struct stat_acc rtt, fwd, bwd, res;
-	bool refl_unsynced;	/* some reply had the S bit clear */
-	bool sync_refused;	/* --require-sync: that ended the test */
+	struct sender_oneshot *one;	/* NULL with hooks, else required */
 	uint64_t unsynced_seq;	/* the Sender Seq of the first such reply */
-	bool refl_ptp;
-	bool ptp_refused;	/* --require-ptp: that ended the test */
 	uint64_t ptp_refused_seq;
-	char ptp_refused_why[96];
 	uint64_t short_replies;	/* measured, but shorter than the base */
 	uint64_t missing[REPLY_NMISSING];	/* replies lacking each field */
 	uint64_t ntp_replies;	/* in NTP format (Z clear), measured */
@@ -136,15 +166,8 @@ struct sender {
 	uint64_t slips;		/* times the schedule fell too far behind */
 	uint64_t send_calls;	/* sendmmsg() calls that sent something */
 	uint64_t icmp_errors;	/* unreachable/refused reported on the socket */
-	int icmp_errno;		/* the last of them */
 	uint64_t start_mono;
 	uint64_t next_report;	/* CLOCK_MONOTONIC ns of the next interval */
-	struct loss_acc iv_base;	/* the counters when the interval began */
-	struct stat_acc iv_rtt;		/* RTTs of this interval */
-	uint32_t *arrivals;	/* Sender Seqs in the order answers came */
-	size_t narrivals;
-	size_t arrivals_cap;
-	struct sender_tlv_acc tlv;
 	size_t tlv_dm_off;	/* Direct Measurement S_TxC, 0: none */
 
 	/* the session engine between its calls (sender_session_*()) */
@@ -153,18 +176,31 @@ struct sender {
 	unsigned int ring;	/* >0: probes kept in a ring of this power of 2 */
 	unsigned int batch;	/* packets per sendmmsg() at most */
 	uint8_t *txbuf;
-	struct mmsghdr *mm;
-	struct iovec *iov;
 	uint64_t interval_ns;
 	uint64_t next_send;
 	uint64_t next_exp;
 	uint64_t stop_at;
 	uint64_t slack;
 	uint64_t deadline;	/* when on_timer wants to run next */
+	/*
+	 * The last setup error, SENDER_WHY_LEN octets of the caller's: the
+	 * monitor opens one session at a time and reads it at once, so its
+	 * sessions share one buffer. NULL: printed only.
+	 */
+	char *why;
+	/* together, not one padded to 8 octets each */
+	bool interrupted;
+	bool refl_unsynced;	/* some reply had the S bit clear */
+	bool sync_refused;	/* --require-sync: that ended the test */
+	bool refl_ptp;
+	bool ptp_refused;	/* --require-ptp: that ended the test */
 	bool more;		/* still sending */
-	bool silent;		/* setup errors into why[], not stderr */
-	char why[128];		/* the last setup error */
+	bool silent;		/* setup errors into why, not stderr */
 };
+
+#define SENDER_SIZE	2048	/* upper bound on sizeof(struct sender) */
+_Static_assert(sizeof(struct sender) <= SENDER_SIZE,
+	       "struct sender over its budget (README: Monitoring a fleet)");
 
 static inline uint64_t mono_ns(void)
 {

@@ -259,9 +259,9 @@ static bool may_flood(void)
  */
 static int parse_source(struct sender_opts *o, const char *arg)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)&o->src;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&o->src;
-	struct sockaddr_storage was = o->src;
+	struct sockaddr_in *in = &o->src.in;
+	struct sockaddr_in6 *in6 = &o->src.in6;
+	union sender_src was = o->src;
 
 	memset(&o->src, 0, sizeof(o->src));
 	if (inet_pton(AF_INET, arg, &in->sin_addr) == 1) {
@@ -430,16 +430,17 @@ static int check_opts(struct sender_opts *o, bool interval_given,
 		fprintf(stderr, "stampnl sender: --poisson and --random-start do not go together: a Poisson stream has no period\n");
 		return -EINVAL;
 	}
-	if (o->src.ss_family && o->family && o->src.ss_family != o->family) {
+	if (o->src.sa.sa_family && o->family &&
+	    o->src.sa.sa_family != o->family) {
 		fprintf(stderr, "stampnl sender: -I gives an IPv%c address, but -%c asks for IPv%c\n",
-			o->src.ss_family == AF_INET ? '4' : '6',
+			o->src.sa.sa_family == AF_INET ? '4' : '6',
 			o->family == AF_INET ? '4' : '6',
 			o->family == AF_INET ? '4' : '6');
 		return -EINVAL;
 	}
 	/* an address to send from names the family, as ping -I does */
-	if (o->src.ss_family)
-		o->family = o->src.ss_family;
+	if (o->src.sa.sa_family)
+		o->family = o->src.sa.sa_family;
 	if (o->interval_s * NSEC_PER_SEC < MIN_USER_INTERVAL_NS &&
 	    !may_flood()) {
 		fprintf(stderr, "stampnl sender: %s %s: faster than one packet per 200ms needs CAP_NET_RAW or CAP_NET_ADMIN, as ping does\n",

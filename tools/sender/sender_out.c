@@ -13,14 +13,14 @@
 /* every print of the sender's goes through here: one mode per sender */
 static void begin(const struct sender *s)
 {
-	print_start(NULL, s->o.json || s->o.json_lines);
+	print_start(NULL, s->o->json || s->o->json_lines);
 }
 
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p)
 {
 	begin(s);
 	print_uint(PRINT_FP, NULL, "%u bytes from ", p->length);
-	print_string(PRINT_FP, NULL, "%s: ", s->addr);
+	print_string(PRINT_FP, NULL, "%s: ", s->one->addr);
 	print_u64(PRINT_FP, NULL, "seq=%" PRIu64, seq);
 	print_uint(PRINT_FP, NULL, " rseq=%u", p->refl_seq);
 	print_float(PRINT_FP, NULL, NULL, " rtt=%.3f ms",
@@ -88,7 +88,7 @@ static unsigned int owd_warnings(const struct sender *s)
 	/* named for what it is, not as clocks that merely disagree */
 	if (tai_in_ntp(s))
 		w |= 1U << OWD_TAI_IN_NTP;
-	else if (s->fwd.n && (s->fwd.min < 0 || s->bwd.min < 0))
+	else if (s->one->fwd.n && (s->one->fwd.min < 0 || s->one->bwd.min < 0))
 		w |= 1U << OWD_NEGATIVE;
 	return w;
 }
@@ -234,7 +234,7 @@ static void print_analysis(const struct sender *s,
 	close_json_object();
 
 	open_json_array("rtt_histogram");
-	if (s->o.histogram && r->hist.total)
+	if (s->o->histogram && r->hist.total)
 		print_text("rtt histogram:\n");
 	for (i = 0; i < METRICS_HIST_BUCKETS; i++) {
 		char label[40];
@@ -248,7 +248,7 @@ static void print_analysis(const struct sender *s,
 		print_s64(PRINT_JSON, "hi_ns", NULL, hi);
 		print_u64(PRINT_JSON, "count", NULL, r->hist.count[i]);
 		close_json_object();
-		if (!s->o.histogram)
+		if (!s->o->histogram)
 			continue;
 		metrics_hist_label(i, label, sizeof(label));
 		print_text("  %-18s %8" PRIu64 " %5.1f%%\n", label,
@@ -369,7 +369,7 @@ static void print_packet(const struct sender *s, uint64_t i,
 void sender_event(struct sender *s, const char *type, uint64_t seq,
 		  const struct probe *p)
 {
-	if (!s->o.json_lines)
+	if (!s->o->json_lines)
 		return;
 	begin(s);
 	open_json_object(NULL);
@@ -392,18 +392,18 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
  */
 void sender_interval(struct sender *s, uint64_t now)
 {
-	const struct loss_acc *l = &s->loss, *b = &s->iv_base;
-	const struct stat_acc *a = &s->iv_rtt;
+	const struct loss_acc *l = &s->loss, *b = &s->one->iv_base;
+	const struct stat_acc *a = &s->one->iv_rtt;
 	double t = (now - s->start_mono) / 1e9;
 
 	/* -j prints one document, at the end */
-	if (s->o.json_lines || !s->o.json) {
+	if (s->o->json_lines || !s->o->json) {
 		begin(s);
 		open_json_object(NULL);
 		print_string(PRINT_JSON, "type", NULL, "interval");
 		print_float(PRINT_ANY, "elapsed_s", "%.3f", "[%.1f s]", t);
 		print_float(PRINT_ANY, "interval_s", "%g", " last %g s:",
-			    s->o.report_s);
+			    s->o->report_s);
 		print_u64(PRINT_ANY, "sent", " %" PRIu64 " sent",
 			  l->sent - b->sent);
 		print_u64(PRINT_ANY, "received", ", %" PRIu64 " received",
@@ -426,10 +426,10 @@ void sender_interval(struct sender *s, uint64_t now)
 	}
 	fflush(stdout);
 	/* a pipe gets one textfile, at the end */
-	if (s->o.prom_path && strcmp(s->o.prom_path, "-"))
-		sender_write_prometheus(s, s->o.prom_path);
-	s->iv_base = *l;
-	stat_free(&s->iv_rtt);
+	if (s->o->prom_path && strcmp(s->o->prom_path, "-"))
+		sender_write_prometheus(s, s->o->prom_path);
+	s->one->iv_base = *l;
+	stat_free(&s->one->iv_rtt);
 }
 
 /*
@@ -450,10 +450,10 @@ static void print_warnings(const struct sender *s, unsigned int w)
 	};
 	int i;
 
-	print_bool(PRINT_JSON, "one_way_valid", NULL, s->fwd.n && !w);
+	print_bool(PRINT_JSON, "one_way_valid", NULL, s->one->fwd.n && !w);
 	open_json_array("warnings");
 	/* text only says so with replies to go by */
-	if (!s->rtt.n && !is_json_context())
+	if (!s->one->rtt.n && !is_json_context())
 		w = 0;
 	for (i = 0; i < OWD_NWARNINGS; i++) {
 		int k = order[i];
@@ -485,25 +485,25 @@ static void print_summary(struct sender *s)
 	begin(s);
 	sender_report(s, &r);
 	open_json_object(NULL);
-	if (s->o.json_lines)
+	if (s->o->json_lines)
 		print_string(PRINT_JSON, "type", NULL, "summary");
 	print_string(PRINT_ANY, "target", "\n--- %s stamp statistics ---\n",
-		     s->o.target);
-	print_string(PRINT_JSON, "address", NULL, s->addr);
-	print_uint(PRINT_JSON, "port", NULL, s->o.port);
-	print_float(PRINT_JSON, "interval_s", "%g", NULL, s->o.interval_s);
-	print_uint(PRINT_JSON, "length", NULL, s->o.len);
+		     s->o->target);
+	print_string(PRINT_JSON, "address", NULL, s->one->addr);
+	print_uint(PRINT_JSON, "port", NULL, s->o->port);
+	print_float(PRINT_JSON, "interval_s", "%g", NULL, s->o->interval_s);
+	print_uint(PRINT_JSON, "length", NULL, s->o->len);
 	print_string(PRINT_JSON, "timestamp_format", NULL,
-		     s->o.ptp ? "ptp" : "ntp");
+		     s->o->ptp ? "ptp" : "ntp");
 	print_bool(PRINT_JSON, "clock_synced", NULL, s->clk.synced);
 	print_bool(PRINT_JSON, "reflector_clock_synced", NULL,
 		   sender_refl_synced(s));
 	print_string(PRINT_JSON, "reflector_timestamp_format", NULL,
 		     s->refl_ptp ? "ptp" : "ntp");
-	print_string(PRINT_JSON, "schedule", NULL, s->o.poisson ? "poisson" :
-		     s->o.random_start ? "periodic-random-start" : "periodic");
+	print_string(PRINT_JSON, "schedule", NULL, s->o->poisson ? "poisson" :
+		     s->o->random_start ? "periodic-random-start" : "periodic");
 	/* a string: a seed above 2^53 would not survive a double */
-	print_u64_string(PRINT_JSON, "seed", NULL, s->o.seed);
+	print_u64_string(PRINT_JSON, "seed", NULL, s->seed);
 	print_u64(PRINT_JSON, "schedule_slips", NULL, s->slips);
 	print_u64(PRINT_JSON, "send_calls", NULL, s->send_calls);
 	print_u64(PRINT_JSON, "icmp_errors", NULL, s->icmp_errors);
@@ -516,9 +516,9 @@ static void print_summary(struct sender *s)
 		if_indextoname(s->ts.ifindex, ifname);
 		print_string(PRINT_JSON, "timestamping_device", NULL, ifname);
 	}
-	print_bool(PRINT_JSON, "authenticated", NULL, s->o.key_len);
-	print_uint(PRINT_JSON, "ssid", NULL, s->o.ssid);
-	print_bool(PRINT_JSON, "ssid_chosen", NULL, s->o.ssid_auto);
+	print_bool(PRINT_JSON, "authenticated", NULL, s->o->key_len);
+	print_uint(PRINT_JSON, "ssid", NULL, s->o->ssid);
+	print_bool(PRINT_JSON, "ssid_chosen", NULL, s->o->ssid_auto);
 	if (s->ntp_replies) {
 		open_json_object("reflector_offset_ns");
 		print_s64(PRINT_JSON, "min", NULL, s->ntp_off_min);
@@ -533,7 +533,7 @@ static void print_summary(struct sender *s)
 	print_u64(PRINT_ANY, "lost", ", %" PRIu64 " lost", l->lost);
 	print_float(PRINT_ANY, "loss_pct", "%.3f", " (%.1f%%)", loss_pct(l));
 	print_float(PRINT_ANY, "loss_threshold_s", "%g",
-		    ", loss threshold %.3f s\n", s->o.wait_s);
+		    ", loss threshold %.3f s\n", s->o->wait_s);
 	print_u64(loss_in_flight(l) ? PRINT_ANY : PRINT_JSON, "in_flight",
 		  "%" PRIu64 " still in flight when interrupted\n",
 		  loss_in_flight(l));
@@ -544,21 +544,21 @@ static void print_summary(struct sender *s)
 		  l->malformed);
 	print_short(s);
 	print_split(&r.split);
-	print_u64(s->o.key_len ? PRINT_ANY : PRINT_JSON, "auth_failures",
+	print_u64(s->o->key_len ? PRINT_ANY : PRINT_JSON, "auth_failures",
 		  "authenticated (HMAC-SHA-256): %" PRIu64
 		  " replies failed authentication and were ignored\n",
 		  l->auth_failures);
 	print_float(achieved_pps(s) ? PRINT_ANY : PRINT_JSON, "achieved_pps",
 		    "%.3f", "sent at %.1f packets/s", achieved_pps(s));
 	if (achieved_pps(s))
-		print_text(" (asked %.1f)%s\n", 1 / s->o.interval_s, s->slips ?
+		print_text(" (asked %.1f)%s\n", 1 / s->o->interval_s, s->slips ?
 			   ", fell behind the schedule" : "");
-	print_stat("rtt", "rtt", &s->rtt, &r.pct[REP_RTT], true);
-	print_stat("forward", "forward one-way", &s->fwd, &r.pct[REP_FWD],
+	print_stat("rtt", "rtt", &s->one->rtt, &r.pct[REP_RTT], true);
+	print_stat("forward", "forward one-way", &s->one->fwd, &r.pct[REP_FWD],
 		   false);
-	print_stat("backward", "backward one-way", &s->bwd, &r.pct[REP_BWD],
+	print_stat("backward", "backward one-way", &s->one->bwd, &r.pct[REP_BWD],
 		   false);
-	print_stat("residence", "reflector residence", &s->res,
+	print_stat("residence", "reflector residence", &s->one->res,
 		   &r.pct[REP_RES], false);
 	print_analysis(s, &r);
 	t = s->ts.fallbacks || s->t1_fallbacks ? PRINT_ANY : PRINT_JSON;
@@ -567,7 +567,7 @@ static void print_summary(struct sender *s)
 		  " T1 stamps fell back to coarser sources\n", s->t1_fallbacks);
 	print_warnings(s, owd_warnings(s));
 	sender_tlv_print(s);
-	if (!s->o.json_lines) {
+	if (!s->o->json_lines) {
 		open_json_array("packets");
 		for (i = 0; i < l->sent; i++) {
 			const struct probe *p = &s->probes[i];

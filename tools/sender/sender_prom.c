@@ -31,8 +31,8 @@ static const char *const delay_help[REP_NDELAYS] = {
 static void labels(FILE *f, const struct sender *s, const char *extra)
 {
 	fputs("{target=\"", f);
-	prom_label_value(f, s->o.target);
-	fprintf(f, "\",reflector=\"%s\",port=\"%u\"%s%s}", s->addr, s->o.port,
+	prom_label_value(f, s->o->target);
+	fprintf(f, "\",reflector=\"%s\",port=\"%u\"%s%s}", s->one->addr, s->o->port,
 		extra ? "," : "", extra ? extra : "");
 }
 
@@ -116,8 +116,8 @@ static void prom_missing(FILE *f, const struct sender *s)
 static void write_all(FILE *f, const struct sender *s,
 		      const struct sender_report *r)
 {
-	const struct stat_acc *acc[REP_NDELAYS] = { &s->rtt, &s->fwd, &s->bwd,
-						    &s->res };
+	const struct stat_acc *acc[REP_NDELAYS] = { &s->one->rtt, &s->one->fwd, &s->one->bwd,
+						    &s->one->res };
 	const struct loss_acc *l = &s->loss;
 	int k;
 
@@ -158,7 +158,7 @@ static void write_all(FILE *f, const struct sender *s,
 		    "The loss threshold in use.");
 	fputs(P "loss_threshold_seconds", f);
 	labels(f, s, NULL);
-	fprintf(f, " %g\n", s->o.wait_s);
+	fprintf(f, " %g\n", s->o->wait_s);
 	prom_family(f, P, "clock_synchronized", "gauge",
 		    "1 when the clock is synchronized (local: adjtimex; reflector: its S bit).");
 	fputs(P "clock_synchronized", f);

@@ -36,17 +36,17 @@ static int split(const struct sender *s, struct loss_split *out)
 	size_t i;
 	int err;
 
-	if (s->narrivals) {
-		r = malloc(s->narrivals * sizeof(*r));
+	if (s->one->narrivals) {
+		r = malloc(s->one->narrivals * sizeof(*r));
 		if (!r)
 			return -ENOMEM;
 	}
-	for (i = 0; i < s->narrivals; i++)
+	for (i = 0; i < s->one->narrivals; i++)
 		r[i] = (struct loss_reply){
-			.sender_seq = s->arrivals[i],
-			.refl_seq = s->probes[s->arrivals[i]].refl_seq,
+			.sender_seq = s->one->arrivals[i],
+			.refl_seq = s->probes[s->one->arrivals[i]].refl_seq,
 		};
-	err = loss_split(r, s->narrivals, s->loss.sent, s->o.stateful_refl,
+	err = loss_split(r, s->one->narrivals, s->loss.sent, s->o->stateful_refl,
 			 out);
 	free(r);
 	return err;
@@ -64,8 +64,8 @@ static int split(const struct sender *s, struct loss_split *out)
  */
 int sender_report(const struct sender *s, struct sender_report *r)
 {
-	const struct stat_acc *acc[REP_NDELAYS] = { &s->rtt, &s->fwd, &s->bwd,
-						    &s->res };
+	const struct stat_acc *acc[REP_NDELAYS] = { &s->one->rtt, &s->one->fwd, &s->one->bwd,
+						    &s->one->res };
 	uint64_t i, n = s->loss.sent;
 	int64_t *d;
 	int k;
@@ -75,8 +75,8 @@ int sender_report(const struct sender *s, struct sender_report *r)
 		if (acc[k]->n)
 			metrics_percentiles(acc[k]->samples, acc[k]->n,
 					    &r->pct[k]);
-	if (s->narrivals)
-		metrics_reorder(s->arrivals, s->narrivals, &r->reorder);
+	if (s->one->narrivals)
+		metrics_reorder(s->one->arrivals, s->one->narrivals, &r->reorder);
 	for (i = 0; i < acc[REP_RTT]->n; i++)
 		metrics_hist_add(&r->hist, acc[REP_RTT]->samples[i]);
 	if (split(s, &r->split))

@@ -49,7 +49,11 @@ static const unsigned int malformed_len[] = {
  */
 static struct stamp_auth_key *tlv_key(struct sender *s)
 {
-	return s->o.key_len ? &s->auth : &s->tlv_auth;
+	/* never keyed: no key, as before the contexts were allocated */
+	static struct stamp_auth_key none;
+	struct stamp_auth_key *k = s->o->key_len ? s->auth : s->tlv_auth;
+
+	return k ? k : &none;
 }
 
 static const char *sync_name(uint8_t v)
@@ -381,7 +385,7 @@ int sender_tlv_check_family(const struct sender_opts *o, int family)
 static int put(struct sender *s, uint8_t *buf, size_t *off, uint8_t type,
 	       uint16_t len)
 {
-	int end = stamp_tlv_put(buf, s->o.len, *off, type, len);
+	int end = stamp_tlv_put(buf, s->o->len, *off, type, len);
 
 	if (end < 0)
 		return end;
@@ -408,9 +412,9 @@ static void put_sub(uint8_t *p, uint8_t type, uint16_t len)
  */
 static int put_malformed(struct sender *s, uint8_t *buf, size_t off)
 {
-	enum tlv_malformed m = s->o.tlv.malformed;
+	enum tlv_malformed m = s->o->tlv.malformed;
 
-	if (off + malformed_len[m] > s->o.len)
+	if (off + malformed_len[m] > s->o->len)
 		return -ENOSPC;
 	memset(buf + off, 0, malformed_len[m]);
 	buf[off] = STAMP_TLV_FLAG_U;
@@ -434,15 +438,15 @@ static int put_malformed(struct sender *s, uint8_t *buf, size_t off)
 
 /**
  * sender_tlv_template() - write the TLVs after the base packet
- * @s: the sender; s->o.len was sized by sender_tlv_check()
- * @buf: the packet buffer, s->o.len octets
+ * @s: the sender; s->o->len was sized by sender_tlv_check()
+ * @buf: the packet buffer, s->o->len octets
  *
  * Return: 0 or -ENOSPC.
  */
 int sender_tlv_template(struct sender *s, uint8_t *buf)
 {
-	const struct sender_tlv_opts *t = &s->o.tlv;
-	size_t off = stamp_base_len(s->o.key_len);
+	const struct sender_tlv_opts *t = &s->o->tlv;
+	size_t off = stamp_base_len(s->o->key_len);
 	uint8_t *v;
 	int err = 0;
 
@@ -554,8 +558,8 @@ void sender_tlv_stamp(struct sender *s, uint8_t *buf, uint64_t seq)
 	if (s->tlv_dm_off)
 		/* S_TxC: packets sent in the session, this one included */
 		stamp_put32(buf + s->tlv_dm_off, (uint32_t)(seq + 1));
-	if (s->o.tlv.hmac)
-		stamp_tlv_hmac_sign(buf, s->o.len, stamp_base_len(s->o.key_len),
+	if (s->o->tlv.hmac)
+		stamp_tlv_hmac_sign(buf, s->o->len, stamp_base_len(s->o->key_len),
 				    stamp_auth_tlv_hmac, k);
 }
 
@@ -585,9 +589,11 @@ static const struct probe *by_refl_seq(const struct sender *s,
 void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		      struct probe *p)
 {
-	struct sender_tlv_acc *a = &s->tlv;
+	/* a session with hooks keeps no summary: counted, then forgotten */
+	struct sender_tlv_acc none = { 0 };
+	struct sender_tlv_acc *a = s->one ? &s->one->tlv : &none;
 	struct probe_tlv *pt = &p->tlv;
-	size_t base = stamp_base_len(s->o.key_len);
+	size_t base = stamp_base_len(s->o->key_len);
 	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const struct probe *prev;
@@ -611,7 +617,7 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		a->integrity_replies++;
 	if (pt->malformed)
 		a->malformed++;
-	if (s->o.tlv.hmac) {
+	if (s->o->tlv.hmac) {
 		if (stamp_tlv_hmac_verify(buf, n, base, NULL,
 					  stamp_auth_tlv_hmac, k)) {
 			pt->hmac_bad = 1;
@@ -642,8 +648,8 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
 		pt->cos_ecn = in.cos_ecn;
 		pt->cos_rp = in.cos_rp;
 		a->cos++;
-		if (s->o.tos >= 0 || s->o.tlv.cos_dscp1 >= 0) {
-			int sent = s->o.tos < 0 ? 0 : s->o.tos;
+		if (s->o->tos >= 0 || s->o->tlv.cos_dscp1 >= 0) {
+			int sent = s->o->tos < 0 ? 0 : s->o->tos;
 
 			if (in.cos_dscp2 != sent >> 2)
 				a->fwd_dscp_changed++;
@@ -724,8 +730,8 @@ void sender_tlv_reply(struct sender *s, const uint8_t *buf, size_t n, int ds,
  */
 bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 {
-	const struct sender_tlv_opts *t = &s->o.tlv;
-	size_t base = stamp_base_len(s->o.key_len);
+	const struct sender_tlv_opts *t = &s->o->tlv;
+	size_t base = stamp_base_len(s->o->key_len);
 	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 	const uint16_t ms = 1 << STAMP_TLV_MICRO_SESSION;
@@ -741,7 +747,8 @@ bool sender_tlv_accept(struct sender *s, const uint8_t *buf, size_t n)
 	if (in.ms_sender == t->ms_sender &&
 	    (!t->ms_reflector || in.ms_reflector == t->ms_reflector))
 		return true;
-	s->tlv.ms_rejected++;
+	if (s->one)
+		s->one->tlv.ms_rejected++;
 	return false;
 }
 
@@ -764,7 +771,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 			char *why, size_t len)
 {
 	const uint16_t ts = 1 << STAMP_TLV_TIMESTAMP_INFO;
-	size_t base = stamp_base_len(s->o.key_len);
+	size_t base = stamp_base_len(s->o->key_len);
 	struct stamp_auth_key *k = tlv_key(s);
 	struct stamp_tlv_info in;
 
@@ -780,7 +787,7 @@ int sender_tlv_refl_ptp(struct sender *s, const uint8_t *buf, size_t n,
 		return -EINVAL;
 	}
 	if (in.integrity ||
-	    (s->o.tlv.hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
+	    (s->o->tlv.hmac && stamp_tlv_hmac_verify(buf, n, base, NULL,
 						    stamp_auth_tlv_hmac, k))) {
 		snprintf(why, len, "the reply's TLVs failed the HMAC check");
 		return -EINVAL;
@@ -833,15 +840,15 @@ static const char *addr_text(int family, const uint8_t *a, char *buf)
 
 static void print_cos(const struct sender *s)
 {
-	const struct sender_tlv_acc *a = &s->tlv;
+	const struct sender_tlv_acc *a = &s->one->tlv;
 
 	open_json_object("cos");
 	print_u64(PRINT_JSON, "replies", NULL, a->cos);
 	print_int(PRINT_ANY, "sent_dscp",
 		  "tlv cos: forward path sent DSCP %d",
-		  s->o.tos < 0 ? 0 : s->o.tos >> 2);
+		  s->o->tos < 0 ? 0 : s->o->tos >> 2);
 	print_int(PRINT_ANY, "sent_ecn", " ECN %d",
-		  s->o.tos < 0 ? 0 : s->o.tos & 3);
+		  s->o->tos < 0 ? 0 : s->o->tos & 3);
 	print_uint(PRINT_ANY, "received_dscp", " -> DSCP %u",
 		   a->last_cos.cos_dscp2);
 	print_uint(PRINT_ANY, "received_ecn", " ECN %u", a->last_cos.cos_ecn);
@@ -851,11 +858,11 @@ static void print_cos(const struct sender *s)
 	print_u64(PRINT_JSON, "forward_dscp_changed", NULL,
 		  a->fwd_dscp_changed);
 	print_u64(PRINT_JSON, "forward_ecn_changed", NULL, a->fwd_ecn_changed);
-	print_int(PRINT_JSON, "requested_dscp", NULL, s->o.tlv.cos_dscp1);
+	print_int(PRINT_JSON, "requested_dscp", NULL, s->o->tlv.cos_dscp1);
 	print_u64(PRINT_JSON, "refused", NULL, a->cos_refused);
 	if (a->cos_refused)
 		print_text("; reflector refused DSCP %d (RP=%u)",
-			   s->o.tlv.cos_dscp1, a->last_cos.cos_rp);
+			   s->o->tlv.cos_dscp1, a->last_cos.cos_rp);
 	print_u64(PRINT_JSON, "backward_checked", NULL, a->bwd_checked);
 	print_u64(PRINT_JSON, "backward_dscp_changed", NULL,
 		  a->bwd_dscp_changed);
@@ -903,8 +910,8 @@ static void print_location(const struct sender_tlv_acc *a)
  */
 void sender_tlv_print(const struct sender *s)
 {
-	const struct sender_tlv_acc *a = &s->tlv;
-	const struct sender_tlv_opts *t = &s->o.tlv;
+	const struct sender_tlv_acc *a = &s->one->tlv;
+	const struct sender_tlv_opts *t = &s->o->tlv;
 	int64_t fwd, bwd;
 
 	if (!t->any)
@@ -998,7 +1005,7 @@ void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
 {
 	const struct probe_tlv *pt = &p->tlv;
 
-	if (!s->o.tlv.any)
+	if (!s->o->tlv.any)
 		return;
 	open_json_object("tlv");
 	print_bool(PRINT_JSON, "malformed", NULL, pt->malformed);
@@ -1008,24 +1015,24 @@ void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
 		print_uint(PRINT_JSON, "reply_dscp", NULL, pt->ds >> 2);
 		print_uint(PRINT_JSON, "reply_ecn", NULL, pt->ds & 3);
 	}
-	if (s->o.tlv.hmac)
+	if (s->o->tlv.hmac)
 		print_bool(PRINT_JSON, "hmac_ok", NULL, !pt->hmac_bad);
-	if (s->o.tlv.cos_dscp1 >= 0) {
+	if (s->o->tlv.cos_dscp1 >= 0) {
 		print_uint(PRINT_JSON, "cos_dscp2", NULL, pt->cos_dscp2);
 		print_uint(PRINT_JSON, "cos_ecn", NULL, pt->cos_ecn);
 		print_uint(PRINT_JSON, "cos_rp", NULL, pt->cos_rp);
 	}
-	if (s->o.tlv.direct) {
+	if (s->o->tlv.direct) {
 		print_uint(PRINT_JSON, "reflector_rx", NULL, pt->dm_r_rxc);
 		print_uint(PRINT_JSON, "reflector_tx", NULL, pt->dm_r_txc);
 	}
-	if (s->o.tlv.follow_up) {
+	if (s->o->tlv.follow_up) {
 		print_uint(PRINT_JSON, "follow_up_seq", NULL, pt->fu_seq);
 		print_s64(PRINT_JSON, "follow_up_t3_ns", NULL, pt->fu_t3);
 		print_string(PRINT_JSON, "follow_up_method", NULL,
 			     method_name(pt->fu_method));
 	}
-	if (s->o.tlv.ts_info) {
+	if (s->o->tlv.ts_info) {
 		print_string(PRINT_JSON, "t2_sync", NULL, sync_name(pt->sync_in));
 		print_string(PRINT_JSON, "t2_method", NULL,
 			     method_name(pt->method_in));
@@ -1034,7 +1041,7 @@ void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
 		print_string(PRINT_JSON, "t3_method", NULL,
 			     method_name(pt->method_out));
 	}
-	if (s->o.tlv.ms_sender >= 0)
+	if (s->o->tlv.ms_sender >= 0)
 		print_uint(PRINT_JSON, "micro_session_reflector_id", NULL,
 			   pt->ms_reflector);
 	close_json_object();

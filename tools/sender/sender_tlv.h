@@ -50,11 +50,11 @@ struct probe_tlv {
 	uint8_t ds;		/* the reply's DS field as received, 0xff: ? */
 	uint8_t cos_dscp2, cos_ecn, cos_rp;
 	uint8_t sync_in, method_in, sync_out, method_out;
+	uint8_t fu_method;
+	uint16_t ms_reflector;	/* (narrow fields first: no padding holes) */
 	uint32_t dm_r_rxc, dm_r_txc;
 	uint32_t fu_seq;
 	int64_t fu_t3;		/* UTC ns, 0: none */
-	uint8_t fu_method;
-	uint16_t ms_reflector;
 };
 
 /* What the replies' TLVs said over the whole test. */

@@ -114,14 +114,14 @@ static int open_bpf(struct sender_ts *t, bool ptp)
 		return -errno;
 	err = route_oif(&peer, &local);
 	if (err < 0) {
-		snprintf(t->note, sizeof(t->note),
+		snprintf(t->note, SENDER_TS_NOTE_LEN,
 			 "bpf: no route to the reflector");
 		return err;
 	}
 	t->ifindex = err;
 	err = tc_stamp_key_from_socket(t->fd, &key);
 	if (err) {
-		snprintf(t->note, sizeof(t->note), "bpf: the socket: %s",
+		snprintf(t->note, SENDER_TS_NOTE_LEN, "bpf: the socket: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -144,7 +144,7 @@ err_put:
 err_free:
 	free(t->t4);
 	t->t4 = NULL;
-	snprintf(t->note, sizeof(t->note), "bpf: %s", why);
+	snprintf(t->note, SENDER_TS_NOTE_LEN, "bpf: %s", why);
 	return err;
 }
 
@@ -187,7 +187,7 @@ static int open_kernel(struct sender_ts *t)
 
 	if (setsockopt(t->fd, SOL_SOCKET, SO_TIMESTAMPING, &flags,
 		       sizeof(flags))) {
-		snprintf(t->note, sizeof(t->note), "kernel: SO_TIMESTAMPING: %s",
+		snprintf(t->note, SENDER_TS_NOTE_LEN, "kernel: SO_TIMESTAMPING: %s",
 			 strerror(errno));
 		return -errno;
 	}
@@ -210,9 +210,12 @@ static int open_kernel(struct sender_ts *t)
 int sender_ts_open(struct sender_ts *t, enum sender_ts_method want, int fd,
 		   int64_t tai_off_ns, bool ptp)
 {
+	static char note[SENDER_TS_NOTE_LEN];
 	int err = 0;
 
-	*t = (struct sender_ts){ .fd = fd, .tai_off_ns = tai_off_ns };
+	note[0] = '\0';
+	*t = (struct sender_ts){ .fd = fd, .tai_off_ns = tai_off_ns,
+				 .note = note };
 	if (want == TS_AUTO || want == TS_BPF) {
 		err = open_bpf(t, ptp);
 		if (!err || want == TS_BPF) {

@@ -17,20 +17,27 @@ enum sender_ts_method {
 struct tc_stamp_dev;
 struct sender_ts_t4;
 
+#define SENDER_TS_NOTE_LEN 160
+
 struct sender_ts {
 	enum sender_ts_method method;	/* in use */
 	int fd;
 	int ifindex;			/* TS_BPF: where the programs are */
+	uint32_t bpf_id;		/* TS_BPF: our session there */
 	int64_t tai_off_ns;		/* TAI - UTC, for TAI stamps */
 	struct tc_stamp_dev *bpf;	/* TS_BPF: the device's programs */
-	uint32_t bpf_id;		/* TS_BPF: our session there */
 	struct sender_ts_t4 *t4;	/* TS_BPF: T4s handed over, by seq */
 	uint32_t *key_seq;		/* TS_KERNEL: tx key -> Sender Seq */
 	uint64_t nkeys;
 	uint64_t keys_cap;
 	uint64_t hw_stamps;		/* T1/T4 from the NIC's clock */
 	uint64_t fallbacks;		/* T4 from a coarser source */
-	char note[160];			/* why a method was not used */
+	/*
+	 * Why a method was not used: "" if none. Read right after
+	 * sender_ts_open(), before the next one (one buffer for every
+	 * session of the process, not 160 octets each); never NULL after it.
+	 */
+	char *note;
 };
 
 /* A transmit stamp: the packet with Sender Seq @seq left at @t1_utc_ns. */
