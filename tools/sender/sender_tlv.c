@@ -891,11 +891,15 @@ static void print_location(const struct sender_tlv_acc *a)
 	if (l->loc_dst_family)
 		print_string(PRINT_JSON, "destination", NULL,
 			     addr_text(l->loc_dst_family, l->loc_dst, b2));
-	for (i = 0; i < l->loc_mac_len; i++)
-		snprintf(mac + 3 * i, sizeof(mac) - 3 * i, "%s%02x",
-			 i ? ":" : "", l->loc_mac[i]);
+	/* "xx:xx:...": each octet after the first one brings its colon */
+	for (i = 0; i < l->loc_mac_len; i++) {
+		size_t off = i ? 3 * i - 1 : 0;
+
+		snprintf(mac + off, sizeof(mac) - off, "%s%02x", i ? ":" : "",
+			 l->loc_mac[i]);
+	}
 	if (l->loc_mac_len)
-		print_string(PRINT_JSON, "source_mac", NULL, i ? mac : "");
+		print_string(PRINT_JSON, "source_mac", NULL, mac);
 	close_json_object();
 	if (text)
 		print_text("tlv location: reflector saw %s port %u -> %s port %u\n",
