@@ -371,7 +371,7 @@ static bool tlv_is_local(void *priv, u8 family, const u8 *addr)
  * collected when idle as any learned one; the table itself is allocated
  * from process context (stamp_sessions_work()). Without a table yet (the
  * first such request of a namespace other than the initial one), or with
- * a full one, the TLV is answered with U as before.
+ * a full one, the TLV is answered with U as before, and counted.
  */
 static void dm_counts(struct stamp_req *r, const u8 *data, unsigned int len,
 		      unsigned int base)
@@ -391,17 +391,21 @@ static void dm_counts(struct stamp_req *r, const u8 *data, unsigned int len,
 	t = rcu_dereference(r->sn->sessions);
 	if (!t) {
 		schedule_work(&r->sn->sessions_work);
-		return;
+		goto uncounted;
 	}
 	s = stamp_session_add(t, &r->sk, GFP_ATOMIC);
 	if (IS_ERR(s))
-		return;
+		goto uncounted;
 	spin_lock(&s->lock);
 	r->sess_rx = ++s->rx;
 	r->sess_tx = s->reflected;
 	s->last_seen = jiffies;
 	spin_unlock(&s->lock);
 	r->dm = s;
+	return;
+
+uncounted:
+	stamp_stats_tlv_inc(r->sn, STAMP_TLVC_DM_UNCOUNTED);
 }
 
 /*

@@ -735,12 +735,15 @@ static void stamp_reflect_stateless_dm(struct kunit *test)
 	struct stamp_cfg *cfg;
 	struct sk_buff *nskb;
 	unsigned int i;
+	u64 *tlvc;
 	u8 *data;
 
 	sn = kunit_kzalloc(test, sizeof(*sn), GFP_KERNEL);
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	tlvc = kunit_kcalloc(test, STAMP_TLVC_MAX, sizeof(*tlvc), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, sn);
 	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, tlvc);
 	KUNIT_ASSERT_EQ(test, stamp_stats_init(sn), 0);
 	cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
 	if (!cfg)
@@ -774,6 +777,9 @@ static void stamp_reflect_stateless_dm(struct kunit *test)
 					      rcu_access_pointer(sn->sessions));
 		}
 	}
+	/* the U answers: the table's allocation, and the full table */
+	stamp_stats_tlv_sum(sn, tlvc);
+	KUNIT_EXPECT_EQ(test, tlvc[STAMP_TLVC_DM_UNCOUNTED], 2ULL);
 	t = rcu_dereference_protected(sn->sessions, true);
 	KUNIT_EXPECT_EQ(test, stamp_session_count(t), 2U);
 	stamp_session_table_free(t);

@@ -204,6 +204,7 @@ stage_cos() {
 	remark rb 8
 	sender $B -c 1 --tlv-direct-measurement >/dev/null
 	r0=$(tlvcounter cos_remarked)
+	u0=$(tlvcounter dm_uncounted)
 	out=$(sender $B -c 5 --dscp 46 --ecn 1 --tlv-cos 10 \
 		--tlv-direct-measurement --tlv-follow-up)
 	pycheck "IPv$fam CoS: forward DSCP 46 remarked to $FWD on the path, ECN kept, DSCP1 honored" "$out" '
@@ -225,12 +226,14 @@ assert [(p["tlv"]["reflector_rx"], p["tlv"]["reflector_tx"])
         for p in d["packets"]] == [(i, i) for i in range(1, 6)], d["packets"]
 assert all(p["tlv"]["follow_up_t3_ns"] == 0 for p in d["packets"])'
 	# one client is its addresses, ports and SSID: two SSIDs from one
-	# port are counted apart, and the reply's Seq stays the sender's
+	# port are counted apart
 	out=$(sender $B -c 3 -s 40020 --ssid 1 --tlv-direct-measurement)
 	out2=$(sender $B -c 2 -s 40020 --ssid 2 --tlv-direct-measurement)
 	pycheck "IPv$fam stateless: Direct Measurement counted per SSID" "[$out,$out2]" '
 m = [x["tlv"]["direct_measurement"] for x in d]
 assert [(x["reflector_rx"], x["reflector_tx"]) for x in m] == [(3, 3), (2, 2)], m'
+	check_eq "IPv$fam stateless: every Direct Measurement since counted (counter dm_uncounted)" 0 \
+		$(($(tlvcounter dm_uncounted) - u0))
 	check_eq "IPv$fam CoS: replies remarked by the reflector (counter)" 5 \
 		$(($(tlvcounter cos_remarked) - r0))
 

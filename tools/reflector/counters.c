@@ -63,6 +63,7 @@ const struct stamp_counter stamp_tlv_counters[] = {
 	{ STAMP_TLV_STATS_A_RETURN_ADDR, "return_addr", "TLVs: replies redirected" },
 	{ STAMP_TLV_STATS_A_SAME_LINK, "same_link", "TLVs: replies on same link" },
 	{ STAMP_TLV_STATS_A_COS_REMARKED, "cos_remarked", "TLVs: replies remarked" },
+	{ STAMP_TLV_STATS_A_DM_UNCOUNTED, "dm_uncounted", "TLVs: Direct Measurement not counted" },
 };
 
 #define NTLV ARRAY_SIZE(stamp_tlv_counters)

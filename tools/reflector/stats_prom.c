@@ -163,7 +163,7 @@ static const struct {
 	{ STAMP_TLV_STATS_A_INTEGRITY_FAILED, "tlv_requests_total", "result",
 	  "Requests whose TLVs were malformed (M flag) or whose HMAC TLV failed (I flag)." },
 	{ STAMP_TLV_STATS_A_MAX, "tlv_replies_total", "action",
-	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, or remarked." },
+	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, remarked, or with Direct Measurement not counted." },
 };
 
 static void write_tlvs(FILE *f, const char *netns, const uint64_t *val)
