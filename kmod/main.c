@@ -81,6 +81,7 @@ static int __net_init stamp_net_init(struct net *net)
 	int err;
 
 	mutex_init(&sn->cfg_lock);
+	INIT_WORK(&sn->sessions_work, stamp_sessions_work);
 	err = stamp_stats_init(sn);
 	if (err)
 		return err;
@@ -95,7 +96,13 @@ static int __net_init stamp_net_init(struct net *net)
 		err = -ENOMEM;
 		goto err_ratelimit;
 	}
-	if (cfg->mode == STAMP_MODE_STATEFUL) {
+	/*
+	 * The initial namespace, where a reflector usually runs, counts
+	 * Direct Measurement from its first request (stateless too); other
+	 * namespaces get their table from a work item when they first need
+	 * it, so that a host's many namespaces cost nothing.
+	 */
+	if (cfg->mode == STAMP_MODE_STATEFUL || net_eq(net, &init_net)) {
 		mutex_lock(&sn->cfg_lock);
 		err = stamp_sessions_get(sn) ? 0 : -ENOMEM;
 		mutex_unlock(&sn->cfg_lock);
@@ -135,6 +142,8 @@ static void __net_exit stamp_net_exit(struct net *net)
 	struct stamp_net *sn = stamp_pernet(net);
 
 	stamp_key_free(rcu_dereference_protected(sn->default_key, true));
+	/* no hook runs any more (see above) to queue it again */
+	cancel_work_sync(&sn->sessions_work);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
 	kfree(rcu_dereference_protected(sn->cfg, true));

@@ -55,6 +55,7 @@ struct stamp_req {
 	struct stamp_net *sn;
 	const struct stamp_cfg *cfg;	/* the one the hook matched the port on */
 	struct stamp_session *sess;	/* stateful: the request's session */
+	struct stamp_session *dm;	/* stateless: its Direct Measurement's */
 	struct stamp_key *key;		/* the session's key, else the default */
 	struct stamp_session_key sk;	/* family, addresses and ports too */
 	ktime_t tai_off;	/* TAI - UTC, whole seconds */
@@ -359,6 +360,55 @@ static bool tlv_is_local(void *priv, u8 family, const u8 *addr)
 }
 
 /*
+ * Direct Measurement in stateless mode. RFC 8972 section 4.5 has the
+ * reflector report "the number of received and transmitted in-profile
+ * packets, i.e., packets that form a specific data flow", not stateful
+ * sessions' packets only, and senders (routers among them) send the TLV
+ * to reflectors left in their default, stateless, mode. So such a
+ * request is counted in a session of its own (addresses, ports, SSID)
+ * that only counts: the reply's Seq stays the sender's. The session is
+ * created here with GFP_ATOMIC, within the table's max-sessions and
+ * collected when idle as any learned one; the table itself is allocated
+ * from process context (stamp_sessions_work()). Without a table yet (the
+ * first such request of a namespace other than the initial one), or with
+ * a full one, the TLV is answered with U as before, and counted.
+ */
+static void dm_counts(struct stamp_req *r, const u8 *data, unsigned int len,
+		      unsigned int base)
+{
+	struct stamp_session_table *t;
+	struct stamp_tlv_iter it;
+	struct stamp_session *s;
+	struct stamp_tlv tlv;
+
+	if (r->sess)
+		return;
+	stamp_tlv_iter_init(&it, data, len, base);
+	do {
+		if (stamp_tlv_next(&it, &tlv) <= 0)
+			return;
+	} while (tlv.type != STAMP_TLV_DIRECT_MEASUREMENT);
+	t = rcu_dereference(r->sn->sessions);
+	if (!t) {
+		schedule_work(&r->sn->sessions_work);
+		goto uncounted;
+	}
+	s = stamp_session_add(t, &r->sk, GFP_ATOMIC);
+	if (IS_ERR(s))
+		goto uncounted;
+	spin_lock(&s->lock);
+	r->sess_rx = ++s->rx;
+	r->sess_tx = s->reflected;
+	s->last_seen = jiffies;
+	spin_unlock(&s->lock);
+	r->dm = s;
+	return;
+
+uncounted:
+	stamp_stats_tlv_inc(r->sn, STAMP_TLVC_DM_UNCOUNTED);
+}
+
+/*
  * Answer the TLVs of a reply built from @skb. The key of the HMAC TLV is
  * the one that verified the request (authenticated mode), else the
  * session's or the namespace's default key, if any.
@@ -392,7 +442,8 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	env.method_in = r->t2_method;
 	env.sync_out = sync;
 	env.method_out = STAMP_TSM_SW_LOCAL;
-	env.have_counters = !!r->sess;
+	dm_counts(r, data, len, base);
+	env.have_counters = r->sess || r->dm;
 	env.rx_count = r->sess_rx;
 	env.tx_count = r->sess_tx + 1;	/* this reply too */
 	env.have_prev = r->have_prev;
@@ -772,6 +823,11 @@ static void stamp_sent(struct stamp_req *r, int err)
 		r->sess->last_t3 = r->t3;
 		r->sess->last_seq = r->seq;
 		spin_unlock(&r->sess->lock);
+	}
+	if (ok && r->dm) {
+		spin_lock(&r->dm->lock);
+		r->dm->reflected++;
+		spin_unlock(&r->dm->lock);
 	}
 }
 

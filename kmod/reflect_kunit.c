@@ -678,12 +678,122 @@ static void stamp_reflect_stateful_seq(struct kunit *test)
 	stamp_stats_free(&sn);
 }
 
+/*
+ * A stateless request from client @ssid (the ports and addresses are
+ * fixed) with a Direct Measurement TLV whose S_TxC is @stxc, its Seq
+ * 1000 + @stxc. Turned around as the hook would, or NULL.
+ */
+static struct sk_buff *dm_one(struct kunit *test, struct stamp_req *r,
+			      struct stamp_net *sn,
+			      const struct stamp_cfg *cfg, u16 ssid, u32 stxc)
+{
+	const struct skb_case sc = { NFPROTO_IPV4, SHAPE_LINEAR,
+				     STAMP_BASE_LEN + 4 + 12, REQ_OK, -1 };
+	unsigned int thoff = sizeof(struct iphdr);
+	u8 payload[STAMP_BASE_LEN + 4 + 12] = {};
+	u8 pkt[sizeof(struct iphdr) + 8 + sizeof(payload)];
+	struct sk_buff *skb;
+	unsigned int len;
+
+	stamp_put32(payload, 1000 + stxc);
+	stamp_put16(payload + STAMP_OFF_ERREST, 0x0101);
+	stamp_put16(payload + STAMP_OFF_SSID, ssid);
+	payload[STAMP_BASE_LEN] = STAMP_TLV_FLAG_U;
+	payload[STAMP_BASE_LEN + 1] = STAMP_TLV_DIRECT_MEASUREMENT;
+	stamp_put16(payload + STAMP_BASE_LEN + 2,
+		    STAMP_TLV_DIRECT_MEASUREMENT_LEN);
+	stamp_put32(payload + STAMP_BASE_LEN + 4, stxc);
+	len = flat_request(&sc, pkt, payload);
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->sn = sn;
+	r->net = &init_net;
+	r->tai_off = ktime_set(TAI_OFF_S, 0);
+	r->t2 = ns_to_ktime(T2_TAI_NS);
+	r->ttl = 61;
+	skb = shape_skb(test, &sc, pkt, len, thoff);
+	req_addrs_v4(r, skb);
+	return reflect_skb(r, skb, thoff, sc.pf);
+}
+
+/*
+ * Direct Measurement in stateless mode (RFC 8972 section 4.5): counted
+ * per client, the table allocated by the work item the first request
+ * queues (that one answered with U), the Seq the sender's, and U again
+ * for a client the full table has no room for.
+ */
+static void stamp_reflect_stateless_dm(struct kunit *test)
+{
+	/* R_RxC = R_TxC expected, 0 for U */
+	static const struct { u16 ssid; u32 count; } want[] = {
+		{ 1, 0 }, { 1, 1 }, { 1, 2 }, { 2, 1 }, { 1, 3 }, { 3, 0 },
+		{ 2, 2 },
+	};
+	struct stamp_session_table *t;
+	struct stamp_net *sn;
+	struct stamp_req *r;
+	struct stamp_cfg *cfg;
+	struct sk_buff *nskb;
+	unsigned int i;
+	u64 *tlvc;
+	u8 *data;
+
+	sn = kunit_kzalloc(test, sizeof(*sn), GFP_KERNEL);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	tlvc = kunit_kcalloc(test, STAMP_TLVC_MAX, sizeof(*tlvc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sn);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, tlvc);
+	KUNIT_ASSERT_EQ(test, stamp_stats_init(sn), 0);
+	cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
+	if (!cfg)
+		stamp_stats_free(sn);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	cfg->mode = STAMP_MODE_STATELESS;
+	cfg->max_sessions = 2;
+	mutex_init(&sn->cfg_lock);
+	INIT_WORK(&sn->sessions_work, stamp_sessions_work);
+	RCU_INIT_POINTER(sn->cfg, cfg);
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		nskb = dm_one(test, r, sn, cfg, want[i].ssid, i + 1);
+		KUNIT_ASSERT_NOT_NULL(test, nskb);
+		data = (u8 *)(udp_hdr(nskb) + 1);
+		KUNIT_EXPECT_EQ(test, stamp_get32(data), 1000 + i + 1);
+		data += STAMP_BASE_LEN;
+		KUNIT_EXPECT_EQ(test, !!(data[0] & STAMP_TLV_FLAG_U),
+				!want[i].count);
+		/* S_TxC as sent */
+		KUNIT_EXPECT_EQ(test, stamp_get32(data + 4), i + 1);
+		KUNIT_EXPECT_EQ(test, stamp_get32(data + 8), want[i].count);
+		KUNIT_EXPECT_EQ(test, stamp_get32(data + 12), want[i].count);
+		local_bh_disable();
+		stamp_sent(r, NET_XMIT_SUCCESS);
+		local_bh_enable();
+		kfree_skb(nskb);
+		if (!i) {
+			flush_work(&sn->sessions_work);
+			KUNIT_ASSERT_NOT_NULL(test,
+					      rcu_access_pointer(sn->sessions));
+		}
+	}
+	/* the U answers: the table's allocation, and the full table */
+	stamp_stats_tlv_sum(sn, tlvc);
+	KUNIT_EXPECT_EQ(test, tlvc[STAMP_TLVC_DM_UNCOUNTED], 2ULL);
+	t = rcu_dereference_protected(sn->sessions, true);
+	KUNIT_EXPECT_EQ(test, stamp_session_count(t), 2U);
+	stamp_session_table_free(t);
+	kfree(cfg);
+	stamp_stats_free(sn);
+}
+
 static struct kunit_case stamp_reflect_cases[] = {
 	KUNIT_CASE_PARAM(stamp_reflect_skb, skb_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_tlv, tlv_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_loop_rule, reply_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_hw_t2, hw_gen_params),
 	KUNIT_CASE(stamp_reflect_stateful_seq),
+	KUNIT_CASE(stamp_reflect_stateless_dm),
 	{}
 };
 

@@ -395,6 +395,23 @@ struct stamp_session_table *stamp_sessions_get(struct stamp_net *sn)
 	return t;
 }
 
+/**
+ * stamp_sessions_work() - allocate a namespace's table from process context
+ * @work: stamp_net.sessions_work
+ *
+ * Queued from softirq when a stateless namespace without a table sees a
+ * Direct Measurement TLV: the table is too large to allocate there.
+ */
+void stamp_sessions_work(struct work_struct *work)
+{
+	struct stamp_net *sn = container_of(work, struct stamp_net,
+					    sessions_work);
+
+	mutex_lock(&sn->cfg_lock);
+	stamp_sessions_get(sn);
+	mutex_unlock(&sn->cfg_lock);
+}
+
 #ifdef STAMP_KUNIT
 #include "session_kunit.c"
 #endif

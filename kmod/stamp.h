@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/stamp.h>
@@ -70,6 +71,8 @@ struct stamp_net {
 	struct stamp_pcpu_stats __percpu *stats;
 	/* allocated on first use, then kept until the namespace goes */
 	struct stamp_session_table __rcu *sessions;
+	/* allocates it outside softirq for stateless Direct Measurement */
+	struct work_struct sessions_work;
 	struct stamp_ratelimit *ratelimit;
 	struct stamp_key __rcu *default_key;
 };
@@ -134,6 +137,7 @@ struct stamp_session *stamp_session_at(struct stamp_session_table *t,
 				       unsigned long *bucket,
 				       unsigned long *idx);
 struct stamp_session_table *stamp_sessions_get(struct stamp_net *sn);
+void stamp_sessions_work(struct work_struct *work);
 
 /* auth.c: HMAC-SHA-256 keys (RFC 8762 section 4.4) */
 struct stamp_key *stamp_key_new(const u8 *key, unsigned int len);

@@ -48,7 +48,8 @@ def main():
     fams = (("tlv_requests_total", "result", ("malformed",
                                               "integrity_failed")),
             ("tlv_replies_total", "action", ("stripped", "return_addr",
-                                             "same_link", "cos_remarked")))
+                                             "same_link", "cos_remarked",
+                                             "dm_uncounted")))
     for k, v in st.get("tlv", {}).items():
         fam, lab = "tlvs_received_total", "type"
         for f, la, keys in fams:

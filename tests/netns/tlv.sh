@@ -197,10 +197,14 @@ variants family "4 6" cos location stateful micro_session access_report shapes
 
 stage_cos() {
 	# --- Class of Service: remarking there (tc on rb) and back (ra) -----
-	# (with Direct Measurement and Follow-Up, which a stateless reflector
-	# does not fill in)
+	# (with Direct Measurement, which a stateless reflector counts per
+	# client, and Follow-Up, which it does not fill in). The namespace's
+	# first Direct Measurement request allocates its session table from
+	# a work item, and gets U: sent first, from a client of its own.
 	remark rb 8
+	sender $B -c 1 --tlv-direct-measurement >/dev/null
 	r0=$(tlvcounter cos_remarked)
+	u0=$(tlvcounter dm_uncounted)
 	out=$(sender $B -c 5 --dscp 46 --ecn 1 --tlv-cos 10 \
 		--tlv-direct-measurement --tlv-follow-up)
 	pycheck "IPv$fam CoS: forward DSCP 46 remarked to $FWD on the path, ECN kept, DSCP1 honored" "$out" '
@@ -213,10 +217,23 @@ assert c["refused"] == 0 and c["backward_dscp_changed"] == 0, c
 assert c["backward_checked"] == 5, c
 assert all(p["tlv"]["reply_dscp"] == 10 for p in d["packets"]), d["packets"]
 assert all(p["tlv"]["cos_rp"] == 0 for p in d["packets"])'
-	pycheck "IPv$fam stateless: Direct Measurement answered U, Follow-Up zeroed" "$out" '
-assert 5 in d["tlv"]["unknown_types"], d["tlv"]
-assert 7 not in d["tlv"]["unknown_types"], d["tlv"]
+	pycheck "IPv$fam stateless: Direct Measurement counted for this client (RFC 8972 4.5), Follow-Up zeroed" "$out" '
+m = d["tlv"]["direct_measurement"]
+assert 5 not in d["tlv"].get("unknown_types", []), d["tlv"]
+assert 7 not in d["tlv"].get("unknown_types", []), d["tlv"]
+assert (m["sender_tx"], m["reflector_rx"], m["reflector_tx"]) == (5, 5, 5), m
+assert [(p["tlv"]["reflector_rx"], p["tlv"]["reflector_tx"])
+        for p in d["packets"]] == [(i, i) for i in range(1, 6)], d["packets"]
 assert all(p["tlv"]["follow_up_t3_ns"] == 0 for p in d["packets"])'
+	# one client is its addresses, ports and SSID: two SSIDs from one
+	# port are counted apart
+	out=$(sender $B -c 3 -s 40020 --ssid 1 --tlv-direct-measurement)
+	out2=$(sender $B -c 2 -s 40020 --ssid 2 --tlv-direct-measurement)
+	pycheck "IPv$fam stateless: Direct Measurement counted per SSID" "[$out,$out2]" '
+m = [x["tlv"]["direct_measurement"] for x in d]
+assert [(x["reflector_rx"], x["reflector_tx"]) for x in m] == [(3, 3), (2, 2)], m'
+	check_eq "IPv$fam stateless: every Direct Measurement since counted (counter dm_uncounted)" 0 \
+		$(($(tlvcounter dm_uncounted) - u0))
 	check_eq "IPv$fam CoS: replies remarked by the reflector (counter)" 5 \
 		$(($(tlvcounter cos_remarked) - r0))
 

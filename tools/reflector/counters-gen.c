@@ -118,7 +118,7 @@ const struct stamp_counter stamp_tlv_counters[] = {
 	  NULL },
 	{ STAMP_TLV_STATS_A_STRIPPED, "stripped", "TLVs: replies stripped",
 	  "tlv_replies_total", "action=\"stripped\"",
-	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, or remarked." },
+	  "Replies stripped of TLVs, sent to a Return Address, sent on the ingress link, remarked, or with Direct Measurement not counted." },
 	{ STAMP_TLV_STATS_A_RETURN_ADDR, "return_addr", "TLVs: replies redirected",
 	  "tlv_replies_total", "action=\"return_addr\"",
 	  NULL },
@@ -127,6 +127,9 @@ const struct stamp_counter stamp_tlv_counters[] = {
 	  NULL },
 	{ STAMP_TLV_STATS_A_COS_REMARKED, "cos_remarked", "TLVs: replies remarked",
 	  "tlv_replies_total", "action=\"cos_remarked\"",
+	  NULL },
+	{ STAMP_TLV_STATS_A_DM_UNCOUNTED, "dm_uncounted", "TLVs: Direct Measurement not counted",
+	  "tlv_replies_total", "action=\"dm_uncounted\"",
 	  NULL },
 };
 
