@@ -280,7 +280,7 @@ stage_rate_limit() {
 	out=$(sprobe $ADDR4_B --count 200 --timeout 0.5)
 	check_eq "no limit: every request answered" 200 "$(echo "$out" | jfield replies)"
 	check_ok "allow 192.0.2.0/24,fd99::/16" nl reflector set allow 192.0.2.0/24,fd99::/16
-	check_eq "allow-list shown" "[192.0.2.0/24,fd99::/16]" "$(cfg allow)"
+	check_eq "allow-list shown" '["192.0.2.0/24","fd99::/16"]' "$(cfg allow)"
 	n0=$(counter drop_not_allowed)
 	out=$(sprobe $ADDR4_B --count 3)
 	check_eq "source outside the allow-list: dropped" 0 "$(echo "$out" | jfield replies)"
