@@ -64,9 +64,12 @@ def header_enums(path):
             item = item.strip()
             if not item:
                 continue
-            m = re.match(r"(\w+)\s*(?:=\s*(\w+)(?:\s*-\s*1)?)?$", item)
+            m = re.match(r"(\w+)\s*(?:=\s*\(?\s*(\w+)(?:\s*-\s*1)?\s*\)?)?$",
+                         item)
             if m[2] is not None:
-                nxt = names[m[2]] - 1 if "-" in item else names[m[2]]
+                # a name, or a number (the generated header: PAD = 1)
+                v = int(m[2], 0) if m[2][0].isdigit() else names[m[2]]
+                nxt = v - 1 if "-" in item else v
             names[m[1]] = nxt
             nxt += 1
     return names
