@@ -258,15 +258,23 @@ run_stages() {
 		if [ -n "${_VARIANTS[$s]:-}" ]; then
 			for v in ${_VARIANTS[$s]}; do
 				_selected "$s" "$v" || continue
-				echo "## stage $s/$v"
-				"${_VARIANT_FN[$s]}" "$v"
-				"stage_$s"
+				_stage_run "$s/$v" "${_VARIANT_FN[$s]}" "$v"
 			done
 		elif _selected "$s"; then
-			echo "## stage $s"
-			"stage_$s"
+			_stage_run "$s" true
 		fi
 	done
+}
+
+# _stage_run LABEL SETUP...: one stage, timed, so that a CI log tells which
+# stage of a slow script the time went to
+_stage_run() {
+	local label=$1 t0=$SECONDS
+	shift
+	echo "## stage $label"
+	"$@"
+	"stage_${label%%/*}"
+	echo "## stage $label took $((SECONDS - t0)) s"
 }
 
 # --- namespaces --------------------------------------------------------
