@@ -117,6 +117,11 @@ stage_le() {
 	bins_check "le list" "$out" 5000000 10000000 2000000000
 	check_jq "le list: forward (about 1 s) in (10ms, 2s], none outlying" "$out" \
 		'.histogram.forward.counts == [0, 0, 10, 0] and .histogram.spacing == "le"'
+	# --json-lines: the summary's bins against the reply events before it
+	out=$(inA "$STAMPNL" sender $ADDR4_B $SEND --json-lines \
+		--histogram-bins le=5ms,10ms,2s | jq -s -c \
+		'{histogram: .[-1].histogram, packets: [.[] | select(.type == "reply")]}')
+	bins_check "le list, --json-lines summary" "$out" 5000000 10000000 2000000000
 }
 
 # --- what is refused, and how -------------------------------------------
