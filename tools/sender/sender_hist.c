@@ -127,6 +127,8 @@ int sender_hist_write(const struct sender *s, const char *path)
 			fprintf(f, ",%" PRIu64, r.bins.in[k][i]);
 		fputc('\n', f);
 	}
+	/* a full disk shows at fclose(), or earlier in ferror() without errno */
+	errno = 0;
 	if (ferror(f) | fclose(f)) {
 		err = errno ? -errno : -EIO;
 		fprintf(stderr, "stampnl sender: --histogram-file %s: %s\n",
