@@ -142,6 +142,12 @@ stage_refused() {
 	check_eq "--histogram-file without bins: refused" \
 		"2: stampnl sender: --histogram-file needs --histogram-bins: which bins?" "$rc: $err"
 	check_ok "--histogram-file without bins: no file" test ! -e "$TMP/x.csv"
+	start_refl
+	rc=0
+	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 -q --histogram-bins bins=3,min=0,max=1ms \
+		--histogram-file "$TMP/no/such/dir.csv" 2>&1 >/dev/null) || rc=$?
+	check_eq "--histogram-file in a missing directory: exit status 2 and the reason" \
+		"2: stampnl sender: --histogram-file $TMP/no/such/dir.csv: No such file or directory" "$rc: $err"
 	echo "$ADDR4_B" > "$TMP/targets"
 	rc=0
 	err=$(inA "$STAMPNL" sender --targets "$TMP/targets" -c 1 --histogram-bins bins=3,min=0,max=1ms 2>&1) || rc=$?
