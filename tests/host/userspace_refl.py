@@ -38,6 +38,10 @@ host (where the module cannot load): IPv4 10.0.0.2 and IPv6 fd00::2, port
                         mode): U cleared, Reflector Micro-session ID set to ID
   --ms-bad-sender LIST  sender Seqs whose reply carries a Sender Micro-session
                         ID not the request's (a reply the sender must discard)
+  --delay MS:LIST       hold the requests of these sender Seqs MS ms before
+                        stamping T2, as a path delay on the way there would
+                        (RTT and forward delay grow by MS; no netem here);
+                        may be given more than once
 LIST is comma-separated numbers and ranges: 3,5-7."""
 import argparse
 import hashlib
@@ -76,6 +80,11 @@ def seq_list(text):
         lo, _, hi = part.partition("-")
         out.update(range(int(lo), int(hi or lo) + 1))
     return out
+
+
+def delay_spec(text):
+    ms, _, seqs = text.partition(":")
+    return float(ms) / 1000, seq_list(seqs)
 
 
 def read_key(path):
@@ -153,6 +162,7 @@ def main():
     ap.add_argument("--req-log")
     ap.add_argument("--micro-session", type=int)
     ap.add_argument("--ms-bad-sender", type=seq_list, default=set())
+    ap.add_argument("--delay", type=delay_spec, action="append", default=[])
     a = ap.parse_args()
     OFFSET_NS = round(a.clock_offset * 10**9)
     if a.tai_in_ntp:
@@ -177,6 +187,10 @@ def main():
     while True:
         for s in select.select(socks, [], [], 60)[0]:
             d, anc, _, peer = s.recvmsg(10000, 256)
+            if len(d) >= 4:
+                for hold, seqs in a.delay:
+                    if struct.unpack("!I", d[:4])[0] in seqs:
+                        time.sleep(hold)
             t2 = refl_ts()
             if req_log:
                 req_log.write(d.hex() + "\n")

@@ -975,6 +975,9 @@ int sender_main(struct sender_opts *o)
 	if (s.o->prom_path && !s.sync_refused &&
 	    sender_write_prometheus(&s, s.o->prom_path) && !err)
 		err = -EIO;
+	if (s.o->hist && s.o->hist->path && !s.sync_refused &&
+	    sender_hist_write(&s, s.o->hist->path) && !err)
+		err = -EIO;
 
 	close(s.sigfd);
 	sender_session_close(&s);

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "hist_bins.h"
 #include "sender_clock.h"
 #include "sender_sched.h"
 #include "sender_stats.h"
@@ -26,6 +27,12 @@ union sender_src {
 	struct sockaddr sa;	/* sa_family 0: none */
 	struct sockaddr_in in;
 	struct sockaddr_in6 in6;
+};
+
+/* --histogram-bins and --histogram-file */
+struct sender_hist_opts {
+	struct hist_bins bins;
+	const char *path;	/* CSV; NULL: none */
 };
 
 struct sender_opts {
@@ -46,6 +53,8 @@ struct sender_opts {
 	bool random_start;
 	bool quiet;
 	bool histogram;
+	/* --histogram-bins (NULL: none), out of line: the monitor's budget */
+	const struct sender_hist_opts *hist;
 	bool json_lines;	/* a JSON object per event, then a summary */
 	double report_s;	/* interval reports every this many s, 0: none */
 	const char *prom_path;	/* Prometheus textfile */
@@ -242,6 +251,7 @@ void sender_event(struct sender *s, const char *type, uint64_t seq,
 		  const struct probe *p);
 void sender_interval(struct sender *s, uint64_t now);
 int sender_write_prometheus(const struct sender *s, const char *path);
+int sender_hist_write(const struct sender *s, const char *path);
 bool sender_refl_tai_in_ntp(const struct sender *s);
 
 #endif /* _STAMPNL_SENDER_H */

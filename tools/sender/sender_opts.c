@@ -48,6 +48,8 @@ enum {
 	OPT_DSCP,
 	OPT_ECN,
 	OPT_HISTOGRAM,
+	OPT_HISTOGRAM_BINS,
+	OPT_HISTOGRAM_FILE,
 	OPT_JSON_LINES,
 	OPT_REPORT_INTERVAL,
 	OPT_PROMETHEUS,
@@ -114,6 +116,17 @@ static const struct cli_opt opts[] = {
 	  "into forward and backward even when no reply showed it" },
 	{ NULL, 'q', NULL, "no line per reply, only the summary" },
 	{ "histogram", OPT_HISTOGRAM, NULL, "print the RTT histogram (always in -j)" },
+	{ "histogram-bins", OPT_HISTOGRAM_BINS, "SPEC",
+	  "count rtt, forward and backward delays in the bins chosen\n"
+	  "(text, -j \"histogram\", --prometheus), the first and last\n"
+	  "bins holding the outliers; bin i holds delays d with\n"
+	  "edge[i-1] < d <= edge[i]. SPEC is bins=N,min=DUR,max=DUR\n"
+	  "(N 3-256: N-2 equal bins from MIN to MAX, as stamp-bpf's\n"
+	  "--hist N MIN MAX) or le=DUR,DUR,... (up to 20 edges)" },
+	{ "histogram-file", OPT_HISTOGRAM_FILE, "FILE",
+	  "write the --histogram-bins counts to FILE at the end, as CSV:\n"
+	  "bin,lo_ns,hi_ns,rtt,forward,backward (empty: no bound)",
+	  .comp = CLI_COMP_FILE },
 	{ NULL, 'j', NULL, "print one JSON document at the end instead of text" },
 	{ "json-lines", OPT_JSON_LINES, NULL,
 	  "a JSON object per reply, loss and interval, then a summary" },
@@ -304,10 +317,14 @@ static int u16(const char *what, const char *s, uint16_t *out)
 	return 0;
 }
 
+/* one command line a process: a monitored session never has bins */
+static struct sender_hist_opts user_hist;
+
 /* the options that take no decision beyond their value */
 static int value_opt(struct sender_opts *o, int c, const char *arg,
 		     unsigned int *dscp, unsigned int *ecn)
 {
+	const char *why;
 	uint64_t v;
 
 	switch (c) {
@@ -356,6 +373,17 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 		return 0;
 	case OPT_TARGETS:
 		o->targets_path = arg;
+		return 0;
+	case OPT_HISTOGRAM_BINS:
+		if (hist_bins_parse(arg, &user_hist.bins, &why))
+			return cli_error("sender", "--histogram-bins '%s': %s",
+					 arg, why);
+		o->hist = &user_hist;
+		return 0;
+	case OPT_HISTOGRAM_FILE:
+		if (!*arg)
+			return cli_error("sender", "--histogram-file needs a file name");
+		user_hist.path = arg;
 		return 0;
 	case OPT_AUTH_KEY_FILE:
 		o->key_path = arg;
@@ -415,6 +443,15 @@ static int check_opts(struct sender_opts *o, bool interval_given,
 	    (o->json || o->json_lines)) {
 		fprintf(stderr, "stampnl sender: --prometheus - and %s both want standard output: write the textfile to a file\n",
 			o->json ? "-j" : "--json-lines");
+		return -EINVAL;
+	}
+	if (user_hist.path && !user_hist.bins.n) {
+		fprintf(stderr, "stampnl sender: --histogram-file needs --histogram-bins: which bins?\n");
+		return -EINVAL;
+	}
+	/* --targets keeps running moments, not the samples bins are made of */
+	if (o->hist && o->targets_path) {
+		fprintf(stderr, "stampnl sender: --histogram-bins counts one target's samples: not with --targets\n");
 		return -EINVAL;
 	}
 	if (o->json && o->json_lines) {

@@ -256,6 +256,7 @@ static void print_analysis(const struct sender *s,
 			   100.0 * r->hist.count[i] / r->hist.total);
 	}
 	close_json_array();
+	sender_hist_print(s, r);
 }
 
 /*

@@ -113,6 +113,45 @@ static void prom_missing(FILE *f, const struct sender *s)
 	}
 }
 
+static const char *const bins_metric[REP_RES] = {
+	"rtt_histogram_seconds", "forward_delay_histogram_seconds",
+	"backward_delay_histogram_seconds",
+};
+
+/*
+ * --histogram-bins as classic histograms: the bins are upper-inclusive,
+ * so their edges are the le and the cumulative counts exact. Only with
+ * the option: the buckets are the user's choice, not a default.
+ */
+static void prom_bins(FILE *f, const struct sender *s,
+		      const struct sender_report *r, int k,
+		      const struct stat_acc *a)
+{
+	const struct hist_bins *b = &s->o->hist->bins;
+	uint64_t cum = 0;
+	char extra[48];
+	unsigned int i;
+
+	prom_family(f, P, bins_metric[k], "histogram", delay_help[k]);
+	for (i = 0; i < b->n; i++) {
+		cum += r->bins.in[k][i];
+		if (i < b->n - 1)
+			snprintf(extra, sizeof(extra), "le=\"%.9f\"",
+				 hist_bins_edge(b, i) / 1e9);
+		else
+			snprintf(extra, sizeof(extra), "le=\"+Inf\"");
+		fprintf(f, P "%s_bucket", bins_metric[k]);
+		labels(f, s, extra);
+		fprintf(f, " %" PRIu64 "\n", cum);
+	}
+	fprintf(f, P "%s_sum", bins_metric[k]);
+	labels(f, s, NULL);
+	fprintf(f, " %.9f\n", a->mean * (double)a->n / 1e9);
+	fprintf(f, P "%s_count", bins_metric[k]);
+	labels(f, s, NULL);
+	fprintf(f, " %" PRIu64 "\n", r->bins.n[k]);
+}
+
 static void write_all(FILE *f, const struct sender *s,
 		      const struct sender_report *r)
 {
@@ -143,6 +182,8 @@ static void write_all(FILE *f, const struct sender *s,
 	prom_split(f, s, &r->split);
 	for (k = 0; k < REP_NDELAYS; k++)
 		prom_summary(f, s, k, acc[k], &r->pct[k]);
+	for (k = REP_RTT; s->o->hist && k < REP_RES; k++)
+		prom_bins(f, s, r, k, acc[k]);
 	prom_family(f, P, "ipdv_jitter_seconds", "gauge",
 		    "Mean absolute inter-packet delay variation (RFC 3393).");
 	for (k = REP_RTT; k <= REP_BWD; k++) {

@@ -79,6 +79,12 @@ int sender_report(const struct sender *s, struct sender_report *r)
 		metrics_reorder(s->one->arrivals, s->one->narrivals, &r->reorder);
 	for (i = 0; i < acc[REP_RTT]->n; i++)
 		metrics_hist_add(&r->hist, acc[REP_RTT]->samples[i]);
+	for (k = REP_RTT; s->o->hist && k < REP_RES; k++) {
+		for (i = 0; i < acc[k]->n; i++)
+			r->bins.in[k][hist_bins_index(&s->o->hist->bins,
+						      acc[k]->samples[i])]++;
+		r->bins.n[k] = acc[k]->n;
+	}
 	if (split(s, &r->split))
 		return -ENOMEM;
 	if (!n)
