@@ -197,19 +197,107 @@ static const struct kv *get(const struct kvset *kv, const char *key)
 	return NULL;
 }
 
+/*
+ * The strings of every session of a file, back to back in blocks of
+ * STRS_BLOCK octets, freed together with the file's sessions. One malloc
+ * per string would cost its header and a round-up to 16 octets, and the
+ * strings, allocated while libyaml's document is, would be left between
+ * its freed nodes: some 300 octets of RSS a session in all (issue 18:
+ * memory per session, README "Monitoring a fleet").
+ */
+#define STRS_BLOCK	(256 * 1024)
+
+struct mon_strs {
+	struct mon_strs *next;
+	size_t used, cap;
+	char data[];
+};
+
+/* @len octets from @c's blocks, 8-aligned; NULL when out of memory */
+static void *strs_alloc(struct mon_cfgset *c, size_t len)
+{
+	struct mon_strs *b = c->strs;
+	void *p;
+
+	len = (len + 7) & ~(size_t)7;
+	if (!b || b->cap - b->used < len) {
+		size_t cap = len > STRS_BLOCK - sizeof(*b) ?
+			     len : STRS_BLOCK - sizeof(*b);
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->next = c->strs;
+		b->used = 0;
+		b->cap = cap;
+		c->strs = b;
+	}
+	p = b->data + b->used;
+	b->used += len;
+	return p;
+}
+
+static char *strs_dup(struct mon_cfgset *c, const char *s)
+{
+	char *p = strs_alloc(c, strlen(s) + 1);
+
+	return p ? strcpy(p, s) : NULL;
+}
+
+/* The file being loaded: its blocks take the strings (one file at a time). */
+static struct mon_cfgset *loading;
+
+/*
+ * A session's strings allocated on their own (its argv array, name,
+ * labels, source and interface) moved into the blocks, whatever happens:
+ * mon_cfg_free() frees none of them.
+ */
+static int seal(struct mon_cfgset *set, struct mon_cfg *c)
+{
+	char **fields[] = { &c->name, &c->labels, &c->source, &c->ifname };
+	char **argv = NULL;
+	size_t i;
+	int err = 0;
+
+	if (c->argv) {
+		argv = strs_alloc(set, (c->argc + 1) * sizeof(*argv));
+		if (argv)
+			memcpy(argv, c->argv, (c->argc + 1) * sizeof(*argv));
+		else
+			err = -ENOMEM;
+		free(c->argv);
+		c->argv = argv;
+		if (!argv)
+			c->argc = 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		char *heap = *fields[i];
+
+		if (!heap)
+			continue;
+		*fields[i] = strs_dup(set, heap);
+		if (!*fields[i])
+			err = -ENOMEM;
+		free(heap);
+	}
+	return err;
+}
+
+
 static int push(struct mon_cfg *c, const char *a)
 {
 	char **v;
 
 	if (c->argc >= MON_MAX_ARGS - 1)
 		return -E2BIG;
-	/* exactly as long as needed, NULL-terminated: it is per session */
+	/* NULL-terminated; copied into the blocks by seal() */
 	v = realloc(c->argv, (c->argc + 2) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	c->argv = v;
 	c->argv[c->argc + 1] = NULL;
-	c->argv[c->argc] = strdup(a);
+	/* in the blocks already: the parsed options point into these */
+	c->argv[c->argc] = strs_dup(loading, a);
 	if (!c->argv[c->argc])
 		return -ENOMEM;
 	c->argc++;
@@ -432,6 +520,8 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 	v = get(kv, "name");
 	if (v) {
 		c->name = strdup(v->val);
+		if (!c->name)
+			return -ENOMEM;
 	} else {
 		/* what tells two sessions apart, in a stable order */
 		f = open_memstream(&c->name, &len);
@@ -451,14 +541,85 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 		if (fclose(f))
 			return -ENOMEM;
 	}
-	f = open_memstream(&c->fingerprint, &len);
+	return mon_cfg_digest(c, &c->digest);
+}
+
+/*
+ * Everything a session's behaviour depends on, as text: two blocks with
+ * the same text are the same session (a reload keeps its state).
+ */
+static int fingerprint(const struct mon_cfg *c, char **out)
+{
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	*out = NULL;
+	f = open_memstream(out, &len);
 	if (!f)
 		return -ENOMEM;
 	fprintf(f, "%s|%s|%s|%s|%g|%g", c->name, c->source ?: "",
 		c->ifname ?: "", c->labels, c->alarm_rtt_ms, c->alarm_loss_pct);
-	for (i = 0; i < (size_t)c->argc; i++)
+	for (i = 0; i < c->argc; i++)
 		fprintf(f, "|%s", c->argv[i]);
-	return fclose(f) ? -ENOMEM : 0;
+	if (fclose(f)) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * mon_cfg_digest() - a session's fingerprint, hashed (FNV-1a, 64 bits)
+ * @c: the session's configuration
+ * @digest: the hash
+ *
+ * Kept instead of the text (some 100 octets a session): a reload finds
+ * the candidates by digest and mon_cfg_same() confirms them.
+ *
+ * Return: 0, -ENOMEM.
+ */
+int mon_cfg_digest(const struct mon_cfg *c, uint64_t *digest)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p;
+	char *fp;
+	int err;
+
+	err = fingerprint(c, &fp);
+	if (err)
+		return err;
+	for (p = (const unsigned char *)fp; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	free(fp);
+	*digest = h;
+	return 0;
+}
+
+/**
+ * mon_cfg_same() - whether two blocks describe the same session
+ * @a: one configuration
+ * @b: the other
+ *
+ * Return: true when their fingerprints are equal; false when not, or
+ * when memory ran out (the session is then started anew: safe).
+ */
+bool mon_cfg_same(const struct mon_cfg *a, const struct mon_cfg *b)
+{
+	char *fa, *fb;
+	bool same;
+
+	if (a->digest != b->digest || fingerprint(a, &fa))
+		return false;
+	if (fingerprint(b, &fb)) {
+		free(fa);
+		return false;
+	}
+	same = !strcmp(fa, fb);
+	free(fa);
+	free(fb);
+	return same;
 }
 
 /**
@@ -467,16 +628,7 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
  */
 void mon_cfg_free(struct mon_cfg *c)
 {
-	int i;
-
-	for (i = 0; i < c->argc; i++)
-		free(c->argv[i]);
-	free(c->argv);
-	free(c->name);
-	free(c->source);
-	free(c->ifname);
-	free(c->labels);
-	free(c->fingerprint);
+	/* the strings are the set's blocks (seal()) */
 	explicit_bzero(&c->o, sizeof(c->o));
 	memset(c, 0, sizeof(*c));
 }
@@ -494,20 +646,62 @@ void mon_config_free(struct mon_cfgset *c)
 	free(c->v);
 	c->v = NULL;
 	c->n = 0;
+	while (c->strs) {
+		struct mon_strs *b = c->strs;
+
+		c->strs = b->next;
+		free(b);
+	}
 }
 
-/* Two sessions the same packets would measure: the second is refused. */
+static const struct mon_cfgset *dup_set;
+
+/* by name, then by position in the file */
+static int by_name(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int d = strcmp(dup_set->v[i].name, dup_set->v[j].name);
+
+	return d ? d : (i > j) - (i < j);
+}
+
+/*
+ * Two sessions the same packets would measure: the second is refused.
+ * Sorted, not compared pairwise: 10 000 sessions are 5 * 10^7 pairs.
+ */
 static int duplicates(const char *path, const struct mon_cfgset *set)
 {
-	size_t i, j;
+	size_t *ix, i, g, bad = SIZE_MAX, first = 0;
 
+	if (set->n < 2)
+		return 0;
+	ix = malloc(set->n * sizeof(*ix));
+	if (!ix)
+		return -ENOMEM;
 	for (i = 0; i < set->n; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(set->v[i].name, set->v[j].name))
-				return err_at(path, set->v[i].line,
-					      "session '%s' is already defined at line %d (give each a different name, or different target, port, source, interface, dscp or ssid)",
-					      set->v[i].name, set->v[j].line);
-	return 0;
+		ix[i] = i;
+	dup_set = set;
+	qsort(ix, set->n, sizeof(*ix), by_name);
+	/*
+	 * The first in the file that repeats an earlier one, as read; a
+	 * group of equal names is in file order, its first at ix[g].
+	 */
+	for (i = 1, g = 0; i < set->n; i++) {
+		if (strcmp(set->v[ix[i]].name, set->v[ix[g]].name)) {
+			g = i;
+			continue;
+		}
+		if (i == g + 1 && ix[i] < bad) {
+			bad = ix[i];
+			first = ix[g];
+		}
+	}
+	free(ix);
+	if (bad == SIZE_MAX)
+		return 0;
+	return err_at(path, set->v[bad].line,
+		      "session '%s' is already defined at line %d (give each a different name, or different target, port, source, interface, dscp or ssid)",
+		      set->v[bad].name, set->v[first].line);
 }
 
 static int load_doc(const char *path, yaml_document_t *doc,
@@ -559,7 +753,10 @@ static int load_doc(const char *path, yaml_document_t *doc,
 		if (!v)
 			return -ENOMEM;
 		out->v = v;
+		loading = out;
 		err = build(path, doc, &kv, line_of(it), &out->v[out->n]);
+		err = seal(out, &out->v[out->n]) ?: err;
+		loading = NULL;
 		out->n++;
 		if (err)
 			return err;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,11 +89,21 @@ static void heap_set(struct mon *m, struct mon_session *ms, uint64_t when)
 
 static int heap_add(struct mon *m, struct mon_session *ms)
 {
-	struct mon_session **h = realloc(m->heap, (m->nheap + 1) * sizeof(*h));
+	if (m->nheap == m->heap_cap) {
+		/*
+		 * Doubled, not grown by one: a realloc() a session would
+		 * move the array past each new session and leave its old
+		 * place as a hole too small for the next one (some 200
+		 * octets of RSS a session at 10 000)
+		 */
+		size_t cap = m->heap_cap ? 2 * m->heap_cap : 64;
+		struct mon_session **h = realloc(m->heap, cap * sizeof(*h));
 
-	if (!h)
-		return -ENOMEM;
-	m->heap = h;
+		if (!h)
+			return -ENOMEM;
+		m->heap = h;
+		m->heap_cap = cap;
+	}
 	ms->heap_idx = m->nheap;
 	m->heap[m->nheap++] = ms;
 	heap_fix(m, ms->heap_idx);
@@ -209,18 +220,35 @@ enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now)
 /* ---- sessions ---- */
 
 /*
- * Enough slots for every packet the threshold can keep in flight, twice
- * over (Poisson gaps are often shorter than their mean): 8 at 1 pps and a
- * 3 s threshold. A packet still pending when its slot is needed is lost.
+ * Enough slots for every packet the threshold can keep in flight, and two
+ * more (a packet goes out while the oldest is being expired, and timers
+ * run late): W / I + 2 for a periodic schedule, 5 at 1 pps and a 3 s
+ * threshold. Poisson gaps are often shorter than their mean: twice the
+ * packets, 2 W / I + 2. Not a power of 2 (the engine takes the remainder):
+ * at 112 octets a probe, rounding 5 up to 8 would cost a tenth of the
+ * session. A packet still pending when its slot is needed is lost.
  */
 static unsigned int ring_size(const struct sender_opts *o)
 {
-	double need = 2 * o->wait_s / o->interval_s + 2;
-	unsigned int r = 4;
+	double need = (o->poisson ? 2 : 1) * o->wait_s / o->interval_s + 2;
 
-	while (r < need && r < 65536)
-		r *= 2;
-	return r;
+	if (need > 65536)
+		return 65536;
+	return (unsigned int)ceil(need);
+}
+
+/*
+ * Packets per sendmmsg(): those due within 10 ms, 1 to MON_BATCH. Only
+ * high rates gain from the batch; a 1 pps session would keep 3 packets'
+ * buffer for nothing (and the schedule's slack, interval x batch, stays
+ * the interval's: a loop late by more skips packets, not bursts them).
+ */
+static unsigned int batch_size(const struct sender_opts *o)
+{
+	double due = 0.01 / o->interval_s;
+
+	return due >= MON_BATCH ? MON_BATCH : due <= 1 ? 1 :
+	       (unsigned int)ceil(due);
 }
 
 static void session_close(struct mon *m, struct mon_session *ms)
@@ -248,12 +276,17 @@ static char open_why[SENDER_WHY_LEN];
 
 static int engine_open(struct mon_session *ms, enum sender_ts_method tsm)
 {
+	unsigned int ring = ring_size(&ms->cfg->o);
+
 	open_why[0] = '\0';
 	ms->s = (struct sender){ .o = &ms->cfg->o, .tsm = tsm, .why = open_why,
 				 .fd = -1, .sigfd = -1,
-				 .ring = ring_size(&ms->cfg->o), .batch = MON_BATCH,
+				 .ring = ring, .batch = batch_size(&ms->cfg->o),
 				 .hooks = &hooks, .hook_arg = ms,
-				 .silent = true };
+				 .silent = true, .caller_bufs = true,
+				 .probes = (struct probe *)(ms + 1),
+				 .txbuf = (uint8_t *)(ms + 1) + ring *
+					  sizeof(struct probe) };
 	return sender_session_open(&ms->s);
 }
 
@@ -306,11 +339,19 @@ static void session_try(struct mon *m, struct mon_session *ms, uint64_t now)
 	heap_set(m, ms, ms->s.deadline);
 }
 
+/*
+ * The session, its ring of probes and its packets to send from, in one
+ * block: one malloc header, not three, and nothing to allocate again
+ * when the socket is reopened. A kept session keeps its block: its
+ * configuration, hence ring and length, is the same.
+ */
 static struct mon_session *session_new(struct mon *m, struct mon_cfg *c,
 				       uint64_t now)
 {
-	struct mon_session *ms = calloc(1, sizeof(*ms));
+	size_t ring = ring_size(&c->o) * sizeof(struct probe);
+	struct mon_session *ms;
 
+	ms = calloc(1, sizeof(*ms) + ring + batch_size(&c->o) * c->o.len);
 	if (!ms)
 		return NULL;
 	ms->cfg = c;
@@ -393,14 +434,37 @@ static void window_end(struct mon *m, uint64_t now)
 
 /* ---- (re)loading ---- */
 
-static struct mon_session *find(struct mon *m, const char *fp)
+static int by_digest(const void *x, const void *y)
 {
-	size_t i;
+	const struct mon_session *a = *(struct mon_session *const *)x;
+	const struct mon_session *b = *(struct mon_session *const *)y;
 
-	for (i = 0; i < m->nsess; i++)
-		if (m->sess[i] && !strcmp(m->sess[i]->cfg->fingerprint, fp))
-			return m->sess[i];
-	return NULL;
+	return (a->cfg->digest > b->cfg->digest) -
+	       (a->cfg->digest < b->cfg->digest);
+}
+
+/*
+ * The running session @c describes, in @old (sorted by digest, @n long)
+ * and not yet @taken, or -1: a binary search, not a scan (10 000
+ * sessions would be 10^8 comparisons).
+ */
+static ssize_t find(struct mon_session **old, const bool *taken, size_t n,
+		    const struct mon_cfg *c)
+{
+	size_t lo = 0, hi = n, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (old[mid]->cfg->digest < c->digest)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < n && old[i]->cfg->digest == c->digest; i++)
+		if (!taken[i] && mon_cfg_same(old[i]->cfg, c))
+			return (ssize_t)i;
+	return -1;
 }
 
 /*
@@ -420,46 +484,83 @@ static void keep_opts(const struct sender_opts *run, struct sender_opts *nw)
 static int apply(struct mon *m, struct mon_cfgset *nc, uint64_t now)
 {
 	struct mon_session **ns = calloc(nc->n ?: 1, sizeof(*ns));
+	struct mon_session **old = calloc(m->nsess ?: 1, sizeof(*old));
+	bool *taken = calloc(m->nsess ?: 1, sizeof(*taken));
 	size_t i, kept = 0, added = 0, removed = 0;
+	int err = -ENOMEM;
 
-	if (!ns)
-		return -ENOMEM;
+	if (!ns || !old || !taken)
+		goto out;
+	memcpy(old, m->sess, m->nsess * sizeof(*old));
+	qsort(old, m->nsess, sizeof(*old), by_digest);
+	/* first what is kept and what is new, nothing changed yet */
 	for (i = 0; i < nc->n; i++) {
-		struct mon_session *old = find(m, nc->v[i].fingerprint);
+		ssize_t k = find(old, taken, m->nsess, &nc->v[i]);
 
-		if (old) {
-			size_t j;
-
-			for (j = 0; j < m->nsess; j++)
-				if (m->sess[j] == old)
-					m->sess[j] = NULL;
-			keep_opts(&old->cfg->o, &nc->v[i].o);
-			old->cfg = &nc->v[i];
-			old->s.o = &old->cfg->o;
-			ns[i] = old;
-			kept++;
+		if (k >= 0) {
+			taken[k] = true;
+			ns[i] = old[k];
 			continue;
 		}
 		ns[i] = session_new(m, &nc->v[i], now);
 		if (!ns[i]) {
-			free(ns);
-			return -ENOMEM;
+			/* the running set stays as it was */
+			while (i--)
+				if (ns[i]->cfg == &nc->v[i])
+					session_free(m, ns[i]);
+			goto out;
 		}
-		added++;
+	}
+	for (i = 0; i < nc->n; i++) {
+		if (ns[i]->cfg == &nc->v[i]) {
+			added++;
+			continue;
+		}
+		keep_opts(&ns[i]->cfg->o, &nc->v[i].o);
+		ns[i]->cfg = &nc->v[i];
+		ns[i]->s.o = &ns[i]->cfg->o;
+		kept++;
 	}
 	for (i = 0; i < m->nsess; i++)
-		if (m->sess[i]) {
-			session_free(m, m->sess[i]);
+		if (!taken[i]) {
+			session_free(m, old[i]);
 			removed++;
 		}
 	free(m->sess);
 	m->sess = ns;
+	ns = NULL;
 	m->nsess = nc->n;
 	mon_config_free(&m->cfg);
 	m->cfg = *nc;
 	fprintf(stderr, "stampnl monitor: %s: %zu sessions (%zu kept, %zu started, %zu stopped)\n",
 		m->path, m->nsess, kept, added, removed);
-	return 0;
+	err = 0;
+out:
+	free(ns);
+	free(old);
+	free(taken);
+	return err;
+}
+
+/*
+ * A socket per session: the soft limit on descriptors (often 1024) up to
+ * the hard one (the unit's LimitNOFILE), and a word when even that is
+ * short, since such sessions would only ever retry (state "error").
+ */
+static void nofile_raise(size_t sessions)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* and some for the HTTP clients, BPF and the rest */
+	if (rl.rlim_cur != RLIM_INFINITY && sessions + 64 > rl.rlim_cur)
+		fprintf(stderr, "stampnl monitor: %zu sessions, a socket each, but at most %llu descriptors (LimitNOFILE, ulimit -n): raise it\n",
+			sessions, (unsigned long long)rl.rlim_cur);
 }
 
 static void reload(struct mon *m, uint64_t now)
@@ -467,11 +568,15 @@ static void reload(struct mon *m, uint64_t now)
 	struct mon_cfgset nc;
 
 	m->reloads++;
-	if (mon_config_load(m->path, &nc) || apply(m, &nc, now)) {
-		m->reload_failures++;
-		fprintf(stderr, "stampnl monitor: %s: not reloaded, the %zu running sessions go on\n",
-			m->path, m->nsess);
+	if (!mon_config_load(m->path, &nc)) {
+		nofile_raise(nc.n);
+		if (!apply(m, &nc, now))
+			return;
+		mon_config_free(&nc);
 	}
+	m->reload_failures++;
+	fprintf(stderr, "stampnl monitor: %s: not reloaded, the %zu running sessions go on\n",
+		m->path, m->nsess);
 }
 
 /* ---- the loop ---- */
@@ -659,6 +764,7 @@ static int cmd_monitor(int argc, char **argv)
 	 * letting glibc raise the threshold and keep it in the heap.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	nofile_raise(cfg.n);
 	m.sigfd = sigfd_open();
 	m.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (m.sigfd < 0 || m.epfd < 0 ||

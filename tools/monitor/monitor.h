@@ -23,19 +23,24 @@ struct mon_cfg {
 	char *name;		/* the session label: unique in the file */
 	int line;		/* where its block starts */
 	int argc;
-	char **argv;		/* the sender's command line, owned */
+	char **argv;		/* the sender's command line */
+	/* these strings and argv's are the set's, in its strs (config.c) */
 	char *source;
 	char *ifname;
-	char *labels;		/* ,k="v" rendered and escaped, owned */
+	char *labels;		/* ,k="v" rendered and escaped */
 	double alarm_rtt_ms;	/* window mean RTT above: alarm; <0: none */
 	double alarm_loss_pct;	/* window loss above: alarm; <0: none */
-	char *fingerprint;	/* everything above, to see what changed */
+	uint64_t digest;	/* of everything above, to see what changed */
 	struct sender_opts o;	/* checked by the sender's own parser */
 };
+
+/* Strings of a whole file, packed into large blocks (config.c). */
+struct mon_strs;
 
 struct mon_cfgset {
 	struct mon_cfg *v;
 	size_t n;
+	struct mon_strs *strs;	/* every session's argv, labels and name */
 };
 
 enum mon_state {
@@ -67,23 +72,27 @@ struct mon_session {
 	uint64_t seq_off;	/* winstats' Seq of the engine's Seq 0 */
 	struct winstats ws;	/* counters and histograms */
 	char *ts_why;		/* why BPF stamps fell back to user ones */
+	/* then the engine's ring of probes and MON_BATCH packets */
 };
 
-#define MON_BATCH	4	/* packets per sendmmsg() at most */
-#define MON_RING_1PPS	8	/* the probe ring at 1 pps, 3 s threshold */
+#define MON_BATCH	4	/* packets per sendmmsg() at most (1 at 1 pps) */
+#define MON_RING_1PPS	5	/* the probe ring at 1 pps, 3 s threshold */
 
 /*
  * Issue 18's constant: what one session costs at 1 packet/s with the
- * default 3 s threshold, sockets aside: the session (engine and
- * statistics), its parsed block and its ring of probes. On top:
- * MON_BATCH packets of its length to send from (4 x 44 octets by
- * default), the block's strings (name, arguments, labels: some 200
- * octets) and malloc's headers. README "Monitoring a fleet" states it;
- * bench/monitor.sh measures it as RSS.
+ * default 3 s threshold and length, sockets aside: the session (engine
+ * and statistics) in one block with its ring of probes and its packet
+ * to send from (monitor.c: batch_size()), its parsed block, and its two entries in the
+ * monitor's arrays (sessions, timer heap). On top: its strings (argv,
+ * labels and name, some 100 octets, packed with every other session's)
+ * and a malloc header. README "Monitoring a fleet" states it; tests/host/monitor.sh
+ * checks the RSS it adds, bench/monitor.sh measures it.
  */
 #define MON_SESSION_BYTES (sizeof(struct mon_session) +			\
+			   MON_RING_1PPS * sizeof(struct probe) +	\
+			   44 +						\
 			   sizeof(struct mon_cfg) +			\
-			   MON_RING_1PPS * sizeof(struct probe))
+			   2 * sizeof(struct mon_session *))
 #define MON_SESSION_SIZE 4096	/* issue 18's bound, checked in monitor.c */
 
 struct mon {
@@ -92,7 +101,7 @@ struct mon {
 	size_t nsess;
 	struct mon_cfgset cfg;
 	struct mon_session **heap;
-	size_t nheap;
+	size_t nheap, heap_cap;
 	int epfd;
 	int sigfd;
 	double window_s;
@@ -109,6 +118,8 @@ struct mon {
 int mon_config_load(const char *path, struct mon_cfgset *out);
 void mon_config_free(struct mon_cfgset *c);
 void mon_cfg_free(struct mon_cfg *c);
+int mon_cfg_digest(const struct mon_cfg *c, uint64_t *digest);
+bool mon_cfg_same(const struct mon_cfg *a, const struct mon_cfg *b);
 
 bool mon_one_way_valid(const struct mon_session *ms);
 enum mon_state mon_session_state(const struct mon_session *ms, uint64_t now);

@@ -186,7 +186,7 @@ out:
 /* The record of packet @seq: the ring's slot, or the whole test's. */
 static struct probe *probe_at(const struct sender *s, uint64_t seq)
 {
-	return s->ring ? &s->probes[seq & (s->ring - 1)] : &s->probes[seq];
+	return s->ring ? &s->probes[seq % s->ring] : &s->probes[seq];
 }
 
 /* Bounded: was @seq's record overwritten since it was sent? */
@@ -572,10 +572,18 @@ int sender_session_start(struct sender *s)
 	if (!s->batch || s->batch > SEND_BATCH)
 		s->batch = SEND_BATCH;
 	s->interval_ns = (uint64_t)(s->o->interval_s * 1e9);
-	s->txbuf = calloc(s->batch, s->o->len);
+	if (s->caller_bufs && s->ring && s->probes && s->txbuf) {
+		memset(s->txbuf, 0, (size_t)s->batch * s->o->len);
+		memset(s->probes, 0, s->ring * sizeof(*s->probes));
+		s->nprobes_cap = s->ring;
+	} else if (s->caller_bufs) {
+		return -EINVAL;
+	}
+	if (!s->caller_bufs)
+		s->txbuf = calloc(s->batch, s->o->len);
 	if (!s->txbuf)
 		return -ENOMEM;
-	if (s->ring) {
+	if (s->ring && !s->caller_bufs) {
 		s->probes = calloc(s->ring, sizeof(*s->probes));
 		if (!s->probes)
 			return -ENOMEM;
@@ -772,10 +780,12 @@ void sender_session_close(struct sender *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	free(s->probes);
-	free(s->txbuf);
-	s->probes = NULL;
-	s->txbuf = NULL;
+	if (!s->caller_bufs) {
+		free(s->probes);
+		free(s->txbuf);
+		s->probes = NULL;
+		s->txbuf = NULL;
+	}
 	s->nprobes_cap = 0;
 	if (!one)
 		return;

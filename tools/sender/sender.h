@@ -205,6 +205,11 @@ struct sender {
 	bool ptp_refused;	/* --require-ptp: that ended the test */
 	bool more;		/* still sending */
 	bool silent;		/* setup errors into why, not stderr */
+	/*
+	 * probes (ring slots) and txbuf (batch * o->len) are the caller's,
+	 * allocated with its own state: not allocated or freed here
+	 */
+	bool caller_bufs;
 };
 
 #define SENDER_SIZE	2048	/* upper bound on sizeof(struct sender) */
