@@ -224,7 +224,8 @@ wait "$MON" 2>/dev/null || true
 MON=
 # Prometheus' histogram_quantile() over the 1-2-5 buckets: its answer lies
 # in the bucket holding the window's quantile (within 1 % of the exact
-# sample, tests/unit/test_hist.c), for every quantile the window does not
+# sample, tests/unit/test_hist.c, so either bucket when that 1 % straddles
+# a boundary: an exact sample near an le flaked once), for every quantile the window does not
 # flag as an upper bound only; the textfile of the first window's end
 # holds exactly that window's samples
 check_ok "histogram_quantile() over the buckets lies in the bucket of the window's p50/p90/p99" \
@@ -253,9 +254,12 @@ for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
         continue
     v = w["rtt"][name + "_ns"] / 1e9
     est = histogram_quantile(q)
-    k = next(i for i in range(1, len(bounds)) if v <= bounds[i])
-    print("%s: window %.6f s, histogram_quantile %.6f s, bucket (%g, %g]" % (name, v, est, bounds[k - 1], bounds[k]))
-    assert bounds[k - 1] <= est <= bounds[k], "outside the bucket"
+    # the window's value is within 1 % of the exact sample (HIST_REL_ERR):
+    # one near an le boundary may name the bucket beside the sample's
+    bucket = lambda x: next(i for i in range(1, len(bounds)) if x <= bounds[i])
+    k0, k1 = bucket(v / 1.0100001), bucket(v * 1.0100001)
+    print("%s: window %.6f s, histogram_quantile %.6f s, buckets (%g, %g]" % (name, v, est, bounds[k0 - 1], bounds[k1]))
+    assert bounds[k0 - 1] <= est <= bounds[k1], "outside the bucket"
     checked += 1
 assert checked >= 2, "fewer than two quantiles exact"
 EOF
