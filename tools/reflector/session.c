@@ -215,7 +215,7 @@ static void print_sess(const struct sess *s)
 	}
 	/* as sent: seconds.fraction of the NTP or PTPv2 format then in use */
 	if (s->last_t3) {
-		print_u64(PRINT_JSON, "last_t3", NULL, s->last_t3);
+		print_u64_string(PRINT_JSON, "last_t3", NULL, s->last_t3);
 		print_text(" last-t3 %08" PRIx32 ".%08" PRIx32,
 			   (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
 	} else {
