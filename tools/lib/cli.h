@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util.h"
+
 struct nl_msg;
 
 /* What completes an argument that has no fixed choices. */
@@ -80,6 +82,18 @@ struct cli_cmd {
 	size_t nsubs;
 	const char *notes;	/* text after the options in --help */
 };
+
+/*
+ * CLI_COMMAND(NAME, SUMMARY, members...): the descriptor NAME_cli of
+ * `stampnl NAME`, which cmd_NAME() runs; the other members follow, the
+ * tables through CLI_OPTS() or CLI_SUBS(), which count them.
+ */
+#define CLI_COMMAND(cmd, sum, ...)					\
+	const struct cli_cmd cmd##_cli = {				\
+		.name = #cmd, .fn = cmd_##cmd, .summary = (sum), __VA_ARGS__ \
+	}
+#define CLI_OPTS(table)	.opts = (table), .nopts = ARRAY_SIZE(table)
+#define CLI_SUBS(table)	.subs = (table), .nsubs = ARRAY_SIZE(table)
 
 /* getopt_long */
 int cli_getopt_tables(const struct cli_opt *opts, size_t n,

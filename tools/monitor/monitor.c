@@ -494,14 +494,9 @@ static const struct cli_opt monitor_opts[] = {
 
 static int cmd_monitor(int argc, char **argv);
 
-const struct cli_cmd monitor_cli = {
-	.name = "monitor",
-	.fn = cmd_monitor,
-	.summary = "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]",
-	.opts = monitor_opts,
-	.nopts = ARRAY_SIZE(monitor_opts),
-	.notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n",
-};
+CLI_COMMAND(monitor, "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]",
+	    CLI_OPTS(monitor_opts),
+	    .notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n");
 
 struct mon_args {
 	struct mon *m;

@@ -98,13 +98,7 @@ static void print_counter(const char *key, const char *text, uint64_t v)
 
 static int cmd_stats(int argc, char **argv);
 
-const struct cli_cmd stats_cli = {
-	.name = "stats",
-	.fn = cmd_stats,
-	.summary = "[-j | --prometheus FILE|-]",
-	.opts = stats_opts,
-	.nopts = ARRAY_SIZE(stats_opts),
-};
+CLI_COMMAND(stats, "[-j | --prometheus FILE|-]", CLI_OPTS(stats_opts));
 
 struct stats_args {
 	bool json;

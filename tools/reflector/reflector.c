@@ -421,14 +421,9 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 
 static int cmd_reflector(int argc, char **argv);
 
-const struct cli_cmd reflector_cli = {
-	.name = "reflector",
-	.fn = cmd_reflector,
-	.summary = "show [-j] | set KEYWORD VALUE... | clock-sync",
-	.subs = refl_subs,
-	.nsubs = ARRAY_SIZE(refl_subs),
-	.notes = "durations take a unit: ns, us, ms, s, m, h\n",
-};
+CLI_COMMAND(reflector, "show [-j] | set KEYWORD VALUE... | clock-sync",
+	    CLI_SUBS(refl_subs),
+	    .notes = "durations take a unit: ns, us, ms, s, m, h\n");
 
 /* a keyword parse's end: its usage (1) or a usage error, as an exit status */
 static int kw_status(int err, const struct cli_cmd *cmd)

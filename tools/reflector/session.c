@@ -261,13 +261,8 @@ static int do_list(struct nlctx *c, bool json)
 
 static int cmd_session(int argc, char **argv);
 
-const struct cli_cmd session_cli = {
-	.name = "session",
-	.fn = cmd_session,
-	.summary = "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]",
-	.subs = sess_subs,
-	.nsubs = ARRAY_SIZE(sess_subs),
-};
+CLI_COMMAND(session, "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]",
+	    CLI_SUBS(sess_subs));
 
 /* `stampnl session ...`; the exit status */
 static int cmd_session(int argc, char **argv)

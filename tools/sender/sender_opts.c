@@ -166,16 +166,10 @@ static const struct cli_opt opts[] = {
 	  "past the packet's end", malformed_choices },
 };
 
-const struct cli_cmd sender_cli = {
-	.name = "sender",
-	.fn = cmd_sender,
-	.summary = "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
-	.opts = opts,
-	.nopts = ARRAY_SIZE(opts),
-	.args = "TARGET|--targets FILE",
-	.arg_comp = CLI_COMP_HOST,
-	.notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); lengths k (1024)\n",
-};
+CLI_COMMAND(sender, "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
+	    CLI_OPTS(opts), .args = "TARGET|--targets FILE",
+	    .arg_comp = CLI_COMP_HOST,
+	    .notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); lengths k (1024)\n");
 
 /* Found out before the test, not after it: the file's directory. */
 static int prom_dir_unwritable(const char *path)
