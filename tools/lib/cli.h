@@ -55,6 +55,19 @@ struct cli_kw {
 	unsigned int flags;
 };
 
+/*
+ * The common entries: a choice of names (their index is the attribute's
+ * value), on|off, and a u32 from 0 to UINT32_MAX.
+ */
+#define CLI_KW_CHOICE(kw, help_, attr_, names)				\
+	{ .name = (kw), .help = (help_), .put = cli_put_choice,	\
+	  .attr = (attr_), .choices = (names) }
+#define CLI_KW_ONOFF(kw, help_, attr_)					\
+	CLI_KW_CHOICE(kw, help_, attr_, parse_onoff_names)
+#define CLI_KW_U32(kw, arg_, help_, attr_)				\
+	{ .name = (kw), .arg = (arg_), .help = (help_),			\
+	  .put = cli_put_u32, .attr = (attr_), .max = UINT32_MAX }
+
 #define CLI_KW_REQUIRED	0x1
 #define CLI_KW_REPEAT	0x2	/* may be given more than once */
 /* bits 8 and up: which subcommands take the keyword (cli_sub.kw_mask) */

@@ -205,6 +205,21 @@ void print_bool(enum output_type t, const char *key, const char *fmt,
 }
 
 /**
+ * print_flag() - a bool: true or false in JSON, one of two words in text
+ * @key: its JSON key
+ * @fmt: its text format, with one %s that gets @yes or @no
+ * @value: the value
+ * @yes: the text for true
+ * @no: the text for false
+ */
+void print_flag(const char *key, const char *fmt, bool value,
+		const char *yes, const char *no)
+{
+	print_bool(PRINT_JSON, key, NULL, value);
+	print_string(PRINT_FP, NULL, fmt, value ? yes : no);
+}
+
+/**
  * print_null() - a value that is not known
  * @t: as for print_string()
  * @key: as for print_string()

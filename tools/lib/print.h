@@ -48,6 +48,8 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 		  const char *value);
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value);
+void print_flag(const char *key, const char *fmt, bool value,
+		const char *yes, const char *no);
 void print_null(enum output_type t, const char *key, const char *fmt,
 		const char *text);
 void print_uint(enum output_type t, const char *key, const char *fmt,

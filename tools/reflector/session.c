@@ -198,11 +198,9 @@ static void print_sess(const struct sess *s)
 		print_null(PRINT_ANY, "local", " -> %s", "*");
 	print_uint(PRINT_ANY, "port", ":%u", s->port);
 	print_uint(PRINT_ANY, "ssid", " ssid %u", s->ssid);
-	print_bool(PRINT_JSON, "provisioned", NULL, s->provisioned);
-	print_string(PRINT_FP, NULL, "%s",
-		     s->provisioned ? " provisioned" : " learned");
-	print_bool(PRINT_JSON, "has_key", NULL, s->has_key);
-	print_string(PRINT_FP, NULL, "%s", s->has_key ? " own-key" : "");
+	print_flag("provisioned", "%s", s->provisioned, " provisioned",
+		   " learned");
+	print_flag("has_key", "%s", s->has_key, " own-key", "");
 	print_u64(PRINT_ANY, "rx", " rx %" PRIu64, s->rx);
 	print_u64(PRINT_ANY, "reflected", " reflected %" PRIu64, s->reflected);
 	print_u64(PRINT_ANY, "drop_auth", " auth-fail %" PRIu64, s->drop_auth);
