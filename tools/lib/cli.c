@@ -161,8 +161,10 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
  * @cmd: the command: its name, its options (with "help", 'h'), its usage
  * @argc: argument count, argv[0] the command's name
  * @argv: arguments
- * @fn: called for every option but -h and an unknown one, with the
- *      option's key and its argument (NULL for a flag)
+ * @obj: the struct the stored options (cli_opt.store) go into
+ * @fn: called for every other option but -h and an unknown one, with the
+ *      option's key and its argument (NULL for a flag); NULL when all
+ *      are stored
  * @ctx: for @fn
  *
  * `CMD help`, -h and --help print the usage on stdout, as ip(8)'s
@@ -173,8 +175,41 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
  * the usage; -EINVAL after printing an error; -ENOMEM or -ENOSPC (the
  * option tables); or @fn's error.
  */
+/* the option @key of @cmd stored into @obj, or handed to @fn */
+static int cli_opt_take(const struct cli_cmd *cmd, int key, const char *arg,
+			void *obj, cli_opt_fn *fn, void *ctx)
+{
+	const struct cli_opt *o = cmd->opts;
+	char what[40];
+
+	while (o < cmd->opts + cmd->nopts && (o->key != key || !o->store))
+		o++;
+	if (o == cmd->opts + cmd->nopts)
+		return fn ? fn(key, arg, ctx) : -EINVAL;
+	if (o->name)
+		snprintf(what, sizeof(what), "--%s", o->name);
+	else
+		snprintf(what, sizeof(what), "-%c", key);
+	switch (o->store) {
+	case CLI_STORE_FLAG:
+		*(bool *)((char *)obj + o->off) = true;
+		return 0;
+	case CLI_STORE_STR:
+		if (!*arg)
+			return cli_error(cmd->name, "%s needs %s", what,
+					 o->arg);
+		*(const char **)((char *)obj + o->off) = arg;
+		return 0;
+	case CLI_STORE_REAL:
+		return cli_real(cmd->name, what, arg, o->min, o->max,
+				(double *)((char *)obj + o->off));
+	default:
+		return -EINVAL;
+	}
+}
+
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
-		   cli_opt_fn *fn, void *ctx)
+		   void *obj, cli_opt_fn *fn, void *ctx)
 {
 	struct option *lo;
 	char so[128];
@@ -194,7 +229,7 @@ int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
 		else if (key == 'h')
 			err = -ECANCELED;
 		else
-			err = fn(key, optarg, ctx);
+			err = cli_opt_take(cmd, key, optarg, obj, fn, ctx);
 	}
 	free(lo);
 	if (err == -ECANCELED)

@@ -24,6 +24,13 @@ struct nl_msg;
 enum cli_comp { CLI_COMP_NONE, CLI_COMP_FILE, CLI_COMP_HOST };
 
 /*
+ * What cli_parse_opts() does with an option: hand it to the command's
+ * function, or store it at @off in the command's struct itself: a flag's
+ * bool set, the argument itself (not empty), a real number in [min, max].
+ */
+enum cli_store { CLI_STORE_FN, CLI_STORE_FLAG, CLI_STORE_STR, CLI_STORE_REAL };
+
+/*
  * One option. @name and @key: the long name and the short letter, either
  * may be missing (a key >= 256 has no letter); with neither, a heading.
  */
@@ -34,7 +41,21 @@ struct cli_opt {
 	const char *help;	/* lines after the first start with "\n" */
 	const char *const *choices;	/* NULL-terminated, or NULL */
 	enum cli_comp comp;
+	enum cli_store store;
+	size_t off;		/* offsetof() the member it is stored in */
+	double min, max;	/* CLI_STORE_REAL */
 };
+
+/* stored options: TYPE.MEMBER gets the value; more members may follow */
+#define CLI_OPT_FLAG(name, key, help, type, member)			\
+	{ name, key, NULL, help, .store = CLI_STORE_FLAG,		\
+	  .off = offsetof(type, member) }
+#define CLI_OPT_STR(name, key, arg, help, type, member, ...)		\
+	{ name, key, arg, help, .store = CLI_STORE_STR,		\
+	  .off = offsetof(type, member), __VA_ARGS__ }
+#define CLI_OPT_REAL(name, key, arg, help, type, member, lo, hi)	\
+	{ name, key, arg, help, .store = CLI_STORE_REAL,		\
+	  .off = offsetof(type, member), .min = (lo), .max = (hi) }
 
 struct cli_kw;
 /* parse @val, add its attribute to @msg; errors printed for @cmd */
@@ -122,10 +143,13 @@ struct cli_flag {
 
 bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key);
 
-/* a command's options, in order: 0 or -errno after printing the error */
+/*
+ * a command's options, in order, the stored ones into @obj: 0 or -errno
+ * after printing the error
+ */
 typedef int cli_opt_fn(int key, const char *arg, void *ctx);
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
-		   cli_opt_fn *fn, void *ctx);
+		   void *obj, cli_opt_fn *fn, void *ctx);
 
 /* help and errors */
 bool cli_is_help(const char *arg);

@@ -69,9 +69,11 @@ static const struct cli_opt opts[] = {
 	{ "duration", 'w', "DURATION", "stop sending after this long (with or instead of -c)" },
 	{ "rate", OPT_RATE, "PPS", "packets per second (-i 1/PPS, not with -i); sends in\n"
 	  "batches when behind" },
-	{ "poisson", OPT_POISSON, NULL, "exponential gaps with mean -i (RFC 2330 11.1.1)" },
-	{ "random-start", OPT_RANDOM_START, NULL,
-	  "first packet at a random point of the first period (RFC 3432)" },
+	CLI_OPT_FLAG("poisson", OPT_POISSON, "exponential gaps with mean -i (RFC 2330 11.1.1)",
+		     struct sender_opts, poisson),
+	CLI_OPT_FLAG("random-start", OPT_RANDOM_START,
+		     "first packet at a random point of the first period (RFC 3432)",
+		     struct sender_opts, random_start),
 	{ "seed", OPT_SEED, "N", "seed for --poisson and --random-start, 1 to 2^64-1\n"
 	  "(default: random; JSON gives it as a string)" },
 	{ NULL, 'p', "PORT", "reflector port (default 862)" },
@@ -87,7 +89,8 @@ static const struct cli_opt opts[] = {
 	  "with a key, 112 and at least 112)" },
 	{ NULL, '4', NULL, "IPv4 only" },
 	{ NULL, '6', NULL, "IPv6 only" },
-	{ "ptp", OPT_PTP, NULL, "T1 in PTPv2 format (TAI) instead of NTP (UTC)" },
+	CLI_OPT_FLAG("ptp", OPT_PTP, "T1 in PTPv2 format (TAI) instead of NTP (UTC)",
+		     struct sender_opts, ptp),
 	{ "ssid", OPT_SSID, "N", "Session-Sender Identifier, 1-65535 (RFC 8972); default 0\n"
 	  "without TLVs, and a random non-zero one with TLVs\n"
 	  "(RFC 8972 3), printed" },
@@ -97,9 +100,10 @@ static const struct cli_opt opts[] = {
 	  "        CAP_NET_ADMIN; an Ethernet or loopback device)\n"
 	  "kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
 	  "user    the clock around send() and recv()", ts_choices },
-	{ "require-sync", OPT_REQUIRE_SYNC, NULL,
-	  "refuse to measure unless both clocks are synchronized:\n"
-	  "the first reply with the S bit clear ends the test (exit 2)" },
+	CLI_OPT_FLAG("require-sync", OPT_REQUIRE_SYNC,
+		     "refuse to measure unless both clocks are synchronized:\n"
+		     "the first reply with the S bit clear ends the test (exit 2)",
+		     struct sender_opts, require_sync),
 	{ "require-ptp", OPT_REQUIRE_PTP, NULL,
 	  "--require-sync, and both clocks kept by PTP: locally ptp4l\n"
 	  "or phc2sys, and every reply's Timestamp Information TLV\n"
@@ -109,14 +113,19 @@ static const struct cli_opt opts[] = {
 	  "authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with the key\n"
 	  "in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
 	  "replies whose HMAC is wrong count as auth failures", .comp = CLI_COMP_FILE },
-	{ "stateful-reflector", OPT_STATEFUL_REFL, NULL,
-	  "the reflector keeps its own Seq (RFC 8762 4): split loss\n"
-	  "into forward and backward even when no reply showed it" },
-	{ NULL, 'q', NULL, "no line per reply, only the summary" },
-	{ "histogram", OPT_HISTOGRAM, NULL, "print the RTT histogram (always in -j)" },
-	{ NULL, 'j', NULL, "print one JSON document at the end instead of text" },
-	{ "json-lines", OPT_JSON_LINES, NULL,
-	  "a JSON object per reply, loss and interval, then a summary" },
+	CLI_OPT_FLAG("stateful-reflector", OPT_STATEFUL_REFL,
+		     "the reflector keeps its own Seq (RFC 8762 4): split loss\n"
+		     "into forward and backward even when no reply showed it",
+		     struct sender_opts, stateful_refl),
+	CLI_OPT_FLAG(NULL, 'q', "no line per reply, only the summary",
+		     struct sender_opts, quiet),
+	CLI_OPT_FLAG("histogram", OPT_HISTOGRAM, "print the RTT histogram (always in -j)",
+		     struct sender_opts, histogram),
+	CLI_OPT_FLAG(NULL, 'j', "print one JSON document at the end instead of text",
+		     struct sender_opts, json),
+	CLI_OPT_FLAG("json-lines", OPT_JSON_LINES,
+		     "a JSON object per reply, loss and interval, then a summary",
+		     struct sender_opts, json_lines),
 	{ "report-interval", OPT_REPORT_INTERVAL, "INTERVAL",
 	  "a summary of the last INTERVAL every INTERVAL (s without a unit)" },
 	{ "prometheus", OPT_PROMETHEUS, "FILE|-",
@@ -365,24 +374,9 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 	return -EINVAL;
 }
 
-/* the flags that only set their own bool */
-static const struct cli_flag bool_flags[] = {
-	{ 'j', offsetof(struct sender_opts, json) },
-	{ 'q', offsetof(struct sender_opts, quiet) },
-	{ OPT_PTP, offsetof(struct sender_opts, ptp) },
-	{ OPT_REQUIRE_SYNC, offsetof(struct sender_opts, require_sync) },
-	{ OPT_POISSON, offsetof(struct sender_opts, poisson) },
-	{ OPT_RANDOM_START, offsetof(struct sender_opts, random_start) },
-	{ OPT_HISTOGRAM, offsetof(struct sender_opts, histogram) },
-	{ OPT_JSON_LINES, offsetof(struct sender_opts, json_lines) },
-	{ OPT_STATEFUL_REFL, offsetof(struct sender_opts, stateful_refl) },
-};
-
 /* the flags; -ENOENT: not a flag */
 static int flag_opt(struct sender_opts *o, int c)
 {
-	if (cli_set_flag(o, bool_flags, ARRAY_SIZE(bool_flags), c))
-		return 0;
 	switch (c) {
 	case '4':
 		o->family = AF_INET;
@@ -505,7 +499,7 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				   .interval_arg = "1" };
 	sender_tlv_defaults(&o->tlv);
 	/* `stampnl sender help`, as ip(8)'s commands take it */
-	err = cli_parse_opts(&sender_cli, argc, argv, sender_opt, &a);
+	err = cli_parse_opts(&sender_cli, argc, argv, o, sender_opt, &a);
 	if (err)
 		return err;
 	if (o->targets_path ? optind != argc : optind != argc - 1)
