@@ -238,6 +238,41 @@ int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
 }
 
 /**
+ * cli_parse_opt() - one option given apart from a command line
+ * @cmd: the command
+ * @opt: the option as a command line spells it: "--rate" or "-i"
+ * @arg: its argument; NULL for a flag
+ * @obj: as for cli_parse_opts()
+ * @fn: as for cli_parse_opts()
+ * @ctx: for @fn
+ *
+ * For a caller that has the options one at a time, each with a place of
+ * its own to name in an error (the monitor's file: a key a line): each is
+ * parsed once, by the same table and code as a command line's.
+ *
+ * Return: 0; -EINVAL after printing the error; or @fn's error.
+ */
+int cli_parse_opt(const struct cli_cmd *cmd, const char *opt,
+		  const char *arg, void *obj, cli_opt_fn *fn, void *ctx)
+{
+	const struct cli_opt *o, *end = cmd->opts + cmd->nopts;
+	bool is_long = !strncmp(opt, "--", 2);
+
+	for (o = cmd->opts; o < end; o++)
+		if (is_long ? o->name && !strcmp(opt + 2, o->name) :
+			      o->key < 256 && opt[0] == '-' &&
+			      opt[1] == o->key && !opt[2])
+			break;
+	if (o == end || o->key == 'h')
+		return cli_error(cmd->name, "unknown option '%s'", opt);
+	if (takes_arg(o) != !!arg)
+		return arg ? cli_error(cmd->name, "%s takes no value", opt) :
+			     cli_error(cmd->name, "%s needs %s", opt,
+				       o->arg ?: "a value");
+	return cli_opt_take(cmd, o->key, arg, obj, fn, ctx);
+}
+
+/**
  * cli_is_help() - whether a word asks for help
  * @arg: the word
  *

@@ -150,6 +150,9 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key);
 typedef int cli_opt_fn(int key, const char *arg, void *ctx);
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
 		   void *obj, cli_opt_fn *fn, void *ctx);
+/* one option given apart ("--rate", "10"): a configuration file's key */
+int cli_parse_opt(const struct cli_cmd *cmd, const char *opt,
+		  const char *arg, void *obj, cli_opt_fn *fn, void *ctx);
 
 /* help and errors */
 bool cli_is_help(const char *arg);

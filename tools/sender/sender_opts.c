@@ -220,8 +220,6 @@ static int auth_opts(struct sender_opts *o, bool len_given)
 			o->len, STAMP_AUTH_BASE_LEN);
 		return -EINVAL;
 	}
-	if (stamp_keyfile_read(o->key_path, o->key, &o->key_len))
-		return -EINVAL;
 	return 0;
 }
 
@@ -360,14 +358,16 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 	case OPT_TARGETS:
 		o->targets_path = arg;
 		return 0;
+	/* read at once, so that an error is the option's (a line of the monitor's file) */
 	case OPT_AUTH_KEY_FILE:
 		o->key_path = arg;
-		return 0;
+		return stamp_keyfile_read(arg, o->key, &o->key_len) ? -EINVAL : 0;
 	case OPT_TLV_HMAC_KEY_FILE:
 		o->tlv_key_path = arg;
 		o->tlv.hmac = true;
 		o->tlv.any = true;
-		return 0;
+		return stamp_keyfile_read(arg, o->tlv_key, &o->tlv_key_len) ?
+		       -EINVAL : 0;
 	case OPT_TLV_PADDING ... OPT_TLV_MALFORMED:
 		return sender_tlv_option(&o->tlv, c, arg);
 	}
@@ -438,17 +438,9 @@ static int check_opts(struct sender_opts *o, bool interval_given,
 	return 0;
 }
 
-/* what the options of one command line gave, besides struct sender_opts */
-struct sender_args {
-	struct sender_opts *o;
-	unsigned int dscp, ecn;
-	bool dscp_given, ecn_given, len_given;
-	bool interval_given, rate_given;
-};
-
 static int sender_opt(int c, const char *arg, void *ctx)
 {
-	struct sender_args *a = ctx;
+	struct sender_parse *a = ctx;
 	struct sender_opts *o = a->o;
 	uint64_t ns;
 	double pps;
@@ -490,14 +482,10 @@ static int sender_opt(int c, const char *arg, void *ctx)
  */
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 {
-	struct sender_args a = { .o = o };
+	struct sender_parse a;
 	int err;
 
-	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
-				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
-				   .family = AF_UNSPEC, .tos = -1,
-				   .interval_arg = "1" };
-	sender_tlv_defaults(&o->tlv);
+	sender_parse_begin(&a, o);
 	/* `stampnl sender help`, as ip(8)'s commands take it */
 	err = cli_parse_opts(&sender_cli, argc, argv, o, sender_opt, &a);
 	if (err)
@@ -508,21 +496,60 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				 optind >= argc ? "which reflector? give TARGET or --targets FILE" :
 				 "give exactly one TARGET");
 	o->target = o->targets_path ? NULL : argv[optind];
+	return sender_parse_end(&a);
+}
+
+/**
+ * sender_parse_begin() - the defaults, before the options one at a time
+ * @a: the parse's state
+ * @o: the options it fills in
+ */
+void sender_parse_begin(struct sender_parse *a, struct sender_opts *o)
+{
+	*a = (struct sender_parse){ .o = o };
+	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
+				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
+				   .family = AF_UNSPEC, .tos = -1,
+				   .interval_arg = "1" };
+	sender_tlv_defaults(&o->tlv);
+}
+
+/**
+ * sender_parse_opt() - one option, as the command line spells it
+ * @a: the parse's state
+ * @opt: "--rate", "-i"
+ * @arg: its value; NULL for a flag
+ *
+ * Return: 0, or -EINVAL with a message printed.
+ */
+int sender_parse_opt(struct sender_parse *a, const char *opt, const char *arg)
+{
+	return cli_parse_opt(&sender_cli, opt, arg, a->o, sender_opt, a);
+}
+
+/**
+ * sender_parse_end() - what depends on several options, once all are in
+ * @a: the parse's state, o->target or o->targets_path set
+ *
+ * Return: 0, or -EINVAL / -EPERM with a message printed.
+ */
+int sender_parse_end(struct sender_parse *a)
+{
+	struct sender_opts *o = a->o;
+	int err;
+
 	if (o->prom_path && prom_dir_unwritable(o->prom_path))
 		return -EINVAL;
-	err = check_opts(o, a.interval_given, a.rate_given);
+	err = check_opts(o, a->interval_given, a->rate_given);
 	if (err)
 		return err;
-	if (a.dscp_given || a.ecn_given)
-		o->tos = a.dscp << 2 | a.ecn;
-	if (o->tlv.any && sender_tlv_check(o, a.len_given))
+	if (a->dscp_given || a->ecn_given)
+		o->tos = a->dscp << 2 | a->ecn;
+	if (o->tlv.any && sender_tlv_check(o, a->len_given))
 		return -EINVAL;
 	if (o->tlv.any && !o->ssid)
 		default_ssid(o);
 	if (o->key_path)
-		return auth_opts(o, a.len_given || o->tlv.any);
-	if (o->tlv_key_path &&
-	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
-		return -EINVAL;
+		return auth_opts(o, a->len_given || o->tlv.any);
 	return 0;
 }
