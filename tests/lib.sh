@@ -405,3 +405,16 @@ snmp_cleanup() {
 	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
 	return 0
 }
+
+# check_refused DESC CMD...: CMD is refused: exit 2 and a message on
+# standard error (the first line shown)
+check_refused() {
+	local what=$1 rc=0 err
+	shift
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = 2 ] && [ -n "$err" ]; then
+		pass "$what: refused: $(echo "$err" | head -n 1)"
+	else
+		fail "$what: exit $rc, message '$err'"
+	fi
+}

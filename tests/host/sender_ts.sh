@@ -159,16 +159,20 @@ ours_left() {
 reset_dev() {
 	tc -n "$NS_A" qdisc del dev veth0 clsact 2>/dev/null || true
 }
+# detached DESC: the sender that just ended left no filter of ours
+# (egress or ingress) and no clsact qdisc; then the device is reset
+detached() {
+	check_eq "$1: no filter of ours left, egress or ingress" "" "$(ours_left)"
+	check_ok "$1: the clsact qdisc is gone" clsact_gone
+	reset_dev
+}
 inA timeout -s KILL 10 "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
 	2>/dev/null | head -n 1 > /tmp/sender_ts_head.$$
 rc=${PIPESTATUS[0]}
 check_eq "bpf | head -n 1: the sender ended on its own (not 141, 137)" 0 "$rc"
 check_ok "bpf | head -n 1: head got the first line" \
 	grep -q 'bpf timestamping on veth0' /tmp/sender_ts_head.$$
-check_eq "bpf | head -n 1: no filter of ours left, egress or ingress" "" \
-	"$(ours_left)"
-check_ok "bpf | head -n 1: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "bpf | head -n 1"
 rm -f /tmp/sender_ts_head.$$
 
 ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
@@ -187,10 +191,7 @@ kill $watchdog 2>/dev/null || true
 check_eq "bpf, SIGHUP: exit status (replies came)" 0 "$rc"
 check_ok "bpf, SIGHUP: summary printed" \
 	grep -q 'packets transmitted' /tmp/sender_ts_hup.$$
-check_eq "bpf, SIGHUP: no filter of ours left, egress or ingress" "" \
-	"$(ours_left)"
-check_ok "bpf, SIGHUP: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "bpf, SIGHUP"
 rm -f /tmp/sender_ts_hup.$$
 
 # --targets: the parent passes the signal on; the last target out detaches
@@ -204,12 +205,9 @@ check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
 	"$rc" -le 1
 check_ok "--targets, bpf | head -n 1: head got a reply line" \
 	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
-check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
-	"$(ours_left)"
 # the targets share one pair of filters: the last to leave removes the
 # clsact qdisc the first created
-check_ok "--targets, bpf | head -n 1: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "--targets, bpf | head -n 1"
 rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
 
 # Four targets (four processes, IPv4 and IPv6) share one pair of filters
@@ -234,9 +232,7 @@ for t in d:
     assert t["timestamping"] == "bpf" and t["timestamping_device"] == "veth0", t
     assert t["received"] >= 18 and t["t4_fallbacks"] == 0 and t["t1_fallbacks"] == 0, t
 ' /tmp/sender_ts_multi.$$
-check_eq "--targets, 4 targets: no filter of ours left" "" "$(ours_left)"
-check_ok "--targets, 4 targets: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "--targets, 4 targets"
 rm -f /tmp/sender_ts_multi.$$ /tmp/sender_ts_targets.$$
 
 # kill -9 leaves the filters; the next sender adopts and replaces them
