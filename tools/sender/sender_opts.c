@@ -178,7 +178,8 @@ static const struct cli_opt opts[] = {
 CLI_COMMAND(sender, "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
 	    CLI_OPTS(opts), .args = "TARGET|--targets FILE",
 	    .arg_comp = CLI_COMP_HOST,
-	    .notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); lengths k (1024)\n");
+	    .notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); "
+		     "lengths k (1024)\n");
 
 /* Found out before the test, not after it: the file's directory. */
 static int prom_dir_unwritable(const char *path)
