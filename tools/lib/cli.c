@@ -156,25 +156,6 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
 	return false;
 }
 
-/**
- * cli_parse_opts() - a getopt-style command's options, each handed to @fn
- * @cmd: the command: its name, its options (with "help", 'h'), its usage
- * @argc: argument count, argv[0] the command's name
- * @argv: arguments
- * @obj: the struct the stored options (cli_opt.store) go into
- * @fn: called for every other option but -h and an unknown one, with the
- *      option's key and its argument (NULL for a flag); NULL when all
- *      are stored
- * @ctx: for @fn
- *
- * `CMD help`, -h and --help print the usage on stdout, as ip(8)'s
- * commands do; the first error ends the parse, so that one line tells
- * what was wrong.
- *
- * Return: 0 with optind at the first operand; -ECANCELED after printing
- * the usage; -EINVAL after printing an error; -ENOMEM or -ENOSPC (the
- * option tables); or @fn's error.
- */
 /* the option @key of @cmd stored into @obj, or handed to @fn */
 static int cli_opt_take(const struct cli_cmd *cmd, int key, const char *arg,
 			void *obj, cli_opt_fn *fn, void *ctx)
@@ -208,6 +189,25 @@ static int cli_opt_take(const struct cli_cmd *cmd, int key, const char *arg,
 	}
 }
 
+/**
+ * cli_parse_opts() - a getopt-style command's options, each stored or handed to @fn
+ * @cmd: the command: its name, its options (with "help", 'h'), its usage
+ * @argc: argument count, argv[0] the command's name
+ * @argv: arguments
+ * @obj: the struct the stored options (cli_opt.store) go into
+ * @fn: called for every other option but -h and an unknown one, with the
+ *      option's key and its argument (NULL for a flag); NULL when all
+ *      are stored
+ * @ctx: for @fn
+ *
+ * `CMD help`, -h and --help print the usage on stdout, as ip(8)'s
+ * commands do; the first error ends the parse, so that one line tells
+ * what was wrong.
+ *
+ * Return: 0 with optind at the first operand; -ECANCELED after printing
+ * the usage; -EINVAL after printing an error; -ENOMEM or -ENOSPC (the
+ * option tables); or @fn's error.
+ */
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
 		   void *obj, cli_opt_fn *fn, void *ctx)
 {
