@@ -177,6 +177,13 @@ stage_clocks() {
 .clock_synced == $synced and .one_way_valid == $synced and
 .warnings == (if $synced then [] else ["local_clock_unsynchronized"] end)' \
 		--argjson synced "$HOST_SYNCED_JSON"
+	# the absolute timestamps are above 2^53: strings of digits, which jq
+	# (numbers held in doubles) reads exactly; the differences are numbers
+	check_jq "-j: T1..T4 are strings of digits, the delays numbers" "$out" '
+[.packets[] | .t1_user_ns, .t1_ns, .t2_ns, .t3_ns, .t4_ns] |
+length == 15 and all(type == "string" and test("^[0-9]{19}$"))'
+	check_jq "-j: rtt_ns and forward_ns are numbers" "$out" \
+		'all(.packets[]; (.rtt_ns | type) == "number" and (.forward_ns | type) == "number")'
 	stop_refl
 
 	# a reflector that says its clock is not synchronized
