@@ -71,6 +71,25 @@ __u64 stamp_errest_ns(__u16 errest)
 	return (v + (1ULL << (32 - scale)) - 1) >> (32 - scale);
 }
 
+/*
+ * Where the fields are, unauthenticated ([0]) and authenticated ([1]): one
+ * table for the encoder and the decoder, so that the two layouts cannot
+ * drift apart in one of them. The first four are a request's, all are a
+ * reply's (RFC 8762 4.2 and 4.3).
+ */
+static const struct stamp_layout {
+	__u8 seq, ts, errest, ssid;
+	__u8 rx_ts, sender_seq, sender_ts, sender_errest, sender_ttl;
+} stamp_layouts[2] = {
+	{ STAMP_OFF_SEQ, STAMP_OFF_TS, STAMP_OFF_ERREST, STAMP_OFF_SSID,
+	  STAMP_OFF_RX_TS, STAMP_OFF_SENDER_SEQ, STAMP_OFF_SENDER_TS,
+	  STAMP_OFF_SENDER_ERREST, STAMP_OFF_SENDER_TTL },
+	{ STAMP_AUTH_OFF_SEQ, STAMP_AUTH_OFF_TS, STAMP_AUTH_OFF_ERREST,
+	  STAMP_AUTH_OFF_SSID, STAMP_AUTH_OFF_RX_TS, STAMP_AUTH_OFF_SENDER_SEQ,
+	  STAMP_AUTH_OFF_SENDER_TS, STAMP_AUTH_OFF_SENDER_ERREST,
+	  STAMP_AUTH_OFF_SENDER_TTL },
+};
+
 /**
  * stamp_test_encode() - write a Session-Sender base packet
  * @buf: destination, @len octets
@@ -85,21 +104,16 @@ __u64 stamp_errest_ns(__u16 errest)
 int stamp_test_encode(__u8 *buf, size_t len, const struct stamp_test *t,
 		      bool auth)
 {
+	const struct stamp_layout *o = &stamp_layouts[auth];
 	unsigned int base = stamp_base_len(auth);
 
 	if (len < base)
 		return -ENOSPC;
 	memset(buf, 0, base);
-	stamp_put32(buf + STAMP_OFF_SEQ, t->seq);
-	if (auth) {
-		stamp_put64(buf + STAMP_AUTH_OFF_TS, t->ts);
-		stamp_put16(buf + STAMP_AUTH_OFF_ERREST, t->errest);
-		stamp_put16(buf + STAMP_AUTH_OFF_SSID, t->ssid);
-	} else {
-		stamp_put64(buf + STAMP_OFF_TS, t->ts);
-		stamp_put16(buf + STAMP_OFF_ERREST, t->errest);
-		stamp_put16(buf + STAMP_OFF_SSID, t->ssid);
-	}
+	stamp_put32(buf + o->seq, t->seq);
+	stamp_put64(buf + o->ts, t->ts);
+	stamp_put16(buf + o->errest, t->errest);
+	stamp_put16(buf + o->ssid, t->ssid);
 	return base;
 }
 
@@ -115,29 +129,18 @@ int stamp_test_encode(__u8 *buf, size_t len, const struct stamp_test *t,
 int stamp_reply_decode(const __u8 *buf, size_t len, struct stamp_reply *r,
 		       bool auth)
 {
+	const struct stamp_layout *o = &stamp_layouts[auth];
+
 	if (len < stamp_base_len(auth))
 		return -EINVAL;
-	if (auth) {
-		r->seq = stamp_get32(buf + STAMP_AUTH_OFF_SEQ);
-		r->ts = stamp_get64(buf + STAMP_AUTH_OFF_TS);
-		r->errest = stamp_get16(buf + STAMP_AUTH_OFF_ERREST);
-		r->ssid = stamp_get16(buf + STAMP_AUTH_OFF_SSID);
-		r->rx_ts = stamp_get64(buf + STAMP_AUTH_OFF_RX_TS);
-		r->sender_seq = stamp_get32(buf + STAMP_AUTH_OFF_SENDER_SEQ);
-		r->sender_ts = stamp_get64(buf + STAMP_AUTH_OFF_SENDER_TS);
-		r->sender_errest =
-			stamp_get16(buf + STAMP_AUTH_OFF_SENDER_ERREST);
-		r->sender_ttl = buf[STAMP_AUTH_OFF_SENDER_TTL];
-		return 0;
-	}
-	r->seq = stamp_get32(buf + STAMP_OFF_SEQ);
-	r->ts = stamp_get64(buf + STAMP_OFF_TS);
-	r->errest = stamp_get16(buf + STAMP_OFF_ERREST);
-	r->ssid = stamp_get16(buf + STAMP_OFF_SSID);
-	r->rx_ts = stamp_get64(buf + STAMP_OFF_RX_TS);
-	r->sender_seq = stamp_get32(buf + STAMP_OFF_SENDER_SEQ);
-	r->sender_ts = stamp_get64(buf + STAMP_OFF_SENDER_TS);
-	r->sender_errest = stamp_get16(buf + STAMP_OFF_SENDER_ERREST);
-	r->sender_ttl = buf[STAMP_OFF_SENDER_TTL];
+	r->seq = stamp_get32(buf + o->seq);
+	r->ts = stamp_get64(buf + o->ts);
+	r->errest = stamp_get16(buf + o->errest);
+	r->ssid = stamp_get16(buf + o->ssid);
+	r->rx_ts = stamp_get64(buf + o->rx_ts);
+	r->sender_seq = stamp_get32(buf + o->sender_seq);
+	r->sender_ts = stamp_get64(buf + o->sender_ts);
+	r->sender_errest = stamp_get16(buf + o->sender_errest);
+	r->sender_ttl = buf[o->sender_ttl];
 	return 0;
 }

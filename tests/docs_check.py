@@ -188,7 +188,10 @@ for src in sorted(glob.glob(os.path.join(ROOT, "tools/*/*.c"))):
     for kind, body in re.findall(r"static const struct cli_(opt|kw) \w+\[\] = \{(.*?)\n\};",
                                  text, re.S):
         tables += 1
-        for name in re.findall(r'^\t\{ "([a-z][a-z0-9-]*)"', body, re.M):
+        # an entry written out, or through one of cli.h's entry macros
+        # (CLI_OPT_FLAG("poisson", ...), CLI_KW_ONOFF("auth", ...))
+        for name in re.findall(r'^\t(?:\{ |CLI_(?:OPT|KW)_\w+\()"([a-z][a-z0-9-]*)"',
+                               body, re.M):
             word = "--" + name if kind == "opt" else name
             check(word in listed_words, "%s: %s is in stampnl __list"
                   % (os.path.relpath(src, ROOT), word))

@@ -350,3 +350,71 @@ start_refl() {
 jfield() {
 	jq -cr --arg k "$1" 'if has($k) then .[$k] else empty end'
 }
+
+# --- snmpd and kstamp-agentx (tests/host/snmp.sh, tests/netns/snmp.sh) -------
+# snmp_conf DIR PORT: snmpd's configuration in DIR/snmpd.conf (AgentX on
+# the Unix socket DIR/agentx, SNMP on 127.0.0.1:PORT, community public),
+# more lines from stdin; and snmp_cleanup deferred. Then SNMP_RUN (an
+# array, e.g. (ip netns exec NS)) says where snmpd runs.
+SNMP_RUN=()
+SNMPD_PID=
+AGENT_PID=
+snmp_conf() {
+	SNMP_DIR=$1
+	{
+		printf '%s\n' "master agentx" "agentXSocket $1/agentx" \
+			"agentaddress udp:127.0.0.1:$2" "rocommunity public 127.0.0.1"
+		cat
+	} > "$1/snmpd.conf"
+	defer snmp_cleanup
+}
+
+# start_snmpd: in the foreground, logging to SNMP_DIR; through env's exec,
+# $SNMPD_PID is snmpd itself
+start_snmpd() {
+	"${SNMP_RUN[@]}" env SNMP_PERSISTENT_DIR="$SNMP_DIR/persist" \
+		snmpd -f -Lf "$SNMP_DIR/snmpd.log" -C -c "$SNMP_DIR/snmpd.conf" \
+		-m '' > "$SNMP_DIR/snmpd.out" 2>&1 &
+	SNMPD_PID=$!
+}
+
+# restart_snmpd: snmpd goes away and comes back (the subagent must notice)
+restart_snmpd() {
+	kill "$SNMPD_PID"
+	wait "$SNMPD_PID" 2>/dev/null || true
+	start_snmpd
+}
+
+# stop_agent WHAT: SIGTERM ends $AGENT_PID with status 0 (WHAT names the
+# check), and its log SNMP_DIR/agent.log shows that it reconnected
+stop_agent() {
+	local rc=0
+	check_ok "SIGTERM" kill -TERM "$AGENT_PID"
+	wait "$AGENT_PID" || rc=$?
+	AGENT_PID=
+	check_eq "$1" 0 "$rc"
+	grep -q "reconnect\|re-register" "$SNMP_DIR/agent.log" &&
+		pass "the subagent's log shows the reconnection" ||
+		fail "no reconnection in the subagent's log: $(cat "$SNMP_DIR/agent.log")"
+}
+
+# snmp_cleanup: both ended and waited for (they write into SNMP_DIR until
+# they end)
+snmp_cleanup() {
+	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && { wait "$AGENT_PID" || true; }
+	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
+	return 0
+}
+
+# check_refused DESC CMD...: CMD is refused: exit 2 and a message on
+# standard error (the first line shown)
+check_refused() {
+	local what=$1 rc=0 err
+	shift
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ "$rc" = 2 ] && [ -n "$err" ]; then
+		pass "$what: refused: $(echo "$err" | head -n 1)"
+	else
+		fail "$what: exit $rc, message '$err'"
+	fi
+}

@@ -177,6 +177,13 @@ stage_clocks() {
 .clock_synced == $synced and .one_way_valid == $synced and
 .warnings == (if $synced then [] else ["local_clock_unsynchronized"] end)' \
 		--argjson synced "$HOST_SYNCED_JSON"
+	# the absolute timestamps are above 2^53: strings of digits, which jq
+	# (numbers held in doubles) reads exactly; the differences are numbers
+	check_jq "-j: T1..T4 are strings of digits, the delays numbers" "$out" '
+[.packets[] | .t1_user_ns, .t1_ns, .t2_ns, .t3_ns, .t4_ns] |
+length == 15 and all(type == "string" and test("^[0-9]{19}$"))'
+	check_jq "-j: rtt_ns and forward_ns are numbers" "$out" \
+		'all(.packets[]; (.rtt_ns | type) == "number" and (.forward_ns | type) == "number")'
 	stop_refl
 
 	# a reflector that says its clock is not synchronized
@@ -264,7 +271,8 @@ assert d['missing_fields'] == {'sender_errest': 0, 'sender_ttl': 20}, d['missing
 for p in d['packets']:
     assert p['length'] == 38 and p['sender_ttl'] is None, p
     assert p['missing'] == ['sender_ttl'], p
-    assert p['t1_ns'] < p['t2_ns'] <= p['t3_ns'] < p['t4_ns'] + 10**7, p"
+    t1, t2, t3, t4 = (int(p[k]) for k in ('t1_ns', 't2_ns', 't3_ns', 't4_ns'))
+    assert t1 < t2 <= t3 < t4 + 10**7, p"
 	check_ok "twampy's replies: Prometheus counts the missing field" grep -q \
 		'^stamp_sender_replies_missing_field_total{.*field="sender_ttl"} 20$' "$T.prom"
 	out=$(inA "$STAMPNL" sender $ADDR4_B -c 2 -i 0.05 -W 5) || true

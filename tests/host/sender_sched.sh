@@ -156,12 +156,6 @@ rm -f $TG $PROM
 for args in "--targets /nonexistent" "-j --json-lines" "--report-interval 0" "--prometheus /nonexistent/dir/x" \
 	    "-j --prometheus -" "--poisson --random-start" "--dscp 64" "--ecn 4" "--rate 0" \
 	    "-w 0" "--seed x"; do
-	rc=0
-	err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?
-	if [ "$rc" = 2 ] && [ -n "$err" ]; then
-		pass "sender $args: refused: $(echo "$err" | head -n 1)"
-	else
-		fail "sender $args: exit $rc, message '$err'"
-	fi
+	check_refused "sender $args" inA "$STAMPNL" sender $ADDR4_B -c 1 $args
 done
 finish

@@ -41,13 +41,7 @@ stage_refused() {
 		    "--tlv-malformed truncated --tlv-hmac-key-file $TMP/key" \
 		    "--tlv-malformed bad-flags --auth-key-file $TMP/key" \
 		    "--tlv-hmac-key-file $TMP/key --auth-key-file $TMP/key"; do
-		rc=0
-		err=$(inA "$STAMPNL" sender $ADDR4_B -c 1 $args 2>&1 >/dev/null) || rc=$?
-		if [ "$rc" = 2 ] && [ -n "$err" ]; then
-			pass "sender $args: exit 2: $(echo "$err" | head -n 1)"
-		else
-			fail "sender $args: exit $rc, message '$err'"
-		fi
+		check_refused "sender $args" inA "$STAMPNL" sender $ADDR4_B -c 1 $args
 	done
 	sleep 0.2
 	check_eq "nothing was sent for refused options" 0 "$(wc -l < "$TMP/req")"

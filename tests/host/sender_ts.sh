@@ -28,14 +28,15 @@ assert d["received"] == 5 and d["lost"] == 0, d
 assert d["timestamping"] == method, d["timestamping"]
 assert d["t4_fallbacks"] == 0 and d["t1_fallbacks"] == 0, d
 for p in d["packets"]:
-    lag = p["t1_ns"] - p["t1_user_ns"]
+    lag = int(p["t1_ns"]) - int(p["t1_user_ns"])
     if method == "user":
         # the T1 sent is the T1 used (NTP rounds to under 1 ns)
         assert abs(lag) <= 1, p
     else:
         # stamped later than the send() call, and by the same clock
         assert 0 < lag < 10**8, p
-    assert p["t1_ns"] < p["t2_ns"] <= p["t3_ns"] < p["t4_ns"], p
+    t1, t2, t3, t4 = (int(p[k]) for k in ("t1_ns", "t2_ns", "t3_ns", "t4_ns"))
+    assert t1 < t2 <= t3 < t4, p
     assert 0 < p["rtt_ns"] < 10**9, p
 if method == "bpf":
     assert d["timestamping_device"] == "veth0", d
@@ -120,8 +121,8 @@ assert d["received"] == 3 and len(d["packets"]) == 3, d
 for (seq, sec, nsec, ck), p in zip(cap, d["packets"]):
     assert int(seq) == p["seq"], (cap, p)
     wire = (int(sec) - 2208988800) * 10**9 + int(nsec)
-    assert abs(wire - p["t1_ns"]) <= 1, (wire, p["t1_ns"])
-    assert wire > p["t1_user_ns"], (wire, p)
+    assert abs(wire - int(p["t1_ns"])) <= 1, (wire, p["t1_ns"])
+    assert wire > int(p["t1_user_ns"]), (wire, p)
 ' "$out" $cap
 	rm -f $cap $cap.ready
 }
@@ -158,16 +159,20 @@ ours_left() {
 reset_dev() {
 	tc -n "$NS_A" qdisc del dev veth0 clsact 2>/dev/null || true
 }
+# detached DESC: the sender that just ended left no filter of ours
+# (egress or ingress) and no clsact qdisc; then the device is reset
+detached() {
+	check_eq "$1: no filter of ours left, egress or ingress" "" "$(ours_left)"
+	check_ok "$1: the clsact qdisc is gone" clsact_gone
+	reset_dev
+}
 inA timeout -s KILL 10 "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
 	2>/dev/null | head -n 1 > /tmp/sender_ts_head.$$
 rc=${PIPESTATUS[0]}
 check_eq "bpf | head -n 1: the sender ended on its own (not 141, 137)" 0 "$rc"
 check_ok "bpf | head -n 1: head got the first line" \
 	grep -q 'bpf timestamping on veth0' /tmp/sender_ts_head.$$
-check_eq "bpf | head -n 1: no filter of ours left, egress or ingress" "" \
-	"$(ours_left)"
-check_ok "bpf | head -n 1: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "bpf | head -n 1"
 rm -f /tmp/sender_ts_head.$$
 
 ip netns exec "$NS_A" "$STAMPNL" sender $ADDR4_B -i 0.05 --timestamping bpf \
@@ -186,10 +191,7 @@ kill $watchdog 2>/dev/null || true
 check_eq "bpf, SIGHUP: exit status (replies came)" 0 "$rc"
 check_ok "bpf, SIGHUP: summary printed" \
 	grep -q 'packets transmitted' /tmp/sender_ts_hup.$$
-check_eq "bpf, SIGHUP: no filter of ours left, egress or ingress" "" \
-	"$(ours_left)"
-check_ok "bpf, SIGHUP: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "bpf, SIGHUP"
 rm -f /tmp/sender_ts_hup.$$
 
 # --targets: the parent passes the signal on; the last target out detaches
@@ -203,12 +205,9 @@ check_cmp "--targets, bpf | head -n 1: ended on its own (not 141, 137)" \
 	"$rc" -le 1
 check_ok "--targets, bpf | head -n 1: head got a reply line" \
 	grep -q '"type":"reply"' /tmp/sender_ts_head.$$
-check_eq "--targets, bpf | head -n 1: no filter of ours left" "" \
-	"$(ours_left)"
 # the targets share one pair of filters: the last to leave removes the
 # clsact qdisc the first created
-check_ok "--targets, bpf | head -n 1: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "--targets, bpf | head -n 1"
 rm -f /tmp/sender_ts_head.$$ /tmp/sender_ts_targets.$$
 
 # Four targets (four processes, IPv4 and IPv6) share one pair of filters
@@ -233,9 +232,7 @@ for t in d:
     assert t["timestamping"] == "bpf" and t["timestamping_device"] == "veth0", t
     assert t["received"] >= 18 and t["t4_fallbacks"] == 0 and t["t1_fallbacks"] == 0, t
 ' /tmp/sender_ts_multi.$$
-check_eq "--targets, 4 targets: no filter of ours left" "" "$(ours_left)"
-check_ok "--targets, 4 targets: the clsact qdisc is gone" clsact_gone
-reset_dev
+detached "--targets, 4 targets"
 rm -f /tmp/sender_ts_multi.$$ /tmp/sender_ts_targets.$$
 
 # kill -9 leaves the filters; the next sender adopts and replaces them
@@ -265,7 +262,7 @@ d = json.load(open(sys.argv[1]))
 assert d["timestamping"] == "bpf" and d["received"] >= 18, d
 assert d["t4_fallbacks"] == 0 and d["t1_fallbacks"] == 0, d
 for p in d["packets"]:
-    assert 0 < p["t1_ns"] - p["t1_user_ns"] < 10**8, p
+    assert 0 < int(p["t1_ns"]) - int(p["t1_user_ns"]) < 10**8, p
 ' /tmp/sender_ts_multi.$$
 check_eq "bpf, after kill -9: no filter of ours left" "" "$(ours_left)"
 check_ok "bpf, after kill -9: the clsact qdisc the dead one made is gone" clsact_gone

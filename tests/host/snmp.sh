@@ -71,33 +71,15 @@ command -v snmpd >/dev/null && command -v snmpget >/dev/null &&
 	command -v valgrind >/dev/null ||
 	{ fail "snmpd, snmp or valgrind missing (scripts/deps.sh)"; finish; }
 
-D=$(mktemp -d /tmp/kstamp-snmp-host.XXXXXX)
+tmpdir D
 PORT=$((20000 + $$ % 20000))
-SNMPD_PID=
-AGENT_PID=
-cleanup() {
-	# waited for: they write into $D until they end
-	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && { wait "$AGENT_PID" || true; }
-	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
-	rm -rf "$D"
-}
-defer cleanup
-cat > "$D/snmpd.conf" <<CONF
-master agentx
-agentXSocket $D/agentx
-agentaddress udp:127.0.0.1:$PORT
-rocommunity public 127.0.0.1
+snmp_conf "$D" $PORT <<CONF
 # community "blue" reads the SNMP context "blue" (one namespace's subagent)
 com2sec -Cn blue blueSec 127.0.0.1 blue
 group blueGrp v2c blueSec
 view all included .1
 access blueGrp blue any noauth exact all none none
 CONF
-start_snmpd() {
-	SNMP_PERSISTENT_DIR=$D/persist snmpd -f -Lf "$D/snmpd.log" -C \
-		-c "$D/snmpd.conf" -m '' &
-	SNMPD_PID=$!
-}
 value() {
 	snmpget -v2c -c "${COMMUNITY:-public}" -On -m '' -t 2 -r 1 "127.0.0.1:$PORT" "$1" 2>/dev/null |
 		sed -n '/No Such/d; s/^[^=]*= //; s/^[A-Za-z0-9-]*: //; p'
@@ -110,9 +92,7 @@ SNMP_PERSISTENT_DIR=$D/persist valgrind -q --leak-check=full \
 AGENT_PID=$!
 check_ok "no module: kstampReflectorStatus absent(2)" wait_for $BASE.1.1.1.0 2 20
 check_eq "no module: kstampRx has no instance" "" "$(value $BASE.1.2.2.0)"
-kill "$SNMPD_PID"
-wait "$SNMPD_PID" 2>/dev/null || true
-start_snmpd
+restart_snmpd
 check_ok "snmpd restarted: the subagent is back" wait_for $BASE.1.1.1.0 2 20
 # a second subagent, as for another namespace, in its own context
 "$AGENT" -x "$D/agentx" -c 1 -p 1 -n blue > "$D/blue.log" 2>&1 &
@@ -123,12 +103,5 @@ check_eq "the default context still answers beside it" 2 \
 	"$(value $BASE.1.1.1.0)"
 kill "$BLUE_PID"
 wait "$BLUE_PID" || fail "the context blue subagent's exit status: $?"
-check_ok "SIGTERM" kill -TERM "$AGENT_PID"
-rc=0
-wait "$AGENT_PID" || rc=$?
-AGENT_PID=
-check_eq "exit status under valgrind (9: a valgrind error)" 0 "$rc"
-grep -q "re-register\|reconnecting" "$D/agent.log" &&
-	pass "the subagent's log shows the reconnection" ||
-	fail "no reconnection in the subagent's log: $(cat "$D/agent.log")"
+stop_agent "exit status under valgrind (9: a valgrind error)"
 finish

@@ -97,7 +97,8 @@ d = json.loads(sys.argv[1])
 pk = d["packets"]
 assert sorted(p["seq"] for p in pk) == list(range(20)), "seqs"
 for p in pk:
-    assert p["t1_ns"] <= p["t2_ns"] <= p["t3_ns"] <= p["t4_ns"], p
+    t1, t2, t3, t4 = (int(p[k]) for k in ("t1_ns", "t2_ns", "t3_ns", "t4_ns"))
+    assert t1 <= t2 <= t3 <= t4, p
     assert p["sender_ttl"] == 64 and p["ttl"] == 255, p
     assert p["length"] == 44, p
 EOF

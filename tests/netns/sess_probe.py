@@ -95,8 +95,10 @@ def probe(s, a, key, rkey, out):
         if not ok:
             out["bad_layout"] += 1
         out["refl_seqs"].append(rseq)
-        # the reply's Timestamp (T3), as the session must remember it
-        out["last_t3"] = struct.unpack_from("!Q", rep, 16 if key else 4)[0]
+        # the reply's Timestamp (T3), as the session must remember it; a
+        # string of digits, as stampnl writes it, since jq 1.6 would round
+        # a 64-bit number and two different values could compare equal
+        out["last_t3"] = str(struct.unpack_from("!Q", rep, 16 if key else 4)[0])
 
 
 if __name__ == "__main__":

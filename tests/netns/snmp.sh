@@ -23,32 +23,11 @@ BASE=.1.3.6.1.3.8762
 STATUS=$BASE.1.1.1.0
 DISC=$BASE.1.1.2.0
 RX=$BASE.1.2.2.0	# kstampRx: STAMP_STATS_A_RX
-SNMPD_PID=
-AGENT_PID=
 
 cleanup() {
-	# waited for: they write into $D until they end
-	[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && { wait "$AGENT_PID" || true; }
-	[ -n "$SNMPD_PID" ] && kill "$SNMPD_PID" 2>/dev/null && { wait "$SNMPD_PID" || true; }
 	netns_cleanup
 	rmmod stamp_refl 2>/dev/null || true
 	rm -rf "$D"
-}
-
-
-cat > "$D/snmpd.conf" <<CONF
-master agentx
-agentXSocket $D/agentx
-agentaddress udp:127.0.0.1:16161
-rocommunity public 127.0.0.1
-CONF
-
-start_snmpd() {
-	# ip netns exec and env exec: $! is snmpd itself
-	ip netns exec "$NS_B" env SNMP_PERSISTENT_DIR="$D/persist" \
-		snmpd -f -Lf "$D/snmpd.log" -C -c "$D/snmpd.conf" -m '' \
-		> "$D/snmpd.out" 2>&1 &
-	SNMPD_PID=$!
 }
 
 snmp() {
@@ -88,6 +67,8 @@ modprobe veth 2>/dev/null || true
 check_ok "insmod stamp_refl" insmod "$KO"
 netns_pair
 defer cleanup
+snmp_conf "$D" 16161 < /dev/null
+SNMP_RUN=(ip netns exec "$NS_B")
 inB "$STAMPNL" reflector set rate-limit 0 mode stateful port 862,863 \
 	allow 10.0.0.0/24,fd00::/64
 inB "$STAMPNL" session add peer $ADDR4_A peer-port 5000 local $ADDR4_B ssid 7
@@ -121,9 +102,7 @@ fi
 
 # snmpd goes away and comes back: the subagent pings, reconnects and
 # registers again
-kill "$SNMPD_PID"
-wait "$SNMPD_PID" 2>/dev/null || true
-start_snmpd
+restart_snmpd
 check_ok "snmpd restarted: the subagent is back" wait_for $STATUS 1 20
 check_eq "snmpd restarted: kstampRx" \
 	"$(inB "$STAMPNL" stats -j | sed -nE 's/.*"rx":([0-9]+).*/\1/p')" \
@@ -144,12 +123,5 @@ compare "after the reload"
 check_cmp "module loaded again: kstampCounterDiscontinuityTime set" \
 	"$(value $DISC)" -gt 0
 
-check_ok "SIGTERM" kill -TERM "$AGENT_PID"
-rc=0
-wait "$AGENT_PID" || rc=$?
-AGENT_PID=
-check_eq "the subagent's exit status after SIGTERM" 0 "$rc"
-grep -q "reconnect\|re-register" "$D/agent.log" &&
-	pass "the subagent's log shows the reconnection" ||
-	fail "no reconnection in the subagent's log: $(cat "$D/agent.log")"
+stop_agent "the subagent's exit status after SIGTERM"
 finish

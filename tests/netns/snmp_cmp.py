@@ -180,8 +180,8 @@ def main():
         check(f"{who} seq", s["seq"], get("kstampSessionNextSeq", idx))
         for k in ("rx", "reflected", "drop_auth"):
             check(f"{who} {k}", s[k], get("kstampSession" + camel(k), idx))
-        t3 = s["last_t3"]
-        check(f"{who} last_t3", "" if t3 is None else "%016x" % t3,
+        t3 = s["last_t3"]  # a string of digits: 64 bits, above 2^53
+        check(f"{who} last_t3", "" if t3 is None else "%016x" % int(t3),
               get("kstampSessionLastT3", idx))
         check(f"{who} access_id", s.get("access_id", -1),
               get("kstampSessionAccessId", idx))

@@ -78,7 +78,7 @@ for line in open(sys.argv[2]):
         if p is None:
             res.append("FAIL: request seq %s not in stampnl's packets" % seq)
             continue
-        cmp("request %s T1" % seq, p["t1_ns"], ns(ts), 1)
+        cmp("request %s T1" % seq, int(p["t1_ns"]), ns(ts), 1)
     else:
         rep += 1
         p = pk.get(int(sseq))
@@ -86,9 +86,9 @@ for line in open(sys.argv[2]):
             res.append("FAIL: reply to seq %s not in stampnl's packets" % sseq)
             continue
         cmp("reply %s Seq" % sseq, p["reflector_seq"], int(seq))
-        cmp("reply %s T1" % sseq, p["t1_ns"], ns(sts), 1)
-        cmp("reply %s T2" % sseq, p["t2_ns"], ns(rts), 1)
-        cmp("reply %s T3" % sseq, p["t3_ns"], ns(ts), 1)
+        cmp("reply %s T1" % sseq, int(p["t1_ns"]), ns(sts), 1)
+        cmp("reply %s T2" % sseq, int(p["t2_ns"]), ns(rts), 1)
+        cmp("reply %s T3" % sseq, int(p["t3_ns"]), ns(ts), 1)
         cmp("reply %s Sender TTL" % sseq, p["sender_ttl"], int(sttl))
 cmp("requests decoded", len(pk), req)
 cmp("replies decoded", len(pk), rep)

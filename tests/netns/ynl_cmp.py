@@ -73,8 +73,11 @@ def session(y, s):
     same(who + "next seq", y.get("seq"), s["seq"])
     for k in ("rx", "reflected", "drop-auth"):
         same(who + k, y.get(k), s[k.replace("-", "_")])
-    for k in ("access-id", "access-code", "last-t3"):
+    for k in ("access-id", "access-code"):
         same(who + k, y.get(k), s.get(k.replace("-", "_")))
+    # a 64-bit timestamp: stampnl writes it as a string of digits
+    t3 = s.get("last_t3")
+    same(who + "last-t3", y.get("last-t3"), None if t3 is None else int(t3))
     # YNL asked first (the caller's order), with no traffic in between
     idle = y.get("idle-ms")
     same(who + "idle (YNL's, asked first, no more)",

@@ -172,28 +172,84 @@ static void test_escaping(void **state)
 	end_expect("[a\"b\\c]");
 }
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char *key;
+	uint64_t magnitude;
+	bool negative;
+} exact_cases[] = {
+	{ "max_exact", 1ULL << 53, false },
+	{ "above", (1ULL << 53) + 1, false },
+	{ "seedlike", 12345678901234567ULL, false },
+	{ "u64_max", UINT64_MAX, false },
+	{ "neg", 1ULL << 53, true },
+	{ "neg_above", (1ULL << 53) + 1, true },
+	{ "below", 1ULL << 63, true },
+};
+
+/*
+ * Read as a double-based reader does (JavaScript, jq 1.6): a number is a
+ * double, a string of digits is parsed whole. Every value must come back
+ * exact.
+ */
+static void test_exact_integers_double_reader(void **state)
+{
+	struct json_object *o, *v;
+	char want[32];
+	size_t i;
+
+	begin(true);
+	open_json_object(NULL);
+	for (i = 0; i < ARRAY_LEN(exact_cases); i++) {
+		if (exact_cases[i].negative)
+			print_s64(PRINT_JSON, exact_cases[i].key, NULL,
+				  (int64_t)-exact_cases[i].magnitude);
+		else
+			print_u64(PRINT_JSON, exact_cases[i].key, NULL,
+				  exact_cases[i].magnitude);
+	}
+	close_json_object();
+	o = end_parse();
+	for (i = 0; i < ARRAY_LEN(exact_cases); i++) {
+		assert_true(json_object_object_get_ex(o, exact_cases[i].key,
+						      &v));
+		snprintf(want, sizeof(want), "%s%" PRIu64,
+			 exact_cases[i].negative ? "-" : "",
+			 exact_cases[i].magnitude);
+		if (json_object_is_type(v, json_type_string)) {
+			assert_string_equal(json_object_get_string(v), want);
+			continue;
+		}
+		/* a bare number: what a double makes of it, printed whole */
+		assert_true(json_object_is_type(v, json_type_int));
+		snprintf(want, sizeof(want), "%.0f",
+			 (exact_cases[i].negative ? -1.0 : 1.0) *
+			 (double)exact_cases[i].magnitude);
+		assert_string_equal(json_object_to_json_string(v), want);
+	}
+	json_object_put(o);
+}
+
 static void test_exact_integers(void **state)
 {
 	begin(true);
 	open_json_object(NULL);
 	print_u64(PRINT_ANY, "max_exact", "%" PRIu64, 1ULL << 53);
 	print_u64(PRINT_ANY, "above", "%" PRIu64, (1ULL << 53) + 1);
-	print_u64(PRINT_ANY, "seedlike", "%" PRIu64, 12345678901234567ULL);
+	print_u64(PRINT_ANY, "max", "%" PRIu64, UINT64_MAX);
 	print_s64(PRINT_ANY, "neg", "%" PRId64, -(int64_t)(1ULL << 53));
 	print_s64(PRINT_ANY, "below", "%" PRId64, INT64_MIN);
+	print_int(PRINT_ANY, "int", "%d", -3);
 	print_u64_string(PRINT_ANY, "seed", "%" PRIu64, 42);
+	print_s64_string(PRINT_ANY, "t1_ns", "%" PRId64, -7);
 	close_json_object();
 	end_expect("{\"max_exact\":9007199254740992,"
-		   "\"above\":9007199254740993,"
-		   "\"seedlike\":12345678901234567,"
+		   "\"above\":\"9007199254740993\","
+		   "\"max\":\"18446744073709551615\","
 		   "\"neg\":-9007199254740992,"
-		   "\"below\":-9223372036854775808,\"seed\":\"42\"}");
-	/* an identifier above 2^53 comes back exact from a double reader */
-	begin(true);
-	open_json_object(NULL);
-	print_u64_string(PRINT_JSON, "seed", NULL, 12345678901234567ULL);
-	close_json_object();
-	end_expect("{\"seed\":\"12345678901234567\"}");
+		   "\"below\":\"-9223372036854775808\",\"int\":-3,"
+		   "\"seed\":\"42\",\"t1_ns\":\"-7\"}");
 	/* text prints the number as it is */
 	begin(false);
 	print_u64(PRINT_ANY, "above", "%" PRIu64, 12345678901234567ULL);
@@ -255,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_exact_integers),
+		cmocka_unit_test(test_exact_integers_double_reader),
 		cmocka_unit_test(test_floats),
 		cmocka_unit_test(test_json_c),
 	};

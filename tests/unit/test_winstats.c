@@ -45,6 +45,24 @@ static int reply(struct winstats *ws, uint32_t seq, uint32_t refl,
 	return winstats_reply(ws, &r);
 }
 
+/* the fixture: a fresh record that has sent @n packets, Seq 0 to @n - 1 */
+static void sent_n(struct winstats *ws, bool assume, uint64_t n)
+{
+	assert_int_equal(winstats_init(ws, NULL, assume), 0);
+	while (ws->cum.loss.sent < n)
+		winstats_sent(ws);
+}
+
+/* winstats_split()'s answer is loss_split()'s */
+static void assert_split_eq(const struct loss_split *have,
+			    const struct loss_split *want)
+{
+#define SPLIT_EQ(f) assert_int_equal(have->f, want->f);
+	SPLIT_EQ(stateful) SPLIT_EQ(known) SPLIT_EQ(forward)
+	SPLIT_EQ(backward) SPLIT_EQ(unknown) SPLIT_EQ(refl_base)
+#undef SPLIT_EQ
+}
+
 static void test_sizes(void **state)
 {
 	/* the budget of issue 18 for these statistics: 3 KiB a session */
@@ -187,11 +205,8 @@ static void test_cum_totals(void **state)
 static void test_ring_edge(void **state)
 {
 	struct winstats ws;
-	unsigned int i;
 
-	winstats_init(&ws, NULL, false);
-	for (i = 0; i < WS_SEQ_BITS; i++)
-		winstats_sent(&ws);
+	sent_n(&ws, false, WS_SEQ_BITS);
 	assert_int_equal(reply(&ws, 1, 1, 1000), WS_RECEIVED);
 	assert_int_equal(reply(&ws, 128, 128, 1000), WS_RECEIVED);
 	assert_int_equal(ws.cum.loss.lost, 0);
@@ -401,12 +416,7 @@ static void test_against_sender(void **state)
 		assert_int_equal(nrx, ws.cum.loss.received);
 		assert_int_equal(loss_split(got, nrx, n, assume, &want), 0);
 		winstats_split(&ws, &have);
-		assert_int_equal(have.stateful, want.stateful);
-		assert_int_equal(have.known, want.known);
-		assert_int_equal(have.forward, want.forward);
-		assert_int_equal(have.backward, want.backward);
-		assert_int_equal(have.unknown, want.unknown);
-		assert_int_equal(have.refl_base, want.refl_base);
+		assert_split_eq(&have, &want);
 		if (narr) {
 			assert_int_equal(metrics_reorder(arr, narr, &mr), 0);
 			assert_int_equal(ws.cum.reordered, mr.reordered);
@@ -425,7 +435,7 @@ static void test_split_empty(void **state)
 	struct loss_split sp;
 	struct winstats ws;
 
-	winstats_init(&ws, NULL, true);
+	sent_n(&ws, true, 0);
 	winstats_split(&ws, &sp);
 	assert_true(sp.known);
 	assert_int_equal(sp.unknown, 0);
@@ -446,11 +456,8 @@ static void test_split_by_hand(void **state)
 {
 	struct loss_split sp;
 	struct winstats ws;
-	unsigned int i;
 
-	winstats_init(&ws, NULL, false);
-	for (i = 0; i < 10; i++)
-		winstats_sent(&ws);
+	sent_n(&ws, false, 10);
 	/* our 2 and 3 reached it as its 100 and 101 */
 	reply(&ws, 3, 101, 1000);
 	reply(&ws, 2, 100, 1000);
@@ -472,19 +479,12 @@ static void split_case(uint64_t sent, const struct loss_reply *r, size_t n)
 	struct winstats ws;
 	size_t i;
 
-	winstats_init(&ws, NULL, false);
-	while (ws.cum.loss.sent < sent)
-		winstats_sent(&ws);
+	sent_n(&ws, false, sent);
 	for (i = 0; i < n; i++)
 		assert_true(reply(&ws, r[i].sender_seq, r[i].refl_seq, 1) >= 0);
 	assert_int_equal(loss_split(r, n, sent, false, &want), 0);
 	winstats_split(&ws, &have);
-	assert_int_equal(have.stateful, want.stateful);
-	assert_int_equal(have.known, want.known);
-	assert_int_equal(have.forward, want.forward);
-	assert_int_equal(have.backward, want.backward);
-	assert_int_equal(have.unknown, want.unknown);
-	assert_int_equal(have.refl_base, want.refl_base);
+	assert_split_eq(&have, &want);
 }
 
 static void test_split_cases(void **state)

@@ -156,13 +156,48 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
 	return false;
 }
 
+/* the option @key of @cmd stored into @obj, or handed to @fn */
+static int cli_opt_take(const struct cli_cmd *cmd, int key, const char *arg,
+			void *obj, cli_opt_fn *fn, void *ctx)
+{
+	const struct cli_opt *o = cmd->opts;
+	char what[40];
+
+	while (o < cmd->opts + cmd->nopts && (o->key != key || !o->store))
+		o++;
+	if (o == cmd->opts + cmd->nopts)
+		return fn ? fn(key, arg, ctx) : -EINVAL;
+	if (o->name)
+		snprintf(what, sizeof(what), "--%s", o->name);
+	else
+		snprintf(what, sizeof(what), "-%c", key);
+	switch (o->store) {
+	case CLI_STORE_FLAG:
+		*(bool *)((char *)obj + o->off) = true;
+		return 0;
+	case CLI_STORE_STR:
+		if (!*arg)
+			return cli_error(cmd->name, "%s needs %s", what,
+					 o->arg);
+		*(const char **)((char *)obj + o->off) = arg;
+		return 0;
+	case CLI_STORE_REAL:
+		return cli_real(cmd->name, what, arg, o->min, o->max,
+				(double *)((char *)obj + o->off));
+	default:
+		return -EINVAL;
+	}
+}
+
 /**
- * cli_parse_opts() - a getopt-style command's options, each handed to @fn
+ * cli_parse_opts() - a getopt-style command's options, each stored or handed to @fn
  * @cmd: the command: its name, its options (with "help", 'h'), its usage
  * @argc: argument count, argv[0] the command's name
  * @argv: arguments
- * @fn: called for every option but -h and an unknown one, with the
- *      option's key and its argument (NULL for a flag)
+ * @obj: the struct the stored options (cli_opt.store) go into
+ * @fn: called for every other option but -h and an unknown one, with the
+ *      option's key and its argument (NULL for a flag); NULL when all
+ *      are stored
  * @ctx: for @fn
  *
  * `CMD help`, -h and --help print the usage on stdout, as ip(8)'s
@@ -174,7 +209,7 @@ bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key)
  * option tables); or @fn's error.
  */
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
-		   cli_opt_fn *fn, void *ctx)
+		   void *obj, cli_opt_fn *fn, void *ctx)
 {
 	struct option *lo;
 	char so[128];
@@ -194,12 +229,47 @@ int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
 		else if (key == 'h')
 			err = -ECANCELED;
 		else
-			err = fn(key, optarg, ctx);
+			err = cli_opt_take(cmd, key, optarg, obj, fn, ctx);
 	}
 	free(lo);
 	if (err == -ECANCELED)
 		cli_usage(stdout, cmd);
 	return err;
+}
+
+/**
+ * cli_parse_opt() - one option given apart from a command line
+ * @cmd: the command
+ * @opt: the option as a command line spells it: "--rate" or "-i"
+ * @arg: its argument; NULL for a flag
+ * @obj: as for cli_parse_opts()
+ * @fn: as for cli_parse_opts()
+ * @ctx: for @fn
+ *
+ * For a caller that has the options one at a time, each with a place of
+ * its own to name in an error (the monitor's file: a key a line): each is
+ * parsed once, by the same table and code as a command line's.
+ *
+ * Return: 0; -EINVAL after printing the error; or @fn's error.
+ */
+int cli_parse_opt(const struct cli_cmd *cmd, const char *opt,
+		  const char *arg, void *obj, cli_opt_fn *fn, void *ctx)
+{
+	const struct cli_opt *o, *end = cmd->opts + cmd->nopts;
+	bool is_long = !strncmp(opt, "--", 2);
+
+	for (o = cmd->opts; o < end; o++)
+		if (is_long ? o->name && !strcmp(opt + 2, o->name) :
+			      o->key < 256 && opt[0] == '-' &&
+			      opt[1] == o->key && !opt[2])
+			break;
+	if (o == end || o->key == 'h')
+		return cli_error(cmd->name, "unknown option '%s'", opt);
+	if (takes_arg(o) != !!arg)
+		return arg ? cli_error(cmd->name, "%s takes no value", opt) :
+			     cli_error(cmd->name, "%s needs %s", opt,
+				       o->arg ?: "a value");
+	return cli_opt_take(cmd, o->key, arg, obj, fn, ctx);
 }
 
 /**

@@ -16,10 +16,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util.h"
+
 struct nl_msg;
 
 /* What completes an argument that has no fixed choices. */
 enum cli_comp { CLI_COMP_NONE, CLI_COMP_FILE, CLI_COMP_HOST };
+
+/*
+ * What cli_parse_opts() does with an option: hand it to the command's
+ * function, or store it at @off in the command's struct itself: a flag's
+ * bool set, the argument itself (not empty), a real number in [min, max].
+ */
+enum cli_store { CLI_STORE_FN, CLI_STORE_FLAG, CLI_STORE_STR, CLI_STORE_REAL };
 
 /*
  * One option. @name and @key: the long name and the short letter, either
@@ -32,7 +41,21 @@ struct cli_opt {
 	const char *help;	/* lines after the first start with "\n" */
 	const char *const *choices;	/* NULL-terminated, or NULL */
 	enum cli_comp comp;
+	enum cli_store store;
+	size_t off;		/* offsetof() the member it is stored in */
+	double min, max;	/* CLI_STORE_REAL */
 };
+
+/* stored options: TYPE.MEMBER gets the value; more members may follow */
+#define CLI_OPT_FLAG(name, key, help, type, member)			\
+	{ name, key, NULL, help, .store = CLI_STORE_FLAG,		\
+	  .off = offsetof(type, member) }
+#define CLI_OPT_STR(name, key, arg, help, type, member, ...)		\
+	{ name, key, arg, help, .store = CLI_STORE_STR,		\
+	  .off = offsetof(type, member), __VA_ARGS__ }
+#define CLI_OPT_REAL(name, key, arg, help, type, member, lo, hi)	\
+	{ name, key, arg, help, .store = CLI_STORE_REAL,		\
+	  .off = offsetof(type, member), .min = (lo), .max = (hi) }
 
 struct cli_kw;
 /* parse @val, add its attribute to @msg; errors printed for @cmd */
@@ -52,6 +75,19 @@ struct cli_kw {
 	enum cli_comp comp;
 	unsigned int flags;
 };
+
+/*
+ * The common entries: a choice of names (their index is the attribute's
+ * value), on|off, and a u32 from 0 to UINT32_MAX.
+ */
+#define CLI_KW_CHOICE(kw, help_, attr_, names)				\
+	{ .name = (kw), .help = (help_), .put = cli_put_choice,	\
+	  .attr = (attr_), .choices = (names) }
+#define CLI_KW_ONOFF(kw, help_, attr_)					\
+	CLI_KW_CHOICE(kw, help_, attr_, parse_onoff_names)
+#define CLI_KW_U32(kw, arg_, help_, attr_)				\
+	{ .name = (kw), .arg = (arg_), .help = (help_),			\
+	  .put = cli_put_u32, .attr = (attr_), .max = UINT32_MAX }
 
 #define CLI_KW_REQUIRED	0x1
 #define CLI_KW_REPEAT	0x2	/* may be given more than once */
@@ -81,6 +117,18 @@ struct cli_cmd {
 	const char *notes;	/* text after the options in --help */
 };
 
+/*
+ * CLI_COMMAND(NAME, SUMMARY, members...): the descriptor NAME_cli of
+ * `stampnl NAME`, which cmd_NAME() runs; the other members follow, the
+ * tables through CLI_OPTS() or CLI_SUBS(), which count them.
+ */
+#define CLI_COMMAND(cmd, sum, ...)					\
+	const struct cli_cmd cmd##_cli = {				\
+		.name = #cmd, .fn = cmd_##cmd, .summary = (sum), __VA_ARGS__ \
+	}
+#define CLI_OPTS(table)	.opts = (table), .nopts = ARRAY_SIZE(table)
+#define CLI_SUBS(table)	.subs = (table), .nsubs = ARRAY_SIZE(table)
+
 /* getopt_long */
 int cli_getopt_tables(const struct cli_opt *opts, size_t n,
 		      struct option **longopts, char *shortopts, size_t len);
@@ -95,10 +143,16 @@ struct cli_flag {
 
 bool cli_set_flag(void *obj, const struct cli_flag *flags, size_t n, int key);
 
-/* a command's options, in order: 0 or -errno after printing the error */
+/*
+ * a command's options, in order, the stored ones into @obj: 0 or -errno
+ * after printing the error
+ */
 typedef int cli_opt_fn(int key, const char *arg, void *ctx);
 int cli_parse_opts(const struct cli_cmd *cmd, int argc, char **argv,
-		   cli_opt_fn *fn, void *ctx);
+		   void *obj, cli_opt_fn *fn, void *ctx);
+/* one option given apart ("--rate", "10"): a configuration file's key */
+int cli_parse_opt(const struct cli_cmd *cmd, const char *opt,
+		  const char *arg, void *obj, cli_opt_fn *fn, void *ctx);
 
 /* help and errors */
 bool cli_is_help(const char *arg);

@@ -205,6 +205,21 @@ void print_bool(enum output_type t, const char *key, const char *fmt,
 }
 
 /**
+ * print_flag() - a bool: true or false in JSON, one of two words in text
+ * @key: its JSON key
+ * @fmt: its text format, with one %s that gets @yes or @no
+ * @value: the value
+ * @yes: the text for true
+ * @no: the text for false
+ */
+void print_flag(const char *key, const char *fmt, bool value,
+		const char *yes, const char *no)
+{
+	print_bool(PRINT_JSON, key, NULL, value);
+	print_string(PRINT_FP, NULL, fmt, value ? yes : no);
+}
+
+/**
  * print_null() - a value that is not known
  * @t: as for print_string()
  * @key: as for print_string()
@@ -221,31 +236,54 @@ void print_null(enum output_type t, const char *key, const char *fmt,
 }
 
 /*
- * The integers: text with the caller's format, JSON as a number (counts,
- * times in ns: exact in the text, though a reader holding numbers in
- * doubles rounds those above 2^53) or, for print_u64_string(), a string
- * of digits. That is for identifiers such as the seed, which must come
- * back exact to be of use (a run is replayed with it) and can be above
- * 2^53, where JavaScript or jq 1.6 would round it; every value of such a
- * field is a string, so that no reader has to check the type. Each takes
+ * The integers: text with the caller's format; JSON by one rule, so that
+ * a reader holding numbers in doubles (JavaScript, jq 1.6) never rounds
+ * one: an integer is a JSON number only when its magnitude is at most
+ * 2^53 (every such integer is exact in a double), otherwise a string of
+ * its decimal digits. Counts never get there in practice, but a caller
+ * cannot forget the rule. Fields whose values can be above 2^53 (absolute
+ * timestamps in ns, the seed) use the _string variants, always a string,
+ * so that their readers never have to check the type. Each takes
  * (t, key, fmt, value) as print_string() does, fmt with one conversion
  * for the value's type.
  */
-#define PRINT_INTEGER(name, type, json_fmt)				\
+#define JSON_EXACT_MAX (1ULL << 53)
+
+static void json_integer(uint64_t magnitude, bool negative, bool string)
+{
+	if (magnitude > JSON_EXACT_MAX)
+		string = true;
+	fprintf(print_file(), "%s%s%" PRIu64 "%s", string ? "\"" : "",
+		negative ? "-" : "", magnitude, string ? "\"" : "");
+}
+
+static void json_unsigned(uint64_t value, bool string)
+{
+	json_integer(value, false, string);
+}
+
+static void json_signed(int64_t value, bool string)
+{
+	json_integer(value < 0 ? -(uint64_t)value : (uint64_t)value,
+		     value < 0, string);
+}
+
+#define PRINT_INTEGER(name, type, json_fn, string)			\
 void name(enum output_type t, const char *key, const char *fmt,	\
 	  type value)							\
 {									\
 	if (text_wanted(t))						\
 		TEXT(fmt, value);					\
 	else if (json_member(t, key))					\
-		fprintf(print_file(), json_fmt, value);			\
+		json_fn(value, string);					\
 }
 
-PRINT_INTEGER(print_uint, unsigned int, "%u")
-PRINT_INTEGER(print_int, int, "%d")
-PRINT_INTEGER(print_u64, uint64_t, "%" PRIu64)
-PRINT_INTEGER(print_s64, int64_t, "%" PRId64)
-PRINT_INTEGER(print_u64_string, uint64_t, "\"%" PRIu64 "\"")
+PRINT_INTEGER(print_uint, unsigned int, json_unsigned, false)
+PRINT_INTEGER(print_int, int, json_signed, false)
+PRINT_INTEGER(print_u64, uint64_t, json_unsigned, false)
+PRINT_INTEGER(print_s64, int64_t, json_signed, false)
+PRINT_INTEGER(print_u64_string, uint64_t, json_unsigned, true)
+PRINT_INTEGER(print_s64_string, int64_t, json_signed, true)
 
 /**
  * print_float() - a double

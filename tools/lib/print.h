@@ -15,8 +15,10 @@
  * PRINT_FP writes only in text mode, PRINT_JSON only in JSON mode,
  * PRINT_ANY in both. JSON is written as it goes (no tree), compact, with
  * strings escaped (quotes, backslashes, control characters; UTF-8 passes
- * through), non-finite numbers as null, and identifiers that must come
- * back exact (the seed) as strings of digits: print_u64_string().
+ * through), non-finite numbers as null, and integers above 2^53 in
+ * magnitude as strings of digits, so that a reader holding numbers in
+ * doubles gets them exact; fields that can be that large (timestamps in
+ * ns, the seed) always as strings: print_u64_string(), print_s64_string().
  */
 #ifndef _STAMPNL_PRINT_H
 #define _STAMPNL_PRINT_H
@@ -46,6 +48,8 @@ void print_string(enum output_type t, const char *key, const char *fmt,
 		  const char *value);
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value);
+void print_flag(const char *key, const char *fmt, bool value,
+		const char *yes, const char *no);
 void print_null(enum output_type t, const char *key, const char *fmt,
 		const char *text);
 void print_uint(enum output_type t, const char *key, const char *fmt,
@@ -58,6 +62,8 @@ void print_s64(enum output_type t, const char *key, const char *fmt,
 	       int64_t value);
 void print_u64_string(enum output_type t, const char *key, const char *fmt,
 		      uint64_t value);
+void print_s64_string(enum output_type t, const char *key, const char *fmt,
+		      int64_t value);
 void print_float(enum output_type t, const char *key, const char *json_fmt,
 		 const char *fmt, double value);
 void print_json_value(const char *key, const char *json);

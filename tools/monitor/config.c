@@ -388,10 +388,11 @@ static int nonneg(const char *path, const struct kv *v, double *out)
 
 /*
  * The sender's parser, its message caught (stderr is a variable in
- * glibc) so that it can be given again after file:line.
+ * glibc) so that it can be given again after file:line: one option, or
+ * with @opt NULL the end of the parse.
  */
-static int parse_caught(int argc, char **argv, struct sender_opts *o,
-			char *msg, size_t len)
+static int parse_caught(struct sender_parse *sp, const char *opt,
+			const char *arg, char *msg, size_t len)
 {
 	FILE *saved = stderr, *f;
 	char *buf = NULL;
@@ -402,7 +403,7 @@ static int parse_caught(int argc, char **argv, struct sender_opts *o,
 	if (!f)
 		return -ENOMEM;
 	stderr = f;
-	err = sender_parse_opts(argc, argv, o);
+	err = opt ? sender_parse_opt(sp, opt, arg) : sender_parse_end(sp);
 	stderr = saved;
 	fclose(f);
 	/* the sender's own prefix and newline go */
@@ -414,39 +415,46 @@ static int parse_caught(int argc, char **argv, struct sender_opts *o,
 }
 
 /*
- * The sender's own parser judges every value: one key at a time first,
- * so that an error has its line, then the whole session.
+ * @opt and its @arg onto the session's argv (what tells sessions apart on
+ * a reload) and, once, through the sender's own parser into its options;
+ * an error names @key at @line. The options point into the argv's copy.
  */
-static int check_one(const char *path, const struct kv *v)
+static int add_opt(const char *path, int line, const char *key,
+		   struct mon_cfg *c, struct sender_parse *sp, const char *opt,
+		   const char *arg)
+{
+	char msg[512];
+	int err;
+
+	err = push(c, opt) ?: (arg ? push(c, arg) : 0);
+	if (err)
+		return err_at(path, line, "%s", strerror(-err));
+	if (parse_caught(sp, opt, arg ? c->argv[c->argc - 1] : NULL, msg,
+			 sizeof(msg)))
+		return err_at(path, line, "%s: %s", key, msg);
+	return 0;
+}
+
+/* a key that names one of the sender's options: into @c, checked */
+static int sender_kv(const char *path, const struct kv *v, struct mon_cfg *c,
+		     struct sender_parse *sp)
 {
 	int si = sender_key(v->key);
-	char *argv[4] = { "sender", NULL, NULL, NULL };
-	struct sender_opts o;
-	char msg[512];
-	int argc = 1, err;
 
-	if (si < 0)
-		return 0;
 	if (sender_keys[si].arg && !strcmp(v->val, "-"))
 		return err_at(path, v->line, "%s: a file, not standard input",
 			      v->key);
 	if (!sender_keys[si].arg && !is_true(v->val))
 		return 0;
-	argv[argc++] = (char *)sender_keys[si].opt;
-	if (sender_keys[si].arg)
-		argv[argc++] = (char *)v->val;
-	argv[argc++] = "localhost";
-	err = parse_caught(argc, argv, &o, msg, sizeof(msg));
-	explicit_bzero(&o, sizeof(o));
-	if (err)
-		return err_at(path, v->line, "%s: %s", v->key, msg);
-	return 0;
+	return add_opt(path, v->line, v->key, c, sp, sender_keys[si].opt,
+		       sender_keys[si].arg ? v->val : NULL);
 }
 
 static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 		 int line, struct mon_cfg *c)
 {
 	const struct kv *t = get(kv, "target"), *v;
+	struct sender_parse sp;
 	size_t len = 0, i;
 	char msg[512];
 	FILE *f;
@@ -456,51 +464,51 @@ static int build(const char *path, yaml_document_t *doc, struct kvset *kv,
 	c->line = line;
 	if (!t)
 		return err_at(path, line, "a session needs a target");
+	sender_parse_begin(&sp, &c->o);
+	err = push(c, "sender");
+	if (err)
+		return err_at(path, line, "%s", strerror(-err));
 	for (i = 0; i < kv->n; i++) {
-		err = check_one(path, &kv->v[i]);
+		if (sender_key(kv->v[i].key) < 0)
+			continue;
+		err = sender_kv(path, &kv->v[i], c, &sp);
 		if (err)
 			return err;
 	}
-	err = push(c, "sender");
-	for (i = 0; i < kv->n && !err; i++) {
-		int si = sender_key(kv->v[i].key);
-
-		if (si < 0 || (!sender_keys[si].arg && !is_true(kv->v[i].val)))
-			continue;
-		err = push(c, sender_keys[si].opt);
-		if (!err && sender_keys[si].arg)
-			err = push(c, kv->v[i].val);
-	}
 	v = get(kv, "timestamp-format");
-	if (!err && v) {
+	if (v) {
 		if (strcmp(v->val, "ntp") && strcmp(v->val, "ptp"))
 			return err_at(path, v->line, "timestamp-format: ntp or ptp, not '%s'",
 				      v->val);
-		if (!strcmp(v->val, "ptp"))
-			err = push(c, "--ptp");
+		if (!strcmp(v->val, "ptp") &&
+		    add_opt(path, v->line, v->key, c, &sp, "--ptp", NULL))
+			return -EINVAL;
 	}
 	/* -I twice: an address, and an interface or VRF */
 	v = get(kv, "source");
-	if (!err && v)
-		err = push(c, "-I") ?: push(c, v->val);
+	if (v && add_opt(path, v->line, v->key, c, &sp, "-I", v->val))
+		return -EINVAL;
 	v = get(kv, "interface") ?: get(kv, "vrf");
-	if (!err && v)
-		err = push(c, "-I") ?: push(c, v->val);
+	if (v && add_opt(path, v->line, v->key, c, &sp, "-I", v->val))
+		return -EINVAL;
 	v = get(kv, "family");
-	if (!err && v) {
+	if (v) {
 		if (strcmp(v->val, "4") && strcmp(v->val, "6"))
 			return err_at(path, v->line, "family: 4 or 6, not '%s'",
 				      v->val);
-		err = push(c, !strcmp(v->val, "4") ? "-4" : "-6");
+		if (add_opt(path, v->line, v->key, c, &sp,
+			    !strcmp(v->val, "4") ? "-4" : "-6", NULL))
+			return -EINVAL;
 	}
 	/* always quiet: the monitor prints windows, not replies */
-	if (!err)
-		err = push(c, "-q");
-	if (!err)
-		err = push(c, t->val);
+	if (add_opt(path, line, "session", c, &sp, "-q", NULL))
+		return -EINVAL;
+	err = push(c, t->val);
 	if (err)
 		return err_at(path, line, "%s", strerror(-err));
-	if (parse_caught(c->argc, c->argv, &c->o, msg, sizeof(msg)))
+	c->o.target = c->argv[c->argc - 1];
+	/* what depends on several keys: the session's line */
+	if (parse_caught(&sp, NULL, NULL, msg, sizeof(msg)))
 		return err_at(path, line, "session: %s", msg);
 	if (c->o.tsm == TS_KERNEL)
 		return err_at(path, get(kv, "timestamping")->line,

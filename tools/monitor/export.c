@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "monitor.h"
+#include "print.h"
 #include "prom.h"
 
 #define P "stampnl_monitor_"
@@ -258,55 +259,57 @@ int mon_textfile_write(const struct mon *m, uint64_t now)
 void mon_json_window(const struct mon *m, const struct mon_session *ms,
 		     const struct ws_summary *sum, uint64_t now)
 {
+	static const char *const qn[] = { "p50", "p90", "p99", "p999" };
 	const struct loss_acc *w = &sum->win.loss;
-	const char *n;
-	int k;
+	int k, j;
 
-	printf("{\"type\":\"window\",\"session\":\"");
-	for (n = ms->cfg->name; *n; n++) {
-		if (*n == '"' || *n == '\\')
-			printf("\\%c", *n);
-		else
-			putchar((unsigned char)*n < 0x20 ? '?' : *n);
-	}
-	printf("\",\"window\":%" PRIu64 ",\"uptime_s\":%.3f,\"window_s\":%g,\"state\":\"%s\",\"sent\":%"
-	       PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
-	       ",\"late\":%" PRIu64 ",\"duplicate\":%" PRIu64
-	       ",\"reordered\":%" PRIu64, sum->window,
-	       (now - m->start_mono) / 1e9, m->window_s,
-	       mon_state_names[mon_session_state(ms, now)], w->sent,
-	       w->received, w->lost, w->late, w->duplicates,
-	       sum->win.reordered);
+	/* the print layer's JSON: its escaping, its rule for integers */
+	print_start(stdout, true);
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "type", NULL, "window");
+	print_string(PRINT_JSON, "session", NULL, ms->cfg->name);
+	print_u64(PRINT_JSON, "window", NULL, sum->window);
+	print_float(PRINT_JSON, "uptime_s", "%.3f", NULL,
+		    (now - m->start_mono) / 1e9);
+	print_float(PRINT_JSON, "window_s", "%g", NULL, m->window_s);
+	print_string(PRINT_JSON, "state", NULL,
+		     mon_state_names[mon_session_state(ms, now)]);
+	print_u64(PRINT_JSON, "sent", NULL, w->sent);
+	print_u64(PRINT_JSON, "received", NULL, w->received);
+	print_u64(PRINT_JSON, "lost", NULL, w->lost);
+	print_u64(PRINT_JSON, "late", NULL, w->late);
+	print_u64(PRINT_JSON, "duplicate", NULL, w->duplicates);
+	print_u64(PRINT_JSON, "reordered", NULL, sum->win.reordered);
 	for (k = 0; k < WS_NMETRICS; k++) {
 		const struct ws_quantiles *q = &sum->q[k];
 
-		printf(",\"%s\":{\"count\":%" PRIu64, ws_metric_names[k],
-		       q->count);
-		if (q->count)
-			printf(",\"min_ns\":%" PRIu64 ",\"mean_ns\":%.0f,\"p50_ns\":%.0f,\"p90_ns\":%.0f,\"p99_ns\":%.0f,\"max_ns\":%" PRIu64,
-			       q->min, q->mean, q->p50, q->p90, q->p99, q->max);
+		open_json_object(ws_metric_names[k]);
+		print_u64(PRINT_JSON, "count", NULL, q->count);
+		if (q->count) {
+			print_u64(PRINT_JSON, "min_ns", NULL, q->min);
+			print_float(PRINT_JSON, "mean_ns", "%.0f", NULL, q->mean);
+			print_float(PRINT_JSON, "p50_ns", "%.0f", NULL, q->p50);
+			print_float(PRINT_JSON, "p90_ns", "%.0f", NULL, q->p90);
+			print_float(PRINT_JSON, "p99_ns", "%.0f", NULL, q->p99);
+			print_u64(PRINT_JSON, "max_ns", NULL, q->max);
+		}
 		/* quantiles that are only upper bounds (tools/lib/hist.h) */
 		if (q->approx) {
-			static const char *const qn[] = { "p50", "p90", "p99",
-							  "p999" };
-			const char *sep = "";
-			int j;
-
-			printf(",\"upper_bound_only\":[");
-			for (j = 0; j < 4; j++) {
-				if (!(q->approx & (1U << j)))
-					continue;
-				printf("%s\"%s\"", sep, qn[j]);
-				sep = ",";
-			}
-			printf("]");
+			open_json_array("upper_bound_only");
+			for (j = 0; j < 4; j++)
+				if (q->approx & (1U << j))
+					print_string(PRINT_JSON, NULL, NULL,
+						     qn[j]);
+			close_json_array();
 		}
-		printf("}");
+		close_json_object();
 	}
-	printf(",\"one_way_valid\":%s,\"alarm_rtt\":%s,\"alarm_loss\":%s}\n",
-	       mon_one_way_valid(ms) ? "true" : "false",
-	       ms->alarm_rtt ? "true" : "false",
-	       ms->alarm_loss ? "true" : "false");
+	print_bool(PRINT_JSON, "one_way_valid", NULL, mon_one_way_valid(ms));
+	print_bool(PRINT_JSON, "alarm_rtt", NULL, ms->alarm_rtt);
+	print_bool(PRINT_JSON, "alarm_loss", NULL, ms->alarm_loss);
+	close_json_object();
+	print_nl(PRINT_JSON);
+	print_start(NULL, false);
 }
 
 /* ---- /metrics over HTTP ---- */

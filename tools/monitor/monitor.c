@@ -582,70 +582,44 @@ static void reload(struct mon *m, uint64_t now)
 /* ---- the loop ---- */
 
 static const struct cli_opt monitor_opts[] = {
-	{ "config", 'c', "FILE", "the sessions, in YAML (stampnl(8), MONITOR)",
-	  .comp = CLI_COMP_FILE },
-	{ "listen", 'L' + 256, "[ADDR:]PORT",
-	  "serve /metrics over HTTP (Prometheus) there" },
-	{ "textfile", 'T' + 256, "FILE",
-	  "a Prometheus textfile, rewritten every window\n"
-	  "(node_exporter), removed when the monitor stops",
-	  .comp = CLI_COMP_FILE },
-	{ "json-lines", 'J' + 256, NULL,
-	  "a JSON summary per session per window on standard output" },
-	{ "window", 'w' + 256, "S", "the window, 1 to 3600 s (default 60)" },
+	CLI_OPT_STR("config", 'c', "FILE",
+		    "the sessions, in YAML (stampnl(8), MONITOR)",
+		    struct mon, path, .comp = CLI_COMP_FILE),
+	CLI_OPT_STR("listen", 'L' + 256, "[ADDR:]PORT",
+		    "serve /metrics over HTTP (Prometheus) there",
+		    struct mon, listen),
+	CLI_OPT_STR("textfile", 'T' + 256, "FILE",
+		    "a Prometheus textfile, rewritten every window\n"
+		    "(node_exporter), removed when the monitor stops",
+		    struct mon, textfile, .comp = CLI_COMP_FILE),
+	CLI_OPT_FLAG("json-lines", 'J' + 256,
+		     "a JSON summary per session per window on standard output",
+		     struct mon, json_lines),
+	CLI_OPT_REAL("window", 'w' + 256, "S",
+		     "the window, 1 to 3600 s (default 60)",
+		     struct mon, window_s, 1, 3600),
 	{ "check", 'C' + 256, NULL, "check the file and exit (0: it loads)" },
 	{ "help", 'h', NULL, "this text" },
 };
 
 static int cmd_monitor(int argc, char **argv);
 
-const struct cli_cmd monitor_cli = {
-	.name = "monitor",
-	.fn = cmd_monitor,
-	.summary = "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]",
-	.opts = monitor_opts,
-	.nopts = ARRAY_SIZE(monitor_opts),
-	.notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n",
-};
+CLI_COMMAND(monitor, "-c FILE [--listen [ADDR:]PORT] [--textfile FILE] [--json-lines] [--window S]",
+	    CLI_OPTS(monitor_opts),
+	    .notes = "SIGHUP reloads the file; a bad file leaves the running sessions alone\n");
 
-struct mon_args {
-	struct mon *m;
-	bool *check;
-};
-
+/* the one option the table does not store into struct mon: --check */
 static int monitor_opt(int key, const char *arg, void *ctx)
 {
-	struct mon_args *a = ctx;
-
-	switch (key) {
-	case 'c':
-		a->m->path = arg;
-		return 0;
-	case 'L' + 256:
-		a->m->listen = arg;
-		return 0;
-	case 'T' + 256:
-		a->m->textfile = arg;
-		return 0;
-	case 'J' + 256:
-		a->m->json_lines = true;
-		return 0;
-	case 'w' + 256:
-		return cli_real("monitor", "--window", arg, 1, 3600,
-				&a->m->window_s);
-	case 'C' + 256:
-		*a->check = true;
-		return 0;
-	}
-	return -EINVAL;
+	*(bool *)ctx = true;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct mon *m, bool *check)
 {
-	struct mon_args a = { m, check };
 	int err;
 
-	err = cli_parse_opts(&monitor_cli, argc, argv, monitor_opt, &a);
+	err = cli_parse_opts(&monitor_cli, argc, argv, m, monitor_opt, check);
 	if (err == -ECANCELED)
 		return err;
 	if (!err && optind < argc)

@@ -79,13 +79,18 @@ size_t stats_nval(void)
 	return TLV0 + NTLV;
 }
 
+struct stats_args {
+	bool json;
+	const char *prom;
+};
+
 static const struct cli_opt stats_opts[] = {
-	{ NULL, 'j', NULL, "JSON" },
-	{ "prometheus", 'P' + 256, "FILE|-",
-	  "the counters and every session's, as a Prometheus\n"
-	  "textfile for node_exporter (written to a temporary\n"
-	  "file, then renamed); - writes to standard output",
-	  .comp = CLI_COMP_FILE },
+	CLI_OPT_FLAG(NULL, 'j', "JSON", struct stats_args, json),
+	CLI_OPT_STR("prometheus", 'P' + 256, "FILE|-",
+		    "the counters and every session's, as a Prometheus\n"
+		    "textfile for node_exporter (written to a temporary\n"
+		    "file, then renamed); - writes to standard output",
+		    struct stats_args, prom, .comp = CLI_COMP_FILE),
 	{ "help", 'h', NULL, "this text" },
 };
 
@@ -98,33 +103,7 @@ static void print_counter(const char *key, const char *text, uint64_t v)
 
 static int cmd_stats(int argc, char **argv);
 
-const struct cli_cmd stats_cli = {
-	.name = "stats",
-	.fn = cmd_stats,
-	.summary = "[-j | --prometheus FILE|-]",
-	.opts = stats_opts,
-	.nopts = ARRAY_SIZE(stats_opts),
-};
-
-struct stats_args {
-	bool json;
-	const char *prom;
-};
-
-static int stats_opt(int key, const char *arg, void *ctx)
-{
-	struct stats_args *a = ctx;
-
-	if (key == 'j')
-		a->json = true;
-	else if (key == 'P' + 256 && *arg)
-		a->prom = arg;
-	else if (key == 'P' + 256)
-		return cli_error("stats", "--prometheus needs a file name");
-	else
-		return -EINVAL;
-	return 0;
-}
+CLI_COMMAND(stats, "[-j | --prometheus FILE|-]", CLI_OPTS(stats_opts));
 
 /* `stampnl stats [-j | --prometheus FILE|-]`; the exit status */
 static int cmd_stats(int argc, char **argv)
@@ -136,7 +115,7 @@ static int cmd_stats(int argc, char **argv)
 	size_t i;
 	int err;
 
-	err = cli_parse_opts(&stats_cli, argc, argv, stats_opt, &a);
+	err = cli_parse_opts(&stats_cli, argc, argv, &a, NULL, NULL);
 	if (err == -ECANCELED)
 		return 0;
 	if (err == -ENOMEM || err == -ENOSPC)

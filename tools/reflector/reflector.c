@@ -135,9 +135,8 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		     fmt);
 	print_string(PRINT_FP, NULL, " (%s)\n",
 		     cfg->ts_format ? "PTPv2, TAI" : "NTP, UTC");
-	print_bool(PRINT_JSON, "clock_synced", NULL, cfg->synced);
-	print_string(PRINT_FP, NULL, "clock:            %s",
-		     cfg->synced ? "synchronized" : "not synchronized");
+	print_flag("clock_synced", "clock:            %s", cfg->synced,
+		   "synchronized", "not synchronized");
 	print_uint(PRINT_JSON, "clock_error_ns", NULL, cfg->error_ns);
 	print_float(PRINT_FP, NULL, NULL, ", error estimate %.6f ms",
 		    cfg->error_ns / 1e6);
@@ -155,12 +154,10 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	print_uint(PRINT_ANY, "session_idle_s",
 		   ", learned ones forgotten after %u s idle\n",
 		   cfg->session_idle);
-	print_bool(PRINT_JSON, "auth", NULL, cfg->auth);
-	print_string(PRINT_FP, NULL, "authentication:   %s",
-		     cfg->auth ? "on (HMAC-SHA-256)" : "off");
-	print_bool(PRINT_JSON, "default_key", NULL, cfg->has_default_key);
-	print_string(PRINT_FP, NULL, ", default key %s\n",
-		     cfg->has_default_key ? "set" : "not set");
+	print_flag("auth", "authentication:   %s", cfg->auth,
+		   "on (HMAC-SHA-256)", "off");
+	print_flag("default_key", ", default key %s\n", cfg->has_default_key,
+		   "set", "not set");
 	if (!cfg->rate_limit)
 		print_text("rate limit:       none\n");
 	print_uint(cfg->rate_limit ? PRINT_ANY : PRINT_JSON, "rate_limit",
@@ -179,12 +176,10 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	}
 	close_json_array();
 	print_string(PRINT_ANY, "tlv", "\ntlv:              %s", tlv);
-	print_bool(PRINT_JSON, "cos_remark", NULL, cfg->cos_remark);
-	print_string(PRINT_FP, NULL, ", class of service remarking %s",
-		     cfg->cos_remark ? "on" : "off");
-	print_bool(PRINT_JSON, "return_addr", NULL, cfg->return_addr);
-	print_string(PRINT_FP, NULL, ", return address %s\n",
-		     cfg->return_addr ? "allowed" : "refused");
+	print_flag("cos_remark", ", class of service remarking %s",
+		   cfg->cos_remark, "on", "off");
+	print_flag("return_addr", ", return address %s\n", cfg->return_addr,
+		   "allowed", "refused");
 	print_uint(PRINT_ANY, "member_id", "micro-session id: %u\n",
 		   cfg->member_id);
 	print_string(PRINT_ANY, "sync_source",
@@ -264,38 +259,34 @@ static int put_ports(struct nl_msg *msg, const struct cli_kw *k,
 static const struct cli_kw set_kw[] = {
 	{ "port", "PORT[,PORT...]", "the UDP ports to reflect on (default 862)",
 	  put_ports, STAMP_A_PORT, .flags = CLI_KW_REPEAT },
-	{ "format", NULL, "the timestamp format of replies: NTP (UTC) or PTPv2 (TAI)",
-	  cli_put_choice, STAMP_A_TS_FORMAT, .choices = ts_names },
-	{ "clock", NULL, "the S bit: whether the clock is synchronized",
-	  cli_put_choice, STAMP_A_CLOCK_SYNCED, .choices = clock_names },
+	CLI_KW_CHOICE("format", "the timestamp format of replies: NTP (UTC) or PTPv2 (TAI)",
+		      STAMP_A_TS_FORMAT, ts_names),
+	CLI_KW_CHOICE("clock", "the S bit: whether the clock is synchronized",
+		      STAMP_A_CLOCK_SYNCED, clock_names),
 	{ "error-ns", "DURATION", "the clock's error estimate (ns without a unit)",
 	  cli_put_duration_ns, STAMP_A_CLOCK_ERROR, 1, UINT32_MAX },
 	{ "validity", "DURATION", "how long the clock report holds (s without a unit)",
 	  cli_put_duration_s, STAMP_A_CLOCK_VALIDITY, 0, UINT32_MAX },
-	{ "mode", NULL, "stateful: a Seq of its own per session (RFC 8762 4)",
-	  cli_put_choice, STAMP_A_MODE, .choices = mode_names },
-	{ "session-create", NULL, "stateful: a session for an unknown sender",
-	  cli_put_choice, STAMP_A_SESSION_CREATE, .choices = parse_onoff_names },
-	{ "auth", NULL, "authenticated mode (RFC 8762 4.4)",
-	  cli_put_choice, STAMP_A_AUTH, .choices = parse_onoff_names },
+	CLI_KW_CHOICE("mode", "stateful: a Seq of its own per session (RFC 8762 4)",
+		      STAMP_A_MODE, mode_names),
+	CLI_KW_ONOFF("session-create", "stateful: a session for an unknown sender",
+		     STAMP_A_SESSION_CREATE),
+	CLI_KW_ONOFF("auth", "authenticated mode (RFC 8762 4.4)", STAMP_A_AUTH),
 	{ "default-key-file", "FILE|-|none", "the HMAC key of sessions without one",
 	  put_key, STAMP_A_DEFAULT_KEY, .comp = CLI_COMP_FILE },
-	{ "rate-limit", "PPS", "requests per second per source, 0: no limit",
-	  cli_put_u32, STAMP_A_RATE_LIMIT, 0, UINT32_MAX },
-	{ "rate-burst", "N", "requests a source may send at once",
-	  cli_put_u32, STAMP_A_RATE_BURST, 0, UINT32_MAX },
+	CLI_KW_U32("rate-limit", "PPS", "requests per second per source, 0: no limit",
+		   STAMP_A_RATE_LIMIT),
+	CLI_KW_U32("rate-burst", "N", "requests a source may send at once", STAMP_A_RATE_BURST),
 	{ "allow", "PREFIX[,...]|any", "the sources answered; any: every one",
 	  put_allow, STAMP_A_ALLOW },
-	{ "max-sessions", "N", "sessions at most",
-	  cli_put_u32, STAMP_A_MAX_SESSIONS, 0, UINT32_MAX },
+	CLI_KW_U32("max-sessions", "N", "sessions at most", STAMP_A_MAX_SESSIONS),
 	{ "session-idle", "DURATION", "learned sessions forgotten after (s without a unit)",
 	  cli_put_duration_s, STAMP_A_SESSION_IDLE, 0, UINT32_MAX },
-	{ "tlv", NULL, "TLVs processed, copied back or stripped (RFC 8972)",
-	  cli_put_choice, STAMP_A_TLV_MODE, .choices = tlv_names },
-	{ "cos-remark", NULL, "Class of Service TLV: DSCP1 on the reply",
-	  cli_put_choice, STAMP_A_COS_REMARK, .choices = parse_onoff_names },
-	{ "return-address", NULL, "Return Path TLV: replies to another address",
-	  cli_put_choice, STAMP_A_RETURN_ADDR, .choices = parse_onoff_names },
+	CLI_KW_CHOICE("tlv", "TLVs processed, copied back or stripped (RFC 8972)",
+		      STAMP_A_TLV_MODE, tlv_names),
+	CLI_KW_ONOFF("cos-remark", "Class of Service TLV: DSCP1 on the reply", STAMP_A_COS_REMARK),
+	CLI_KW_ONOFF("return-address", "Return Path TLV: replies to another address",
+		     STAMP_A_RETURN_ADDR),
 	{ "member-id", "ID", "the Reflector Micro-session ID (RFC 9534)",
 	  cli_put_u16, STAMP_A_MEMBER_ID, 0, 65535 },
 	{ "sync-source", NULL, "Timestamp Information TLV's sync source",
@@ -421,14 +412,9 @@ static int build_clock_sync(struct nl_msg *msg, int argc, char **argv)
 
 static int cmd_reflector(int argc, char **argv);
 
-const struct cli_cmd reflector_cli = {
-	.name = "reflector",
-	.fn = cmd_reflector,
-	.summary = "show [-j] | set KEYWORD VALUE... | clock-sync",
-	.subs = refl_subs,
-	.nsubs = ARRAY_SIZE(refl_subs),
-	.notes = "durations take a unit: ns, us, ms, s, m, h\n",
-};
+CLI_COMMAND(reflector, "show [-j] | set KEYWORD VALUE... | clock-sync",
+	    CLI_SUBS(refl_subs),
+	    .notes = "durations take a unit: ns, us, ms, s, m, h\n");
 
 /* a keyword parse's end: its usage (1) or a usage error, as an exit status */
 static int kw_status(int err, const struct cli_cmd *cmd)

@@ -198,11 +198,9 @@ static void print_sess(const struct sess *s)
 		print_null(PRINT_ANY, "local", " -> %s", "*");
 	print_uint(PRINT_ANY, "port", ":%u", s->port);
 	print_uint(PRINT_ANY, "ssid", " ssid %u", s->ssid);
-	print_bool(PRINT_JSON, "provisioned", NULL, s->provisioned);
-	print_string(PRINT_FP, NULL, "%s",
-		     s->provisioned ? " provisioned" : " learned");
-	print_bool(PRINT_JSON, "has_key", NULL, s->has_key);
-	print_string(PRINT_FP, NULL, "%s", s->has_key ? " own-key" : "");
+	print_flag("provisioned", "%s", s->provisioned, " provisioned",
+		   " learned");
+	print_flag("has_key", "%s", s->has_key, " own-key", "");
 	print_u64(PRINT_ANY, "rx", " rx %" PRIu64, s->rx);
 	print_u64(PRINT_ANY, "reflected", " reflected %" PRIu64, s->reflected);
 	print_u64(PRINT_ANY, "drop_auth", " auth-fail %" PRIu64, s->drop_auth);
@@ -215,7 +213,7 @@ static void print_sess(const struct sess *s)
 	}
 	/* as sent: seconds.fraction of the NTP or PTPv2 format then in use */
 	if (s->last_t3) {
-		print_u64(PRINT_JSON, "last_t3", NULL, s->last_t3);
+		print_u64_string(PRINT_JSON, "last_t3", NULL, s->last_t3);
 		print_text(" last-t3 %08" PRIx32 ".%08" PRIx32,
 			   (uint32_t)(s->last_t3 >> 32), (uint32_t)s->last_t3);
 	} else {
@@ -261,13 +259,8 @@ static int do_list(struct nlctx *c, bool json)
 
 static int cmd_session(int argc, char **argv);
 
-const struct cli_cmd session_cli = {
-	.name = "session",
-	.fn = cmd_session,
-	.summary = "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]",
-	.subs = sess_subs,
-	.nsubs = ARRAY_SIZE(sess_subs),
-};
+CLI_COMMAND(session, "add|del|show peer ADDR peer-port PORT [local ADDR] [port PORT] [ssid N] ... | list [-j]",
+	    CLI_SUBS(sess_subs));
 
 /* `stampnl session ...`; the exit status */
 static int cmd_session(int argc, char **argv)

@@ -246,6 +246,22 @@ bool sender_session_done(const struct sender *s);
 void sender_session_close(struct sender *s);
 
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o);
+
+/*
+ * The same parse in steps, for options that come one at a time (the
+ * monitor's file): begin, an option each, end with the target.
+ */
+struct sender_parse {
+	struct sender_opts *o;
+	unsigned int dscp, ecn;
+	bool dscp_given, ecn_given, len_given;
+	bool interval_given, rate_given;
+};
+
+void sender_parse_begin(struct sender_parse *a, struct sender_opts *o);
+int sender_parse_opt(struct sender_parse *a, const char *opt,
+		     const char *arg);
+int sender_parse_end(struct sender_parse *a);
 int sender_main(struct sender_opts *o);
 int sender_multi(struct sender_opts *o);
 void sender_print_reply(struct sender *s, uint64_t seq, const struct probe *p);

@@ -71,9 +71,11 @@ static const struct cli_opt opts[] = {
 	{ "duration", 'w', "DURATION", "stop sending after this long (with or instead of -c)" },
 	{ "rate", OPT_RATE, "PPS", "packets per second (-i 1/PPS, not with -i); sends in\n"
 	  "batches when behind" },
-	{ "poisson", OPT_POISSON, NULL, "exponential gaps with mean -i (RFC 2330 11.1.1)" },
-	{ "random-start", OPT_RANDOM_START, NULL,
-	  "first packet at a random point of the first period (RFC 3432)" },
+	CLI_OPT_FLAG("poisson", OPT_POISSON, "exponential gaps with mean -i (RFC 2330 11.1.1)",
+		     struct sender_opts, poisson),
+	CLI_OPT_FLAG("random-start", OPT_RANDOM_START,
+		     "first packet at a random point of the first period (RFC 3432)",
+		     struct sender_opts, random_start),
 	{ "seed", OPT_SEED, "N", "seed for --poisson and --random-start, 1 to 2^64-1\n"
 	  "(default: random; JSON gives it as a string)" },
 	{ NULL, 'p', "PORT", "reflector port (default 862)" },
@@ -89,7 +91,8 @@ static const struct cli_opt opts[] = {
 	  "with a key, 112 and at least 112)" },
 	{ NULL, '4', NULL, "IPv4 only" },
 	{ NULL, '6', NULL, "IPv6 only" },
-	{ "ptp", OPT_PTP, NULL, "T1 in PTPv2 format (TAI) instead of NTP (UTC)" },
+	CLI_OPT_FLAG("ptp", OPT_PTP, "T1 in PTPv2 format (TAI) instead of NTP (UTC)",
+		     struct sender_opts, ptp),
 	{ "ssid", OPT_SSID, "N", "Session-Sender Identifier, 1-65535 (RFC 8972); default 0\n"
 	  "without TLVs, and a random non-zero one with TLVs\n"
 	  "(RFC 8972 3), printed" },
@@ -99,9 +102,10 @@ static const struct cli_opt opts[] = {
 	  "        CAP_NET_ADMIN; an Ethernet or loopback device)\n"
 	  "kernel  SO_TIMESTAMPING: driver or NIC stamps\n"
 	  "user    the clock around send() and recv()", ts_choices },
-	{ "require-sync", OPT_REQUIRE_SYNC, NULL,
-	  "refuse to measure unless both clocks are synchronized:\n"
-	  "the first reply with the S bit clear ends the test (exit 2)" },
+	CLI_OPT_FLAG("require-sync", OPT_REQUIRE_SYNC,
+		     "refuse to measure unless both clocks are synchronized:\n"
+		     "the first reply with the S bit clear ends the test (exit 2)",
+		     struct sender_opts, require_sync),
 	{ "require-ptp", OPT_REQUIRE_PTP, NULL,
 	  "--require-sync, and both clocks kept by PTP: locally ptp4l\n"
 	  "or phc2sys, and every reply's Timestamp Information TLV\n"
@@ -111,11 +115,14 @@ static const struct cli_opt opts[] = {
 	  "authenticated mode (RFC 8762 4.4): HMAC-SHA-256 with the key\n"
 	  "in FILE (hex, 16-64 octets, mode 600; \"-\": standard input);\n"
 	  "replies whose HMAC is wrong count as auth failures", .comp = CLI_COMP_FILE },
-	{ "stateful-reflector", OPT_STATEFUL_REFL, NULL,
-	  "the reflector keeps its own Seq (RFC 8762 4): split loss\n"
-	  "into forward and backward even when no reply showed it" },
-	{ NULL, 'q', NULL, "no line per reply, only the summary" },
-	{ "histogram", OPT_HISTOGRAM, NULL, "print the RTT histogram (always in -j)" },
+	CLI_OPT_FLAG("stateful-reflector", OPT_STATEFUL_REFL,
+		     "the reflector keeps its own Seq (RFC 8762 4): split loss\n"
+		     "into forward and backward even when no reply showed it",
+		     struct sender_opts, stateful_refl),
+	CLI_OPT_FLAG(NULL, 'q', "no line per reply, only the summary",
+		     struct sender_opts, quiet),
+	CLI_OPT_FLAG("histogram", OPT_HISTOGRAM, "print the RTT histogram (always in -j)",
+		     struct sender_opts, histogram),
 	{ "histogram-bins", OPT_HISTOGRAM_BINS, "SPEC",
 	  "count rtt, forward and backward delays in the bins chosen\n"
 	  "(text, -j \"histogram\", --prometheus), the first and last\n"
@@ -127,9 +134,11 @@ static const struct cli_opt opts[] = {
 	  "write the --histogram-bins counts to FILE at the end, as CSV:\n"
 	  "bin,lo_ns,hi_ns,rtt,forward,backward (empty: no bound)",
 	  .comp = CLI_COMP_FILE },
-	{ NULL, 'j', NULL, "print one JSON document at the end instead of text" },
-	{ "json-lines", OPT_JSON_LINES, NULL,
-	  "a JSON object per reply, loss and interval, then a summary" },
+	CLI_OPT_FLAG(NULL, 'j', "print one JSON document at the end instead of text",
+		     struct sender_opts, json),
+	CLI_OPT_FLAG("json-lines", OPT_JSON_LINES,
+		     "a JSON object per reply, loss and interval, then a summary",
+		     struct sender_opts, json_lines),
 	{ "report-interval", OPT_REPORT_INTERVAL, "INTERVAL",
 	  "a summary of the last INTERVAL every INTERVAL (s without a unit)" },
 	{ "prometheus", OPT_PROMETHEUS, "FILE|-",
@@ -179,16 +188,11 @@ static const struct cli_opt opts[] = {
 	  "past the packet's end", malformed_choices },
 };
 
-const struct cli_cmd sender_cli = {
-	.name = "sender",
-	.fn = cmd_sender,
-	.summary = "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
-	.opts = opts,
-	.nopts = ARRAY_SIZE(opts),
-	.args = "TARGET|--targets FILE",
-	.arg_comp = CLI_COMP_HOST,
-	.notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); lengths k (1024)\n",
-};
+CLI_COMMAND(sender, "TARGET [-c count] [-i interval] [-I addr|dev] [-t ttl] [-j] ...",
+	    CLI_OPTS(opts), .args = "TARGET|--targets FILE",
+	    .arg_comp = CLI_COMP_HOST,
+	    .notes = "durations take a unit: ns, us, ms, s, m, h (none: seconds); "
+		     "lengths k (1024)\n");
 
 /* Found out before the test, not after it: the file's directory. */
 static int prom_dir_unwritable(const char *path)
@@ -230,8 +234,6 @@ static int auth_opts(struct sender_opts *o, bool len_given)
 			o->len, STAMP_AUTH_BASE_LEN);
 		return -EINVAL;
 	}
-	if (stamp_keyfile_read(o->key_path, o->key, &o->key_len))
-		return -EINVAL;
 	return 0;
 }
 
@@ -385,38 +387,25 @@ static int value_opt(struct sender_opts *o, int c, const char *arg,
 			return cli_error("sender", "--histogram-file needs a file name");
 		user_hist.path = arg;
 		return 0;
+	/* read at once, so that an error is the option's (a line of the monitor's file) */
 	case OPT_AUTH_KEY_FILE:
 		o->key_path = arg;
-		return 0;
+		return stamp_keyfile_read(arg, o->key, &o->key_len) ? -EINVAL : 0;
 	case OPT_TLV_HMAC_KEY_FILE:
 		o->tlv_key_path = arg;
 		o->tlv.hmac = true;
 		o->tlv.any = true;
-		return 0;
+		return stamp_keyfile_read(arg, o->tlv_key, &o->tlv_key_len) ?
+		       -EINVAL : 0;
 	case OPT_TLV_PADDING ... OPT_TLV_MALFORMED:
 		return sender_tlv_option(&o->tlv, c, arg);
 	}
 	return -EINVAL;
 }
 
-/* the flags that only set their own bool */
-static const struct cli_flag bool_flags[] = {
-	{ 'j', offsetof(struct sender_opts, json) },
-	{ 'q', offsetof(struct sender_opts, quiet) },
-	{ OPT_PTP, offsetof(struct sender_opts, ptp) },
-	{ OPT_REQUIRE_SYNC, offsetof(struct sender_opts, require_sync) },
-	{ OPT_POISSON, offsetof(struct sender_opts, poisson) },
-	{ OPT_RANDOM_START, offsetof(struct sender_opts, random_start) },
-	{ OPT_HISTOGRAM, offsetof(struct sender_opts, histogram) },
-	{ OPT_JSON_LINES, offsetof(struct sender_opts, json_lines) },
-	{ OPT_STATEFUL_REFL, offsetof(struct sender_opts, stateful_refl) },
-};
-
 /* the flags; -ENOENT: not a flag */
 static int flag_opt(struct sender_opts *o, int c)
 {
-	if (cli_set_flag(o, bool_flags, ARRAY_SIZE(bool_flags), c))
-		return 0;
 	switch (c) {
 	case '4':
 		o->family = AF_INET;
@@ -487,17 +476,9 @@ static int check_opts(struct sender_opts *o, bool interval_given,
 	return 0;
 }
 
-/* what the options of one command line gave, besides struct sender_opts */
-struct sender_args {
-	struct sender_opts *o;
-	unsigned int dscp, ecn;
-	bool dscp_given, ecn_given, len_given;
-	bool interval_given, rate_given;
-};
-
 static int sender_opt(int c, const char *arg, void *ctx)
 {
-	struct sender_args *a = ctx;
+	struct sender_parse *a = ctx;
 	struct sender_opts *o = a->o;
 	uint64_t ns;
 	double pps;
@@ -539,16 +520,12 @@ static int sender_opt(int c, const char *arg, void *ctx)
  */
 int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 {
-	struct sender_args a = { .o = o };
+	struct sender_parse a;
 	int err;
 
-	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
-				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
-				   .family = AF_UNSPEC, .tos = -1,
-				   .interval_arg = "1" };
-	sender_tlv_defaults(&o->tlv);
+	sender_parse_begin(&a, o);
 	/* `stampnl sender help`, as ip(8)'s commands take it */
-	err = cli_parse_opts(&sender_cli, argc, argv, sender_opt, &a);
+	err = cli_parse_opts(&sender_cli, argc, argv, o, sender_opt, &a);
 	if (err)
 		return err;
 	if (o->targets_path ? optind != argc : optind != argc - 1)
@@ -557,21 +534,60 @@ int sender_parse_opts(int argc, char **argv, struct sender_opts *o)
 				 optind >= argc ? "which reflector? give TARGET or --targets FILE" :
 				 "give exactly one TARGET");
 	o->target = o->targets_path ? NULL : argv[optind];
+	return sender_parse_end(&a);
+}
+
+/**
+ * sender_parse_begin() - the defaults, before the options one at a time
+ * @a: the parse's state
+ * @o: the options it fills in
+ */
+void sender_parse_begin(struct sender_parse *a, struct sender_opts *o)
+{
+	*a = (struct sender_parse){ .o = o };
+	*o = (struct sender_opts){ .interval_s = 1, .wait_s = 3,
+				   .port = STAMP_PORT, .len = STAMP_BASE_LEN,
+				   .family = AF_UNSPEC, .tos = -1,
+				   .interval_arg = "1" };
+	sender_tlv_defaults(&o->tlv);
+}
+
+/**
+ * sender_parse_opt() - one option, as the command line spells it
+ * @a: the parse's state
+ * @opt: "--rate", "-i"
+ * @arg: its value; NULL for a flag
+ *
+ * Return: 0, or -EINVAL with a message printed.
+ */
+int sender_parse_opt(struct sender_parse *a, const char *opt, const char *arg)
+{
+	return cli_parse_opt(&sender_cli, opt, arg, a->o, sender_opt, a);
+}
+
+/**
+ * sender_parse_end() - what depends on several options, once all are in
+ * @a: the parse's state, o->target or o->targets_path set
+ *
+ * Return: 0, or -EINVAL / -EPERM with a message printed.
+ */
+int sender_parse_end(struct sender_parse *a)
+{
+	struct sender_opts *o = a->o;
+	int err;
+
 	if (o->prom_path && prom_dir_unwritable(o->prom_path))
 		return -EINVAL;
-	err = check_opts(o, a.interval_given, a.rate_given);
+	err = check_opts(o, a->interval_given, a->rate_given);
 	if (err)
 		return err;
-	if (a.dscp_given || a.ecn_given)
-		o->tos = a.dscp << 2 | a.ecn;
-	if (o->tlv.any && sender_tlv_check(o, a.len_given))
+	if (a->dscp_given || a->ecn_given)
+		o->tos = a->dscp << 2 | a->ecn;
+	if (o->tlv.any && sender_tlv_check(o, a->len_given))
 		return -EINVAL;
 	if (o->tlv.any && !o->ssid)
 		default_ssid(o);
 	if (o->key_path)
-		return auth_opts(o, a.len_given || o->tlv.any);
-	if (o->tlv_key_path &&
-	    stamp_keyfile_read(o->tlv_key_path, o->tlv_key, &o->tlv_key_len))
-		return -EINVAL;
+		return auth_opts(o, a->len_given || o->tlv.any);
 	return 0;
 }

@@ -345,11 +345,11 @@ static void print_packet(const struct sender *s, uint64_t i,
 		print_uint(PRINT_JSON, "sender_ttl", NULL, p->sender_ttl);
 	print_uint(PRINT_JSON, "reflector_errest", NULL, p->refl_errest);
 	print_missing("missing", p->missing);
-	print_s64(PRINT_JSON, "t1_user_ns", NULL, p->t1_user);
-	print_s64(PRINT_JSON, "t1_ns", NULL, p->t1);
-	print_s64(PRINT_JSON, "t2_ns", NULL, p->t2);
-	print_s64(PRINT_JSON, "t3_ns", NULL, p->t3);
-	print_s64(PRINT_JSON, "t4_ns", NULL, p->t4);
+	print_s64_string(PRINT_JSON, "t1_user_ns", NULL, p->t1_user);
+	print_s64_string(PRINT_JSON, "t1_ns", NULL, p->t1);
+	print_s64_string(PRINT_JSON, "t2_ns", NULL, p->t2);
+	print_s64_string(PRINT_JSON, "t3_ns", NULL, p->t3);
+	print_s64_string(PRINT_JSON, "t4_ns", NULL, p->t4);
 	print_s64(PRINT_JSON, "rtt_ns", NULL,
 		  (p->t4 - p->t1) - (p->t3 - p->t2));
 	print_s64(PRINT_JSON, "forward_ns", NULL, p->t2 - p->t1);

@@ -1032,7 +1032,7 @@ void sender_tlv_json_packet(const struct sender *s, const struct probe *p)
 	}
 	if (s->o->tlv.follow_up) {
 		print_uint(PRINT_JSON, "follow_up_seq", NULL, pt->fu_seq);
-		print_s64(PRINT_JSON, "follow_up_t3_ns", NULL, pt->fu_t3);
+		print_s64_string(PRINT_JSON, "follow_up_t3_ns", NULL, pt->fu_t3);
 		print_string(PRINT_JSON, "follow_up_method", NULL,
 			     method_name(pt->fu_method));
 	}
