@@ -14,13 +14,16 @@
 #   scaling   sessions, authentication, several TLVs (when stamp_refl
 #             has them)
 #   cpus      one generator per CPU at once
+#   t3tap     wire-out - T3 (and T2 - wire-in) by an AF_PACKET tap on the
+#             reflector's device (bench/t3tap.py), with the module's
+#             egress-hook T3 on and off (its egress_t3 parameter)
 #   turnaround  stamp_refl against a TC BPF in-place turnaround
 #             (bench/tcrefl.bpf.c) and the cost of the floods it drops
 #             ("not allowed", "wrong key"), interleaved rounds; with
 #             --base-ko, the same for another build of the module (the
 #             one before a change) in the same boot
 #
-#   bench/driver.sh [--quick] [--sections capacity,...,turnaround]
+#   bench/driver.sh [--quick] [--sections capacity,...,turnaround,t3tap]
 #                   [--base-ko PATH]
 #
 # Host A (namespace) generates with benchgen on veth; host B reflects.
@@ -51,12 +54,13 @@ if [ "$QUICK" = 1 ]; then
 	# 2000: the slab growth of learning them must stand well above the
 	# slab's own churn (about 10 kB here), which 100 sessions did not
 	FLOWS="1 10 2000" FID_RATE=500 SENDER_COUNT=50 TURN_ROUNDS=1
-	PG_COUNT=5000
+	PG_COUNT=5000 T3_RATES=100 T3_COUNT=50
 else
 	DUR=${BENCH_DUR:-2} COST_DUR=${BENCH_COST_DUR:-5}
 	LADDER="1000 2000 4000 8000 16000 32000 64000 128000" BISECT=2
 	FLOWS="1 1000 100000" FID_RATE=1000 SENDER_COUNT=1000
 	TURN_ROUNDS=${BENCH_TURN_ROUNDS:-3} PG_COUNT=200000
+	T3_RATES="100 1000" T3_COUNT=1000
 fi
 # the TLVs of the scaling section's TLV run: the types stamp_refl answers
 # without a session or a key (benchgen --tlvs)
@@ -532,10 +536,44 @@ section_turnaround() {
 	emit "{\"case\":\"turn_meta\",\"rounds\":$TURN_ROUNDS,\"base\":$([ -n "$BASE_KO" ] && echo true || echo false),\"pktgen\":$([ "$PKTGEN" = 1 ] && echo true || echo false)}"
 }
 
+# t3_run RATE COUNT EGRESS: stampnl's requests at RATE/s from A, a packet
+# tap on B's device (bench/t3tap.py) comparing each reply's T3 with the
+# moment the device's queue handed it to the driver, with egress_t3 (the
+# module's egress-hook T3) set to EGRESS. A's sink drops the replies: the
+# figure is on B.
+t3_run() {
+	local pid secs
+	echo "$3" > /sys/module/stamp_refl/parameters/egress_t3
+	secs=$(awk -v c="$2" -v r="$1" 'BEGIN { print c / r + 4 }')
+	rm -f "$W/tap.ready"
+	ip netns exec "$NS_B" python3 "$HERE/t3tap.py" -i veth0 -p 862 \
+		--seconds "$secs" --ready "$W/tap.ready" > "$W/tap.json" &
+	pid=$!
+	wait_file "$W/tap.ready"
+	inA "$STAMPNL" sender 10.0.0.2 -c "$2" -i "$(awk -v r="$1" 'BEGIN { print 1 / r }')" \
+		-W 1 > /dev/null 2>&1 || true
+	wait "$pid" || true
+	emit "{\"case\":\"t3tap\",\"rate\":$1,\"count\":$2,\"egress_t3\":$3,\"t3_point\":\"$(inB "$STAMPNL" reflector show -j | sed -nE 's/.*"t3_point":"([a-z]+)".*/\1/p')\",\"tap\":$(cat "$W/tap.json")}"
+}
+
+section_t3tap() {
+	local rate
+	note "t3tap: wire-out - T3 on the reflector's device, egress T3 on and off"
+	if [ ! -e /sys/module/stamp_refl/parameters/egress_t3 ]; then
+		note "t3tap: this stamp_refl has no egress_t3"
+		return
+	fi
+	for rate in $T3_RATES; do
+		t3_run "$rate" "$T3_COUNT" 1
+		t3_run "$rate" "$T3_COUNT" 0
+	done
+	echo 1 > /sys/module/stamp_refl/parameters/egress_t3
+}
+
 setup
 sink_start
 emit "{\"case\":\"meta\",\"kernel\":\"$(uname -r)\",\"cpus\":$NCPU,\"cpu_model\":\"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)\",\"user_hz\":$(getconf CLK_TCK),\"quick\":$QUICK,\"dur_s\":$DUR,\"cost_dur_s\":$COST_DUR,\"sections\":\"$SECTIONS\",\"loss_max\":$LOSS_MAX,\"frame_octets\":86,\"tlvs\":\"$TLVS\"}"
-for s in capacity fidelity sender cpus scaling turnaround; do
+for s in capacity fidelity sender cpus scaling turnaround t3tap; do
 	case ",$SECTIONS," in
 	*",$s,"*) "section_$s" ;;
 	esac

@@ -553,6 +553,10 @@ def one_run(rows):
     turn = turnaround(rows)
     if turn:
         run["turnaround"] = turn
+    tap = [{k: r[k] for k in ("rate", "count", "egress_t3", "t3_point", "tap")}
+           for r in rows if r["case"] == "t3tap"]
+    if tap:
+        run["t3tap"] = tap
     return run
 
 
@@ -794,6 +798,19 @@ def text(doc):
             if t["ratios"]:
                 w("ratios (added us/pkt): " + ", ".join(
                     f"{k} {v}x" for k, v in t["ratios"].items()))
+        tap = run.get("t3tap")
+        if tap:
+            w("")
+            w("T3 against the wire: an AF_PACKET tap on the reflector's "
+              "device (kernel stamps), stampnl sender")
+            w(f"{'':4}{'rate/s':>7}{'T3 at':>8}{'replies':>9}"
+              f"{'wire-T3 p50':>13}{'p99':>9}{'T2-wire p50':>13}{'p99':>9}  us")
+            for e in tap:
+                o, i = e["tap"]["wire_out_minus_t3"], e["tap"]["t2_minus_wire_in"]
+                w(f"{'':4}{e['rate']:>7}{e['t3_point']:>8}"
+                  f"{e['tap']['replies']:>9}{fmt(o['p50_us']):>13}"
+                  f"{fmt(o['p99_us']):>9}{fmt(i['p50_us']):>13}"
+                  f"{fmt(i['p99_us']):>9}")
     cpus = doc.get("cpu_scaling")
     if cpus:
         w("")

@@ -12,9 +12,11 @@
 # suite (the suite runs its VMs one at a time; whoever runs the suite by
 # hand takes the lock around it, and a nested flock would wait forever).
 #
-# BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
-# runs, BENCH_SECTIONS (default: all but turnaround with 2 vCPUs (not yet
-# run in a VM: opt in), capacity,cpus with 1)
+# BENCH_VM_TIMEOUT: the VM's time limit in seconds (default 1500, 600
+# with --test). BENCH_KERNELS (default 6.1) and BENCH_VCPUS (default "2 1") choose the
+# runs, BENCH_SECTIONS (default: all but turnaround and t3tap with 2
+# vCPUs (opt in: by their run lengths, about 1 to 2 minutes and 1 minute
+# more, not timed apart), capacity,cpus with 1)
 # what they measure; BENCH_BASE_KO, a stamp_refl.ko under the work tree (the VM sees
 # it) built for the kernel measured, is measured beside the tree's own in
 # the turnaround section (the module before a change: see bench/README or
@@ -54,13 +56,13 @@ raws=()
 for k in $KERNELS; do
 	for c in $VCPUS; do
 		# the VM's time limit: a test's tiny scale ends well within 600 s
-		lock="flock /tmp/kstamp-vm.lock" vmt=1500
-		[ "$TEST" = 1 ] && lock='' vmt=600
+		lock="flock /tmp/kstamp-vm.lock" vmt=${BENCH_VM_TIMEOUT:-1500}
+		[ "$TEST" = 1 ] && lock='' vmt=${BENCH_VM_TIMEOUT:-600}
 		if [ "$TEST" = 0 ] && [ -e /tmp/kstamp-ci-running ]; then
 			echo "bench: a CI run is going (/tmp/kstamp-ci-running): waiting for it to end"
 			while [ -e /tmp/kstamp-ci-running ]; do sleep 10; done
 		fi
-		sections=capacity,fidelity,sender,cpus,scaling,turnaround
+		sections=capacity,fidelity,sender,cpus,scaling
 		[ "$c" = 1 ] && sections=capacity,cpus
 		sections=${BENCH_SECTIONS:-$sections}
 		base=
@@ -111,7 +113,7 @@ done
 cmd="make bench"
 [ -n "$QUICK" ] && cmd="bash bench/run.sh --quick"
 python3 bench/format.py --out "$OUTP" --git "$GIT" \
-	--command "BENCH_KERNELS=\"$KERNELS\" BENCH_VCPUS=\"$VCPUS\" $cmd" \
+	--command "BENCH_KERNELS=\"$KERNELS\" BENCH_VCPUS=\"$VCPUS\"${BENCH_SECTIONS:+ BENCH_SECTIONS=$BENCH_SECTIONS} $cmd" \
 	--date "$(date -u +%FT%TZ)" --host-cpus "$(nproc)" \
 	--host-cpu-model "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \
 	"${raws[@]}"

@@ -174,6 +174,9 @@ static int __init stamp_init(void)
 	err = register_pernet_subsys(&stamp_net_ops);
 	if (err)
 		goto err_pernet;
+	err = stamp_egress_init();
+	if (err)
+		goto err_egress;
 	err = stamp_genl_register();
 	if (err)
 		goto err_genl;
@@ -181,6 +184,8 @@ static int __init stamp_init(void)
 	return 0;
 
 err_genl:
+	stamp_egress_exit();
+err_egress:
 	unregister_pernet_subsys(&stamp_net_ops);
 err_pernet:
 	net_disable_timestamp();
@@ -191,6 +196,8 @@ err_pernet:
 static void __exit stamp_exit(void)
 {
 	stamp_genl_unregister();
+	/* before the namespaces' state the hooks read */
+	stamp_egress_exit();
 	unregister_pernet_subsys(&stamp_net_ops);
 	stamp_auth_exit();	/* rcu_barrier(), then the keys' frees */
 	net_disable_timestamp();

@@ -74,7 +74,10 @@ static int fill_cfg(struct sk_buff *msg, const struct stamp_cfg *cfg)
 	    nla_put_u16(msg, STAMP_A_MEMBER_ID, cfg->member_id) ||
 	    nla_put_u8(msg, STAMP_A_SYNC_SOURCE, cfg->sync_source) ||
 	    nla_put_u8(msg, STAMP_A_ERREST_ZERO_DISCARD,
-		       cfg->errest_zero_discard))
+		       cfg->errest_zero_discard) ||
+	    nla_put_u8(msg, STAMP_A_T3_POINT,
+		       stamp_egress_active() ? STAMP_T3_POINT_EGRESS :
+					       STAMP_T3_POINT_OUTPUT))
 		return -EMSGSIZE;
 	return fill_allow(msg, cfg);
 }

@@ -12,7 +12,7 @@
  * when it is shared, cloned (a packet tap holds it) or paged. It leaves
  * through ip_local_out() like any locally generated packet: routing,
  * OUTPUT hooks, the qdisc. T3 is taken last, just before the UDP checksum
- * and ip_local_out().
+ * and ip_local_out(), and again at the device's egress hook (egress.c).
  *
  * The configuration is the one the hook matched the port against, read
  * once per request. One tail serves both families; only the route's flow
@@ -744,8 +744,9 @@ static void path_counted(struct stamp_req *r)
 
 /*
  * Write T3 (and the HMAC over it) into the reply and return the UDP
- * checksum's partial sum. T3 is taken as late as the reply's bytes allow:
- * after it, only the checksum and the IP output path.
+ * checksum's partial sum. T3 is taken as late as the reply's bytes allow
+ * here: after it, only the checksum and the IP output path, which the
+ * egress hook (egress.c) then covers by taking T3 again at the device.
  */
 static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 {
@@ -756,6 +757,10 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 	stamp_reflect_set_tx_ts(data, r->t3, r->cfg->auth);
 	if (r->cfg->auth)
 		stamp_hmac_sign(r->key, data);
+	/* the device's egress hook takes T3 again, later (egress.c) */
+	if (!r->cfg->auth || r->key == rcu_dereference(r->sn->default_key))
+		stamp_egress_mark(skb, r->cfg->auth,
+				  r->cfg->ts_format == STAMP_TS_PTP);
 	skb->ip_summed = CHECKSUM_NONE;
 	return csum_partial(uh, ntohs(uh->len), 0);
 }

@@ -203,6 +203,12 @@ unsigned int stamp_reflect_v4(struct net *net, const struct stamp_cfg *cfg,
 unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
 			      struct sk_buff *skb, unsigned int thoff);
 
+/* egress.c: T3 at the device */
+int stamp_egress_init(void);
+void stamp_egress_exit(void);
+bool stamp_egress_active(void);
+void stamp_egress_mark(struct sk_buff *skb, bool auth, bool ptp);
+
 /* netlink.c */
 int stamp_genl_register(void);
 void stamp_genl_unregister(void);

@@ -172,7 +172,8 @@ def text_ok(doc, path):
           f"{os.path.basename(path)} is the rendering of the JSON{why}")
     bad, fid = [], False
     for line in text.splitlines():
-        if line.startswith(("Timestamp fidelity", "Sender fidelity")):
+        if line.startswith(("Timestamp fidelity", "Sender fidelity",
+                                "T3 against the wire")):
             fid = True
         elif not line.strip():
             fid = False

@@ -7,7 +7,8 @@
 # isolation, the drop paths, and rmmod under traffic.
 #
 # Stages (TESTS="sender/6 drops" runs some): config, sender (IPv4 and
-# IPv6), sizes, runtime_config, rejected, drops, ports, headers, teardown.
+# IPv6), sizes, runtime_config, rejected, drops, ports, headers, late_t3
+# (IPv4 and IPv6), teardown.
 . "$(dirname "$0")/../lib.sh"
 requires module stampnl jq
 
@@ -377,6 +378,82 @@ wait "$TAP_PID" || true
 check_eq "the tap saw every request as it arrived (intact, corrupted)" \
 	"$(echo "$out" | jfield sent) 0" "$(cat "$TAPD/out")"
 rm -rf "$TAPD"
+
+# --- T3 at the device's egress hook (kmod/egress.c) -------------------------
+# B's reply waits in B's neighbour queue until A answers B's ARP or
+# Neighbour Solicitation, which A's netem holds $LATE_MS ms: that wait is
+# after the T3 reflect.c writes before ip_local_out() and before the egress
+# hook's, so T3 - T2 includes it only when T3 is taken at the egress hook.
+# A knows B's addresses for good, so that B never learns A's from A's own
+# resolution; B's cache is flushed before each request.
+LATE_MS=50
+late_t3_setup() {
+	family "$1"
+	fam=$1
+}
+variants late_t3_setup "4 6" late_t3
+
+# late_sample SENDER-ARGS...: one request after B's neighbour cache is
+# flushed; prints "received auth_failures T3-T2(ms) T3<=T4"
+late_sample() {
+	local out
+	inB ip -4 neigh flush dev veth0
+	inB ip -6 neigh flush dev veth0
+	out=$(inA "$STAMPNL" sender "$target" -c 1 -W 3 -j "$@") || true
+	echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = d["packets"][0] if d.get("packets") else None
+print(d["received"], d.get("auth_failures", 0),
+      (p["t3_ns"] - p["t2_ns"]) // 1000000 if p else -1,
+      int(p["t3_ns"] <= p["t4_ns"]) if p else -1)' 2>/dev/null ||
+		echo "0 0 -1 -1"
+}
+
+stage_late_t3() {
+	local r mac key p=/sys/module/stamp_refl/parameters/egress_t3
+	if [ "$(inB "$STAMPNL" reflector show -j | jfield t3_point)" != egress ]; then
+		# the kernel has no CONFIG_NETFILTER_EGRESS (the debug kernel)
+		check_eq "without egress hooks, T3 taken before output" output \
+			"$(inB "$STAMPNL" reflector show -j | jfield t3_point)"
+		return
+	fi
+	pass "reflector show: T3 taken at egress"
+	modprobe sch_netem 2>/dev/null || true
+	mac=$(inB cat /sys/class/net/veth0/address)
+	inA ip neigh replace $ADDR4_B lladdr "$mac" dev veth0 nud permanent
+	inA ip -6 neigh replace $ADDR6_B lladdr "$mac" dev veth0 nud permanent
+	check_ok "netem delay $LATE_MS ms on A's veth" \
+		inA tc qdisc add dev veth0 root netem delay ${LATE_MS}ms
+	key=$(mktemp)
+	echo 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff >"$key"
+	chmod 600 "$key"
+	for r in 1 2; do
+		set -- $(late_sample)
+		check_eq "IPv$fam egress T3, request $r: received" 1 "$1"
+		check_cmp "IPv$fam egress T3 (ms after T2) includes B's $LATE_MS ms neighbour wait" "$3" -ge $LATE_MS
+		check_eq "IPv$fam egress T3 <= T4" 1 "$4"
+	done
+	echo 0 >$p
+	check_eq "egress_t3=0: reflector show says output" output \
+		"$(inB "$STAMPNL" reflector show -j | jfield t3_point)"
+	set -- $(late_sample)
+	check_eq "IPv$fam output T3: received" 1 "$1"
+	check_cmp "IPv$fam output T3 (ms after T2) does not include the neighbour wait" "$3" -lt $LATE_MS
+	echo 1 >$p
+	check_ok "auth on with a default key, PTP format" \
+		sh -c "ip netns exec $NS_B $STAMPNL reflector set auth on format ptp default-key-file - < $key"
+	set -- $(late_sample --auth-key-file "$key" --ptp)
+	check_eq "IPv$fam authenticated, PTP: received, HMAC failures" "1 0" "$1 $2"
+	check_cmp "IPv$fam authenticated, PTP: egress T3 (ms after T2) includes the wait" "$3" -ge $LATE_MS
+	check_eq "IPv$fam authenticated, PTP: T3 <= T4" 1 "$4"
+	check_ok "auth off, NTP format, default key removed" \
+		inB "$STAMPNL" reflector set auth off format ntp default-key-file none
+	rm -f "$key"
+	inA tc qdisc del dev veth0 root
+	inA ip neigh del $ADDR4_B dev veth0
+	inA ip -6 neigh del $ADDR6_B dev veth0
+}
 
 # --- teardown under traffic -----------------------------------------------
 stage_teardown() {

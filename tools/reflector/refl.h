@@ -19,6 +19,7 @@ struct refl_cfg {
 	unsigned int rate_limit, rate_burst, max_sessions, session_idle;
 	int tlv_mode, cos_remark, return_addr, sync_source;
 	int errest_zero_discard;
+	int t3_point;		/* enum stamp_t3_point */
 	unsigned int member_id;
 	struct nladdr allow[STAMP_MAX_ALLOW];
 	unsigned int allow_len[STAMP_MAX_ALLOW];

@@ -85,6 +85,7 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 	GET(sync_source, STAMP_A_SYNC_SOURCE, u8);
 	GET(member_id, STAMP_A_MEMBER_ID, u16);
 	GET(errest_zero_discard, STAMP_A_ERREST_ZERO_DISCARD, u8);
+	GET(t3_point, STAMP_A_T3_POINT, u8);
 #undef GET
 	if (tb[STAMP_A_TS_FORMAT])
 		cfg->ts_format = nla_get_u8(tb[STAMP_A_TS_FORMAT]);
@@ -121,6 +122,7 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	const char *sync = cfg->sync_source < 6 ?
 			   sync_names[cfg->sync_source] : "?";
 	const char *ez = errest_zero_names[!!cfg->errest_zero_discard];
+	bool egress;
 	char buf[64];
 	int i;
 
@@ -187,6 +189,12 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	print_string(PRINT_ANY, "errest_zero",
 		     "errest zero:      %s (requests with Error Estimate multiplier 0)\n",
 		     ez);
+	egress = cfg->t3_point == STAMP_T3_POINT_EGRESS;
+	print_string(PRINT_ANY, "t3_point", "t3 taken at:      %s",
+		     egress ? "egress" : "output");
+	print_string(PRINT_FP, NULL, " (%s)\n",
+		     egress ? "the device's netfilter egress hook" :
+			      "before the IP output path");
 	close_json_object();
 	print_nl(PRINT_JSON);
 }

@@ -23,6 +23,20 @@ enum stamp_ts_format {
 };
 
 /**
+ * enum stamp_t3_point - Where the reflector takes T3, its reply's Timestamp.
+ * @STAMP_T3_POINT_OUTPUT: Before the reply's IP output path (LOCAL_OUT,
+ *   POST_ROUTING, neighbour output); the kernel has no netfilter egress hook
+ *   (CONFIG_NETFILTER_EGRESS) or the module parameter egress_t3 is 0.
+ * @STAMP_T3_POINT_EGRESS: Again at the netfilter egress hook of the device the
+ *   reply leaves by, after the IP output path and before the qdisc (replies
+ *   signed with a session's own key keep the output T3).
+ */
+enum stamp_t3_point {
+	STAMP_T3_POINT_OUTPUT,
+	STAMP_T3_POINT_EGRESS,
+};
+
+/**
  * enum stamp_mode - stateless echoes the request's Seq; stateful keeps a Seq
  *   per session (RFC 8762 section 4.3.1).
  * @STAMP_MODE_STATELESS: Seq copied from the request; no per-sender state.
@@ -79,6 +93,7 @@ enum {
 	STAMP_A_SYNC_SOURCE,
 	STAMP_A_TLV_STATS,
 	STAMP_A_ERREST_ZERO_DISCARD,
+	STAMP_A_T3_POINT,
 
 	__STAMP_A_MAX,
 	STAMP_A_MAX = (__STAMP_A_MAX - 1)
