@@ -239,9 +239,10 @@ static void *strs_alloc(struct mon_cfgset *c, size_t len)
 
 static char *strs_dup(struct mon_cfgset *c, const char *s)
 {
-	char *p = strs_alloc(c, strlen(s) + 1);
+	size_t n = strlen(s) + 1;
+	char *p = strs_alloc(c, n);
 
-	return p ? strcpy(p, s) : NULL;
+	return p ? memcpy(p, s, n) : NULL;
 }
 
 /* The file being loaded: its blocks take the strings (one file at a time). */
