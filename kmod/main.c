@@ -105,6 +105,8 @@ static int __net_init stamp_net_init(struct net *net)
 	if (cfg->mode == STAMP_MODE_STATEFUL || net_eq(net, &init_net)) {
 		mutex_lock(&sn->cfg_lock);
 		err = stamp_sessions_get(sn) ? 0 : -ENOMEM;
+		if (!err)
+			stamp_txts_start(net, sn);
 		mutex_unlock(&sn->cfg_lock);
 		if (err)
 			goto err_sessions;
@@ -115,6 +117,9 @@ static int __net_init stamp_net_init(struct net *net)
 	return 0;
 
 err_sessions:
+	/* no hook ran: no reply was charged to the socket */
+	stamp_txts_stop(sn);
+	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
 err_ratelimit:
@@ -135,6 +140,7 @@ err_cfg:
 static void __net_exit stamp_net_pre_exit(struct net *net)
 {
 	stamp_hooks_unregister(net);
+	stamp_txts_stop(stamp_pernet(net));
 }
 
 static void __net_exit stamp_net_exit(struct net *net)
@@ -144,6 +150,7 @@ static void __net_exit stamp_net_exit(struct net *net)
 	stamp_key_free(rcu_dereference_protected(sn->default_key, true));
 	/* no hook runs any more (see above) to queue it again */
 	cancel_work_sync(&sn->sessions_work);
+	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
 	kfree(rcu_dereference_protected(sn->cfg, true));

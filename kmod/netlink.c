@@ -489,6 +489,8 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (t)
 		stamp_session_table_set_limits(t, cfg->max_sessions,
 					       cfg->session_idle_s);
+	if (cfg->mode == STAMP_MODE_STATEFUL)
+		stamp_txts_start(genl_info_net(info), sn);
 	if (attrs[STAMP_A_DEFAULT_KEY])
 		stamp_key_free(rcu_replace_pointer(sn->default_key, key,
 						   lockdep_is_held(&sn->cfg_lock)));
@@ -602,6 +604,7 @@ int stamp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
+	stamp_txts_start(genl_info_net(info), sn);
 	err = stamp_session_provision(t, &k, key);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,

@@ -61,6 +61,7 @@ struct stamp_cfg {
 };
 
 struct stamp_pcpu_stats;
+struct stamp_txts;
 struct stamp_session_table;
 struct stamp_ratelimit;
 struct stamp_key;
@@ -75,6 +76,8 @@ struct stamp_net {
 	struct work_struct sessions_work;
 	struct stamp_ratelimit *ratelimit;
 	struct stamp_key __rcu *default_key;
+	/* transmit stamps for Follow-Up Telemetry (txts.c), or NULL */
+	struct stamp_txts __rcu *txts;
 };
 
 extern unsigned int stamp_net_id;
@@ -106,6 +109,9 @@ struct stamp_session {
 	u64 drop_auth;
 	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
 	u32 last_seq;
+	u32 tx_seq;		/* the last reply the driver stamped (txts.c) */
+	ktime_t tx_real;	/* and when, CLOCK_REALTIME */
+	bool tx_stamped;
 	bool ar_seen;		/* an Access Report TLV arrived: the last */
 	u8 ar_id;
 	u8 ar_code;
@@ -202,6 +208,13 @@ unsigned int stamp_reflect_v4(struct net *net, const struct stamp_cfg *cfg,
 			      struct sk_buff *skb, unsigned int thoff);
 unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
 			      struct sk_buff *skb, unsigned int thoff);
+
+/* txts.c: transmit stamps for Follow-Up Telemetry */
+void stamp_txts_start(struct net *net, struct stamp_net *sn);
+void stamp_txts_own(struct stamp_net *sn, struct stamp_session *s, u32 seq,
+		    struct sk_buff *skb);
+void stamp_txts_stop(struct stamp_net *sn);
+void stamp_txts_free(struct stamp_net *sn);
 
 /* netlink.c */
 int stamp_genl_register(void);
