@@ -81,6 +81,7 @@ static int __net_init stamp_net_init(struct net *net)
 	int err;
 
 	mutex_init(&sn->cfg_lock);
+	INIT_LIST_HEAD(&sn->links);
 	INIT_WORK(&sn->sessions_work, stamp_sessions_work);
 	err = stamp_stats_init(sn);
 	if (err)
@@ -140,6 +141,7 @@ err_cfg:
 static void __net_exit stamp_net_pre_exit(struct net *net)
 {
 	stamp_hooks_unregister(net);
+	stamp_links_flush(net);
 	stamp_txts_stop(stamp_pernet(net));
 }
 
@@ -181,6 +183,9 @@ static int __init stamp_init(void)
 	err = register_pernet_subsys(&stamp_net_ops);
 	if (err)
 		goto err_pernet;
+	err = stamp_links_init();
+	if (err)
+		goto err_links;
 	err = stamp_genl_register();
 	if (err)
 		goto err_genl;
@@ -188,6 +193,8 @@ static int __init stamp_init(void)
 	return 0;
 
 err_genl:
+	stamp_links_exit();
+err_links:
 	unregister_pernet_subsys(&stamp_net_ops);
 err_pernet:
 	net_disable_timestamp();
@@ -198,6 +205,8 @@ err_pernet:
 static void __exit stamp_exit(void)
 {
 	stamp_genl_unregister();
+	/* while the namespaces' state is there: it unhooks every link */
+	stamp_links_exit();
 	unregister_pernet_subsys(&stamp_net_ops);
 	stamp_auth_exit();	/* rcu_barrier(), then the keys' frees */
 	net_disable_timestamp();

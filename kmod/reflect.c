@@ -68,6 +68,7 @@ struct stamp_req {
 	u8 ttl;
 	u8 tos;			/* the request's DS field */
 	u8 t2_method;		/* how T2 was taken (RFC 8972 4.3) */
+	u16 link_id;		/* Micro-session ID of its link, 0: none */
 	/* the session as this request found it, under its lock */
 	u32 sess_rx;
 	u32 sess_tx;
@@ -172,6 +173,7 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->key = NULL;
 	r->tai_off = tai_offset();
 	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
+	r->link_id = stamp_link_member_id(skb);
 	r->ttl = ttl;
 	r->tos = tos;
 }
@@ -463,7 +465,8 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 							r->tai_off)) :
 				   r->prev_t3;
 	env.prev_method = STAMP_TSM_SW_LOCAL;
-	env.member_id = cfg->member_id;
+	/* the member link's own (links.c), else the namespace's */
+	env.member_id = r->link_id ?: cfg->member_id;
 	env.allow_return_addr = cfg->return_addr;
 	env.req_seq = stamp_get32(data + (cfg->auth ? STAMP_AUTH_OFF_SENDER_SEQ :
 						      STAMP_OFF_SENDER_SEQ));

@@ -62,6 +62,7 @@ struct stamp_cfg {
 
 struct stamp_pcpu_stats;
 struct stamp_txts;
+struct genl_info;
 struct stamp_session_table;
 struct stamp_ratelimit;
 struct stamp_key;
@@ -78,6 +79,9 @@ struct stamp_net {
 	struct stamp_key __rcu *default_key;
 	/* transmit stamps for Follow-Up Telemetry (txts.c), or NULL */
 	struct stamp_txts __rcu *txts;
+	/* links with a Micro-session ID of their own (links.c): RTNL, RCU */
+	struct list_head links;
+	unsigned int nlinks;
 };
 
 extern unsigned int stamp_net_id;
@@ -215,6 +219,14 @@ void stamp_txts_own(struct stamp_net *sn, struct stamp_session *s, u32 seq,
 		    struct sk_buff *skb);
 void stamp_txts_stop(struct stamp_net *sn);
 void stamp_txts_free(struct stamp_net *sn);
+
+/* links.c: member links' Micro-session IDs */
+u16 stamp_link_member_id(const struct sk_buff *skb);
+int stamp_links_set(struct net *net, struct genl_info *info);
+int stamp_links_fill(struct sk_buff *msg, struct stamp_net *sn);
+void stamp_links_flush(struct net *net);
+int stamp_links_init(void);
+void stamp_links_exit(void);
 
 /* netlink.c */
 int stamp_genl_register(void);

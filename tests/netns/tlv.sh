@@ -16,7 +16,8 @@
 #
 # Stages (TESTS="cos tlv_switch" runs some; those marked IPv4/IPv6 run
 # once per family, "cos/6" once): cos, location, stateful, follow_up,
-# micro_session, access_report, shapes (each IPv4 and IPv6), no_mac, twamp_light,
+# micro_session, access_report, shapes (each IPv4 and IPv6), member_link,
+# no_mac, twamp_light,
 # clock_sync, hmac, tlv_switch, books (which wants every other stage run).
 . "$(dirname "$0")/../lib.sh"
 requires module stampnl jq
@@ -415,6 +416,80 @@ assert d["received"] == 0, d["received"]'
 	check_eq "IPv$fam replies sent to the Return Address" 3 $(($(tlvcounter return_addr) - a0))
 	check_eq "IPv$fam ... and reflected" 3 $(($(counter reflected) - rf0))
 	nl reflector set return-address off
+}
+
+stage_member_link() {
+	# --- Micro-session ID per member link (RFC 9534) -------------------
+	# B's bond0 (broadcast mode: it receives on both members and sends
+	# on both) has members m1 and m2, whose peers are in A (q1) and in C
+	# (q2), all in 10.0.7.0/24. A request's member is seen only at the
+	# member's ingress: by LOCAL_IN it arrived on bond0.
+	if ! modprobe bonding 2>/dev/null; then
+		if modinfo bonding >/dev/null 2>&1; then
+			fail "modprobe bonding (the module is installed)"
+		else
+			echo "note: no bonding in $(uname -r): member links not checked"
+		fi
+		return 0
+	fi
+	local NS_C="stampC$$" ms0
+	ms0=$(nl reflector show -j | jq -r .member_id)
+	defer ip netns del "$NS_C"
+	ip netns add "$NS_C"
+	ip -n "$NS_B" link add bond0 type bond mode broadcast
+	ip -n "$NS_B" link add m1 type veth peer name q1 netns "$NS_A"
+	ip -n "$NS_B" link add m2 type veth peer name q2 netns "$NS_C"
+	ip -n "$NS_B" link set m1 master bond0
+	ip -n "$NS_B" link set m2 master bond0
+	ip -n "$NS_B" addr add 10.0.7.2/24 dev bond0
+	ip -n "$NS_A" addr add 10.0.7.1/24 dev q1
+	ip -n "$NS_C" addr add 10.0.7.3/24 dev q2
+	for l in "$NS_B m1" "$NS_B m2" "$NS_B bond0" "$NS_A q1" "$NS_C q2" "$NS_C lo"; do
+		ip -n ${l% *} link set ${l#* } up
+	done
+	nl reflector set member-id 7
+	check_ok "member-id 11 dev m1" nl reflector set member-id 11 dev m1
+	check_ok "member-id 12 dev m2" nl reflector set member-id 12 dev m2
+	check_eq "reflector show: the links' IDs" "m1 11,m2 12,7" \
+		"$(nl reflector show -j | jq -r '[(.links[] | "\(.dev) \(.member_id)"), .member_id] | join(",")')"
+	# probes from A (over m1) and from C (over m2), one batch each
+	: > "$CK/probes_c"
+	probeC() { printf '%s\n' "$*" >> "$CK/probes_c"; }
+	probe 10.0.7.2 --tlv 11:00050000
+	probe 10.0.7.2 --tlv 11:0005000c
+	probe 10.0.7.2 --tlv 11:0005000b
+	probeC 10.0.7.2 --tlv 11:00050000
+	run_probes
+	cp "$CK/probe.out" "$CK/probe_a.out"
+	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" > "$CK/probe.out" || true
+	: > "$CK/probes_c"
+	pycheck "Micro-session ID per link: over m1 11, naming m2's 12 there dropped, naming 11 answered; over m2 12" \
+		"[$(sed -n 1p "$CK/probe_a.out"),$(sed -n 2p "$CK/probe_a.out"),$(sed -n 3p "$CK/probe_a.out"),$(probe_out 1)]" '
+got = [p["tlvs"][0] if p["reply"] else None for p in d]
+print("  ", got)
+assert got[0] == {"flags": 0, "type": 11, "len": 4, "value": "0005000b"}, got[0]
+assert got[1] is None, got[1]
+assert got[2] == {"flags": 0, "type": 11, "len": 4, "value": "0005000b"}, got[2]
+assert got[3] == {"flags": 0, "type": 11, "len": 4, "value": "0005000c"}, got[3]'
+	# m2's ID removed: the namespace's; then none at all: U
+	check_ok "member-id 0 dev m2" nl reflector set member-id 0 dev m2
+	probeC 10.0.7.2 --tlv 11:00050000
+	nl reflector set member-id 0
+	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" > "$CK/probe.out" || true
+	: > "$CK/probes_c"
+	probeC 10.0.7.2 --tlv 11:00050000
+	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" >> "$CK/probe.out" || true
+	pycheck "Micro-session ID: a link without one gets the namespace's (7), without that U" \
+		"[$(probe_out 1),$(probe_out 2)]" '
+got = [p["tlvs"][0] for p in d]
+assert got[0] == {"flags": 0, "type": 11, "len": 4, "value": "00050007"}, got[0]
+assert got[1] == {"flags": 0x80, "type": 11, "len": 4, "value": "00050000"}, got[1]'
+	ip -n "$NS_B" link del m1
+	check_eq "a link deleted loses its ID" 0 \
+		"$(nl reflector show -j | jq -r '.links | length')"
+	check_ok "member-id for a link that is not there: refused" \
+		eval '! nl reflector set member-id 5 dev m1 2>/dev/null'
+	nl reflector set member-id "$ms0"
 }
 
 stage_access_report() {
