@@ -451,7 +451,7 @@ stage_member_link() {
 	check_ok "member-id 11 dev m1" nl reflector set member-id 11 dev m1
 	check_ok "member-id 12 dev m2" nl reflector set member-id 12 dev m2
 	check_eq "reflector show: the links' IDs" "m1 11,m2 12,7" \
-		"$(nl reflector show -j | jq -r '[(.links[] | "\(.dev) \(.member_id)"), .member_id] | join(",")')"
+		"$(nl reflector show -j | jq -r '[(.links[] | "\(.dev) \(.member_id)"), (.member_id | tostring)] | join(",")')"
 	# probes from A (over m1) and from C (over m2), one batch each
 	: > "$CK/probes_c"
 	probeC() { printf '%s\n' "$*" >> "$CK/probes_c"; }
@@ -474,11 +474,12 @@ assert got[3] == {"flags": 0, "type": 11, "len": 4, "value": "0005000c"}, got[3]
 	# m2's ID removed: the namespace's; then none at all: U
 	check_ok "member-id 0 dev m2" nl reflector set member-id 0 dev m2
 	probeC 10.0.7.2 --tlv 11:00050000
-	nl reflector set member-id 0
 	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" > "$CK/probe.out" || true
 	: > "$CK/probes_c"
+	nl reflector set member-id 0
 	probeC 10.0.7.2 --tlv 11:00050000
 	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" >> "$CK/probe.out" || true
+	: > "$CK/probes_c"
 	pycheck "Micro-session ID: a link without one gets the namespace's (7), without that U" \
 		"[$(probe_out 1),$(probe_out 2)]" '
 got = [p["tlvs"][0] for p in d]
