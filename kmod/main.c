@@ -81,6 +81,7 @@ static int __net_init stamp_net_init(struct net *net)
 	int err;
 
 	mutex_init(&sn->cfg_lock);
+	INIT_LIST_HEAD(&sn->links);
 	INIT_WORK(&sn->sessions_work, stamp_sessions_work);
 	err = stamp_stats_init(sn);
 	if (err)
@@ -105,6 +106,8 @@ static int __net_init stamp_net_init(struct net *net)
 	if (cfg->mode == STAMP_MODE_STATEFUL || net_eq(net, &init_net)) {
 		mutex_lock(&sn->cfg_lock);
 		err = stamp_sessions_get(sn) ? 0 : -ENOMEM;
+		if (!err)
+			stamp_txts_start(net, sn);
 		mutex_unlock(&sn->cfg_lock);
 		if (err)
 			goto err_sessions;
@@ -115,6 +118,9 @@ static int __net_init stamp_net_init(struct net *net)
 	return 0;
 
 err_sessions:
+	/* no hook ran: no reply was charged to the socket */
+	stamp_txts_stop(sn);
+	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
 err_ratelimit:
@@ -135,6 +141,8 @@ err_cfg:
 static void __net_exit stamp_net_pre_exit(struct net *net)
 {
 	stamp_hooks_unregister(net);
+	stamp_links_flush(net);
+	stamp_txts_stop(stamp_pernet(net));
 }
 
 static void __net_exit stamp_net_exit(struct net *net)
@@ -144,6 +152,7 @@ static void __net_exit stamp_net_exit(struct net *net)
 	stamp_key_free(rcu_dereference_protected(sn->default_key, true));
 	/* no hook runs any more (see above) to queue it again */
 	cancel_work_sync(&sn->sessions_work);
+	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
 	stamp_ratelimit_free(sn->ratelimit);
 	kfree(rcu_dereference_protected(sn->cfg, true));
@@ -177,6 +186,9 @@ static int __init stamp_init(void)
 	err = stamp_egress_init();
 	if (err)
 		goto err_egress;
+	err = stamp_links_init();
+	if (err)
+		goto err_links;
 	err = stamp_genl_register();
 	if (err)
 		goto err_genl;
@@ -184,6 +196,8 @@ static int __init stamp_init(void)
 	return 0;
 
 err_genl:
+	stamp_links_exit();
+err_links:
 	stamp_egress_exit();
 err_egress:
 	unregister_pernet_subsys(&stamp_net_ops);
@@ -196,6 +210,8 @@ err_pernet:
 static void __exit stamp_exit(void)
 {
 	stamp_genl_unregister();
+	/* while the namespaces' state is there: it unhooks every link */
+	stamp_links_exit();
 	/* before the namespaces' state the hooks read */
 	stamp_egress_exit();
 	unregister_pernet_subsys(&stamp_net_ops);

@@ -161,7 +161,8 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 						lockdep_is_held(&sn->cfg_lock));
 		err = fill_cfg(msg, cfg) ?:
 		      nla_put_u8(msg, STAMP_A_HAS_DEFAULT_KEY,
-				 !!rcu_access_pointer(sn->default_key));
+				 !!rcu_access_pointer(sn->default_key)) ?:
+		      stamp_links_fill(msg, sn);
 	}
 	mutex_unlock(&sn->cfg_lock);
 	if (err)
@@ -422,6 +423,12 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct stamp_cfg *cfg;
 	int changed, n, err;
 
+	/* under RTNL, not cfg_lock: before the rest */
+	if (attrs[STAMP_A_LINK]) {
+		err = stamp_links_set(genl_info_net(info), info);
+		if (err)
+			return err;
+	}
 	mutex_lock(&sn->cfg_lock);
 	cfg = rcu_dereference_protected(sn->cfg,
 					lockdep_is_held(&sn->cfg_lock));
@@ -474,7 +481,7 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err_free;
 		}
 	}
-	if (!changed && !attrs[STAMP_A_DEFAULT_KEY]) {
+	if (!changed && !attrs[STAMP_A_DEFAULT_KEY] && !attrs[STAMP_A_LINK]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		err = -EINVAL;
 		goto err_key;
@@ -492,6 +499,8 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (t)
 		stamp_session_table_set_limits(t, cfg->max_sessions,
 					       cfg->session_idle_s);
+	if (cfg->mode == STAMP_MODE_STATEFUL)
+		stamp_txts_start(genl_info_net(info), sn);
 	if (attrs[STAMP_A_DEFAULT_KEY])
 		stamp_key_free(rcu_replace_pointer(sn->default_key, key,
 						   lockdep_is_held(&sn->cfg_lock)));
@@ -605,6 +614,7 @@ int stamp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
+	stamp_txts_start(genl_info_net(info), sn);
 	err = stamp_session_provision(t, &k, key);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,

@@ -68,12 +68,14 @@ struct stamp_req {
 	u8 ttl;
 	u8 tos;			/* the request's DS field */
 	u8 t2_method;		/* how T2 was taken (RFC 8972 4.3) */
+	u16 link_id;		/* Micro-session ID of its link, 0: none */
 	/* the session as this request found it, under its lock */
 	u32 sess_rx;
 	u32 sess_tx;
 	bool have_prev;
 	u32 prev_seq;
 	u64 prev_t3;
+	ktime_t prev_tx;	/* its driver's stamp (txts.c), or 0: T3 */
 	struct stamp_tlv_result tlv;	/* what the TLVs asked of the reply */
 };
 
@@ -164,10 +166,14 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->sn = stamp_pernet(net);
 	r->cfg = cfg;
 	r->sess = NULL;
+	r->dm = NULL;
+	r->have_prev = false;
+	r->prev_tx = 0;
 	r->reserved = false;
 	r->key = NULL;
 	r->tai_off = tai_offset();
 	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
+	r->link_id = stamp_link_member_id(skb);
 	r->ttl = ttl;
 	r->tos = tos;
 }
@@ -272,6 +278,8 @@ static void reply_seq(struct stamp_req *r)
 	r->have_prev = s->reflected;
 	r->prev_seq = s->last_seq;
 	r->prev_t3 = s->last_t3;
+	r->prev_tx = s->tx_stamped && s->tx_seq == s->last_seq ?
+		     s->tx_real : 0;
 	s->last_seen = jiffies;
 	spin_unlock(&s->lock);
 }
@@ -448,9 +456,17 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	env.tx_count = r->sess_tx + 1;	/* this reply too */
 	env.have_prev = r->have_prev;
 	env.prev_seq = r->prev_seq;
-	env.prev_t3 = r->prev_t3;
+	/*
+	 * RFC 8972 section 4.7: the time the previous reply was sent. The
+	 * driver's stamp of it when one came back (txts.c), else its T3,
+	 * both taken in software: SW Local either way.
+	 */
+	env.prev_t3 = r->prev_tx ? ts_wire(r, ktime_add(r->prev_tx,
+							r->tai_off)) :
+				   r->prev_t3;
 	env.prev_method = STAMP_TSM_SW_LOCAL;
-	env.member_id = cfg->member_id;
+	/* the member link's own (links.c), else the namespace's */
+	env.member_id = r->link_id ?: cfg->member_id;
 	env.allow_return_addr = cfg->return_addr;
 	env.req_seq = stamp_get32(data + (cfg->auth ? STAMP_AUTH_OFF_SENDER_SEQ :
 						      STAMP_OFF_SENDER_SEQ));
@@ -866,6 +882,8 @@ static unsigned int reflect(struct stamp_req *r, struct sk_buff *skb,
 	mark = r->sk.family == AF_INET ? fl.u.ip4.flowi4_mark :
 					 fl.u.ip6.flowi6_mark;
 	reply_reset(skb, dst, mark);
+	if (r->sess && r->tlv.count[STAMP_TLV_FOLLOW_UP])
+		stamp_txts_own(r->sn, r->sess, r->seq, skb);
 	stamp_sent(r, reply_xmit(r, skb, &fl));
 	return NF_STOLEN;
 }

@@ -61,6 +61,8 @@ struct stamp_cfg {
 };
 
 struct stamp_pcpu_stats;
+struct stamp_txts;
+struct genl_info;
 struct stamp_session_table;
 struct stamp_ratelimit;
 struct stamp_key;
@@ -75,6 +77,11 @@ struct stamp_net {
 	struct work_struct sessions_work;
 	struct stamp_ratelimit *ratelimit;
 	struct stamp_key __rcu *default_key;
+	/* transmit stamps for Follow-Up Telemetry (txts.c), or NULL */
+	struct stamp_txts __rcu *txts;
+	/* links with a Micro-session ID of their own (links.c): RTNL, RCU */
+	struct list_head links;
+	unsigned int nlinks;
 };
 
 extern unsigned int stamp_net_id;
@@ -106,6 +113,9 @@ struct stamp_session {
 	u64 drop_auth;
 	u64 last_t3;		/* wire format, for Follow-Up Telemetry */
 	u32 last_seq;
+	u32 tx_seq;		/* the last reply the driver stamped (txts.c) */
+	ktime_t tx_real;	/* and when, CLOCK_REALTIME */
+	bool tx_stamped;
 	bool ar_seen;		/* an Access Report TLV arrived: the last */
 	u8 ar_id;
 	u8 ar_code;
@@ -208,6 +218,21 @@ int stamp_egress_init(void);
 void stamp_egress_exit(void);
 bool stamp_egress_active(void);
 void stamp_egress_mark(struct sk_buff *skb, bool auth, bool ptp);
+
+/* txts.c: transmit stamps for Follow-Up Telemetry */
+void stamp_txts_start(struct net *net, struct stamp_net *sn);
+void stamp_txts_own(struct stamp_net *sn, struct stamp_session *s, u32 seq,
+		    struct sk_buff *skb);
+void stamp_txts_stop(struct stamp_net *sn);
+void stamp_txts_free(struct stamp_net *sn);
+
+/* links.c: member links' Micro-session IDs */
+u16 stamp_link_member_id(const struct sk_buff *skb);
+int stamp_links_set(struct net *net, struct genl_info *info);
+int stamp_links_fill(struct sk_buff *msg, struct stamp_net *sn);
+void stamp_links_flush(struct net *net);
+int stamp_links_init(void);
+void stamp_links_exit(void);
 
 /* netlink.c */
 int stamp_genl_register(void);

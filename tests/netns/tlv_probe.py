@@ -7,7 +7,8 @@ TLV header (RFC 8972 section 4) and the HMAC TLV (HMAC-SHA-256/128 over
 Seq and the TLVs before it, RFC 8972 section 4.8, with Python's hmac) are
 built and parsed here. TLVs are given as TYPE:HEX[:FLAGS] (flags default
 0x80, the sender's U); "raw:HEX" appends octets as they are. Prints one
-JSON object: the request and reply in hex, the reply's DS field, and the
+JSON object: the request and reply in hex, the reply's DS field, the
+kernel's receive stamp of the reply (rx_ns, CLOCK_REALTIME), and the
 reply's TLVs as parsed here (flags, type, length, value in hex).
 
 --batch FILE runs one probe per line of FILE (each line the arguments of
@@ -26,6 +27,7 @@ import time
 
 BASE = 44
 AUTH_BASE = 112
+SO_TIMESTAMPNS = 35     # SCM_TIMESTAMPNS too (asm-generic/socket.h)
 
 
 def tlv(typ, value, flags=0x80):
@@ -122,6 +124,8 @@ def probe(a):
     else:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, a.tos)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_RECVTOS, 1)
+    # the reply's kernel receive stamp (CLOCK_REALTIME), for "rx_ns"
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     s.settimeout(a.timeout)
     s.sendto(pkt, (a.target, a.port))
     out = {"request": pkt.hex(), "start": start, "reply": None, "ds": None}
@@ -136,6 +140,9 @@ def probe(a):
             out["ds"] = cdata[0]
         if level == socket.IPPROTO_IPV6 and typ == socket.IPV6_TCLASS:
             out["ds"] = struct.unpack("i", cdata[:4])[0]
+        if level == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
+            sec, nsec = struct.unpack("qq", cdata[:16])
+            out["rx_ns"] = sec * 10**9 + nsec
     out["reply"] = data.hex()
     out["tlvs"], out["rest"] = parse_tlvs(data, start)
     if a.hmac_tlv:

@@ -24,6 +24,10 @@ struct refl_cfg {
 	struct nladdr allow[STAMP_MAX_ALLOW];
 	unsigned int allow_len[STAMP_MAX_ALLOW];
 	int nallow;
+	/* links with a Micro-session ID of their own */
+	unsigned int link_ifindex[STAMP_MAX_LINKS];
+	unsigned int link_id[STAMP_MAX_LINKS];
+	int nlinks;
 };
 
 int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg);

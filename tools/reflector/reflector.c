@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,19 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 			cfg->allow_len[i] = nla_get_u8(p[STAMP_PREFIX_A_LEN]);
 			cfg->nallow++;
 		}
+		if (nla_type(nla) == STAMP_A_LINK &&
+		    cfg->nlinks < STAMP_MAX_LINKS) {
+			struct nlattr *l[STAMP_LINK_A_MAX + 1];
+
+			if (nla_parse_nested(l, STAMP_LINK_A_MAX, nla, NULL) ||
+			    !l[STAMP_LINK_A_IFINDEX] ||
+			    !l[STAMP_LINK_A_MEMBER_ID])
+				return -EPROTO;
+			cfg->link_ifindex[cfg->nlinks] =
+				nla_get_u32(l[STAMP_LINK_A_IFINDEX]);
+			cfg->link_id[cfg->nlinks++] =
+				nla_get_u16(l[STAMP_LINK_A_MEMBER_ID]);
+		}
 	}
 #define GET(field, attr, type) \
 	do { if (tb[attr]) cfg->field = nla_get_##type(tb[attr]); } while (0)
@@ -113,6 +127,27 @@ int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg)
 	if (!msg)
 		return -ENOMEM;
 	return nlctx_call(c, msg, parse_cfg, cfg);
+}
+
+/* the links' own Micro-session IDs, after the namespace's */
+static void print_links(const struct refl_cfg *cfg)
+{
+	char name[IF_NAMESIZE];
+	int i;
+
+	open_json_array("links");
+	for (i = 0; i < cfg->nlinks; i++) {
+		if (!if_indextoname(cfg->link_ifindex[i], name))
+			snprintf(name, sizeof(name), "#%u",
+				 cfg->link_ifindex[i]);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "dev", i ? ", %s" : " (links: %s", name);
+		print_uint(PRINT_JSON, "ifindex", NULL, cfg->link_ifindex[i]);
+		print_uint(PRINT_ANY, "member_id", " %u", cfg->link_id[i]);
+		close_json_object();
+	}
+	close_json_array();
+	print_string(PRINT_FP, NULL, "%s\n", cfg->nlinks ? ")" : "");
 }
 
 static void print_cfg(const struct refl_cfg *cfg, bool json)
@@ -182,8 +217,9 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 		   cfg->cos_remark, "on", "off");
 	print_flag("return_addr", ", return address %s\n", cfg->return_addr,
 		   "allowed", "refused");
-	print_uint(PRINT_ANY, "member_id", "micro-session id: %u\n",
+	print_uint(PRINT_ANY, "member_id", "micro-session id: %u",
 		   cfg->member_id);
+	print_links(cfg);
 	print_string(PRINT_ANY, "sync_source",
 		     "sync source:      %s (while synchronized)\n", sync);
 	print_string(PRINT_ANY, "errest_zero",
@@ -263,6 +299,57 @@ static int put_ports(struct nl_msg *msg, const struct cli_kw *k,
 	return 0;
 }
 
+/*
+ * member-id, and dev with it: which attribute the ID goes in is known
+ * only once both are read (set_links()).
+ */
+struct set_ctx {
+	int member_id;		/* -1: not given */
+	unsigned int ifindex;	/* 0: not given */
+};
+
+static int put_member_id(struct nl_msg *msg, const struct cli_kw *k,
+			 const char *val, const char *cmd, void *ctx)
+{
+	struct set_ctx *sc = ctx;
+	unsigned int id;
+
+	if (cli_uint(cmd, k->name, val, k->min, k->max, &id))
+		return -EINVAL;
+	sc->member_id = id;
+	return 0;
+}
+
+static int put_dev(struct nl_msg *msg, const struct cli_kw *k,
+		   const char *val, const char *cmd, void *ctx)
+{
+	struct set_ctx *sc = ctx;
+
+	sc->ifindex = if_nametoindex(val);
+	if (!sc->ifindex)
+		return cli_error(cmd, "dev: no link '%s' here", val);
+	return 0;
+}
+
+static int set_links(struct nl_msg *msg, const struct set_ctx *sc)
+{
+	struct nlattr *nest;
+
+	if (sc->ifindex && sc->member_id < 0)
+		return cli_error("reflector set", "dev goes with member-id");
+	if (sc->member_id < 0)
+		return 0;
+	if (!sc->ifindex)
+		return nla_put_u16(msg, STAMP_A_MEMBER_ID, sc->member_id);
+	nest = nla_nest_start(msg, STAMP_A_LINK);
+	if (!nest ||
+	    nla_put_u32(msg, STAMP_LINK_A_IFINDEX, sc->ifindex) ||
+	    nla_put_u16(msg, STAMP_LINK_A_MEMBER_ID, sc->member_id))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /* `reflector set`: a keyword each, like ip(8); the usage is made from it */
 static const struct cli_kw set_kw[] = {
 	{ "port", "PORT[,PORT...]", "the UDP ports to reflect on (default 862)",
@@ -296,7 +383,9 @@ static const struct cli_kw set_kw[] = {
 	CLI_KW_ONOFF("return-address", "Return Path TLV: replies to another address",
 		     STAMP_A_RETURN_ADDR),
 	{ "member-id", "ID", "the Reflector Micro-session ID (RFC 9534)",
-	  cli_put_u16, STAMP_A_MEMBER_ID, 0, 65535 },
+	  put_member_id, STAMP_A_MEMBER_ID, 0, 65535 },
+	{ "dev", "DEV", "with member-id: that link's own ID (0: none)",
+	  put_dev, STAMP_A_LINK },
 	{ "sync-source", NULL, "Timestamp Information TLV's sync source",
 	  cli_put_choice, STAMP_A_SYNC_SOURCE, .choices = sync_names,
 	  .first = 1 },
@@ -474,11 +563,16 @@ static int cmd_reflector(int argc, char **argv)
 	msg = nlctx_msg(&(struct nlctx){ .family = 0 }, STAMP_CMD_REFL_SET);
 	if (!msg)
 		return 1;
-	if (!strcmp(argv[1], "set"))
+	if (!strcmp(argv[1], "set")) {
+		struct set_ctx sc = { .member_id = -1 };
+
 		err = cli_kw_parse("reflector set", &refl_subs[1], argc - 2,
-				   argv + 2, msg, NULL, NULL);
-	else
+				   argv + 2, msg, &sc, NULL);
+		if (!err)
+			err = set_links(msg, &sc);
+	} else {
 		err = build_clock_sync(msg, argc - 2, argv + 2);
+	}
 	if (err) {
 		nlmsg_free(msg);
 		return kw_status(err, &reflector_cli);

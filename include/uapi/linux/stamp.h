@@ -11,6 +11,7 @@
 
 #define STAMP_MAX_PORTS	16
 #define STAMP_MAX_ALLOW	64
+#define STAMP_MAX_LINKS	16
 
 /**
  * enum stamp_ts_format - Timestamp format of T2 and T3 in replies.
@@ -94,6 +95,7 @@ enum {
 	STAMP_A_TLV_STATS,
 	STAMP_A_ERREST_ZERO_DISCARD,
 	STAMP_A_T3_POINT,
+	STAMP_A_LINK,
 
 	__STAMP_A_MAX,
 	STAMP_A_MAX = (__STAMP_A_MAX - 1)
@@ -105,6 +107,14 @@ enum {
 
 	__STAMP_PREFIX_A_MAX,
 	STAMP_PREFIX_A_MAX = (__STAMP_PREFIX_A_MAX - 1)
+};
+
+enum {
+	STAMP_LINK_A_IFINDEX = 1,
+	STAMP_LINK_A_MEMBER_ID,
+
+	__STAMP_LINK_A_MAX,
+	STAMP_LINK_A_MAX = (__STAMP_LINK_A_MAX - 1)
 };
 
 enum {
