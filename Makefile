@@ -3,7 +3,8 @@
 #   make                 build all three (module against KDIR, see below)
 #   make check           install test dependencies, run the whole test suite
 #   make demo            a real STAMP measurement, reflector in a VM
-#   make modules-all     the module for every kernel with headers installed
+#   make modules-all     the module (and the VM tests' keeper, tests/vm/keep/)
+#                        for every kernel with headers installed
 #   make checkpatch      kernel coding style of kmod/ (--strict), UAPI, tools
 #   make kernel-checks   W=1 build, sparse and kernel-doc of the module
 #   make regen           the UAPI header and kmod/netlink-gen.[ch] from the
@@ -64,9 +65,16 @@ module:
 	$(MAKE) -C $(KDIR) M=$(MOD_BUILD) modules
 	@echo "kstamp: built $(MODULE)"
 
+# the VM tests' keeper of netfilter's netdev hooks (tests/vm/keep/): a test
+# module, built beside stamp_refl.ko for tests/vm/suite.sh, never installed
+keep:
+	@mkdir -p $(MOD_BUILD)/keep
+	@cp -rsf $(SRC)/tests/vm/keep/. $(MOD_BUILD)/keep/
+	$(MAKE) -C $(KDIR) M=$(MOD_BUILD)/keep modules
+
 modules-all:
 	@for d in $$(ls -d /lib/modules/*/build); do \
-		$(MAKE) --no-print-directory module KDIR=$$d \
+		$(MAKE) --no-print-directory module keep KDIR=$$d \
 			KVER=$$(echo $$d | cut -d/ -f4) || exit 1; \
 	done
 
@@ -262,7 +270,7 @@ dkms-uninstall:
 deb:
 	bash scripts/deb.sh $(if $(DEB_VERSION),--version $(DEB_VERSION))
 
-.PHONY: all module modules-all bpf tools deps check demo checkpatch kernel-checks regen fuzz bench \
+.PHONY: all module keep modules-all bpf tools deps check demo checkpatch kernel-checks regen fuzz bench \
 	bench-build mutation \
 	proving-ground stress-debug clean install uninstall dkms-install dkms-uninstall \
 	dkms-sources deb

@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DIR=$(bash tests/vm/debug-kernel.sh)
 KVER=$(make -s -C "$DIR" kernelrelease)
-make -s module KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
+make -s module keep KDIR="$DIR" KVER="$KVER" STAMP_KUNIT=1
 make -s tools
 # KASAN and lockdep make everything several times slower under TCG (the
 # end-to-end suite takes about 45 min). no5lvl: QEMU's "-cpu max" has

@@ -20,6 +20,16 @@ entering asm_exc_int3 from there); never in 265 rounds with these tables
 present. Real hardware does not execute stale code, so the module is not
 changed for it.
 
+The same holds for the netdev hooks: stamp_refl registers an
+NF_NETDEV_EGRESS hook on every device (and may register NF_NETDEV_INGRESS
+ones), so rmmod and insmod flip nf_hooks_needed[NFPROTO_NETDEV][...] and
+egress_needed_key or ingress_needed_key, which guard __dev_queue_xmit() and
+__netif_receive_skb_core(), the hottest paths of all. No table of iptables
+holds those, and the debug kernel has no nftables netdev family
+(CONFIG_NF_TABLES_NETDEV), so a test module does: keep/nf_keep_netdev.c, an
+ingress and an egress hook that accept everything on this namespace's lo,
+which tests/vm/suite.sh loads beside this script and never unloads.
+
 Needs the kernel's filter tables for ip_tables and ip6_tables (modprobe
 iptable_filter ip6table_filter first, or built in). Prints the tables it
 found; exits non-zero when either is missing.

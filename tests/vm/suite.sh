@@ -20,6 +20,17 @@ defer ip netns del "$KEEP"
 defer rm -f /tmp/vm_suite.out
 check_ok "netfilter's LOCAL_IN hooks held in namespace $KEEP" \
 	sh -c "ip netns add $KEEP && ip netns exec $KEEP python3 $HERE/nf_keep.py"
+# and the netdev ingress and egress hooks, which the module registers on
+# every device (__netif_receive_skb_core(), __dev_queue_xmit()): a test
+# module on the keeper's lo (keep/nf_keep_netdev.c). It pins its namespace
+# and stays loaded, so a later suite.sh in the same VM finds it there.
+KEEP_KO=$BUILD/kmod-$(uname -r)/keep/nf_keep_netdev.ko
+if [ -d /sys/module/nf_keep_netdev ]; then
+	pass "netfilter's netdev hooks already held (nf_keep_netdev loaded)"
+else
+	check_ok "netfilter's netdev ingress and egress hooks held on $KEEP's lo" \
+		ip netns exec "$KEEP" insmod "$KEEP_KO"
+fi
 
 for t in "$@"; do
 	t0=$(date +%s)
