@@ -405,8 +405,8 @@ import json, sys
 d = json.load(sys.stdin)
 p = d["packets"][0] if d.get("packets") else None
 print(d["received"], d.get("auth_failures", 0),
-      (p["t3_ns"] - p["t2_ns"]) // 1000000 if p else -1,
-      int(p["t3_ns"] <= p["t4_ns"]) if p else -1)' 2>/dev/null ||
+      (int(p["t3_ns"]) - int(p["t2_ns"])) // 1000000 if p else -1,
+      int(int(p["t3_ns"]) <= int(p["t4_ns"])) if p else -1)' 2>/dev/null ||
 		echo "0 0 -1 -1"
 }
 
