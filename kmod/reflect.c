@@ -164,6 +164,7 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->sn = stamp_pernet(net);
 	r->cfg = cfg;
 	r->sess = NULL;
+	r->dm = NULL;
 	r->reserved = false;
 	r->key = NULL;
 	r->tai_off = tai_offset();
