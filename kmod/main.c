@@ -134,6 +134,7 @@ err_cfg:
  */
 static void __net_exit stamp_net_pre_exit(struct net *net)
 {
+	stamp_fast_net_exit(net);
 	stamp_hooks_unregister(net);
 }
 
@@ -174,6 +175,9 @@ static int __init stamp_init(void)
 	err = register_pernet_subsys(&stamp_net_ops);
 	if (err)
 		goto err_pernet;
+	err = stamp_fast_init();
+	if (err)
+		goto err_fast;
 	err = stamp_genl_register();
 	if (err)
 		goto err_genl;
@@ -181,6 +185,8 @@ static int __init stamp_init(void)
 	return 0;
 
 err_genl:
+	stamp_fast_exit();
+err_fast:
 	unregister_pernet_subsys(&stamp_net_ops);
 err_pernet:
 	net_disable_timestamp();
@@ -192,6 +198,7 @@ static void __exit stamp_exit(void)
 {
 	stamp_genl_unregister();
 	unregister_pernet_subsys(&stamp_net_ops);
+	stamp_fast_exit();
 	stamp_auth_exit();	/* rcu_barrier(), then the keys' frees */
 	net_disable_timestamp();
 }

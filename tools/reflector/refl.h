@@ -23,6 +23,9 @@ struct refl_cfg {
 	struct nladdr allow[STAMP_MAX_ALLOW];
 	unsigned int allow_len[STAMP_MAX_ALLOW];
 	int nallow;
+	/* the devices with the fast path on */
+	unsigned int fast_ifindex[64];
+	int nfast;
 };
 
 int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg);
