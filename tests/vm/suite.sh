@@ -15,6 +15,8 @@ NETNS=$ROOT/tests/netns
 KEEP=kstamp-nfkeep
 modprobe iptable_filter 2>/dev/null || true
 modprobe ip6table_filter 2>/dev/null || true
+# and netdev ingress, for the fast path's hooks (nf_keep.py)
+modprobe nf_tables 2>/dev/null || true
 ip netns del "$KEEP" 2>/dev/null || true
 defer ip netns del "$KEEP"
 defer rm -f /tmp/vm_suite.out
