@@ -140,6 +140,7 @@ err_cfg:
  */
 static void __net_exit stamp_net_pre_exit(struct net *net)
 {
+	stamp_fast_net_exit(net);
 	stamp_hooks_unregister(net);
 	stamp_links_flush(net);
 	stamp_txts_stop(stamp_pernet(net));
@@ -180,6 +181,10 @@ static int __init stamp_init(void)
 		return err;
 	/* receive stamps on every skb: the earliest T2 short of hardware */
 	net_enable_timestamp();
+	/* before any namespace can hook a device: devices going are followed */
+	err = stamp_fast_init();
+	if (err)
+		goto err_fast;
 	err = register_pernet_subsys(&stamp_net_ops);
 	if (err)
 		goto err_pernet;
@@ -202,6 +207,8 @@ err_links:
 err_egress:
 	unregister_pernet_subsys(&stamp_net_ops);
 err_pernet:
+	stamp_fast_exit();
+err_fast:
 	net_disable_timestamp();
 	stamp_auth_exit();
 	return err;
@@ -214,7 +221,9 @@ static void __exit stamp_exit(void)
 	stamp_links_exit();
 	/* before the namespaces' state the hooks read */
 	stamp_egress_exit();
+	/* its pre_exit turns the fast path off on every device */
 	unregister_pernet_subsys(&stamp_net_ops);
+	stamp_fast_exit();
 	stamp_auth_exit();	/* rcu_barrier(), then the keys' frees */
 	net_disable_timestamp();
 }

@@ -17,6 +17,11 @@ static const struct netlink_range_validation stamp_a_max_sessions_range = {
 };
 
 /* Common nested types */
+const struct nla_policy stamp_fast_path_nl_policy[STAMP_FAST_PATH_A_ENABLE + 1] = {
+	[STAMP_FAST_PATH_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[STAMP_FAST_PATH_A_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 const struct nla_policy stamp_link_nl_policy[STAMP_LINK_A_MEMBER_ID + 1] = {
 	[STAMP_LINK_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[STAMP_LINK_A_MEMBER_ID] = { .type = NLA_U16, },
@@ -47,7 +52,7 @@ const struct nla_policy stamp_session_nl_policy[STAMP_SESSION_A_LAST_T3 + 1] = {
 };
 
 /* STAMP_CMD_REFL_SET - do */
-static const struct nla_policy stamp_refl_set_nl_policy[STAMP_A_LINK + 1] = {
+static const struct nla_policy stamp_refl_set_nl_policy[STAMP_A_FAST_PATH + 1] = {
 	[STAMP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[STAMP_A_TS_FORMAT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[STAMP_A_CLOCK_SYNCED] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -70,6 +75,7 @@ static const struct nla_policy stamp_refl_set_nl_policy[STAMP_A_LINK + 1] = {
 	[STAMP_A_SYNC_SOURCE] = NLA_POLICY_RANGE(NLA_U8, 1, 5),
 	[STAMP_A_ERREST_ZERO_DISCARD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[STAMP_A_LINK] = NLA_POLICY_NESTED(stamp_link_nl_policy),
+	[STAMP_A_FAST_PATH] = NLA_POLICY_NESTED(stamp_fast_path_nl_policy),
 };
 
 /* STAMP_CMD_SESSION_NEW - do */
@@ -99,7 +105,7 @@ const struct genl_split_ops stamp_nl_ops[7] = {
 		.pre_doit	= stamp_nl_pre_doit_admin,
 		.doit		= stamp_nl_refl_set_doit,
 		.policy		= stamp_refl_set_nl_policy,
-		.maxattr	= STAMP_A_LINK,
+		.maxattr	= STAMP_A_FAST_PATH,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{

@@ -12,6 +12,7 @@
 #include <uapi/linux/stamp.h>
 
 /* Common nested types */
+extern const struct nla_policy stamp_fast_path_nl_policy[STAMP_FAST_PATH_A_ENABLE + 1];
 extern const struct nla_policy stamp_link_nl_policy[STAMP_LINK_A_MEMBER_ID + 1];
 extern const struct nla_policy stamp_prefix_nl_policy[STAMP_PREFIX_A_LEN + 1];
 extern const struct nla_policy stamp_session_nl_policy[STAMP_SESSION_A_LAST_T3 + 1];

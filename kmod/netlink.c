@@ -14,6 +14,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -165,6 +166,12 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 		      stamp_links_fill(msg, sn);
 	}
 	mutex_unlock(&sn->cfg_lock);
+	/* the hooked devices are under RTNL, never taken under cfg_lock */
+	if (!err && cmd != STAMP_CMD_STATS_GET) {
+		rtnl_lock();
+		err = stamp_fast_fill(msg, genl_info_net(info));
+		rtnl_unlock();
+	}
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -407,6 +414,46 @@ int stamp_nl_pre_doit_admin(const struct genl_split_ops *ops,
 	return -EPERM;
 }
 
+/*
+ * STAMP_A_FAST_PATH may repeat, a device each: applied in order, under
+ * RTNL, which the device list and the netdevice notifier share.
+ * Return: how many, or -errno.
+ */
+static int set_fast_paths(struct genl_info *info)
+{
+	struct nlattr *tb[STAMP_FAST_PATH_A_MAX + 1];
+	const struct nlmsghdr *nlh = info->nlhdr;
+	struct nlattr *nla;
+	int rem, n = 0, err = 0;
+	bool on;
+
+	rtnl_lock();
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != STAMP_A_FAST_PATH)
+			continue;
+		err = nla_parse_nested(tb, STAMP_FAST_PATH_A_MAX, nla,
+				       stamp_fast_path_nl_policy, info->extack);
+		if (err)
+			break;
+		if (!tb[STAMP_FAST_PATH_A_IFINDEX]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "fast path: which device (ifindex)?");
+			err = -EINVAL;
+			break;
+		}
+		on = !tb[STAMP_FAST_PATH_A_ENABLE] ||
+		     nla_get_u8(tb[STAMP_FAST_PATH_A_ENABLE]);
+		err = stamp_fast_set(genl_info_net(info),
+				     nla_get_u32(tb[STAMP_FAST_PATH_A_IFINDEX]),
+				     on, info->extack);
+		if (err)
+			break;
+		n++;
+	}
+	rtnl_unlock();
+	return err ?: n;
+}
+
 /**
  * stamp_nl_refl_set_doit() - STAMP_CMD_REFL_SET: change the configuration
  * @skb: the request
@@ -427,6 +474,11 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[STAMP_A_LINK]) {
 		err = stamp_links_set(genl_info_net(info), info);
 		if (err)
+			return err;
+	}
+	if (attrs[STAMP_A_FAST_PATH]) {
+		err = set_fast_paths(info);
+		if (err < 0)
 			return err;
 	}
 	mutex_lock(&sn->cfg_lock);
@@ -481,7 +533,8 @@ int stamp_nl_refl_set_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err_free;
 		}
 	}
-	if (!changed && !attrs[STAMP_A_DEFAULT_KEY] && !attrs[STAMP_A_LINK]) {
+	if (!changed && !attrs[STAMP_A_DEFAULT_KEY] && !attrs[STAMP_A_LINK] &&
+	    !attrs[STAMP_A_FAST_PATH]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		err = -EINVAL;
 		goto err_key;

@@ -27,6 +27,7 @@
  * they ask of the reply (its DSCP, its route, no reply at all) is applied
  * here.
  */
+#include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_vlan.h>
@@ -781,14 +782,12 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 	return csum_partial(uh, ntohs(uh->len), 0);
 }
 
-/* The reply's IP header in front of its UDP header, then out. */
-static int reply_xmit(struct stamp_req *r, struct sk_buff *skb,
+/* The reply's IP header in front of its UDP header; no checksum yet. */
+static void reply_iph(struct stamp_req *r, struct sk_buff *skb,
 		      const struct flowi *fl)
 {
-	struct udphdr *uh = udp_hdr(skb);
 	struct ipv6hdr *ip6h;
 	struct iphdr *iph;
-	__wsum csum;
 
 	if (r->sk.family == AF_INET) {
 		iph = skb_push(skb, sizeof(*iph));
@@ -805,13 +804,7 @@ static int reply_xmit(struct stamp_req *r, struct sk_buff *skb,
 		iph->tot_len = htons(skb->len);
 		ip_select_ident(r->net, skb, NULL);
 		skb->protocol = htons(ETH_P_IP);
-		csum = stamp_tx(r, skb);
-		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
-					      ntohs(uh->len), IPPROTO_UDP,
-					      csum);
-		if (!uh->check)
-			uh->check = CSUM_MANGLED_0;
-		return ip_local_out(r->net, NULL, skb);
+		return;
 	}
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
@@ -823,11 +816,35 @@ static int reply_xmit(struct stamp_req *r, struct sk_buff *skb,
 	skb->protocol = htons(ETH_P_IPV6);
 	/* a reply as long as its request may need fragmenting at the source */
 	skb->ignore_df = 1;
-	csum = stamp_tx(r, skb);
-	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
-				    ntohs(uh->len), IPPROTO_UDP, csum);
+}
+
+/* T3 and the UDP checksum over the reply, its IP header in place. */
+static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	__wsum csum = stamp_tx(r, skb);
+
+	if (r->sk.family == AF_INET)
+		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
+					      ip_hdr(skb)->daddr,
+					      ntohs(uh->len), IPPROTO_UDP,
+					      csum);
+	else
+		uh->check = csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+					    &ipv6_hdr(skb)->daddr,
+					    ntohs(uh->len), IPPROTO_UDP, csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
+}
+
+/* The reply's IP header in front of its UDP header, then out. */
+static int reply_xmit(struct stamp_req *r, struct sk_buff *skb,
+		      const struct flowi *fl)
+{
+	reply_iph(r, skb, fl);
+	reply_csum(r, skb);
+	if (r->sk.family == AF_INET)
+		return ip_local_out(r->net, NULL, skb);
 	return ip6_local_out(r->net, NULL, skb);
 }
 
@@ -965,6 +982,110 @@ unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
 	memcpy(r.sk.saddr, &ip6h->saddr, sizeof(ip6h->saddr));
 	memcpy(r.sk.daddr, &ip6h->daddr, sizeof(ip6h->daddr));
 	return reflect(&r, skb, thoff, NFPROTO_IPV6);
+}
+
+/*
+ * The fast path's tail (fastpath.c): the reply leaves the way the request
+ * came, in an Ethernet frame addressed to the request's source MAC, out of
+ * the same device, with no route, neighbour lookup, conntrack or inet
+ * hook. T3 is taken once the frame is complete, just before
+ * dev_queue_xmit().
+ */
+static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
+		     struct net_device *dev, const u8 *dest)
+{
+	struct ethhdr *eth;
+	struct flowi fl;
+
+	memset(&fl, 0, sizeof(fl));
+	if (r->sk.family == AF_INET) {
+		fl.u.ip4.saddr = r->sk.daddr[0];
+		fl.u.ip4.daddr = r->sk.saddr[0];
+	} else {
+		memcpy(&fl.u.ip6.saddr, r->sk.daddr, sizeof(fl.u.ip6.saddr));
+		memcpy(&fl.u.ip6.daddr, r->sk.saddr, sizeof(fl.u.ip6.daddr));
+	}
+	reply_reset(skb, NULL, 0);
+	skb->dev = dev;
+	reply_iph(r, skb, &fl);
+	/* what ip_local_out() and ip6_local_out() do for the default path */
+	if (r->sk.family == AF_INET)
+		ip_send_check(ip_hdr(skb));
+	else
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
+	/* the request's own Ethernet header was there: room in the usual case */
+	if (skb_cow_head(skb, ETH_HLEN)) {
+		kfree_skb(skb);
+		return -ENOMEM;
+	}
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, dest);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = skb->protocol;
+	reply_csum(r, skb);
+	return dev_queue_xmit(skb);
+}
+
+/**
+ * stamp_reflect_fast() - answer a request at its device's netdev ingress
+ * @net: the device's namespace
+ * @cfg: the configuration the hook found the request's port in
+ * @skb: the request, its data at an IP header the caller checked (no
+ *	 options or extension headers, not a fragment, as long as the frame,
+ *	 to an address of the device)
+ * @thoff: offset of its UDP header
+ *
+ * The same admission, verdicts and turnaround as the default path; only
+ * the way out differs (see fast_xmit()).
+ *
+ * Return: NF_DROP, or NF_STOLEN once the request is turned around.
+ */
+unsigned int stamp_reflect_fast(struct net *net, const struct stamp_cfg *cfg,
+				struct sk_buff *skb, unsigned int thoff)
+{
+	struct net_device *dev = skb->dev;
+	struct stamp_req r;
+	u8 dest[ETH_ALEN];
+	int err;
+	u8 pf;
+
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		req_init(&r, net, cfg, skb, iph->ttl, iph->tos);
+		r.sk.family = AF_INET;
+		r.sk.saddr[0] = iph->saddr;
+		r.sk.daddr[0] = iph->daddr;
+		pf = NFPROTO_IPV4;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		req_init(&r, net, cfg, skb, ip6h->hop_limit,
+			 ipv6_get_dsfield(ip6h));
+		r.sk.family = AF_INET6;
+		memcpy(r.sk.saddr, &ip6h->saddr, sizeof(ip6h->saddr));
+		memcpy(r.sk.daddr, &ip6h->daddr, sizeof(ip6h->daddr));
+		pf = NFPROTO_IPV6;
+	}
+	ether_addr_copy(dest, eth_hdr(skb)->h_source);
+	if (!admitted(&r) || !udp_ok(&r, skb, thoff, pf) ||
+	    !judge(&r, skb, thoff))
+		return NF_DROP;
+	skb = turn_around(&r, skb, thoff);
+	if (!skb)
+		return NF_STOLEN;
+	err = fast_xmit(&r, skb, dev, dest);
+	if (err == -ENOMEM) {
+		stamp_stats_inc(r.sn, STAMP_CNT_DROP_NOMEM);
+		reply_unsent(&r);
+		return NF_STOLEN;
+	}
+	stamp_sent(&r, err);
+	if (!net_xmit_eval(err))
+		stamp_stats_inc(r.sn, STAMP_CNT_REFLECTED_FAST);
+	return NF_STOLEN;
 }
 
 #ifdef STAMP_KUNIT

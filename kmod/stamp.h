@@ -213,6 +213,9 @@ unsigned int stamp_reflect_v4(struct net *net, const struct stamp_cfg *cfg,
 unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
 			      struct sk_buff *skb, unsigned int thoff);
 
+unsigned int stamp_reflect_fast(struct net *net, const struct stamp_cfg *cfg,
+				struct sk_buff *skb, unsigned int thoff);
+
 /* egress.c: T3 at the device */
 int stamp_egress_init(void);
 void stamp_egress_exit(void);
@@ -233,6 +236,15 @@ int stamp_links_fill(struct sk_buff *msg, struct stamp_net *sn);
 void stamp_links_flush(struct net *net);
 int stamp_links_init(void);
 void stamp_links_exit(void);
+
+/* fastpath.c: the opt-in netdev ingress path, per device */
+struct netlink_ext_ack;
+int stamp_fast_set(struct net *net, int ifindex, bool on,
+		   struct netlink_ext_ack *extack);
+int stamp_fast_fill(struct sk_buff *msg, struct net *net);
+void stamp_fast_net_exit(struct net *net);
+int stamp_fast_init(void);
+void stamp_fast_exit(void);
 
 /* netlink.c */
 int stamp_genl_register(void);

@@ -8,7 +8,7 @@
 #
 # Stages (TESTS="sender/6 drops" runs some): config, sender (IPv4 and
 # IPv6), sizes, runtime_config, rejected, drops, ports, headers, late_t3
-# (IPv4 and IPv6), teardown.
+# (IPv4 and IPv6), fastpath (IPv4 and IPv6), fastpath_teardown, teardown.
 . "$(dirname "$0")/../lib.sh"
 requires module stampnl jq
 
@@ -453,6 +453,120 @@ stage_late_t3() {
 	inA tc qdisc del dev veth0 root
 	inA ip neigh del $ADDR4_B dev veth0
 	inA ip -6 neigh del $ADDR6_B dev veth0
+}
+
+# --- the fast path: B's veth0 answers at its netdev ingress ---------------
+# fast_delta NAME: a counter's move between $before and $after
+fast_delta() {
+	echo $(($(counter "$1" "$after") - $(counter "$1" "$before")))
+}
+
+# fast_counts DESC REFLECTED FAST RP MTU OTHER: how the counters moved
+fast_counts() {
+	check_eq "$1: reflected, fast, fallbacks (return path, mtu, other)" \
+		"$2 $3 $4 $5 $6" \
+		"$(fast_delta reflected) $(fast_delta reflected_fast) $(fast_delta fast_fallback_return_path) $(fast_delta fast_fallback_mtu) $(fast_delta fast_fallback_other)"
+}
+
+# veth_again: the A-B link back after its deletion, as netns_pair made it
+veth_again() {
+	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B"
+	inA sysctl -qw net.ipv6.conf.veth0.accept_dad=0
+	inB sysctl -qw net.ipv6.conf.veth0.accept_dad=0
+	ip -n "$NS_A" addr add $ADDR4_A/24 dev veth0
+	ip -n "$NS_B" addr add $ADDR4_B/24 dev veth0
+	ip -n "$NS_A" addr add $ADDR6_A/64 dev veth0 nodad
+	ip -n "$NS_B" addr add $ADDR6_B/64 dev veth0 nodad
+	ip -n "$NS_A" link set veth0 up
+	ip -n "$NS_B" link set veth0 up
+}
+
+variants family "4 6" fastpath
+stage_fastpath() {
+	local hl=20 big=2000 out
+	[ "$target" = "$ADDR4_B" ] || hl=40
+	check_ok "fast path on veth0" inB "$STAMPNL" reflector set fast-path veth0
+	check_eq "reflector show lists veth0" '["veth0"]' \
+		"$(inB "$STAMPNL" reflector show -j | jq -c .fast_path)"
+	check_ok "reflector show says so" sh -c \
+		"ip netns exec $NS_B $STAMPNL reflector show | grep -qx 'fast path: *veth0'"
+	check_ok "the loopback device is refused" \
+		sh -c "! ip netns exec $NS_B $STAMPNL reflector set fast-path lo 2>/dev/null"
+	# field by field, every reply from the fast path; a request longer
+	# than the link is fragmented: IPv4's first fragment falls back (the
+	# default path reassembles and answers it), IPv6's is not the fast
+	# path's to look at (an extension header) and is the default path's
+	# fragment drop
+	before=$(inB "$STAMPNL" stats -j)
+	probe_and_count "fast path IPv$((hl == 20 ? 4 : 6))" $target \
+		--sizes 0,13,14,15,43,44,45,100,1000,$((1500 - hl - 8)),$big
+	after=$(inB "$STAMPNL" stats -j)
+	# probe_and_count checked reflected against the replies the probe saw
+	out=$(fast_delta reflected)
+	check_cmp "fast path: requests answered" "$out" -gt 8
+	if [ $hl = 40 ]; then
+		fast_counts "fast path" "$out" "$out" 0 0 0
+		return
+	fi
+	fast_counts "fast path" "$out" $((out - 1)) 0 0 1
+	# the rest the same for both families: IPv4 alone, to save VM time
+	# a Return Path TLV (RFC 9503, here: reply on the same link) is the
+	# default path's; TLVs are processed only in tlv process mode
+	inB "$STAMPNL" reflector set tlv process
+	before=$(inB "$STAMPNL" stats -j)
+	out=$(inA python3 "$HERE/tlv_probe.py" $target --tlv 10:0001000400000001)
+	after=$(inB "$STAMPNL" stats -j)
+	check_eq "Return Path TLV: answered" true \
+		"$(echo "$out" | jq '.reply != null')"
+	fast_counts "Return Path TLV" 1 0 1 0 0
+	check_eq "Return Path TLV: the default path saw it" 1 \
+		"$(($(echo "$after" | jq .tlv.same_link) - $(echo "$before" | jq .tlv.same_link)))"
+	inB "$STAMPNL" reflector set tlv copy
+	# a reply longer than B's MTU: A's link still takes the request whole
+	ip -n "$NS_B" link set veth0 mtu 1400
+	before=$(inB "$STAMPNL" stats -j)
+	check_ok "reply over the MTU: answered, correct" \
+		inA python3 "$PROBE" $target --sizes $((1404 - hl - 8))
+	after=$(inB "$STAMPNL" stats -j)
+	# (the probe adds three requests with a zero Error Estimate multiplier,
+	# of 14, 44 and 100 octets: the fast path's)
+	fast_counts "reply over the MTU" 4 3 0 1 0
+	ip -n "$NS_B" link set veth0 mtu 1500
+	# the device goes while hooked: its hook with it, nothing left behind
+	ip -n "$NS_B" link del veth0
+	check_eq "device deleted: reflector show lists nothing" '[]' \
+		"$(inB "$STAMPNL" reflector show -j | jq -c .fast_path)"
+	veth_again
+	before=$(inB "$STAMPNL" stats -j)
+	check_ok "a new veth0: answered, correct" \
+		inA python3 "$PROBE" $target --sizes 44,100
+	after=$(inB "$STAMPNL" stats -j)
+	fast_counts "a new veth0 (the default path)" 5 0 0 0 0
+	check_ok "fast path on again" inB "$STAMPNL" reflector set fast-path veth0
+	check_ok "and off" inB "$STAMPNL" reflector set fast-path-off veth0
+	check_eq "reflector show: off" '[]' \
+		"$(inB "$STAMPNL" reflector show -j | jq -c .fast_path)"
+}
+
+# --- the fast path's rmmod under traffic ----------------------------------
+stage_fastpath_teardown() {
+	check_ok "fast path on veth0" inB "$STAMPNL" reflector set fast-path veth0
+	inA "$STAMPNL" sender $ADDR4_B -i 0.001 -c 100000 -W 1 >/dev/null 2>&1 &
+	FLOOD_PID=$!
+	sleep 2
+	check_cmp "flood is reflected by the fast path" \
+		"$(counter reflected_fast)" -gt 100
+	check_ok "rmmod under traffic on the fast path" rmmod stamp_refl
+	check_ok "insmod under traffic" insmod "$KO"
+	inB "$STAMPNL" reflector set rate-limit 0 tlv copy
+	sleep 1
+	check_cmp "the flood is reflected again, by the default path" \
+		"$(counter reflected)" -gt 10
+	check_eq "... not the fast path (off in the new module)" 0 \
+		"$(counter reflected_fast)"
+	kill "$FLOOD_PID" 2>/dev/null || true
+	wait "$FLOOD_PID" 2>/dev/null || true
+	FLOOD_PID=
 }
 
 # --- teardown under traffic -----------------------------------------------

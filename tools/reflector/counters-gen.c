@@ -69,6 +69,18 @@ const struct stamp_counter stamp_counters[] = {
 	{ STAMP_STATS_A_ERREST_ZERO, "errest_zero", "answered: multiplier 0",
 	  "errest_zero_total", NULL,
 	  "Requests with an Error Estimate multiplier of 0 answered like any other (errest-zero reflect)." },
+	{ STAMP_STATS_A_REFLECTED_FAST, "reflected_fast", "reflected: fast path",
+	  "packets_reflected_fast_total", NULL,
+	  "Replies the fast path sent out of the ingress device (included in packets_reflected_total)." },
+	{ STAMP_STATS_A_FAST_FALLBACK_RETURN_PATH, "fast_fallback_return_path", "fast path fallback: return path",
+	  "fast_path_fallbacks_total", "reason=\"return_path\"",
+	  "Requests to a reflector port the fast path left to the default path, by reason." },
+	{ STAMP_STATS_A_FAST_FALLBACK_MTU, "fast_fallback_mtu", "fast path fallback: reply over MTU",
+	  "fast_path_fallbacks_total", "reason=\"mtu\"",
+	  NULL },
+	{ STAMP_STATS_A_FAST_FALLBACK_OTHER, "fast_fallback_other", "fast path fallback: other",
+	  "fast_path_fallbacks_total", "reason=\"other\"",
+	  NULL },
 };
 
 const size_t stamp_ncounters = ARRAY_SIZE(stamp_counters);

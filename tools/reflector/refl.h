@@ -28,6 +28,9 @@ struct refl_cfg {
 	unsigned int link_ifindex[STAMP_MAX_LINKS];
 	unsigned int link_id[STAMP_MAX_LINKS];
 	int nlinks;
+	/* the devices with the fast path on */
+	unsigned int fast_ifindex[64];
+	int nfast;
 };
 
 int refl_cfg_get(struct nlctx *c, struct refl_cfg *cfg);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timex.h>
+#include <net/if.h>
 
 #include <netlink/genl/genl.h>
 
@@ -81,6 +82,17 @@ static int parse_cfg(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
 				nla_get_u32(l[STAMP_LINK_A_IFINDEX]);
 			cfg->link_id[cfg->nlinks++] =
 				nla_get_u16(l[STAMP_LINK_A_MEMBER_ID]);
+		}
+		if (nla_type(nla) == STAMP_A_FAST_PATH &&
+		    cfg->nfast < (int)ARRAY_SIZE(cfg->fast_ifindex)) {
+			struct nlattr *f[STAMP_FAST_PATH_A_MAX + 1];
+
+			if (nla_parse_nested(f, STAMP_FAST_PATH_A_MAX, nla,
+					     NULL) ||
+			    !f[STAMP_FAST_PATH_A_IFINDEX])
+				return -EPROTO;
+			cfg->fast_ifindex[cfg->nfast++] =
+				nla_get_u32(f[STAMP_FAST_PATH_A_IFINDEX]);
 		}
 	}
 #define GET(field, attr, type) \
@@ -231,8 +243,39 @@ static void print_cfg(const struct refl_cfg *cfg, bool json)
 	print_string(PRINT_FP, NULL, " (%s)\n",
 		     egress ? "the device's netfilter egress hook" :
 			      "before the IP output path");
+	open_json_array("fast_path");
+	print_text("fast path:        %s", cfg->nfast ? "" : "off");
+	for (i = 0; i < cfg->nfast; i++) {
+		char name[IF_NAMESIZE];
+
+		/* the kernel's list is of this namespace, so is if_indextoname */
+		if (!if_indextoname(cfg->fast_ifindex[i], name))
+			snprintf(name, sizeof(name), "if%u",
+				 cfg->fast_ifindex[i]);
+		print_string(PRINT_ANY, NULL, i ? ",%s" : "%s", name);
+	}
+	close_json_array();
+	print_text("\n");
 	close_json_object();
 	print_nl(PRINT_JSON);
+}
+
+/* `fast-path DEV` and `fast-path-off DEV`: a STAMP_A_FAST_PATH each */
+static int put_fast(struct nl_msg *msg, const struct cli_kw *k,
+		    const char *dev, const char *cmd, void *ctx)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+	struct nlattr *nest;
+
+	if (!ifindex)
+		return cli_error(cmd, "%s: no device '%s' here", k->name, dev);
+	nest = nla_nest_start(msg, STAMP_A_FAST_PATH);
+	if (!nest || nla_put_u32(msg, STAMP_FAST_PATH_A_IFINDEX, ifindex) ||
+	    nla_put_u8(msg, STAMP_FAST_PATH_A_ENABLE,
+		       !strcmp(k->name, "fast-path")))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
 }
 
 static int put_allow(struct nl_msg *msg, const struct cli_kw *k,
@@ -392,6 +435,10 @@ static const struct cli_kw set_kw[] = {
 	{ "errest-zero", NULL, "requests with Error Estimate multiplier 0",
 	  cli_put_choice, STAMP_A_ERREST_ZERO_DISCARD,
 	  .choices = errest_zero_names },
+	{ "fast-path", "DEV", "answer at DEV's ingress, out of DEV (see README)",
+	  put_fast, STAMP_A_FAST_PATH, .flags = CLI_KW_REPEAT },
+	{ "fast-path-off", "DEV", "DEV's requests back to the default path",
+	  put_fast, STAMP_A_FAST_PATH, .flags = CLI_KW_REPEAT },
 };
 
 struct clock_sync {
