@@ -13,6 +13,8 @@
  * through ip_local_out() like any locally generated packet: routing,
  * OUTPUT hooks, the qdisc. T3 is taken last, just before the UDP checksum
  * and ip_local_out(), and again at the device's egress hook (egress.c).
+ * The fast path's replies (fastpath.c) leave by dev_queue_xmit() instead,
+ * with T3 taken once, right before it (fast_xmit()).
  *
  * The configuration is the one the hook matched the port against, read
  * once per request. One tail serves both families; only the route's flow
@@ -64,6 +66,7 @@ struct stamp_req {
 	u64 t3;			/* wire format, once sent */
 	u32 seq;		/* the reply's Seq */
 	bool reserved;		/* stateful: r->seq taken from the session */
+	bool fast;		/* the fast path's (fastpath.c): no egress T3 */
 	bool ext;		/* RFC 8762/8972 sender: SSID and TLVs */
 	unsigned int plen;	/* request payload length */
 	u8 ttl;
@@ -171,6 +174,7 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->have_prev = false;
 	r->prev_tx = 0;
 	r->reserved = false;
+	r->fast = false;
 	r->key = NULL;
 	r->tai_off = tai_offset();
 	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
@@ -742,6 +746,17 @@ static void reply_reset(struct sk_buff *skb, struct dst_entry *dst, u32 mark)
 	skb_dst_set(skb, dst);
 }
 
+/*
+ * A reply whose session asks for Follow-Up Telemetry is owned by the
+ * namespace's stamp socket, so that the driver's transmit stamp of it
+ * comes back (txts.c); both paths, after reply_reset() orphaned it.
+ */
+static void reply_own(struct stamp_req *r, struct sk_buff *skb)
+{
+	if (r->sess && r->tlv.count[STAMP_TLV_FOLLOW_UP])
+		stamp_txts_own(r->sn, r->sess, r->seq, skb);
+}
+
 /* The reply's DS field: the request's DSCP, or the one a CoS TLV asked. */
 static u8 reply_ds(struct stamp_req *r)
 {
@@ -774,8 +789,13 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 	stamp_reflect_set_tx_ts(data, r->t3, r->cfg->auth);
 	if (r->cfg->auth)
 		stamp_hmac_sign(r->key, data);
-	/* the device's egress hook takes T3 again, later (egress.c) */
-	if (!r->cfg->auth || r->key == rcu_dereference(r->sn->default_key))
+	/*
+	 * The device's egress hook takes T3 again, later (egress.c). Not for
+	 * the fast path's reply: its T3 is already taken right before
+	 * dev_queue_xmit(), and signing it twice would cost a second HMAC.
+	 */
+	if (!r->fast &&
+	    (!r->cfg->auth || r->key == rcu_dereference(r->sn->default_key)))
 		stamp_egress_mark(skb, r->cfg->auth,
 				  r->cfg->ts_format == STAMP_TS_PTP);
 	skb->ip_summed = CHECKSUM_NONE;
@@ -899,8 +919,7 @@ static unsigned int reflect(struct stamp_req *r, struct sk_buff *skb,
 	mark = r->sk.family == AF_INET ? fl.u.ip4.flowi4_mark :
 					 fl.u.ip6.flowi6_mark;
 	reply_reset(skb, dst, mark);
-	if (r->sess && r->tlv.count[STAMP_TLV_FOLLOW_UP])
-		stamp_txts_own(r->sn, r->sess, r->seq, skb);
+	reply_own(r, skb);
 	stamp_sent(r, reply_xmit(r, skb, &fl));
 	return NF_STOLEN;
 }
@@ -989,7 +1008,10 @@ unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
  * came, in an Ethernet frame addressed to the request's source MAC, out of
  * the same device, with no route, neighbour lookup, conntrack or inet
  * hook. T3 is taken once the frame is complete, just before
- * dev_queue_xmit().
+ * dev_queue_xmit(), and only there: the reply is not marked for the
+ * egress hook (egress.c), which it meets a few instructions later. A
+ * session's Follow-Up Telemetry is served as on the default path: the
+ * reply is owned by the stamp socket, and the driver stamps it.
  */
 static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 		     struct net_device *dev, const u8 *dest)
@@ -1006,6 +1028,7 @@ static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 		memcpy(&fl.u.ip6.daddr, r->sk.saddr, sizeof(fl.u.ip6.daddr));
 	}
 	reply_reset(skb, NULL, 0);
+	reply_own(r, skb);
 	skb->dev = dev;
 	reply_iph(r, skb, &fl);
 	/* what ip_local_out() and ip6_local_out() do for the default path */
@@ -1069,6 +1092,7 @@ unsigned int stamp_reflect_fast(struct net *net, const struct stamp_cfg *cfg,
 		memcpy(r.sk.daddr, &ip6h->daddr, sizeof(ip6h->daddr));
 		pf = NFPROTO_IPV6;
 	}
+	r.fast = true;
 	ether_addr_copy(dest, eth_hdr(skb)->h_source);
 	if (!admitted(&r) || !udp_ok(&r, skb, thoff, pf) ||
 	    !judge(&r, skb, thoff))

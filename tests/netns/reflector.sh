@@ -483,7 +483,7 @@ veth_again() {
 
 variants family "4 6" fastpath
 stage_fastpath() {
-	local hl=20 big=2000 out
+	local hl=20 big=2000 out key
 	[ "$target" = "$ADDR4_B" ] || hl=40
 	check_ok "fast path on veth0" inB "$STAMPNL" reflector set fast-path veth0
 	check_eq "reflector show lists veth0" '["veth0"]' \
@@ -492,6 +492,23 @@ stage_fastpath() {
 		"ip netns exec $NS_B $STAMPNL reflector show | grep -qx 'fast path: *veth0'"
 	check_ok "the loopback device is refused" \
 		sh -c "! ip netns exec $NS_B $STAMPNL reflector set fast-path lo 2>/dev/null"
+	# the device's egress hook (egress.c) leaves the fast path's replies
+	# alone: their T3 and HMAC, taken and signed once before
+	# dev_queue_xmit(), must hold with auth and PTP on
+	key=$(mktemp)
+	echo 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff >"$key"
+	chmod 600 "$key"
+	check_ok "auth on with a default key, PTP format" \
+		sh -c "ip netns exec $NS_B $STAMPNL reflector set auth on format ptp default-key-file - < $key"
+	out=$(counter reflected_fast)
+	set -- $(late_sample --auth-key-file "$key" --ptp)
+	check_eq "fast path, authenticated, PTP: received, HMAC failures" "1 0" "$1 $2"
+	check_eq "fast path, authenticated, PTP: T3 <= T4" 1 "$4"
+	check_eq "fast path, authenticated, PTP: the fast path's reply" 1 \
+		$(($(counter reflected_fast) - out))
+	check_ok "auth off, NTP format, default key removed" \
+		inB "$STAMPNL" reflector set auth off format ntp default-key-file none
+	rm -f "$key"
 	# field by field, every reply from the fast path; a request longer
 	# than the link is fragmented: IPv4's first fragment falls back (the
 	# default path reassembles and answers it), IPv6's is not the fast

@@ -338,28 +338,25 @@ assert (ss[0]["seq"], ss[0]["rx"], ss[0]["reflected"]) == (2, 3, 2), ss'
 	nl reflector set mode stateless
 }
 
-stage_follow_up() {
-	# --- Follow-Up Telemetry: when the previous reply really left ------
-	# RFC 8972 4.7. Two requests, then two more with netem holding B's
-	# replies 100 ms in its qdisc, after T3 is written and before the
-	# driver stamps them: the Follow-Up time of the second of each pair
-	# is the first reply's transmit time, after its T3 and before A's
-	# kernel received it, and moves with the delay while T3 does not.
-	nl reflector set mode stateful
-	local fu=07:$(zeros 16) i
+# fu_pairs SPORT: Follow-Up requests from SPORT, two, then two more with
+# netem holding B's replies 100 ms in its qdisc; the four probe outputs
+fu_pairs() {
+	local fu=07:$(zeros 16) i out
 	for i in 0 1; do
-		probe $B --sport 40005 --seq $i --tlv "$fu"
+		probe $B --sport $1 --seq $i --tlv "$fu"
 	done
 	run_probes
 	out="[$(probe_out 1),$(probe_out 2)"
 	inB tc qdisc add dev veth0 root netem delay 100ms
 	for i in 2 3; do
-		probe $B --sport 40005 --seq $i --timeout 2 --tlv "$fu"
+		probe $B --sport $1 --seq $i --timeout 2 --tlv "$fu"
 	done
 	run_probes
 	inB tc qdisc del dev veth0 root
-	out="$out,$(probe_out 1),$(probe_out 2)]"
-	pycheck "IPv$fam Follow-Up: the previous reply's driver stamp, T3 <= it <= A's rx; netem moves it, not T3" "$out" '
+	echo "$out,$(probe_out 1),$(probe_out 2)]"
+}
+
+FU_CHECK='
 def ns(h):
     v = int(h, 16)
     return ((v >> 32) - 2208988800) * 10**9 + (v & 0xffffffff) * 10**9 // 2**32
@@ -379,6 +376,28 @@ for a, b, delay in ((r[0], r[1], 0), (r[2], r[3], 100 * 10**6)):
     assert b["fu_m"] == 2, "Timestamp Method %d, not SW Local" % b["fu_m"]
     assert a["t3"] + delay <= b["fu"] <= a["rx"] + 1000, (a, b)
     assert a["t3"] - a["t2"] < 100 * 10**6, "T3 moved with netem"'
+
+stage_follow_up() {
+	# --- Follow-Up Telemetry: when the previous reply really left ------
+	# RFC 8972 4.7. Two requests, then two more with netem holding B's
+	# replies 100 ms in its qdisc, after T3 is written and before the
+	# driver stamps them: the Follow-Up time of the second of each pair
+	# is the first reply's transmit time, after its T3 and before A's
+	# kernel received it, and moves with the delay while T3 does not.
+	local f0 out
+	nl reflector set mode stateful
+	pycheck "IPv$fam Follow-Up: the previous reply's driver stamp, T3 <= it <= A's rx; netem moves it, not T3" \
+		"$(fu_pairs 40005)" "$FU_CHECK"
+	# the same over the fast path (kmod/fastpath.c), a session of its own:
+	# its replies leave by dev_queue_xmit(), owned by the stamp socket too
+	nl reflector set fast-path veth0
+	f0=$(counter reflected_fast)
+	out=$(fu_pairs 40006)
+	check_eq "IPv$fam Follow-Up: the fast path answered the 4 requests" 4 \
+		$(($(counter reflected_fast) - f0))
+	nl reflector set fast-path-off veth0
+	pycheck "IPv$fam Follow-Up over the fast path: the driver stamp as on the default path" \
+		"$out" "$FU_CHECK"
 }
 
 stage_micro_session() {

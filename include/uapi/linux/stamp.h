@@ -24,7 +24,9 @@ enum stamp_ts_format {
 };
 
 /**
- * enum stamp_t3_point - Where the reflector takes T3, its reply's Timestamp.
+ * enum stamp_t3_point - Where the reflector takes T3, its reply's Timestamp,
+ *   on the default path. The fast path's replies (fast-path) take it once,
+ *   right before dev_queue_xmit(), whatever this says.
  * @STAMP_T3_POINT_OUTPUT: Before the reply's IP output path (LOCAL_OUT,
  *   POST_ROUTING, neighbour output); the kernel has no netfilter egress hook
  *   (CONFIG_NETFILTER_EGRESS) or the module parameter egress_t3 is 0.
