@@ -88,6 +88,10 @@ struct cli_kw {
 #define CLI_KW_U32(kw, arg_, help_, attr_)				\
 	{ .name = (kw), .arg = (arg_), .help = (help_),			\
 	  .put = cli_put_u32, .attr = (attr_), .max = UINT32_MAX }
+/* a keyword of its own put function that may be given more than once */
+#define CLI_KW_REPEATED(kw, arg_, help_, put_, attr_)			\
+	{ .name = (kw), .arg = (arg_), .help = (help_), .put = (put_),	\
+	  .attr = (attr_), .flags = CLI_KW_REPEAT }
 
 #define CLI_KW_REQUIRED	0x1
 #define CLI_KW_REPEAT	0x2	/* may be given more than once */

@@ -435,10 +435,10 @@ static const struct cli_kw set_kw[] = {
 	{ "errest-zero", NULL, "requests with Error Estimate multiplier 0",
 	  cli_put_choice, STAMP_A_ERREST_ZERO_DISCARD,
 	  .choices = errest_zero_names },
-	{ "fast-path", "DEV", "answer at DEV's ingress, out of DEV (see README)",
-	  put_fast, STAMP_A_FAST_PATH, .flags = CLI_KW_REPEAT },
-	{ "fast-path-off", "DEV", "DEV's requests back to the default path",
-	  put_fast, STAMP_A_FAST_PATH, .flags = CLI_KW_REPEAT },
+	CLI_KW_REPEATED("fast-path", "DEV", "answer at DEV's ingress, out of DEV (see README)",
+			put_fast, STAMP_A_FAST_PATH),
+	CLI_KW_REPEATED("fast-path-off", "DEV", "DEV's requests back to the default path",
+			put_fast, STAMP_A_FAST_PATH),
 };
 
 struct clock_sync {
