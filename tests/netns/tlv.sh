@@ -451,7 +451,7 @@ stage_member_link() {
 		fi
 		return 0
 	fi
-	local NS_C="stampC$$" ms0
+	local NS_C="stampC$$" ms0 f0
 	ms0=$(nl reflector show -j | jq -r .member_id)
 	defer ip netns del "$NS_C"
 	ip netns add "$NS_C"
@@ -490,6 +490,24 @@ assert got[0] == {"flags": 0, "type": 11, "len": 4, "value": "0005000b"}, got[0]
 assert got[1] is None, got[1]
 assert got[2] == {"flags": 0, "type": 11, "len": 4, "value": "0005000b"}, got[2]
 assert got[3] == {"flags": 0, "type": 11, "len": 4, "value": "0005000c"}, got[3]'
+	# the same answered by the fast path on bond0 (kmod/fastpath.c): the
+	# members' ingress hooks still run first, in the same call chain
+	nl reflector set fast-path bond0
+	f0=$(counter reflected_fast)
+	probe 10.0.7.2 --tlv 11:00050000
+	run_probes
+	cp "$CK/probe.out" "$CK/probe_a.out"
+	probeC 10.0.7.2 --tlv 11:00050000
+	in_ns "$NS_C" python3 "$PROBE" --batch "$CK/probes_c" > "$CK/probe.out" || true
+	: > "$CK/probes_c"
+	check_eq "Micro-session ID per link: the fast path on bond0 answered both" 2 \
+		$(($(counter reflected_fast) - f0))
+	nl reflector set fast-path-off bond0
+	pycheck "Micro-session ID per link over the fast path: over m1 11, over m2 12" \
+		"[$(sed -n 1p "$CK/probe_a.out"),$(probe_out 1)]" '
+got = [p["tlvs"][0] if p["reply"] else None for p in d]
+assert got[0] == {"flags": 0, "type": 11, "len": 4, "value": "0005000b"}, got[0]
+assert got[1] == {"flags": 0, "type": 11, "len": 4, "value": "0005000c"}, got[1]'
 	# m2's ID removed: the namespace's; then none at all: U
 	check_ok "member-id 0 dev m2" nl reflector set member-id 0 dev m2
 	probeC 10.0.7.2 --tlv 11:00050000
