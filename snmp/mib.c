@@ -24,6 +24,7 @@ enum {
 	OBJ_PORTS = 4,
 	OBJ_ALLOW = 5,
 	OBJ_SESSIONS = 6,
+	OBJ_LINKS = 7,
 };
 
 /* kstampReflector's columns */
@@ -32,7 +33,8 @@ enum {
 	R_ERROR_NS, R_VALIDITY, R_MODE, R_SESSION_CREATE, R_AUTH,
 	R_DEFAULT_KEY, R_RATE_LIMIT, R_RATE_BURST, R_MAX_SESSIONS,
 	R_SESSION_IDLE, R_TLV_MODE, R_COS_REMARK, R_RETURN_ADDR,
-	R_MEMBER_ID, R_SYNC_SOURCE, R_ERREST_ZERO, R_MAX = R_ERREST_ZERO
+	R_MEMBER_ID, R_SYNC_SOURCE, R_ERREST_ZERO, R_T3_POINT,
+	R_MAX = R_T3_POINT
 };
 
 /* kstampSessionEntry's accessible columns; 1-5 are its index */
@@ -195,6 +197,9 @@ static int reflector_value(const struct group *g, const struct snap *s,
 	case R_ERREST_ZERO:
 		v_int(v, c->errest_zero_discard ? 2 : 1);
 		break;
+	case R_T3_POINT:
+		v_int(v, c->t3_point == STAMP_T3_POINT_EGRESS ? 2 : 1);
+		break;
 	}
 	return 0;
 }
@@ -267,6 +272,27 @@ static int allow_value(const struct group *g, const struct snap *s,
 		break;
 	case 4:
 		v_uns(v, s->cfg.allow_len[row]);
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static size_t link_rows(const struct snap *s)
+{
+	return s->present ? s->cfg.nlinks : 0;
+}
+
+static int link_value(const struct group *g, const struct snap *s,
+		      size_t row, unsigned int col, struct val *v)
+{
+	switch (col) {
+	case 2:
+		v_uns(v, s->cfg.link_ifindex[row]);
+		break;
+	case 3:
+		v_uns(v, s->cfg.link_id[row]);
 		break;
 	default:
 		return -ENOENT;
@@ -349,6 +375,8 @@ static struct group groups[] = {
 	      allow_rows, pos_index, allow_value),
 	GROUP("kstampSessionTable", OBJ_SESSIONS, 1, 2, S_PROVISIONED, S_MAX,
 	      sess_rows, sess_index, sess_value),
+	GROUP("kstampLinkTable", OBJ_LINKS, 1, 2, 2, 3,
+	      link_rows, pos_index, link_value),
 };
 
 static int set_value(netsnmp_variable_list *vb, const struct val *v)

@@ -125,6 +125,17 @@ struct sess {
 	int t4_count;		/* T4s handed over since the last exchange */
 };
 
+/* whether one of the first @n sessions has source port @port */
+static bool port_taken(const struct sess *sess, int n, __u16 port)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (sess[i].sport == port)
+			return true;
+	return false;
+}
+
 static struct sess sess[MAX_SESS];
 static int nsess;
 static int stray;		/* T4s for no session, or a wrong seq */
@@ -385,15 +396,32 @@ int main(int argc, char **argv)
 		struct stamp_tc_key key;
 		socklen_t slen = sizeof(src);
 
-		sess[i].fd = flow_socket(&dst, 0, true);
+		/*
+		 * Port 0 with SO_REUSEPORT may be given a port an earlier
+		 * session's socket already has (the kernel shares it between
+		 * reuseport sockets of one user): two sessions with one key,
+		 * which tc_stamp_session_add() rightly refuses. Draw again.
+		 */
+		for (j = 0; ; j++) {
+			sess[i].fd = flow_socket(&dst, 0, true);
+			if (sess[i].fd < 0 ||
+			    getsockname(sess[i].fd, (struct sockaddr *)&src, &slen)) {
+				perror("socket");
+				err = -1;
+				goto out;
+			}
+			sess[i].sport = get_port(&src);
+			if (!port_taken(sess, i, sess[i].sport) || j == 100)
+				break;
+			close(sess[i].fd);
+			slen = sizeof(src);
+		}
 		sess[i].ptp = i % 2;
-		if (sess[i].fd < 0 || timestamping(sess[i].fd) ||
-		    getsockname(sess[i].fd, (struct sockaddr *)&src, &slen)) {
+		if (timestamping(sess[i].fd)) {
 			perror("socket");
 			err = -1;
 			goto out;
 		}
-		sess[i].sport = get_port(&src);
 		err = tc_stamp_key_from_socket(sess[i].fd, &key);
 		if (!err)
 			err = tc_stamp_session_add(dev, &key, sess[i].ptp, off,

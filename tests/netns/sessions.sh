@@ -74,8 +74,11 @@ stage_stateful() {
 	check_eq "session show: reflected" 7 "$(echo "$s" | jfield reflected)"
 	check_eq "session show: next seq" 7 "$(echo "$s" | jfield seq)"
 	check_eq "session show: learned, not provisioned" false "$(echo "$s" | jfield provisioned)"
-	check_eq "session show: last T3, the last reply's as it arrived" "$last_t3" \
-		"$(echo "$s" | jfield last_t3)"
+	# the reply's T3 is taken again at the device's egress hook (t3-point
+	# egress), after the session kept its own: the same or a little earlier
+	check_ok "session show: last T3, the last reply's as built (at most 1 s before the wire's)" \
+		python3 -c 'import sys; w, s = int(sys.argv[1]), int(sys.argv[2]); sys.exit(not 0 <= w - s < 1 << 32)' \
+		"$last_t3" "$(echo "$s" | jfield last_t3)"
 	check_eq "session list -j lists all three" 3 \
 		"$(nl session list -j | jq length)"
 	check_cmp "session list (text) has a line each" "$(nl session list | wc -l)" -eq 3

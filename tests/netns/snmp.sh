@@ -72,6 +72,8 @@ SNMP_RUN=(ip netns exec "$NS_B")
 inB "$STAMPNL" reflector set rate-limit 0 mode stateful port 862,863 \
 	allow 10.0.0.0/24,fd00::/64
 inB "$STAMPNL" session add peer $ADDR4_A peer-port 5000 local $ADDR4_B ssid 7
+# a member link of its own, so that kstampLinkTable has a row to compare
+inB "$STAMPNL" reflector set member-id 9 dev veth0
 
 start_snmpd
 ip netns exec "$NS_B" env SNMP_PERSISTENT_DIR="$D/persist" \

@@ -126,6 +126,7 @@ def main():
         "mode": ("kstampMode", {"stateless": 1, "stateful": 2}),
         "tlv": ("kstampTlvMode", {"process": 1, "copy": 2, "strip": 3}),
         "errest_zero": ("kstampErrestZeroMode", {"reflect": 1, "discard": 2}),
+        "t3_point": ("kstampT3Point", {"output": 1, "egress": 2}),
         "sync_source": ("kstampSyncSource",
                         {"ntp": 1, "ptp": 2, "ssu": 3, "gnss": 4, "local": 5}),
     }
@@ -150,6 +151,14 @@ def main():
                       get("kstampAllowAddress", str(i + 1)))
                 check(f"allow[{i}] length", int(plen),
                       get("kstampAllowPrefixLength", str(i + 1)))
+        elif k == "links":
+            for i, l in enumerate(v):
+                check(f"links[{i}] ifindex", l["ifindex"],
+                      get("kstampLinkIfIndex", str(i + 1)))
+                check(f"links[{i}] member id", l["member_id"],
+                      get("kstampLinkMemberId", str(i + 1)))
+            check("no more links", "<not in the walk>",
+                  get("kstampLinkIfIndex", str(len(v) + 1)))
         elif k in enums:
             name, m = enums[k]
             check(f"{k} = {name}", m.get(v, v), get(name))
