@@ -315,8 +315,8 @@ for i in $(seq "$REINSERT"); do
 	timeout 60 ip netns exec "$NS_B" "$STAMPNL" reflector set \
 		rate-limit 0 mode stateful default-key-file "$WORK/k1" || break
 	# every other round, the next rmmod finds the fast path's hook
-	[ $((i % 2)) = 0 ] || timeout 60 nl reflector set fast-path veth0 ||
-		break
+	[ $((i % 2)) = 0 ] || timeout 60 ip netns exec "$NS_B" "$STAMPNL" \
+		reflector set fast-path veth0 || break
 	reinsert_ok=$((reinsert_ok + 1))
 done
 check_eq "rmmod, insmod and configure, $REINSERT times under the flood" \
