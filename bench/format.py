@@ -91,8 +91,8 @@ METHOD = {
     "turnaround": "unpaced benchgen on CPU 0, {dur} s per run, the same "
                   "44-octet flood to port 862 for every row, rounds "
                   "interleaved (TC drop, TC turnaround, then per module: "
-                  "reflected, fast path (this tree's module), not "
-                  "allowed, wrong key), medians over the "
+                  "reflected, fast path, not allowed, wrong key), "
+                  "medians over the "
                   "rounds; us/pkt = 1e6/achieved rate: everything CPU 0 "
                   "does per packet (generate, receive, answer or drop, "
                   "take the reply), since veth runs the receiver's "
@@ -261,7 +261,7 @@ def tlv_figures(tlv, rows, refs, paired):
 
 TURN_ORDER = (("none", "tcdrop"), ("none", "tcrefl"),
               ("base", "reflected"), ("current", "reflected"),
-              ("current", "fast"),
+              ("base", "fast"), ("current", "fast"),
               ("base", "not_allowed"), ("current", "not_allowed"),
               ("base", "wrong_key"), ("current", "wrong_key"))
 TURN_NAMES = {"tcdrop": "TC drop (baseline)", "tcrefl": "TC turnaround",
@@ -326,11 +326,11 @@ def turnaround(rows):
     ratios = {}
     tc = by.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
     for m, v in (("base", "reflected"), ("current", "reflected"),
-                 ("current", "fast")):
+                 ("base", "fast"), ("current", "fast")):
         a = by.get((m, v), {}).get("added_us_per_pkt")
         if a and tc:
             ratios[f"{m}_{v}_over_tc"] = rnd(a / tc, 2)
-    for v in ("reflected", "not_allowed", "wrong_key"):
+    for v in ("reflected", "fast", "not_allowed", "wrong_key"):
         b = by.get(("base", v), {}).get("added_us_per_pkt")
         c = by.get(("current", v), {}).get("added_us_per_pkt")
         if b and c:
