@@ -73,6 +73,34 @@ def complete(words):
     return set(out.split())
 
 
+def results_again(name, *check_args):
+    """bench/results/NAME.txt and .json are bench/format.py --again of its
+    raw lines, and tests/bench_check.py (with CHECK_ARGS) passes on them."""
+    prefix = os.path.join(ROOT, "bench/results", name)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "again")
+        p = subprocess.run([sys.executable,
+                            os.path.join(ROOT, "bench/format.py"),
+                            "--again", prefix, "--out", out],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        for ext in (".txt", ".json"):
+            same = p.returncode == 0 and \
+                open(out + ext).read() == open(prefix + ext).read()
+            check(same, "bench/results/%s%s is bench/format.py --again "
+                  "of its raw lines%s" % (name, ext,
+                                          p.stderr and ": " + p.stderr))
+    p = subprocess.run([sys.executable,
+                        os.path.join(ROOT, "tests/bench_check.py"),
+                        prefix + ".json"] + list(check_args),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    fails = [line for line in p.stdout.splitlines()
+             if not line.startswith("ok: ")]
+    check(p.returncode == 0, "tests/bench_check.py bench/results/%s.json"
+          ": %s" % (name, "; ".join(fails[-4:])))
+
+
 def bench_table():
     """README's quoted table against bench/results, and bench/results
     against its raw lines."""
@@ -93,57 +121,15 @@ def bench_table():
                                            len(table.splitlines()),
                                            "; ".join(diff[:3]))
            if quoted != table else ""))
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "again")
-        p = subprocess.run([sys.executable,
-                            os.path.join(ROOT, "bench/format.py"),
-                            "--again", prefix, "--out", out],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True)
-        for ext in (".txt", ".json"):
-            same = p.returncode == 0 and \
-                open(out + ext).read() == open(prefix + ext).read()
-            check(same, "bench/results/latest%s is bench/format.py --again "
-                  "of its raw lines%s" % (ext, p.stderr and ": " + p.stderr))
-    p = subprocess.run([sys.executable,
-                        os.path.join(ROOT, "tests/bench_check.py"),
-                        prefix + ".json", "--expect-tlvs", "yes"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    fails = [line for line in p.stdout.splitlines()
-             if not line.startswith("ok: ")]
-    check(p.returncode == 0, "tests/bench_check.py bench/results/latest.json"
-          ": %s" % "; ".join(fails[-4:]))
+    results_again("latest", "--expect-tlvs", "yes")
 
 
 def turnaround_table():
     """bench/results/turnaround (BENCH_SECTIONS=...,turnaround,t3tap), which
     the smoke run's --quick table lacks: format.py must still render it
     from its raw lines, every turnaround row (the fast path's too) whole."""
-    prefix = os.path.join(ROOT, "bench/results/turnaround")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "again")
-        p = subprocess.run([sys.executable,
-                            os.path.join(ROOT, "bench/format.py"),
-                            "--again", prefix, "--out", out],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True)
-        for ext in (".txt", ".json"):
-            same = p.returncode == 0 and \
-                open(out + ext).read() == open(prefix + ext).read()
-            check(same, "bench/results/turnaround%s is bench/format.py "
-                  "--again of its raw lines%s" % (ext, p.stderr and
-                                                  ": " + p.stderr))
-    p = subprocess.run([sys.executable,
-                        os.path.join(ROOT, "tests/bench_check.py"),
-                        prefix + ".json", "--current",
-                        "--sections", "capacity,turnaround"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    fails = [line for line in p.stdout.splitlines()
-             if not line.startswith("ok: ")]
-    check(p.returncode == 0, "tests/bench_check.py bench/results/"
-          "turnaround.json: %s" % "; ".join(fails[-4:]))
+    results_again("turnaround", "--current",
+                  "--sections", "capacity,turnaround")
 
 
 # --- the benchmark table --------------------------------------------------
