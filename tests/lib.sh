@@ -291,11 +291,17 @@ netns_pair() {
 	defer netns_cleanup
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
+	ip -n "$NS_A" link set lo up
+	ip -n "$NS_B" link set lo up
+	netns_link
+}
+
+# netns_link: the A-B veth link with its addresses, up (netns_pair's, and
+# a test's that deleted it and needs it back)
+netns_link() {
 	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B"
-	for ns in "$NS_A" "$NS_B"; do
-		ip -n "$ns" link set lo up
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.veth0.accept_dad=0
-	done
+	ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.veth0.accept_dad=0
+	ip netns exec "$NS_B" sysctl -qw net.ipv6.conf.veth0.accept_dad=0
 	ip -n "$NS_A" addr add $ADDR4_A/24 dev veth0
 	ip -n "$NS_B" addr add $ADDR4_B/24 dev veth0
 	ip -n "$NS_A" addr add $ADDR6_A/64 dev veth0 nodad

@@ -476,19 +476,6 @@ fast_counts() {
 		"$(fast_delta reflected) $(fast_delta reflected_fast) $(fast_delta fast_fallback_return_path) $(fast_delta fast_fallback_mtu) $(fast_delta fast_fallback_other)"
 }
 
-# veth_again: the A-B link back after its deletion, as netns_pair made it
-veth_again() {
-	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B"
-	inA sysctl -qw net.ipv6.conf.veth0.accept_dad=0
-	inB sysctl -qw net.ipv6.conf.veth0.accept_dad=0
-	ip -n "$NS_A" addr add $ADDR4_A/24 dev veth0
-	ip -n "$NS_B" addr add $ADDR4_B/24 dev veth0
-	ip -n "$NS_A" addr add $ADDR6_A/64 dev veth0 nodad
-	ip -n "$NS_B" addr add $ADDR6_B/64 dev veth0 nodad
-	ip -n "$NS_A" link set veth0 up
-	ip -n "$NS_B" link set veth0 up
-}
-
 variants family "4 6" fastpath
 stage_fastpath() {
 	local hl=20 big=2000 out key
@@ -561,7 +548,7 @@ stage_fastpath() {
 	ip -n "$NS_B" link del veth0
 	check_eq "device deleted: reflector show lists nothing" '[]' \
 		"$(inB "$STAMPNL" reflector show -j | jq -c .fast_path)"
-	veth_again
+	netns_link
 	before=$(inB "$STAMPNL" stats -j)
 	check_ok "a new veth0: answered, correct" \
 		inA python3 "$PROBE" $target --sizes 44,100
