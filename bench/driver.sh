@@ -558,20 +558,22 @@ section_turnaround() {
 # module's egress-hook T3) set to EGRESS. A's sink drops the replies: the
 # figure is on B.
 t3_run() {
-	local pid secs fast=${4:-0} s0={} s1={}
+	local pid fast=${4:-0} s0={} s1={}
 	echo "$3" > /sys/module/stamp_refl/parameters/egress_t3
 	if [ "$fast" = 1 ]; then
 		inB "$STAMPNL" reflector set fast-path veth0
 		s0=$(refl_stats)
 	fi
-	secs=$(awk -v c="$2" -v r="$1" 'BEGIN { print c / r + 4 }')
-	rm -f "$W/tap.ready"
+	rm -f "$W/tap.ready" "$W/tap.stop"
 	ip netns exec "$NS_B" python3 "$HERE/t3tap.py" -i veth0 -p 862 \
-		--seconds "$secs" --ready "$W/tap.ready" > "$W/tap.json" &
+		--stop "$W/tap.stop" --ready "$W/tap.ready" > "$W/tap.json" &
 	pid=$!
 	wait_file "$W/tap.ready"
+	# -W 1: the sender ends a second after its last request, so every
+	# reply has passed the tap when it is told to stop
 	inA "$STAMPNL" sender 10.0.0.2 -c "$2" -i "$(awk -v r="$1" 'BEGIN { print 1 / r }')" \
 		-W 1 > /dev/null 2>&1 || true
+	touch "$W/tap.stop"
 	wait "$pid" || true
 	if [ "$fast" = 1 ]; then
 		s1=$(refl_stats)

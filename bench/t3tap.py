@@ -16,7 +16,13 @@ NTP timestamps are UTC like the tap's CLOCK_REALTIME; PTPv2 ones (Z bit in
 the reply's Error Estimate) are TAI, turned into UTC with the kernel's
 TAI - UTC offset.
 
-    t3tap.py --port 862 --seconds S [--ready FILE]   (run inside the namespace)
+    t3tap.py --port 862 --stop FILE [--seconds S] [--ready FILE]
+                                             (run inside the namespace)
+
+It taps until FILE exists, then takes what the socket still holds: the
+driver creates FILE once its sender has finished, so the window covers the
+whole measurement however slowly the sender starts on a busy host. S, a
+bound for a driver that never creates FILE, defaults to an hour.
 """
 import argparse
 import json
@@ -83,7 +89,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-i", "--dev", default="veth0")
     ap.add_argument("-p", "--port", type=int, default=862)
-    ap.add_argument("--seconds", type=float, required=True)
+    ap.add_argument("--stop", required=True)
+    ap.add_argument("--seconds", type=float, default=3600)
     ap.add_argument("--ready")
     a = ap.parse_args()
 
@@ -97,10 +104,14 @@ def main():
     rx = {}           # (sender port, seq) -> wire-in ns
     t3d, t2d, unpaired, replies = [], [], 0, 0
     end = time.monotonic() + a.seconds
-    while True:
-        left = end - time.monotonic()
-        if left <= 0 or not select.select([s], [], [], left)[0]:
-            break
+    stopping = False
+    while time.monotonic() < end:
+        if not select.select([s], [], [], 0.1)[0]:
+            # queued frames are all read: stop if asked to, else wait on
+            if stopping:
+                break
+            stopping = os.path.exists(a.stop)
+            continue
         data, anc, _, addr = s.recvmsg(2048, socket.CMSG_SPACE(16))
         ts = None
         for lvl, typ, val in anc:
