@@ -16,10 +16,13 @@
 #   cpus      one generator per CPU at once
 #   t3tap     wire-out - T3 (and T2 - wire-in) by an AF_PACKET tap on the
 #             reflector's device (bench/t3tap.py), with the module's
-#             egress-hook T3 on and off (its egress_t3 parameter)
+#             egress-hook T3 on and off (its egress_t3 parameter), and
+#             with the fast path on (kmod/fastpath.c: its own T3)
 #   turnaround  stamp_refl against a TC BPF in-place turnaround
 #             (bench/tcrefl.bpf.c) and the cost of the floods it drops
-#             ("not allowed", "wrong key"), interleaved rounds; with
+#             ("not allowed", "wrong key"), and the fast path
+#             (stampnl reflector set fast-path) answering the same
+#             flood at B's netdev ingress, interleaved rounds; with
 #             --base-ko, the same for another build of the module (the
 #             one before a change) in the same boot
 #
@@ -449,6 +452,14 @@ turn_floods() {
 	local m=$1
 	run_gen turn kernel ",\"variant\":\"reflected\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
 	[ "$PKTGEN" = 1 ] && pg_run reflected "$m"
+	# the same flood answered at B's netdev ingress (kmod/fastpath.c);
+	# its counters show that the fast path, not the default, answered
+	if [ "$FAST" = 1 ]; then
+		inB "$STAMPNL" reflector set fast-path veth0
+		RUN_STATS=1 run_gen turn kernel ",\"variant\":\"fast\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
+		[ "$PKTGEN" = 1 ] && pg_run fast "$m"
+		inB "$STAMPNL" reflector set fast-path-off veth0
+	fi
 	inB "$STAMPNL" reflector set allow 192.0.2.1/32
 	run_gen turn drop ",\"variant\":\"not_allowed\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
 	inB "$STAMPNL" reflector set allow any
@@ -520,6 +531,11 @@ section_turnaround() {
 	PKTGEN=0
 	modprobe pktgen 2>/dev/null && [ -e "$PG/kpktgend_0" ] &&
 		command -v bpftool > /dev/null && PKTGEN=1
+	# a module without the fast path (kmod/fastpath.c) refuses the device
+	FAST=0
+	inB "$STAMPNL" reflector set fast-path veth0 2>/dev/null && FAST=1 &&
+		inB "$STAMPNL" reflector set fast-path-off veth0
+	[ "$FAST" = 1 ] || note "turnaround: this stamp_refl has no fast path"
 	for k in turn turn-other; do
 		( umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$W/$k.key" )
 	done
@@ -533,7 +549,7 @@ section_turnaround() {
 		fi
 		turn_floods current
 	done
-	emit "{\"case\":\"turn_meta\",\"rounds\":$TURN_ROUNDS,\"base\":$([ -n "$BASE_KO" ] && echo true || echo false),\"pktgen\":$([ "$PKTGEN" = 1 ] && echo true || echo false)}"
+	emit "{\"case\":\"turn_meta\",\"rounds\":$TURN_ROUNDS,\"base\":$([ -n "$BASE_KO" ] && echo true || echo false),\"pktgen\":$([ "$PKTGEN" = 1 ] && echo true || echo false),\"fast\":$([ "$FAST" = 1 ] && echo true || echo false)}"
 }
 
 # t3_run RATE COUNT EGRESS: stampnl's requests at RATE/s from A, a packet
@@ -542,8 +558,12 @@ section_turnaround() {
 # module's egress-hook T3) set to EGRESS. A's sink drops the replies: the
 # figure is on B.
 t3_run() {
-	local pid secs
+	local pid secs fast=${4:-0} s0={} s1={}
 	echo "$3" > /sys/module/stamp_refl/parameters/egress_t3
+	if [ "$fast" = 1 ]; then
+		inB "$STAMPNL" reflector set fast-path veth0
+		s0=$(refl_stats)
+	fi
 	secs=$(awk -v c="$2" -v r="$1" 'BEGIN { print c / r + 4 }')
 	rm -f "$W/tap.ready"
 	ip netns exec "$NS_B" python3 "$HERE/t3tap.py" -i veth0 -p 862 \
@@ -553,7 +573,11 @@ t3_run() {
 	inA "$STAMPNL" sender 10.0.0.2 -c "$2" -i "$(awk -v r="$1" 'BEGIN { print 1 / r }')" \
 		-W 1 > /dev/null 2>&1 || true
 	wait "$pid" || true
-	emit "{\"case\":\"t3tap\",\"rate\":$1,\"count\":$2,\"egress_t3\":$3,\"t3_point\":\"$(inB "$STAMPNL" reflector show -j | sed -nE 's/.*"t3_point":"([a-z]+)".*/\1/p')\",\"tap\":$(cat "$W/tap.json")}"
+	if [ "$fast" = 1 ]; then
+		s1=$(refl_stats)
+		inB "$STAMPNL" reflector set fast-path-off veth0
+	fi
+	emit "{\"case\":\"t3tap\",\"rate\":$1,\"count\":$2,\"egress_t3\":$3,\"fast\":$fast,\"refl_before\":$s0,\"refl_after\":$s1,\"t3_point\":\"$(inB "$STAMPNL" reflector show -j | sed -nE 's/.*"t3_point":"([a-z]+)".*/\1/p')\",\"tap\":$(cat "$W/tap.json")}"
 }
 
 section_t3tap() {
@@ -566,6 +590,9 @@ section_t3tap() {
 	for rate in $T3_RATES; do
 		t3_run "$rate" "$T3_COUNT" 1
 		t3_run "$rate" "$T3_COUNT" 0
+		# T3 taken by the fast path itself, right before its transmit
+		inB "$STAMPNL" reflector set fast-path-off veth0 2>/dev/null &&
+			t3_run "$rate" "$T3_COUNT" 1 1
 	done
 	echo 1 > /sys/module/stamp_refl/parameters/egress_t3
 }

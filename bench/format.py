@@ -91,7 +91,8 @@ METHOD = {
     "turnaround": "unpaced benchgen on CPU 0, {dur} s per run, the same "
                   "44-octet flood to port 862 for every row, rounds "
                   "interleaved (TC drop, TC turnaround, then per module: "
-                  "reflected, not allowed, wrong key), medians over the "
+                  "reflected, fast path, not allowed, wrong key), "
+                  "medians over the "
                   "rounds; us/pkt = 1e6/achieved rate: everything CPU 0 "
                   "does per packet (generate, receive, answer or drop, "
                   "take the reply), since veth runs the receiver's "
@@ -101,7 +102,11 @@ METHOD = {
                   "what answering or refusing costs; 'TC turnaround' is "
                   "bench/tcrefl.bpf.c: swap MACs, addresses and ports, T2 "
                   "and T3, checksums, bpf_redirect() out of the ingress "
-                  "device; 'not allowed': stamp_refl's allow-list excludes "
+                  "device; 'fast path': stampnl reflector set fast-path "
+                  "veth0 on B, the same flood answered at B's netdev "
+                  "ingress (kmod/fastpath.c), with the share of its "
+                  "replies that the module's reflected_fast counter "
+                  "claims; 'not allowed': stamp_refl's allow-list excludes "
                   "the generator; 'wrong key': authenticated mode, "
                   "112-octet requests under another key; 'handled' = "
                   "replies (sink) or the module's drop counter for the "
@@ -256,10 +261,12 @@ def tlv_figures(tlv, rows, refs, paired):
 
 TURN_ORDER = (("none", "tcdrop"), ("none", "tcrefl"),
               ("base", "reflected"), ("current", "reflected"),
+              ("base", "fast"), ("current", "fast"),
               ("base", "not_allowed"), ("current", "not_allowed"),
               ("base", "wrong_key"), ("current", "wrong_key"))
 TURN_NAMES = {"tcdrop": "TC drop (baseline)", "tcrefl": "TC turnaround",
               "reflected": "stamp_refl reflected",
+              "fast": "stamp_refl fast path",
               "not_allowed": "stamp_refl: not allowed",
               "wrong_key": "stamp_refl: wrong key"}
 TURN_COUNTER = {"not_allowed": "drop_not_allowed", "wrong_key": "drop_auth"}
@@ -273,6 +280,17 @@ def turn_handled(r):
     if r["variant"] == "tcdrop":
         return r["gen"]["sent"]
     return r["gen"]["replies"] or 0
+
+
+def fast_pct(rs):
+    """Of the replies of runs with the fast path on, the share its own
+    counter (reflected_fast) says it answered: the rest went the default
+    way (a fallback)."""
+    got = sum(counter(r["refl_after"], "reflected") -
+              counter(r["refl_before"], "reflected") for r in rs)
+    fast = sum(counter(r["refl_after"], "reflected_fast") -
+               counter(r["refl_before"], "reflected_fast") for r in rs)
+    return rnd(100 * fast / got, 2) if got else None
 
 
 def turnaround(rows):
@@ -297,6 +315,8 @@ def turnaround(rows):
                 r["gen"]["achieved_pps"] for r in rs), 0),
             "handled_pct": rnd(100 * sum(turn_handled(r) for r in rs) /
                                sent if sent else 0, 2)})
+        if key[1] == "fast":
+            out[-1]["fast_pct"] = fast_pct(rs)
     by = {(e["module"], e["variant"]): e for e in out}
     base = by.get(("none", "tcdrop"))
     for e in out:
@@ -305,11 +325,12 @@ def turnaround(rows):
                      e["us_per_pkt"] - base["us_per_pkt"], NA_RATES)
     ratios = {}
     tc = by.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
-    for m in ("base", "current"):
-        a = by.get((m, "reflected"), {}).get("added_us_per_pkt")
+    for m, v in (("base", "reflected"), ("current", "reflected"),
+                 ("base", "fast"), ("current", "fast")):
+        a = by.get((m, v), {}).get("added_us_per_pkt")
         if a and tc:
-            ratios[f"{m}_reflected_over_tc"] = rnd(a / tc, 2)
-    for v in ("reflected", "not_allowed", "wrong_key"):
+            ratios[f"{m}_{v}_over_tc"] = rnd(a / tc, 2)
+    for v in ("reflected", "fast", "not_allowed", "wrong_key"):
         b = by.get(("base", v), {}).get("added_us_per_pkt")
         c = by.get(("current", v), {}).get("added_us_per_pkt")
         if b and c:
@@ -334,6 +355,8 @@ def turnaround(rows):
         if key[1] != "tcdrop":
             e["replies"] = got
             e["loss_pct"] = rnd(100 * (1 - got / sent), 3)
+        if key[1] == "fast":
+            e["fast_pct"] = fast_pct(rs)
         pg_out.append(e)
     pgb = next((e for e in pg_out if e["variant"] == "tcdrop"), None)
     for e in pg_out:
@@ -343,10 +366,13 @@ def turnaround(rows):
     pgtc = next((e.get("added_us_per_pkt") for e in pg_out
                  if e["variant"] == "tcrefl"), None)
     for e in pg_out:
-        if e["variant"] == "reflected" and e.get("added_us_per_pkt") and pgtc:
-            ratios[f"pktgen_{e['module']}_reflected_over_tc"] = rnd(
+        if e["variant"] in ("reflected", "fast") and \
+                e.get("added_us_per_pkt") and pgtc:
+            ratios[f"pktgen_{e['module']}_{e['variant']}_over_tc"] = rnd(
                 e["added_us_per_pkt"] / pgtc, 2)
-    return {"rows": out, "pktgen": pg_out, "ratios": ratios}
+    meta = next((r for r in rows if r["case"] == "turn_meta"), {})
+    return {"rows": out, "pktgen": pg_out, "ratios": ratios,
+            "fast": meta.get("fast", False)}
 
 
 def one_run(rows):
@@ -555,6 +581,11 @@ def one_run(rows):
         run["turnaround"] = turn
     tap = [{k: r[k] for k in ("rate", "count", "egress_t3", "t3_point", "tap")}
            for r in rows if r["case"] == "t3tap"]
+    for e, r in zip(tap, (r for r in rows if r["case"] == "t3tap")):
+        # T3 taken by the fast path itself, right before its transmit
+        if r.get("fast"):
+            e["t3_point"] = "fast"
+            e["fast_pct"] = fast_pct([r])
     if tap:
         run["t3tap"] = tap
     return run
@@ -784,7 +815,9 @@ def text(doc):
                   f"{fmt(e['us_per_pkt']):>9}"
                   f"{fmt(e.get('added_us_per_pkt', '-')):>9}"
                   f"{fmt(e['pps']):>9}{fmt(e['handled_pct']):>11}"
-                  f"{e['runs']:>6}")
+                  f"{e['runs']:>6}" + (
+                      f"  ({fmt(e['fast_pct'])} % by the fast path)"
+                      if "fast_pct" in e else ""))
             if t.get("pktgen"):
                 w("  the same with pktgen (the kernel's generator, one "
                   "kthread on CPU 0, unpaced):")
@@ -794,7 +827,9 @@ def text(doc):
                     w(f"{TURN_NAMES[e['variant']]:34}{e['module']:>9}"
                       f"{fmt(e['us_per_pkt']):>9}"
                       f"{fmt(e.get('added_us_per_pkt', '-')):>9}"
-                      f"{fmt(e['pps']):>9}  loss {loss}")
+                      f"{fmt(e['pps']):>9}  loss {loss}" + (
+                          f" ({fmt(e['fast_pct'])} % by the fast path)"
+                          if "fast_pct" in e else ""))
             if t["ratios"]:
                 w("ratios (added us/pkt): " + ", ".join(
                     f"{k} {v}x" for k, v in t["ratios"].items()))

@@ -25,6 +25,7 @@ enum {
 	OBJ_ALLOW = 5,
 	OBJ_SESSIONS = 6,
 	OBJ_LINKS = 7,
+	OBJ_FAST_PATH = 8,
 };
 
 /* kstampReflector's columns */
@@ -284,6 +285,20 @@ static size_t link_rows(const struct snap *s)
 	return s->present ? s->cfg.nlinks : 0;
 }
 
+static size_t fast_rows(const struct snap *s)
+{
+	return s->present ? s->cfg.nfast : 0;
+}
+
+static int fast_value(const struct group *g, const struct snap *s,
+		      size_t row, unsigned int col, struct val *v)
+{
+	if (col != 2)
+		return -ENOENT;
+	v_uns(v, s->cfg.fast_ifindex[row]);
+	return 0;
+}
+
 static int link_value(const struct group *g, const struct snap *s,
 		      size_t row, unsigned int col, struct val *v)
 {
@@ -377,6 +392,8 @@ static struct group groups[] = {
 	      sess_rows, sess_index, sess_value),
 	GROUP("kstampLinkTable", OBJ_LINKS, 1, 2, 2, 3,
 	      link_rows, pos_index, link_value),
+	GROUP("kstampFastPathTable", OBJ_FAST_PATH, 1, 2, 2, 2,
+	      fast_rows, pos_index, fast_value),
 };
 
 static int set_value(netsnmp_variable_list *vb, const struct val *v)

@@ -218,7 +218,7 @@ def cpu_scaling(doc):
                   f"({c.get('all_cpus_pps')!r})")
 
 
-def turnaround_ok(t, path):
+def turnaround_ok(t, path, current=False):
     """The turnaround section: every row measured, each flood dropped for
     the reason it is named after, added costs and ratios from the rows."""
     rows = {(e.get("module"), e.get("variant")): e
@@ -242,11 +242,46 @@ def turnaround_ok(t, path):
                 f"{path}.{key[0]}.{key[1]}: added = us/pkt - TC drop's",
                 0.002)
     tc = rows.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
-    cur = rows.get(("current", "reflected"), {}).get("added_us_per_pkt")
-    r = t.get("ratios", {}).get("current_reflected_over_tc")
-    if num(tc) and num(cur) and tc > 0 and cur > 0:
-        check(num(r) and abs(r - cur / tc) <= 0.01,
-              f"{path}: stamp_refl/TC ratio {r} is {cur}/{tc}")
+    for v in ("reflected", "fast"):
+        cur = rows.get(("current", v), {}).get("added_us_per_pkt")
+        r = t.get("ratios", {}).get(f"current_{v}_over_tc")
+        if num(tc) and num(cur) and tc > 0 and cur > 0:
+            check(num(r) and abs(r - cur / tc) <= 0.01,
+                  f"{path}: stamp_refl {v}/TC ratio {r} is {cur}/{tc}")
+    if current:
+        check(t.get("fast") is True,
+              f"{path}: the fast path was measured ({t.get('fast')!r})")
+    if t.get("fast"):
+        fast_ok(t, rows, path)
+
+
+def fast_ok(t, rows, path):
+    """The fast path's rows: the flood answered, by the fast path itself
+    (its own counter), and with pktgen, loss and its ratio to TC's."""
+    e = rows.get(("current", "fast"), {})
+    numbers(e, f"{path}.current.fast", ("us_per_pkt", "pps", "handled_pct",
+                                        "runs", "fast_pct"))
+    check(num(e.get("fast_pct")) and e["fast_pct"] >= 99,
+          f"{path}.current.fast: the fast path answered the replies "
+          f"({e.get('fast_pct')} % by reflected_fast)")
+    pg = {(x.get("module"), x.get("variant")): x for x in t.get("pktgen", [])}
+    if not pg:
+        return
+    f = pg.get(("current", "fast"), {})
+    w = f"{path}.pktgen.current.fast"
+    numbers(f, w, ("us_per_pkt", "pps", "sent", "replies", "loss_pct",
+                   "fast_pct"))
+    if num(f.get("sent")) and num(f.get("replies")) and f["sent"]:
+        check(abs(f.get("loss_pct", -1) -
+                  100 * (1 - f["replies"] / f["sent"])) <= 0.001,
+              f"{w}: loss {f.get('loss_pct')} % is 1 - {f['replies']}/"
+              f"{f['sent']}")
+    tc = pg.get(("none", "tcrefl"), {}).get("added_us_per_pkt")
+    a = f.get("added_us_per_pkt")
+    r = t.get("ratios", {}).get("pktgen_current_fast_over_tc")
+    if num(tc) and num(a) and tc > 0 and a > 0:
+        check(num(r) and abs(r - a / tc) <= 0.01,
+              f"{w}: fast path/TC ratio {r} is {a}/{tc}")
 
 
 def main():
@@ -345,7 +380,8 @@ def main():
                 for key in ("stampnl_rtt", "wire_rtt", "stampnl_minus_wire"):
                     pct(s.get(key, {}), f"{p}.sender.{tsm}.{key}")
         if "turnaround" in ran and (args.current or "turnaround" in run):
-            turnaround_ok(run.get("turnaround", {}), f"{p}.turnaround")
+            turnaround_ok(run.get("turnaround", {}), f"{p}.turnaround",
+                          args.current)
         if "scaling" in ran:
             sc = run.get("scaling", {})
             sess = sc.get("sessions", [])

@@ -13,7 +13,9 @@
 - the benchmark table README.md quotes is bench/results/latest.txt's,
   latest.txt and latest.json are what bench/format.py makes of the raw
   lines beside them (format.py --again), and latest.json passes
-  tests/bench_check.py. These need no stampnl and run without it.
+  tests/bench_check.py; the same of bench/results/turnaround (the opt-in
+  turnaround section, its fast-path rows included, which the CI's smoke
+  run does not measure). These need no stampnl and run without it.
 
 Ends
 with "N passed, N failed"; exits 77 when stampnl is not built and nothing
@@ -114,8 +116,39 @@ def bench_table():
           ": %s" % "; ".join(fails[-4:]))
 
 
+def turnaround_table():
+    """bench/results/turnaround (BENCH_SECTIONS=...,turnaround,t3tap), which
+    the smoke run's --quick table lacks: format.py must still render it
+    from its raw lines, every turnaround row (the fast path's too) whole."""
+    prefix = os.path.join(ROOT, "bench/results/turnaround")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "again")
+        p = subprocess.run([sys.executable,
+                            os.path.join(ROOT, "bench/format.py"),
+                            "--again", prefix, "--out", out],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        for ext in (".txt", ".json"):
+            same = p.returncode == 0 and \
+                open(out + ext).read() == open(prefix + ext).read()
+            check(same, "bench/results/turnaround%s is bench/format.py "
+                  "--again of its raw lines%s" % (ext, p.stderr and
+                                                  ": " + p.stderr))
+    p = subprocess.run([sys.executable,
+                        os.path.join(ROOT, "tests/bench_check.py"),
+                        prefix + ".json", "--current",
+                        "--sections", "capacity,turnaround"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    fails = [line for line in p.stdout.splitlines()
+             if not line.startswith("ok: ")]
+    check(p.returncode == 0, "tests/bench_check.py bench/results/"
+          "turnaround.json: %s" % "; ".join(fails[-4:]))
+
+
 # --- the benchmark table --------------------------------------------------
 bench_table()
+turnaround_table()
 if not os.access(STAMPNL, os.X_OK):
     print("SKIP: stampnl not built (make tools)")
     print("%d passed, %d failed" % (passed, failed))

@@ -3,7 +3,7 @@
 """prom_refl_cmp.py FILE STATS_JSON SESSIONS_JSON NETNS: every sample of
 `stampnl stats --prometheus` against `stampnl stats -j` and `stampnl
 session list -j` taken after it (with no traffic in between): each
-counter, each drop reason, the session count, the TLV counters, and each session's
+counter, each drop and fast-path fallback reason, the session count, the TLV counters, and each session's
 counters by its labels. Every JSON value must have its sample and every
 sample its JSON value. Prints each comparison; exits 1 on any mismatch."""
 import json
@@ -44,6 +44,12 @@ def main():
             cmp(k, sample("packets_dropped_total", reason=k[5:]), v)
     cmp("peer_replies", sample("peer_replies_total"), st["peer_replies"])
     cmp("errest_zero", sample("errest_zero_total"), st["errest_zero"])
+    cmp("reflected_fast", sample("packets_reflected_fast_total"),
+        st["reflected_fast"])
+    for k, v in st.items():
+        if k.startswith("fast_fallback_"):
+            cmp(k, sample("fast_path_fallbacks_total",
+                          reason=k[len("fast_fallback_"):]), v)
     cmp("sessions", sample("sessions"), st["sessions"])
     # the TLV counters' three families, as stats_prom.c splits them
     fams = (("tlv_requests_total", "result", ("malformed",

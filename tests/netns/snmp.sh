@@ -49,7 +49,7 @@ compare() {
 	inB "$STAMPNL" reflector show -j > "$D/show.json"
 	sleep 1.2	# the subagent's cache (-c 1) has expired: a new reading
 	snmp snmpwalk $BASE > "$D/walk.txt" 2>&1 || true
-	python3 "$ROOT/tests/netns/snmp_cmp.py" "$MIB" "$D/walk.txt" \
+	inB python3 "$ROOT/tests/netns/snmp_cmp.py" "$MIB" "$D/walk.txt" \
 		"$D/stats.json" "$D/sessions.json" "$D/show.json" > "$D/cmp.out" || true
 	# one line per check, each counted
 	while IFS= read -r line; do
@@ -74,6 +74,8 @@ inB "$STAMPNL" reflector set rate-limit 0 mode stateful port 862,863 \
 inB "$STAMPNL" session add peer $ADDR4_A peer-port 5000 local $ADDR4_B ssid 7
 # a member link of its own, so that kstampLinkTable has a row to compare
 inB "$STAMPNL" reflector set member-id 9 dev veth0
+# and the fast path on it, so that kstampFastPathTable has one too
+inB "$STAMPNL" reflector set fast-path veth0
 
 start_snmpd
 ip netns exec "$NS_B" env SNMP_PERSISTENT_DIR="$D/persist" \

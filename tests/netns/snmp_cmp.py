@@ -13,6 +13,7 @@ line per check.
 """
 import json
 import re
+import socket
 import sys
 
 # the arcs KSTAMP-MIB hangs from (SNMPv2-SMI)
@@ -159,6 +160,14 @@ def main():
                       get("kstampLinkMemberId", str(i + 1)))
             check("no more links", "<not in the walk>",
                   get("kstampLinkIfIndex", str(len(v) + 1)))
+        elif k == "fast_path":
+            # names in stampnl's output, ifindexes in the MIB; this runs
+            # in the reflector's namespace, where the names mean the same
+            for i, name in enumerate(v):
+                check(f"fast_path[{i}] ifindex", socket.if_nametoindex(name),
+                      get("kstampFastPathIfIndex", str(i + 1)))
+            check("no more fast-path devices", "<not in the walk>",
+                  get("kstampFastPathIfIndex", str(len(v) + 1)))
         elif k in enums:
             name, m = enums[k]
             check(f"{k} = {name}", m.get(v, v), get(name))

@@ -162,7 +162,10 @@ churn_netns() {
 		       ip netns exec "$d" "$STAMPNL" reflector set mode stateful \
 			rate-limit 0 default-key-file "$WORK/k1" &&
 		       ip netns exec "$d" "$STAMPNL" session add peer 10.9.0.1 \
-			peer-port 7000 key-file "$WORK/k2"; } >> "$log" 2>&1; then
+			peer-port 7000 key-file "$WORK/k2" &&
+		       { [ $((i % 2)) = 0 ] ||
+			 ip netns exec "$d" "$STAMPNL" reflector set fast-path veth0; }
+		     } >> "$log" 2>&1; then
 			echo "round $i: setup failed" >> "$log"
 		else
 			ip netns exec "$c" "$STAMPNL" sender 10.9.0.2 -i 0.002 \
@@ -189,6 +192,22 @@ churn_netns() {
 		ip netns del "$d" 2>/dev/null || true
 	done
 	echo "$i $ok" > "$WORK/churn_netns.done"
+}
+
+# churn_fast: B's veth0 moves between the fast path (kmod/fastpath.c, a
+# netdev ingress hook) and the default path under the floods, so the
+# hook is installed and removed while requests run through it
+churn_fast() {
+	local n=0 bad=0 o
+	while [ ! -e "$WORK/stop" ]; do
+		for o in fast-path fast-path-off; do
+			n=$((n + 1))
+			"$STAMPNL" reflector set $o veth0 2>> "$WORK/fast.log" ||
+				bad=$((bad + 1))
+			sleep 0.3
+		done
+	done
+	echo "$n $bad" > "$WORK/fast.done"
 }
 
 # reap PID NAME: a churn loop ends its round once the stop file is there;
@@ -226,7 +245,9 @@ churn_readers &
 READERS_PID=$!
 churn_netns &
 NETNS_PID=$!
-PIDS+=("$CHURN_PID" "$READERS_PID" "$NETNS_PID")
+ip netns exec "$NS_B" bash -c "$(declare -f churn_fast); WORK=$WORK STAMPNL=$STAMPNL churn_fast" &
+FAST_PID=$!
+PIDS+=("$CHURN_PID" "$READERS_PID" "$NETNS_PID" "$FAST_PID")
 sleep "$SECONDS_MAIN"
 touch "$WORK/stop"
 kill -TERM $CHURN_PID 2>/dev/null || true
@@ -234,6 +255,7 @@ progress "main phase over, waiting for the churn loops"
 reap $CHURN_PID "the netlink churn"
 reap $READERS_PID "the stampnl readers"
 reap $NETNS_PID "the namespace churn"
+reap $FAST_PID "the fast-path churn"
 progress "churn over"
 stop_floods "main phase"
 rm -f "$WORK/stop"
@@ -267,6 +289,13 @@ check_eq "namespace churn: every namespace set up, reflecting, and deleted under
 	"$nrounds" "$nok"
 check_eq "namespace churn: none left" "" \
 	"$(ip netns list | grep "^stress[CD]$$_" || true)"
+n=0 bad=-1
+[ -e "$WORK/fast.done" ] && read -r n bad < "$WORK/fast.done"
+head -n 5 "$WORK/fast.log" 2>/dev/null || true
+check_cmp "fast path on and off on B's veth0 during the churn" "$n" -ge 10
+check_eq "fast path: every switch succeeded" 0 "$bad"
+check_cmp "the fast path answered during the churn" \
+	"$(nl stats -j | jfield reflected_fast)" -gt 0
 check_cmp "mixed flood ran" "$(jfield plain < "$WORK/flood")" -gt 100
 check_cmp "the reflector answered during the churn" \
 	"$(nl stats -j | jfield reflected)" -gt 1000
@@ -285,6 +314,9 @@ for i in $(seq "$REINSERT"); do
 	timeout 60 rmmod stamp_refl && timeout 60 insmod "$KO" &&
 	timeout 60 ip netns exec "$NS_B" "$STAMPNL" reflector set \
 		rate-limit 0 mode stateful default-key-file "$WORK/k1" || break
+	# every other round, the next rmmod finds the fast path's hook
+	[ $((i % 2)) = 0 ] || timeout 60 ip netns exec "$NS_B" "$STAMPNL" \
+		reflector set fast-path veth0 || break
 	reinsert_ok=$((reinsert_ok + 1))
 done
 check_eq "rmmod, insmod and configure, $REINSERT times under the flood" \
