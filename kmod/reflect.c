@@ -318,6 +318,31 @@ static void reply_unsent(struct stamp_req *r)
 	r->reserved = false;
 }
 
+/*
+ * Whether the request's UDP checksum is right (RFC 1122 section 4.1.3.4: a
+ * wrong one is silently discarded). What the device or an earlier check
+ * found stands; a linear datagram the device did not sum (veth, a packet
+ * socket's frame) is summed in one csum_partial() pass against its
+ * pseudo-header, nf_checksum()'s generic walk kept for the rest.
+ */
+static bool udp_csum_ok(struct sk_buff *skb, unsigned int thoff,
+			unsigned int ulen, u8 pf)
+{
+	__wsum sum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	if (skb->ip_summed != CHECKSUM_NONE || skb_headlen(skb) < thoff + ulen)
+		return !nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP,
+				    pf);
+	sum = csum_partial(skb->data + thoff, ulen, 0);
+	if (pf == NFPROTO_IPV4)
+		return !csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+					  ulen, IPPROTO_UDP, sum);
+	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+				ulen, IPPROTO_UDP, sum);
+}
+
 /* Check the UDP header and checksum; sets r->plen and the ports. */
 static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		   unsigned int thoff, u8 pf)
@@ -338,9 +363,12 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
 		return false;
 	}
-	/* a zero checksum means none on IPv4, and is invalid on IPv6 */
+	/*
+	 * a zero checksum means none on IPv4, and is invalid on IPv6 (RFC 8200
+	 * section 8.1)
+	 */
 	if ((pf == NFPROTO_IPV6 || uh->check) &&
-	    nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP, pf)) {
+	    (!uh->check || !udp_csum_ok(skb, thoff, ulen, pf))) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_CSUM);
 		return false;
 	}
@@ -924,12 +952,12 @@ static void path_counted(struct stamp_req *r)
 }
 
 /*
- * Write T3 (and the HMAC over it) into the reply and return the UDP
- * checksum's partial sum. T3 is taken as late as the reply's bytes allow
- * here: after it, only the checksum and the IP output path, which the
- * egress hook (egress.c) then covers by taking T3 again at the device.
+ * Write T3 (and the HMAC over it) into the reply. T3 is taken as late as
+ * the reply's bytes allow here: after it, only the checksum and the IP
+ * output path, which the egress hook (egress.c) then covers by taking T3
+ * again at the device.
  */
-static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
+static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
 	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
@@ -959,8 +987,6 @@ static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 		stamp_hmac_sign(r->key, data);
 	if (egress && !deferred)
 		stamp_egress_mark(skb, auth, ptp);
-	skb->ip_summed = CHECKSUM_NONE;
-	return csum_partial(uh, ntohs(uh->len), 0);
 }
 
 /* The reply's IP header in front of its UDP header; no checksum yet. */
@@ -1003,8 +1029,11 @@ static void reply_iph(struct stamp_req *r, struct sk_buff *skb,
 static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
-	__wsum csum = stamp_tx(r, skb);
+	__wsum csum;
 
+	stamp_tx(r, skb);
+	skb->ip_summed = CHECKSUM_NONE;
+	csum = csum_partial(uh, ntohs(uh->len), 0);
 	if (r->sk.family == AF_INET)
 		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
 					      ip_hdr(skb)->daddr,
@@ -1016,6 +1045,33 @@ static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 					    ntohs(uh->len), IPPROTO_UDP, csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
+}
+
+/*
+ * T3, and the UDP checksum left to the device (CHECKSUM_PARTIAL, as
+ * udp4_hwcsum() and udp6_hwcsum_outgoing() leave a socket's): only the
+ * pseudo-header's sum is written, and a device that offloads it (veth
+ * among them) never sums the payload. validate_xmit_skb() sums it in
+ * software, skb_checksum_help(), for one that does not; either way the
+ * checksum on the wire is whole (RFC 768; RFC 8200 section 8.1).
+ */
+static void reply_csum_partial(struct stamp_req *r, struct sk_buff *skb)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	unsigned int len = ntohs(uh->len);
+
+	stamp_tx(r, skb);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct udphdr, check);
+	if (r->sk.family == AF_INET)
+		uh->check = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
+					       ip_hdr(skb)->daddr, len,
+					       IPPROTO_UDP, 0);
+	else
+		uh->check = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+					     &ipv6_hdr(skb)->daddr, len,
+					     IPPROTO_UDP, 0);
 }
 
 /* The reply's IP header in front of its UDP header, then out. */
@@ -1208,7 +1264,7 @@ static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 	ether_addr_copy(eth->h_dest, dest);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
 	eth->h_proto = skb->protocol;
-	reply_csum(r, skb);
+	reply_csum_partial(r, skb);
 	return dev_queue_xmit(skb);
 }
 
