@@ -252,22 +252,24 @@ PYEOF
 
 	# the reply's route is cached per CPU and flow (reflect.c): a route
 	# changed between requests of one flow (one source port) applies at
-	# once, and so does its removal
+	# once, and so does its removal. The sender stays on CPU 0, where veth
+	# hands B the request (netif_rx() on the sending CPU): the request
+	# after the change meets the CPU whose cache holds the flow's route.
 	local a t nr0
 	for a in "$ADDR4_A $ADDR4_B" "$ADDR6_A $ADDR6_B"; do
 		set -- $a
 		t=$2
 		check_eq "route cache, $t: flow answered" 3 \
-			"$(inA "$STAMPNL" sender "$t" -s 40862 -c 3 -i 0.05 -W 1 -j | jfield received)"
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 3 -i 0.05 -W 1 -j | jfield received)"
 		nr0=$(counter drop_no_route)
 		inB ip route add unreachable "$1"
 		check_eq "route cache, $t: unreachable route to the sender added: no reply" 0 \
-			"$(inA "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
 		check_eq "route cache, $t: counted as drop_no_route" 1 \
 			"$(($(counter drop_no_route) - nr0))"
 		inB ip route del unreachable "$1"
 		check_eq "route cache, $t: route removed: answered again" 1 \
-			"$(inA "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
 	done
 }
 
