@@ -20,7 +20,8 @@
 #             with the fast path on (kmod/fastpath.c: its own T3)
 #   turnaround  stamp_refl against a TC BPF in-place turnaround
 #             (bench/tcrefl.bpf.c) and the cost of the floods it drops
-#             ("not allowed", "wrong key"), and the fast path
+#             ("not allowed", "wrong key"), authenticated requests
+#             answered ("authenticated"), and the fast path
 #             (stampnl reflector set fast-path) answering the same
 #             flood at B's netdev ingress, interleaved rounds; with
 #             --base-ko, the same for another build of the module (the
@@ -446,8 +447,8 @@ load_ko() {
 }
 
 # turn_floods MODULE: stamp_refl reflecting, then dropping the same
-# unpaced flood for not being allowed, then authenticated requests under
-# another key than its own
+# unpaced flood for not being allowed, then reflecting authenticated
+# requests under its own key and dropping them under another
 turn_floods() {
 	local m=$1
 	run_gen turn kernel ",\"variant\":\"reflected\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
@@ -464,6 +465,10 @@ turn_floods() {
 	run_gen turn drop ",\"variant\":\"not_allowed\",\"module\":\"$m\",\"round\":$r" -w "$DUR"
 	inB "$STAMPNL" reflector set allow any
 	inB "$STAMPNL" reflector set auth on default-key-file "$W/turn.key"
+	# under its own key: what an authenticated reply costs (the request's
+	# HMAC checked, the reply's signed, once or more: kmod/egress.c)
+	run_gen turn kernel ",\"variant\":\"auth\",\"module\":\"$m\",\"round\":$r" \
+		--auth-key-file "$W/turn.key" -w "$DUR"
 	run_gen turn drop ",\"variant\":\"wrong_key\",\"module\":\"$m\",\"round\":$r" \
 		--auth-key-file "$W/turn-other.key" -w "$DUR"
 	inB "$STAMPNL" reflector set auth off

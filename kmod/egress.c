@@ -38,10 +38,21 @@
  *
  * When the hook cannot do it (mark cleared, skb not writable, a session's
  * own key, the key changed meanwhile), the reply leaves with the T3
- * reflect.c wrote: always a valid reply. Only the default key is used
- * here, read under the RCU read lock nf_hook_egress() holds; a session
- * with its own key keeps reflect.c's T3 rather than paying a session
- * lookup per packet.
+ * reflect.c wrote: always a valid reply.
+ *
+ * Signing once: an authenticated reply costs an HMAC each time it is
+ * signed or checked, the costliest step of its way. When the reply's
+ * route leads straight to a device that carries this hook (no xfrm, no
+ * lightweight tunnel, no VRF, no fragmenting; stamp_egress_defer_sign()),
+ * reflect.c leaves the HMAC to the hook and marks the reply with another
+ * ethertype (T3_MARK_SIGN): the hook signs it without checking it first,
+ * and drops it rather than let it leave unsigned when it cannot sign
+ * (no key any more, skb not writable, headers changed). Every other
+ * authenticated reply is signed by reflect.c as before.
+ *
+ * Only the default key is used here, read under the RCU read lock
+ * nf_hook_egress() holds; a session with its own key keeps reflect.c's
+ * T3 rather than paying a session lookup per packet.
  *
  * Lifetime: a hook per device, in every namespace, registered from a
  * netdevice notifier on NETDEV_REGISTER (and, at module load, for every
@@ -65,12 +76,17 @@
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
+#include <net/dst.h>
 #include <net/ip.h>
+#include <net/lwtunnel.h>
+#include <net/xfrm.h>
 
 #include "stamp.h"
 
 /* IEEE 802 Local Experimental Ethertype 1: never a tunnel's inner type */
 #define T3_MARK			htons(ETH_P_802_EX1)
+/* IEEE 802 Local Experimental Ethertype 2: the same, HMAC left to the hook */
+#define T3_MARK_SIGN		htons(ETH_P_802_EX1 + 1)
 #define T3_LAYOUT_AUTH		0x1
 #define T3_LAYOUT_PTP		0x2
 #define T3_LAYOUT_MAX		0x3
@@ -91,6 +107,8 @@ struct egress_hook {
 /* by device; RTNL */
 static DEFINE_HASHTABLE(egress_hooks, 8);
 static bool egress_registered;
+/* a device went without a hook: replies are signed before they leave */
+static bool egress_hook_missing;
 
 /* The reply's IP and UDP headers, checked; the UDP header's offset or -1. */
 static int reply_udp(const struct sk_buff *skb)
@@ -152,10 +170,13 @@ static u64 t3_now(bool ptp)
 /*
  * Rewrite T3, the HMAC when authenticated, and the checksum. Offsets are
  * the codec's (lib/wire.h); T3 and the HMAC start at even offsets, so
- * their checksum changes fold in place.
+ * their checksum changes fold in place. @sign: reflect.c left the HMAC
+ * to us, there is none to check.
+ *
+ * Return: whether the reply is signed (or needs no signature).
  */
-static void restamp(struct net *net, struct sk_buff *skb, int thoff,
-		    unsigned int layout)
+static bool restamp(struct net *net, struct sk_buff *skb, int thoff,
+		    unsigned int layout, bool sign)
 {
 	bool auth = layout & T3_LAYOUT_AUTH;
 	unsigned int base = stamp_base_len(auth);
@@ -167,15 +188,15 @@ static void restamp(struct net *net, struct sk_buff *skb, int thoff,
 
 	if (skb->len < thoff + sizeof(*uh) + base ||
 	    skb_ensure_writable(skb, thoff + sizeof(*uh) + base))
-		return;
+		return !sign;
 	uh = (struct udphdr *)(skb->data + thoff);
 	if (ntohs(uh->len) < sizeof(*uh) + base)
-		return;
+		return !sign;
 	data = (u8 *)(uh + 1);
 	if (auth) {
 		key = rcu_dereference(stamp_pernet(net)->default_key);
-		if (!key || !stamp_hmac_ok(key, data))
-			return;
+		if (!key || (!sign && !stamp_hmac_ok(key, data)))
+			return !sign;
 	}
 
 	memcpy(old, data + ts_off, 8);
@@ -183,37 +204,47 @@ static void restamp(struct net *net, struct sk_buff *skb, int thoff,
 	if (uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
 		csum_update(&uh->check, old, data + ts_off, 8);
 	if (!auth)
-		return;
+		return true;
 	memcpy(old, data + STAMP_AUTH_OFF_HMAC, STAMP_HMAC_LEN);
 	stamp_hmac_sign(key, data);
 	if (uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
 		csum_update(&uh->check, old, data + STAMP_AUTH_OFF_HMAC,
 			    STAMP_HMAC_LEN);
+	return true;
 }
 
 static unsigned int egress_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	unsigned int layout;
+	bool sign;
 	int thoff;
 
-	if (likely(skb->inner_protocol != T3_MARK))
+	if (likely(skb->inner_protocol != T3_MARK &&
+		   skb->inner_protocol != T3_MARK_SIGN))
 		return NF_ACCEPT;
 	/* not a tunnel's, and the UDP header still where reflect.c left it */
 	if (skb->encapsulation ||
 	    skb->inner_protocol_type != ENCAP_TYPE_ETHER ||
 	    skb->inner_transport_header != skb->transport_header)
 		return NF_ACCEPT;
+	sign = skb->inner_protocol == T3_MARK_SIGN;
 	layout = skb->inner_network_header - skb->network_header;
 	skb->inner_protocol = 0;
 	skb->inner_network_header = 0;
 	skb->inner_transport_header = 0;
+	/*
+	 * an unsigned reply never leaves: dropped (counted as drop_xmit when
+	 * it was not queued for neighbour resolution on its way)
+	 */
 	if (layout > T3_LAYOUT_MAX)
-		return NF_ACCEPT;
+		return sign ? NF_DROP : NF_ACCEPT;
+	sign = sign && (layout & T3_LAYOUT_AUTH);
 	thoff = reply_udp(skb);
-	if (thoff >= 0)
-		restamp(state->net, skb, thoff, layout);
-	return NF_ACCEPT;
+	if (thoff < 0)
+		return sign ? NF_DROP : NF_ACCEPT;
+	return restamp(state->net, skb, thoff, layout, sign) ? NF_ACCEPT :
+							       NF_DROP;
 }
 
 static struct egress_hook *hook_find(const struct net_device *dev)
@@ -250,6 +281,7 @@ static void hook_add(struct net_device *dev)
 
 fail:
 	/* the device keeps reflect.c's T3; its registration goes on */
+	WRITE_ONCE(egress_hook_missing, true);
 	pr_warn_ratelimited("no egress hook on %s: T3 taken before output there\n",
 			    dev->name);
 }
@@ -345,6 +377,65 @@ void stamp_egress_mark(struct sk_buff *skb, bool auth, bool ptp)
 	skb->inner_network_header = skb->network_header + layout;
 }
 
+/*
+ * Whether the reply will meet this hook with its mark, as it leaves now:
+ * routed straight out of a device with the hook (the route's device; the
+ * first egress hook it meets clears the mark), in one piece, not through
+ * a transform that would rebuild it (xfrm, a lightweight tunnel) or a VRF
+ * device's second routing.
+ */
+static bool egress_sees(const struct sk_buff *skb)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+	const struct nf_hook_entries *e;
+	struct net_device *dev;
+	unsigned int i;
+
+	if (!dst || skb->nf_skip_egress || READ_ONCE(egress_hook_missing))
+		return false;
+	dev = dst->dev;
+	if (dst_xfrm(dst) || lwtunnel_output_redirect(dst->lwtstate) ||
+	    lwtunnel_xmit_redirect(dst->lwtstate) || netif_is_l3_master(dev) ||
+	    skb->len > dst_mtu(dst) || skb->len > READ_ONCE(dev->mtu))
+		return false;
+#ifdef CONFIG_XFRM
+	/* an OUTPUT rule's rerouting could still find a policy */
+	if (dev_net(dev)->xfrm.policy_count[XFRM_POLICY_OUT])
+		return false;
+#endif
+	e = rcu_dereference(dev->nf_hooks_egress);
+	for (i = 0; e && i < e->num_hook_entries; i++)
+		if (e->hooks[i].hook == egress_hook)
+			return true;
+	return false;
+}
+
+/**
+ * stamp_egress_defer_sign() - leave an authenticated reply's HMAC to the
+ * egress hook, when it will see the reply
+ * @skb: the reply, routed (its dst set), network and transport headers
+ *       set, T3 and UDP checksum final but for the HMAC
+ * @ptp: PTPv2 timestamp format
+ *
+ * For replies signed with the namespace's default key. The hook then
+ * takes T3 again and signs once; when it cannot, the reply is dropped,
+ * never sent unsigned.
+ *
+ * Return: true when the hook signs; false: the caller signs (and may mark
+ * the reply with stamp_egress_mark()).
+ */
+bool stamp_egress_defer_sign(struct sk_buff *skb, bool ptp)
+{
+	if (!stamp_egress_active() || !egress_sees(skb))
+		return false;
+	skb->encapsulation = 0;
+	skb_set_inner_protocol(skb, T3_MARK_SIGN);
+	skb->inner_transport_header = skb->transport_header;
+	skb->inner_network_header = skb->network_header + T3_LAYOUT_AUTH +
+				    (ptp ? T3_LAYOUT_PTP : 0);
+	return true;
+}
+
 #else /* !CONFIG_NETFILTER_EGRESS */
 
 int stamp_egress_init(void)
@@ -363,6 +454,11 @@ bool stamp_egress_active(void)
 
 void stamp_egress_mark(struct sk_buff *skb, bool auth, bool ptp)
 {
+}
+
+bool stamp_egress_defer_sign(struct sk_buff *skb, bool ptp)
+{
+	return false;
 }
 
 #endif

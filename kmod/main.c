@@ -97,6 +97,9 @@ static int __net_init stamp_net_init(struct net *net)
 		err = -ENOMEM;
 		goto err_ratelimit;
 	}
+	err = stamp_route_cache_init(sn);
+	if (err)
+		goto err_routes;
 	/*
 	 * The initial namespace, where a reflector usually runs, counts
 	 * Direct Measurement from its first request (stateless too); other
@@ -122,6 +125,8 @@ err_sessions:
 	stamp_txts_stop(sn);
 	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
+	stamp_route_cache_free(sn);
+err_routes:
 	stamp_ratelimit_free(sn->ratelimit);
 err_ratelimit:
 	RCU_INIT_POINTER(sn->cfg, NULL);
@@ -155,6 +160,8 @@ static void __net_exit stamp_net_exit(struct net *net)
 	cancel_work_sync(&sn->sessions_work);
 	stamp_txts_free(sn);
 	stamp_session_table_free(rcu_dereference_protected(sn->sessions, true));
+	/* no hook runs any more: the cached routes have no reader */
+	stamp_route_cache_free(sn);
 	stamp_ratelimit_free(sn->ratelimit);
 	kfree(rcu_dereference_protected(sn->cfg, true));
 	stamp_stats_free(sn);

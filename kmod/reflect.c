@@ -6,13 +6,15 @@
  * limit) on the addresses, the UDP header and checksum, then the verdicts
  * that read the payload (HMAC, session, Error Estimate) on its first
  * octets as they arrived. Only a request that passes them all costs a
- * route lookup, and no allocation in the usual case: the reply is the
+ * route (the flow's cached one while it is valid, see struct
+ * stamp_route_cache), and no allocation in the usual case: the reply is the
  * request's own skb turned around (its payload rewritten in place, a new
  * IP header, what it carried of its reception cleared), made ours first
  * when it is shared, cloned (a packet tap holds it) or paged. It leaves
  * through ip_local_out() like any locally generated packet: routing,
  * OUTPUT hooks, the qdisc. T3 is taken last, just before the UDP checksum
- * and ip_local_out(), and again at the device's egress hook (egress.c).
+ * and ip_local_out(), and again at the device's egress hook (egress.c),
+ * which also signs an authenticated reply it will see: one HMAC per reply.
  * The fast path's replies (fastpath.c) leave by dev_queue_xmit() instead,
  * with T3 taken once, right before it (fast_xmit()).
  *
@@ -39,6 +41,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/udp.h>
 #include <net/dsfield.h>
+#include <net/dst_cache.h>
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -47,6 +50,7 @@
 #include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/udp.h>
+#include <net/xfrm.h>
 
 #include "compat.h"
 #include "stamp.h"
@@ -314,6 +318,31 @@ static void reply_unsent(struct stamp_req *r)
 	r->reserved = false;
 }
 
+/*
+ * Whether the request's UDP checksum is right (RFC 1122 section 4.1.3.4: a
+ * wrong one is silently discarded). What the device or an earlier check
+ * found stands; a linear datagram the device did not sum (veth, a packet
+ * socket's frame) is summed in one csum_partial() pass against its
+ * pseudo-header, nf_checksum()'s generic walk kept for the rest.
+ */
+static bool udp_csum_ok(struct sk_buff *skb, unsigned int thoff,
+			unsigned int ulen, u8 pf)
+{
+	__wsum sum;
+
+	if (skb_csum_unnecessary(skb))
+		return true;
+	if (skb->ip_summed != CHECKSUM_NONE || skb_headlen(skb) < thoff + ulen)
+		return !nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP,
+				    pf);
+	sum = csum_partial(skb->data + thoff, ulen, 0);
+	if (pf == NFPROTO_IPV4)
+		return !csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+					  ulen, IPPROTO_UDP, sum);
+	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+				ulen, IPPROTO_UDP, sum);
+}
+
 /* Check the UDP header and checksum; sets r->plen and the ports. */
 static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		   unsigned int thoff, u8 pf)
@@ -334,9 +363,12 @@ static bool udp_ok(struct stamp_req *r, struct sk_buff *skb,
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_MALFORMED);
 		return false;
 	}
-	/* a zero checksum means none on IPv4, and is invalid on IPv6 */
+	/*
+	 * a zero checksum means none on IPv4, and is invalid on IPv6 (RFC 8200
+	 * section 8.1)
+	 */
 	if ((pf == NFPROTO_IPV6 || uh->check) &&
-	    nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP, pf)) {
+	    (!uh->check || !udp_csum_ok(skb, thoff, ulen, pf))) {
 		stamp_stats_inc(r->sn, STAMP_CNT_DROP_CSUM);
 		return false;
 	}
@@ -655,6 +687,153 @@ free:
 }
 
 /*
+ * The reply routes of a namespace's default path, one per CPU: the route
+ * last looked up on that CPU and the flow it was looked up for. A
+ * reflector answers a sender's requests one after another, mostly on
+ * one CPU, so the next request of the flow finds its route here rather
+ * than in the FIB. The dst_cache holds a reference and hands out the
+ * route only while it is valid, as a connected socket's cached route
+ * (dst_check(): the routing generation for IPv4, the FIB node's cookie
+ * for IPv6, both moved by any change of routes, rules, addresses or
+ * links, a learned PMTU or a redirect; a device that goes away takes its
+ * routes' device with it, dst_dev_put()). An xfrm policy is not in that
+ * generation, so with any outbound policy in the namespace every reply
+ * is looked up afresh.
+ */
+struct stamp_route_cache {
+#if IS_ENABLED(CONFIG_DST_CACHE)
+	struct dst_cache dst;
+	struct flowi __percpu *key;	/* the flow before its lookup */
+#endif
+};
+
+/**
+ * stamp_route_cache_init() - the reply route cache of a namespace
+ * @sn: the namespace's state
+ *
+ * Without CONFIG_DST_CACHE there is none, and every reply is routed
+ * afresh.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int stamp_route_cache_init(struct stamp_net *sn)
+{
+#if IS_ENABLED(CONFIG_DST_CACHE)
+	struct stamp_route_cache *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->key = alloc_percpu(struct flowi);
+	if (!c->key)
+		goto err_free;
+	if (dst_cache_init(&c->dst, GFP_KERNEL))
+		goto err_key;
+	sn->routes = c;
+	return 0;
+
+err_key:
+	free_percpu(c->key);
+err_free:
+	kfree(c);
+	return -ENOMEM;
+#else
+	sn->routes = NULL;
+	return 0;
+#endif
+}
+
+/**
+ * stamp_route_cache_free() - release a namespace's cached reply routes
+ * @sn: the namespace's state; no hook may run in it any more
+ */
+void stamp_route_cache_free(struct stamp_net *sn)
+{
+#if IS_ENABLED(CONFIG_DST_CACHE)
+	struct stamp_route_cache *c = sn->routes;
+
+	if (!c)
+		return;
+	dst_cache_destroy(&c->dst);
+	free_percpu(c->key);
+	kfree(c);
+	sn->routes = NULL;
+#endif
+}
+
+static bool xfrm_out_policies(const struct net *net)
+{
+#ifdef CONFIG_XFRM
+	return READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]);
+#else
+	return false;
+#endif
+}
+
+/*
+ * The cached route of the flow @fl (not yet looked up), held, or NULL.
+ * Bottom halves off: a hook may run in process context (nfqueue's
+ * reinjection), and the cache is per CPU.
+ */
+static struct dst_entry *route_cached(struct stamp_req *r,
+				      const struct flowi *fl)
+{
+	struct dst_entry *dst = NULL;
+#if IS_ENABLED(CONFIG_DST_CACHE)
+	struct stamp_route_cache *c = r->sn->routes;
+
+	if (!c || xfrm_out_policies(r->net))
+		return NULL;
+	local_bh_disable();
+	if (!memcmp(this_cpu_ptr(c->key), fl, sizeof(*fl)))
+		dst = dst_cache_get(&c->dst);
+	local_bh_enable();
+#endif
+	return dst;
+}
+
+/* Keep @dst, just looked up for the flow @key, for the next request. */
+static void route_keep(struct stamp_req *r, const struct flowi *key,
+		       struct dst_entry *dst)
+{
+#if IS_ENABLED(CONFIG_DST_CACHE)
+	struct stamp_route_cache *c = r->sn->routes;
+
+	if (!c)
+		return;
+	local_bh_disable();
+	memcpy(this_cpu_ptr(c->key), key, sizeof(*key));
+	if (r->sk.family == AF_INET)
+		dst_cache_set_ip4(&c->dst, dst, key->u.ip4.saddr);
+	else
+		dst_cache_set_ip6(&c->dst, dst, &key->u.ip6.saddr);
+	local_bh_enable();
+#endif
+}
+
+/* The route of the flow @fl: the cached one, else looked up and kept. */
+static struct dst_entry *route_lookup(struct stamp_req *r, struct flowi *fl)
+{
+	struct dst_entry *dst;
+	struct flowi key;
+	struct rtable *rt;
+
+	dst = route_cached(r, fl);
+	if (dst)
+		return dst;
+	memcpy(&key, fl, sizeof(key));
+	if (r->sk.family == AF_INET) {
+		rt = ip_route_output_flow(r->net, &fl->u.ip4, NULL);
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	} else {
+		dst = ip6_dst_lookup_flow(r->net, NULL, &fl->u.ip6, NULL);
+	}
+	if (!IS_ERR(dst) && !xfrm_out_policies(r->net))
+		route_keep(r, &key, dst);
+	return dst;
+}
+
+/*
  * The reply's route: back to the request's source from the address it
  * was sent to, or where a Return Path TLV asked (RFC 8972 section 4.6).
  * Reads the request's device and mark, so before reply_reset().
@@ -666,7 +845,6 @@ static struct dst_entry *reply_route(struct stamp_req *r,
 	struct net_device *dev = skb->dev;
 	struct flowi4 *fl4 = &fl->u.ip4;
 	struct flowi6 *fl6 = &fl->u.ip6;
-	struct rtable *rt;
 	int oif;
 
 	memset(fl, 0, sizeof(*fl));
@@ -683,8 +861,7 @@ static struct dst_entry *reply_route(struct stamp_req *r,
 			       sizeof(fl4->daddr));
 		if (r->tlv.same_link)
 			fl4->flowi4_oif = dev->ifindex;
-		rt = ip_route_output_flow(r->net, fl4, NULL);
-		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+		return route_lookup(r, fl);
 	}
 	memcpy(&fl6->daddr, r->sk.saddr, sizeof(fl6->daddr));
 	memcpy(&fl6->saddr, r->sk.daddr, sizeof(fl6->saddr));
@@ -698,7 +875,7 @@ static struct dst_entry *reply_route(struct stamp_req *r,
 	fl6->flowi6_mark = IP6_REPLY_MARK(r->net, skb->mark);
 	if (r->tlv.return_addr)
 		memcpy(&fl6->daddr, r->tlv.ret_addr, sizeof(fl6->daddr));
-	return ip6_dst_lookup_flow(r->net, NULL, fl6, NULL);
+	return route_lookup(r, fl);
 }
 
 /*
@@ -775,31 +952,41 @@ static void path_counted(struct stamp_req *r)
 }
 
 /*
- * Write T3 (and the HMAC over it) into the reply and return the UDP
- * checksum's partial sum. T3 is taken as late as the reply's bytes allow
- * here: after it, only the checksum and the IP output path, which the
- * egress hook (egress.c) then covers by taking T3 again at the device.
+ * Write T3 (and the HMAC over it) into the reply. T3 is taken as late as
+ * the reply's bytes allow here: after it, only the checksum and the IP
+ * output path, which the egress hook (egress.c) then covers by taking T3
+ * again at the device.
  */
-static __wsum stamp_tx(struct stamp_req *r, struct sk_buff *skb)
+static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
+	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
+	bool auth = r->cfg->auth;
 	u8 *data = (u8 *)(uh + 1);
+	bool deferred = false;
+	bool egress;
 
-	r->t3 = ts_wire(r, ktime_get_clocktai());
-	stamp_reflect_set_tx_ts(data, r->t3, r->cfg->auth);
-	if (r->cfg->auth)
-		stamp_hmac_sign(r->key, data);
 	/*
 	 * The device's egress hook takes T3 again, later (egress.c). Not for
 	 * the fast path's reply: its T3 is already taken right before
 	 * dev_queue_xmit(), and signing it twice would cost a second HMAC.
 	 */
-	if (!r->fast &&
-	    (!r->cfg->auth || r->key == rcu_dereference(r->sn->default_key)))
-		stamp_egress_mark(skb, r->cfg->auth,
-				  r->cfg->ts_format == STAMP_TS_PTP);
-	skb->ip_summed = CHECKSUM_NONE;
-	return csum_partial(uh, ntohs(uh->len), 0);
+	egress = !r->fast &&
+		 (!auth || r->key == rcu_dereference(r->sn->default_key));
+	r->t3 = ts_wire(r, ktime_get_clocktai());
+	stamp_reflect_set_tx_ts(data, r->t3, auth);
+	/*
+	 * Signed once: by the egress hook, over its own T3, when it will see
+	 * the reply (else here, and checked and signed again there)
+	 */
+	if (auth && egress)
+		deferred = stamp_egress_defer_sign(skb, ptp);
+	if (deferred)
+		memset(data + STAMP_AUTH_OFF_HMAC, 0, STAMP_HMAC_LEN);
+	else if (auth)
+		stamp_hmac_sign(r->key, data);
+	if (egress && !deferred)
+		stamp_egress_mark(skb, auth, ptp);
 }
 
 /* The reply's IP header in front of its UDP header; no checksum yet. */
@@ -842,8 +1029,11 @@ static void reply_iph(struct stamp_req *r, struct sk_buff *skb,
 static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
-	__wsum csum = stamp_tx(r, skb);
+	__wsum csum;
 
+	stamp_tx(r, skb);
+	skb->ip_summed = CHECKSUM_NONE;
+	csum = csum_partial(uh, ntohs(uh->len), 0);
 	if (r->sk.family == AF_INET)
 		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
 					      ip_hdr(skb)->daddr,
@@ -855,6 +1045,33 @@ static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 					    ntohs(uh->len), IPPROTO_UDP, csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
+}
+
+/*
+ * T3, and the UDP checksum left to the device (CHECKSUM_PARTIAL, as
+ * udp4_hwcsum() and udp6_hwcsum_outgoing() leave a socket's): only the
+ * pseudo-header's sum is written, and a device that offloads it (veth
+ * among them) never sums the payload. validate_xmit_skb() sums it in
+ * software, skb_checksum_help(), for one that does not; either way the
+ * checksum on the wire is whole (RFC 768; RFC 8200 section 8.1).
+ */
+static void reply_csum_partial(struct stamp_req *r, struct sk_buff *skb)
+{
+	struct udphdr *uh = udp_hdr(skb);
+	unsigned int len = ntohs(uh->len);
+
+	stamp_tx(r, skb);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct udphdr, check);
+	if (r->sk.family == AF_INET)
+		uh->check = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
+					       ip_hdr(skb)->daddr, len,
+					       IPPROTO_UDP, 0);
+	else
+		uh->check = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+					     &ipv6_hdr(skb)->daddr, len,
+					     IPPROTO_UDP, 0);
 }
 
 /* The reply's IP header in front of its UDP header, then out. */
@@ -1047,7 +1264,7 @@ static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 	ether_addr_copy(eth->h_dest, dest);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
 	eth->h_proto = skb->protocol;
-	reply_csum(r, skb);
+	reply_csum_partial(r, skb);
 	return dev_queue_xmit(skb);
 }
 

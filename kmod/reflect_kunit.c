@@ -49,6 +49,9 @@ static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 0, REQ_OK, STAMP_CNT_DROP_SHORT },
 	{ NFPROTO_IPV4, SHAPE_PAGED, 13, REQ_OK, STAMP_CNT_DROP_SHORT },
 	{ NFPROTO_IPV4, SHAPE_PAGED, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	/* linear and unsummed: one csum_partial() pass (udp_csum_ok()) */
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV4, SHAPE_LINEAR, 45, REQ_OK, -1 },
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_LONG_ULEN,
 	  STAMP_CNT_DROP_MALFORMED },
 	/* answered by default, dropped only with errest-zero discard */
@@ -66,6 +69,8 @@ static const struct skb_case skb_cases[] = {
 	/* no checksum is no excuse on IPv6 (RFC 8200 section 8.1) */
 	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_NO_CSUM, STAMP_CNT_DROP_CSUM },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 44, REQ_BAD_CSUM, STAMP_CNT_DROP_CSUM },
+	{ NFPROTO_IPV6, SHAPE_LINEAR, 45, REQ_OK, -1 },
 	{ NFPROTO_IPV6, SHAPE_PAGED, 0, REQ_OK, STAMP_CNT_DROP_SHORT },
 	{ NFPROTO_IPV6, SHAPE_CLONED, 44, REQ_LONG_ULEN,
 	  STAMP_CNT_DROP_MALFORMED },
@@ -226,6 +231,50 @@ static struct sk_buff *reflect_skb(struct stamp_req *r, struct sk_buff *skb,
 	return reply;
 }
 
+/*
+ * The fast path's reply leaves its UDP checksum to the device
+ * (reply_csum_partial()): completed as a device without checksum offload
+ * has it completed (skb_checksum_help()), it must be the reply's whole,
+ * valid, non-zero checksum. Consumes nothing; @skb is the turned-around
+ * request, its data at the UDP header.
+ */
+static void fast_csum_check(struct kunit *test, struct stamp_req *r,
+			    struct sk_buff *skb, u8 pf)
+{
+	unsigned int ulen = skb->len;
+	struct flowi fl = {};
+	__wsum sum;
+
+	r->fast = true;
+	if (pf == NFPROTO_IPV4) {
+		r->sk.family = AF_INET;
+		fl.u.ip4.saddr = htonl(0x0a000002);
+		fl.u.ip4.daddr = htonl(0x0a000001);
+	} else {
+		r->sk.family = AF_INET6;
+		fl.u.ip6.saddr.s6_addr[0] = 0xfd;
+		fl.u.ip6.saddr.s6_addr[15] = 2;
+		fl.u.ip6.daddr.s6_addr[0] = 0xfd;
+		fl.u.ip6.daddr.s6_addr[15] = 1;
+	}
+	rcu_read_lock();
+	reply_iph(r, skb, &fl);
+	reply_csum_partial(r, skb);
+	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, skb->ip_summed == CHECKSUM_PARTIAL);
+	KUNIT_ASSERT_EQ(test, skb_checksum_help(skb), 0);
+	KUNIT_EXPECT_NE(test, udp_hdr(skb)->check, 0);
+	sum = skb_checksum(skb, skb_transport_offset(skb), ulen, 0);
+	if (pf == NFPROTO_IPV4)
+		KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(fl.u.ip4.saddr,
+							fl.u.ip4.daddr, ulen,
+							IPPROTO_UDP, sum), 0);
+	else
+		KUNIT_EXPECT_EQ(test, csum_ipv6_magic(&fl.u.ip6.saddr,
+						      &fl.u.ip6.daddr, ulen,
+						      IPPROTO_UDP, sum), 0);
+}
+
 static void stamp_reflect_skb(struct kunit *test)
 {
 	const struct skb_case *c = test->param_value;
@@ -327,6 +376,7 @@ static void stamp_reflect_skb(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, memcmp((u8 *)(uh + 1) + STAMP_BASE_LEN,
 					     payload + STAMP_BASE_LEN,
 					     c->plen - STAMP_BASE_LEN), 0);
+	fast_csum_check(test, &r, nskb, c->pf);
 	kfree_skb(nskb);
 out:
 	kfree(r.cfg);

@@ -82,6 +82,8 @@ struct stamp_net {
 	/* links with a Micro-session ID of their own (links.c): RTNL, RCU */
 	struct list_head links;
 	unsigned int nlinks;
+	/* the default path's reply routes (reflect.c), or NULL */
+	struct stamp_route_cache *routes;
 };
 
 extern unsigned int stamp_net_id;
@@ -215,12 +217,15 @@ unsigned int stamp_reflect_v6(struct net *net, const struct stamp_cfg *cfg,
 
 unsigned int stamp_reflect_fast(struct net *net, const struct stamp_cfg *cfg,
 				struct sk_buff *skb, unsigned int thoff);
+int stamp_route_cache_init(struct stamp_net *sn);
+void stamp_route_cache_free(struct stamp_net *sn);
 
 /* egress.c: T3 at the device */
 int stamp_egress_init(void);
 void stamp_egress_exit(void);
 bool stamp_egress_active(void);
 void stamp_egress_mark(struct sk_buff *skb, bool auth, bool ptp);
+bool stamp_egress_defer_sign(struct sk_buff *skb, bool ptp);
 
 /* txts.c: transmit stamps for Follow-Up Telemetry */
 void stamp_txts_start(struct net *net, struct stamp_net *sn);

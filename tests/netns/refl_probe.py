@@ -27,6 +27,10 @@ IP_RECVTTL = 12
 IP_TTL = 2
 IPV6_RECVHOPLIMIT = 51
 IPV6_HOPLIMIT = 52
+ETH_P_IP = 0x0800
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_CSUMNOTREADY = 1 << 3
 
 
 class Probe:
@@ -47,17 +51,23 @@ class Probe:
         self.sock.bind(("::" if self.v6 else "0.0.0.0", 0))
         self.sport = self.sock.getsockname()[1]
         # a raw socket sees the reply's UDP header: IPv4 accepts a zero
-        # checksum, so the kernel's acceptance alone proves nothing there
-        self.raw = None
+        # checksum, so the kernel's acceptance alone proves nothing there.
+        # A packet socket's auxdata tells a checksum left to the device
+        # (the fast path's CHECKSUM_PARTIAL reply, which veth hands over
+        # unfinished); the raw socket has a fragmented reply reassembled
+        self.raw = self.pkt = None
         if not self.v6:
             self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW,
                                      socket.IPPROTO_UDP)
+            self.pkt = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                     socket.htons(ETH_P_IP))
+            self.pkt.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
         self.failures = []
         # zero_errest: dropped for a zero multiplier (errest-zero discard);
         # zero_errest_answered: answered anyway (reflect, the default)
         self.counts = {"sent": 0, "replies": 0, "short": 0,
                        "zero_errest": 0, "zero_errest_answered": 0,
-                       "fragment": 0, "checks": 0}
+                       "fragment": 0, "checks": 0, "csum_partial": 0}
 
     def fail(self, what):
         self.failures.append(what)
@@ -80,26 +90,64 @@ class Probe:
                 ttl = struct.unpack("i" if len(val) == 4 else "B", val)[0]
         return data, ttl, t4
 
-    def raw_checksum_ok(self, reply_len):
-        """Find our reply on the raw socket and verify its UDP checksum."""
+    def udp_checksum_ok(self, pkt, ihl, ulen, partial):
+        src, dst = pkt[12:16], pkt[16:20]
+        pseudo = src + dst + struct.pack("!BBH", 0, 17, ulen)
+        udp = pkt[ihl:ihl + ulen]
+        if partial:
+            # the field holds the pseudo-header's sum: complete it as the
+            # device would (skb_checksum_help()), then check it
+            self.counts["csum_partial"] += 1
+            done = inet_csum(udp) or 0xFFFF
+            udp = udp[:6] + struct.pack("!H", done) + udp[8:]
+        return inet_csum(pseudo + udp) == 0
+
+    def find_reply(self, sock, reply_len):
+        """Our reply's packet from @sock: (packet, ihl, auxdata status)."""
         deadline = time.time() + 1.0
         while time.time() < deadline:
-            r, _, _ = select.select([self.raw], [], [], 0.2)
+            r, _, _ = select.select([sock], [], [], 0.2)
             if not r:
                 continue
-            pkt = self.raw.recv(65535)
+            pkt, anc, _, addr = sock.recvmsg(65535, 64)
+            if sock is self.pkt and addr[2] == socket.PACKET_OUTGOING:
+                continue
+            status = 0
+            for level, kind, val in anc:
+                if (level, kind) == (SOL_PACKET, PACKET_AUXDATA):
+                    status = struct.unpack_from("I", val)[0]
             ihl = (pkt[0] & 0x0F) * 4
-            sport, dport, ulen, csum = struct.unpack("!HHHH", pkt[ihl:ihl + 8])
+            # a later fragment has no UDP header
+            if len(pkt) < ihl + 8 or struct.unpack("!H", pkt[6:8])[0] & 0x1FFF:
+                continue
+            sport, dport, ulen = struct.unpack("!HHH", pkt[ihl:ihl + 6])
             if sport != self.port or dport != self.sport:
                 continue
             if ulen != reply_len + 8:
                 continue
-            if csum == 0:
+            return pkt, ihl, status
+        return None, 0, 0
+
+    def raw_checksum_ok(self, reply_len):
+        """Find our reply and verify its UDP checksum."""
+        pkt, ihl, status = self.find_reply(self.pkt, reply_len)
+        if pkt is None:
+            return False
+        if struct.unpack("!H", pkt[6:8])[0] & 0x2000:
+            # a first fragment: the raw socket has the whole datagram
+            pkt, ihl, status = self.find_reply(self.raw, reply_len)
+            if pkt is None:
                 return False
-            src, dst = pkt[12:16], pkt[16:20]
-            pseudo = src + dst + struct.pack("!BBH", 0, 17, ulen)
-            return inet_csum(pseudo + pkt[ihl:ihl + ulen]) == 0
-        return False
+        else:
+            # every reply reached the raw socket before our UDP socket:
+            # what it holds is done with
+            while select.select([self.raw], [], [], 0)[0]:
+                self.raw.recv(65535)
+        ulen = reply_len + 8
+        if struct.unpack("!H", pkt[ihl + 6:ihl + 8])[0] == 0:
+            return False
+        return self.udp_checksum_ok(pkt, ihl, ulen,
+                                    status & TP_STATUS_CSUMNOTREADY)
 
     def request(self, payload, expect):
         """Send one request; expect is 'reply' or a drop reason."""

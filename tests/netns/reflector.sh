@@ -42,6 +42,7 @@ probe_and_count() {
 		fail "$desc: probe reported failures: $out"
 	fi
 	after=$(inB "$STAMPNL" stats -j)
+	PROBE_OUT=$out
 	check_counter "$desc" rx "$(echo "$out" | jfield sent)"
 	check_counter "$desc" reflected "$(echo "$out" | jfield replies)"
 	check_counter "$desc" drop_short "$(echo "$out" | jfield short)"
@@ -248,6 +249,28 @@ PYEOF
 		check_eq "raw UDP $kind: counted as $name" 1 "$(($(counter "$name") - n0))"
 		check_eq "raw UDP $kind: seen once (rx)" 1 "$(($(counter rx) - rx0))"
 	done
+
+	# the reply's route is cached per CPU and flow (reflect.c): a route
+	# changed between requests of one flow (one source port) applies at
+	# once, and so does its removal. The sender stays on CPU 0, where veth
+	# hands B the request (netif_rx() on the sending CPU): the request
+	# after the change meets the CPU whose cache holds the flow's route.
+	local a t nr0
+	for a in "$ADDR4_A $ADDR4_B" "$ADDR6_A $ADDR6_B"; do
+		set -- $a
+		t=$2
+		check_eq "route cache, $t: flow answered" 3 \
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 3 -i 0.05 -W 1 -j | jfield received)"
+		nr0=$(counter drop_no_route)
+		inB ip route add unreachable "$1"
+		check_eq "route cache, $t: unreachable route to the sender added: no reply" 0 \
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
+		check_eq "route cache, $t: counted as drop_no_route" 1 \
+			"$(($(counter drop_no_route) - nr0))"
+		inB ip route del unreachable "$1"
+		check_eq "route cache, $t: route removed: answered again" 1 \
+			"$(inA taskset -c 0 "$STAMPNL" sender "$t" -s 40862 -c 1 -W 1 -j | jfield received)"
+	done
 }
 
 # --- reflector ports as source ports --------------------------------------
@@ -418,8 +441,37 @@ print(d["received"], d.get("auth_failures", 0),
 		echo "0 0 -1 -1"
 }
 
+# keyless_sample KEY: one authenticated request, B's default key removed
+# while its reply waits for B's neighbour resolution (A's netem holds the
+# answer), put back after; prints "received auth_failures reflected"
+keyless_sample() {
+	local out rx0 i before after
+	inB ip -4 neigh flush dev veth0
+	inB ip -6 neigh flush dev veth0
+	before=$(inB "$STAMPNL" stats -j)
+	rx0=$(counter rx "$before")
+	out=$(mktemp)
+	inA "$STAMPNL" sender "$target" -c 1 -W 4 -j --auth-key-file "$1" \
+		--ptp >"$out" 2>/dev/null &
+	for i in $(seq 100); do
+		[ "$(counter rx)" -gt "$rx0" ] && break
+		sleep 0.02
+	done
+	inB "$STAMPNL" reflector set default-key-file none
+	wait $! || true
+	sh -c "ip netns exec $NS_B $STAMPNL reflector set default-key-file - < $1"
+	after=$(inB "$STAMPNL" stats -j)
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["received"], d.get("auth_failures", 0), end=" ")' "$out" 2>/dev/null ||
+		echo -n "-1 -1 "
+	echo $(($(counter reflected "$after") - $(counter reflected "$before")))
+	rm -f "$out"
+}
+
 stage_late_t3() {
-	local r mac key p=/sys/module/stamp_refl/parameters/egress_t3
+	local r e mac key p=/sys/module/stamp_refl/parameters/egress_t3
 	if [ "$(inB "$STAMPNL" reflector show -j | jfield t3_point)" != egress ]; then
 		# the kernel has no CONFIG_NETFILTER_EGRESS (the debug kernel)
 		check_eq "without egress hooks, T3 taken before output" output \
@@ -455,6 +507,19 @@ stage_late_t3() {
 	check_eq "IPv$fam authenticated, PTP: received, HMAC failures" "1 0" "$1 $2"
 	check_cmp "IPv$fam authenticated, PTP: egress T3 (ms after T2) includes the wait" "$3" -ge $LATE_MS
 	check_eq "IPv$fam authenticated, PTP: T3 <= T4" 1 "$4"
+	# signed once: the egress hook signs the replies it sees, reflect.c
+	# does not; one the hook cannot sign (the key gone meanwhile) is
+	# dropped, never sent unsigned. egress_t3=0: reflect.c signs.
+	inA tc qdisc change dev veth0 root netem delay 1000ms
+	set -- $(keyless_sample "$key")
+	check_eq "IPv$fam key removed while the reply waits: signed at egress, so dropped (received, HMAC failures, reflected)" \
+		"0 0 1" "$*"
+	echo 0 >$p
+	set -- $(keyless_sample "$key")
+	echo 1 >$p
+	check_eq "IPv$fam egress_t3=0, key removed while the reply waits: signed before (received, HMAC failures, reflected)" \
+		"1 0 1" "$*"
+	inA tc qdisc change dev veth0 root netem delay ${LATE_MS}ms
 	check_ok "auth off, NTP format, default key removed" \
 		inB "$STAMPNL" reflector set auth off format ntp default-key-file none
 	rm -f "$key"
@@ -521,6 +586,10 @@ stage_fastpath() {
 		return
 	fi
 	fast_counts "fast path" "$out" $((out - 1)) 0 0 1
+	# its replies leave their UDP checksum to the device (CHECKSUM_PARTIAL,
+	# veth's receiver sees it unfinished), the default path's do not
+	check_eq "fast path: replies with the checksum left to the device" \
+		$((out - 1)) "$(echo "$PROBE_OUT" | jfield csum_partial)"
 	# the rest the same for both families: IPv4 alone, to save VM time
 	# a Return Path TLV (RFC 9503, here: reply on the same link) is the
 	# default path's; TLVs are processed only in tlv process mode
