@@ -48,7 +48,11 @@
  * ethertype (T3_MARK_SIGN): the hook signs it without checking it first,
  * and drops it rather than let it leave unsigned when it cannot sign
  * (no key any more, skb not writable, headers changed). Every other
- * authenticated reply is signed by reflect.c as before.
+ * authenticated reply is signed by reflect.c as before. What the hook
+ * cannot reach is a reply waiting in a neighbour's queue when the module
+ * unloads: it leaves unsigned (its HMAC all zeros, which no sender
+ * accepts). Checking the neighbour's state before deferring would cost
+ * every reply a lookup for a case that only rmmod under traffic meets.
  *
  * Only the default key is used here, read under the RCU read lock
  * nf_hook_egress() holds; a session with its own key keeps reflect.c's
@@ -418,8 +422,8 @@ static bool egress_sees(const struct sk_buff *skb)
  * @ptp: PTPv2 timestamp format
  *
  * For replies signed with the namespace's default key. The hook then
- * takes T3 again and signs once; when it cannot, the reply is dropped,
- * never sent unsigned.
+ * takes T3 again and signs once; when it cannot, the reply is dropped
+ * (but see the top of this file for module unload).
  *
  * Return: true when the hook signs; false: the caller signs (and may mark
  * the reply with stamp_egress_mark()).
