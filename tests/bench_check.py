@@ -248,19 +248,21 @@ def turnaround_ok(t, path, current=False):
         if num(tc) and num(cur) and tc > 0 and cur > 0:
             check(num(r) and abs(r - cur / tc) <= 0.01,
                   f"{path}: stamp_refl {v}/TC ratio {r} is {cur}/{tc}")
-    # authenticated requests answered: in tables made since the row was
-    # added, a figure and, beside another build, the ratio its figures give
+    # authenticated requests answered: a figure, in tables made since the
+    # row was added
     e = rows.get(("current", "auth"))
     if e is not None:
         numbers(e, f"{path}.current.auth", ("us_per_pkt", "pps",
                                              "handled_pct", "runs"))
-        b = rows.get(("base", "auth"), {}).get("added_us_per_pkt")
-        c = e.get("added_us_per_pkt")
-        r = t.get("ratios", {}).get("auth_base_over_current")
+    # beside another build, every row's base/current ratio is the one its
+    # figures give (bench/format.py's turnaround())
+    for v in ("reflected", "fast", "auth", "not_allowed", "wrong_key"):
+        b = rows.get(("base", v), {}).get("added_us_per_pkt")
+        c = rows.get(("current", v), {}).get("added_us_per_pkt")
+        r = t.get("ratios", {}).get(f"{v}_base_over_current")
         if num(b) and num(c) and b > 0 and c > 0:
             check(num(r) and abs(r - b / c) <= 0.01,
-                  f"{path}: authenticated base/current ratio {r} is "
-                  f"{b}/{c}")
+                  f"{path}: {v} base/current ratio {r} is {b}/{c}")
     if current:
         check(t.get("fast") is True,
               f"{path}: the fast path was measured ({t.get('fast')!r})")
