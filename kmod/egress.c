@@ -83,7 +83,6 @@
 #include <net/dst.h>
 #include <net/ip.h>
 #include <net/lwtunnel.h>
-#include <net/xfrm.h>
 
 #include "stamp.h"
 
@@ -402,11 +401,9 @@ static bool egress_sees(const struct sk_buff *skb)
 	    lwtunnel_xmit_redirect(dst->lwtstate) || netif_is_l3_master(dev) ||
 	    skb->len > dst_mtu(dst) || skb->len > READ_ONCE(dev->mtu))
 		return false;
-#ifdef CONFIG_XFRM
 	/* an OUTPUT rule's rerouting could still find a policy */
-	if (dev_net(dev)->xfrm.policy_count[XFRM_POLICY_OUT])
+	if (stamp_xfrm_out_policies(dev_net(dev)))
 		return false;
-#endif
 	e = rcu_dereference(dev->nf_hooks_egress);
 	for (i = 0; e && i < e->num_hook_entries; i++)
 		if (e->hooks[i].hook == egress_hook)

@@ -50,7 +50,6 @@
 #include <net/l3mdev.h>
 #include <net/route.h>
 #include <net/udp.h>
-#include <net/xfrm.h>
 
 #include "compat.h"
 #include "stamp.h"
@@ -761,17 +760,9 @@ void stamp_route_cache_free(struct stamp_net *sn)
 #endif
 }
 
-static bool xfrm_out_policies(const struct net *net)
-{
-#ifdef CONFIG_XFRM
-	return READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]);
-#else
-	return false;
-#endif
-}
-
 /*
- * The cached route of the flow @fl (not yet looked up), held, or NULL.
+ * The cached route of the flow @fl (not yet looked up), held, or NULL;
+ * asked only while no outbound xfrm policy exists (route_lookup()).
  * Bottom halves off: a hook may run in process context (nfqueue's
  * reinjection), and the cache is per CPU.
  */
@@ -782,7 +773,7 @@ static struct dst_entry *route_cached(struct stamp_req *r,
 #if IS_ENABLED(CONFIG_DST_CACHE)
 	struct stamp_route_cache *c = r->sn->routes;
 
-	if (!c || xfrm_out_policies(r->net))
+	if (!c)
 		return NULL;
 	local_bh_disable();
 	if (!memcmp(this_cpu_ptr(c->key), fl, sizeof(*fl)))
@@ -811,14 +802,21 @@ static void route_keep(struct stamp_req *r, const struct flowi *key,
 #endif
 }
 
-/* The route of the flow @fl: the cached one, else looked up and kept. */
+/*
+ * The route of the flow @fl: the cached one, else looked up and kept;
+ * with an outbound xfrm policy, looked up and not kept. The policy count
+ * is read once per request: a route kept while a policy came is never
+ * read back while the policy lasts, and an xfrm bundle goes stale with
+ * its policy (dst_check()).
+ */
 static struct dst_entry *route_lookup(struct stamp_req *r, struct flowi *fl)
 {
+	bool cache = !stamp_xfrm_out_policies(r->net);
 	struct dst_entry *dst;
 	struct flowi key;
 	struct rtable *rt;
 
-	dst = route_cached(r, fl);
+	dst = cache ? route_cached(r, fl) : NULL;
 	if (dst)
 		return dst;
 	memcpy(&key, fl, sizeof(key));
@@ -828,7 +826,7 @@ static struct dst_entry *route_lookup(struct stamp_req *r, struct flowi *fl)
 	} else {
 		dst = ip6_dst_lookup_flow(r->net, NULL, &fl->u.ip6, NULL);
 	}
-	if (!IS_ERR(dst) && !xfrm_out_policies(r->net))
+	if (!IS_ERR(dst) && cache)
 		route_keep(r, &key, dst);
 	return dst;
 }

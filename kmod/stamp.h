@@ -220,6 +220,21 @@ unsigned int stamp_reflect_fast(struct net *net, const struct stamp_cfg *cfg,
 int stamp_route_cache_init(struct stamp_net *sn);
 void stamp_route_cache_free(struct stamp_net *sn);
 
+/*
+ * Whether @net has an outbound xfrm policy. Then reflect.c keeps no reply
+ * route (a policy is not in the routing generation a kept route is
+ * checked against) and leaves no HMAC to the egress hook (rerouting at
+ * OUTPUT could still send the reply through a transform).
+ */
+static inline bool stamp_xfrm_out_policies(const struct net *net)
+{
+#ifdef CONFIG_XFRM
+	return READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]);
+#else
+	return false;
+#endif
+}
+
 /* egress.c: T3 at the device */
 int stamp_egress_init(void);
 void stamp_egress_exit(void);
