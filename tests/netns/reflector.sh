@@ -459,7 +459,7 @@ keyless_sample() {
 	done
 	inB "$STAMPNL" reflector set default-key-file none
 	wait $! || true
-	sh -c "ip netns exec $NS_B $STAMPNL reflector set default-key-file - < $1"
+	inB "$STAMPNL" reflector set default-key-file - <"$1"
 	after=$(inB "$STAMPNL" stats -j)
 	python3 -c '
 import json, sys
