@@ -47,12 +47,17 @@
  * reflect.c leaves the HMAC to the hook and marks the reply with another
  * ethertype (T3_MARK_SIGN): the hook signs it without checking it first,
  * and drops it rather than let it leave unsigned when it cannot sign
- * (no key any more, skb not writable, headers changed). Every other
- * authenticated reply is signed by reflect.c as before. What the hook
- * cannot reach is a reply waiting in a neighbour's queue when the module
- * unloads: it leaves unsigned (its HMAC all zeros, which no sender
- * accepts). Checking the neighbour's state before deferring would cost
- * every reply a lookup for a case that only rmmod under traffic meets.
+ * (no key any more, skb not writable, headers changed), counted in
+ * drop_unsigned. The hook frees such a reply itself (NF_STOLEN) rather
+ * than return NF_DROP, so that ip_local_out() says the same whether the
+ * reply went through at once or waited in a neighbour's queue (where
+ * nobody hears the verdict): every drop_unsigned reply is also in
+ * reflected, none in drop_xmit. Every other authenticated reply is
+ * signed by reflect.c as before. What the hook cannot reach is a reply
+ * waiting in a neighbour's queue when the module unloads: it leaves
+ * unsigned (its HMAC all zeros, which no sender accepts). Checking the
+ * neighbour's state before deferring would cost every reply a lookup for
+ * a case that only rmmod under traffic meets.
  *
  * Only the default key is used here, read under the RCU read lock
  * nf_hook_egress() holds; a session with its own key keeps reflect.c's
@@ -216,6 +221,14 @@ static bool restamp(struct net *net, struct sk_buff *skb, int thoff,
 	return true;
 }
 
+/* An unsigned reply never leaves: see the top of this file. */
+static unsigned int drop_unsigned(struct net *net, struct sk_buff *skb)
+{
+	stamp_stats_inc(stamp_pernet(net), STAMP_CNT_DROP_UNSIGNED);
+	kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);
+	return NF_STOLEN;
+}
+
 static unsigned int egress_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
@@ -236,18 +249,15 @@ static unsigned int egress_hook(void *priv, struct sk_buff *skb,
 	skb->inner_protocol = 0;
 	skb->inner_network_header = 0;
 	skb->inner_transport_header = 0;
-	/*
-	 * an unsigned reply never leaves: dropped (counted as drop_xmit when
-	 * it was not queued for neighbour resolution on its way)
-	 */
 	if (layout > T3_LAYOUT_MAX)
-		return sign ? NF_DROP : NF_ACCEPT;
+		return sign ? drop_unsigned(state->net, skb) : NF_ACCEPT;
 	sign = sign && (layout & T3_LAYOUT_AUTH);
 	thoff = reply_udp(skb);
 	if (thoff < 0)
-		return sign ? NF_DROP : NF_ACCEPT;
-	return restamp(state->net, skb, thoff, layout, sign) ? NF_ACCEPT :
-							       NF_DROP;
+		return sign ? drop_unsigned(state->net, skb) : NF_ACCEPT;
+	if (!restamp(state->net, skb, thoff, layout, sign))
+		return drop_unsigned(state->net, skb);
+	return NF_ACCEPT;
 }
 
 static struct egress_hook *hook_find(const struct net_device *dev)
@@ -420,7 +430,8 @@ static bool egress_sees(const struct sk_buff *skb)
  *
  * For replies signed with the namespace's default key. The hook then
  * takes T3 again and signs once; when it cannot, the reply is dropped
- * (but see the top of this file for module unload).
+ * and counted in drop_unsigned (but see the top of this file for module
+ * unload).
  *
  * Return: true when the hook signs; false: the caller signs (and may mark
  * the reply with stamp_egress_mark()).

@@ -8,7 +8,10 @@ schema has no room for keys of our own, and ynl-gen-c.py does not put
 attribute docs into the UAPI header, so these lines change nothing
 else), then "Prometheus: NAME" or "Prometheus: NAME{LABELS}", the metric
 stats_prom.c writes it as, and on the first counter of each metric
-family "Prometheus help: TEXT", the family's HELP. The JSON key is the
+family "Prometheus help: TEXT", the family's HELP (a family's counters
+need not be neighbours: the attributes are append-only, so a drop reason
+added later comes after the other families, and stats_prom.c gathers each
+family's samples under its HELP). The JSON key is the
 attribute's name with '_' for '-'; the SNMP agent names its objects from
 those keys. Writes:
 
@@ -46,6 +49,7 @@ def counters(spec, name):
     @name, pad left out."""
     aset = next(a for a in spec["attribute-sets"] if a["name"] == name)
     out = []
+    families = set()
     for a in aset["attributes"]:
         if a["type"] == "pad":
             continue
@@ -55,7 +59,8 @@ def counters(spec, name):
                      "the lines 'Label: TEXT', 'Prometheus: NAME[{LABELS}]' "
                      "and, first in a metric family, 'Prometheus help: TEXT'"
                      % (name, a["name"]))
-        new = not out or m["prom"] != out[-1][2]["prom"]
+        new = m["prom"] not in families
+        families.add(m["prom"])
         if (m["phelp"] is None) == new:
             sys.exit("counters-gen.py: %s: 'Prometheus help:' on the first "
                      "counter of each metric family, and only there"

@@ -443,7 +443,8 @@ print(d["received"], d.get("auth_failures", 0),
 
 # keyless_sample KEY: one authenticated request, B's default key removed
 # while its reply waits for B's neighbour resolution (A's netem holds the
-# answer), put back after; prints "received auth_failures reflected"
+# answer), put back after; prints "received auth_failures reflected
+# drop_unsigned"
 keyless_sample() {
 	local out rx0 i before after
 	inB ip -4 neigh flush dev veth0
@@ -466,7 +467,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print(d["received"], d.get("auth_failures", 0), end=" ")' "$out" 2>/dev/null ||
 		echo -n "-1 -1 "
-	echo $(($(counter reflected "$after") - $(counter reflected "$before")))
+	echo $(($(counter reflected "$after") - $(counter reflected "$before"))) \
+		$(($(counter drop_unsigned "$after") - $(counter drop_unsigned "$before")))
 	rm -f "$out"
 }
 
@@ -509,16 +511,18 @@ stage_late_t3() {
 	check_eq "IPv$fam authenticated, PTP: T3 <= T4" 1 "$4"
 	# signed once: the egress hook signs the replies it sees, reflect.c
 	# does not; one the hook cannot sign (the key gone meanwhile) is
-	# dropped, never sent unsigned. egress_t3=0: reflect.c signs.
+	# dropped, never sent unsigned, and counted in drop_unsigned (and in
+	# reflected, which the IP layer had taken it for). egress_t3=0:
+	# reflect.c signs.
 	inA tc qdisc change dev veth0 root netem delay 1000ms
 	set -- $(keyless_sample "$key")
-	check_eq "IPv$fam key removed while the reply waits: signed at egress, so dropped (received, HMAC failures, reflected)" \
-		"0 0 1" "$*"
+	check_eq "IPv$fam key removed while the reply waits: signed at egress, so dropped (received, HMAC failures, reflected, drop_unsigned)" \
+		"0 0 1 1" "$*"
 	echo 0 >$p
 	set -- $(keyless_sample "$key")
 	echo 1 >$p
-	check_eq "IPv$fam egress_t3=0, key removed while the reply waits: signed before (received, HMAC failures, reflected)" \
-		"1 0 1" "$*"
+	check_eq "IPv$fam egress_t3=0, key removed while the reply waits: signed before (received, HMAC failures, reflected, drop_unsigned)" \
+		"1 0 1 0" "$*"
 	inA tc qdisc change dev veth0 root netem delay ${LATE_MS}ms
 	check_ok "auth off, NTP format, default key removed" \
 		inB "$STAMPNL" reflector set auth off format ntp default-key-file none

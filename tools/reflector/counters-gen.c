@@ -81,6 +81,9 @@ const struct stamp_counter stamp_counters[] = {
 	{ STAMP_STATS_A_FAST_FALLBACK_OTHER, "fast_fallback_other", "fast path fallback: other",
 	  "fast_path_fallbacks_total", "reason=\"other\"",
 	  NULL },
+	{ STAMP_STATS_A_DROP_UNSIGNED, "drop_unsigned", "dropped: not signed at egress",
+	  "packets_dropped_total", "reason=\"unsigned\"",
+	  NULL },
 };
 
 const size_t stamp_ncounters = ARRAY_SIZE(stamp_counters);

@@ -150,23 +150,30 @@ static void write_sessions(FILE *f, const char *netns,
 
 /*
  * A table's counters as the spec names them: each metric family from its
- * first counter (the one with the HELP), a sample per counter. The TLV
- * counters are three families, so that a sum over one means something:
- * TLVs by type, requests by what their TLVs did to the answer, replies by
- * what a TLV changed.
+ * first counter (the one with the HELP), then a sample per counter of the
+ * family wherever it sits in the table (a drop reason added later comes
+ * after other families, and the text format wants a family's samples
+ * together). The TLV counters are three families, so that a sum over one
+ * means something: TLVs by type, requests by what their TLVs did to the
+ * answer, replies by what a TLV changed.
  */
 static void write_counters(FILE *f, const char *netns,
 			   const struct stamp_counter *c, size_t n,
 			   const uint64_t *val)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (c[i].prom_help)
-			prom_family(f, P, c[i].prom, "counter", c[i].prom_help);
-		fprintf(f, P "%s", c[i].prom);
-		labels(f, netns, NULL, c[i].prom_labels);
-		fprintf(f, " %" PRIu64 "\n", val[i]);
+		if (!c[i].prom_help)
+			continue;
+		prom_family(f, P, c[i].prom, "counter", c[i].prom_help);
+		for (j = i; j < n; j++) {
+			if (strcmp(c[j].prom, c[i].prom))
+				continue;
+			fprintf(f, P "%s", c[j].prom);
+			labels(f, netns, NULL, c[j].prom_labels);
+			fprintf(f, " %" PRIu64 "\n", val[j]);
+		}
 	}
 }
 
