@@ -148,14 +148,3 @@ int stamp_reflect(__u8 *buf, size_t len, size_t cap,
 	stamp_put32(buf + STAMP_OFF_SEQ, p->copy_seq ? t.seq : p->seq);
 	return (int)rlen;
 }
-
-/**
- * stamp_reflect_set_tx_ts() - write T3 into a reply built by stamp_reflect()
- * @buf: the reply
- * @ts: T3, wire format
- * @auth: authenticated layout
- */
-void stamp_reflect_set_tx_ts(__u8 *buf, __u64 ts, bool auth)
-{
-	stamp_put64(buf + (auth ? STAMP_AUTH_OFF_TS : STAMP_OFF_TS), ts);
-}
