@@ -65,8 +65,8 @@ struct stamp_req {
 	struct stamp_session *dm;	/* stateless: its Direct Measurement's */
 	struct stamp_key *key;		/* the session's key, else the default */
 	struct stamp_session_key sk;	/* family, addresses and ports too */
-	ktime_t tai_off;	/* TAI - UTC, whole seconds */
-	ktime_t t2;		/* TAI */
+	ktime_t tai_off;	/* TAI - UTC, whole seconds; 0: not read yet */
+	ktime_t t2;		/* in the reply's timescale (fmt_now()) */
 	u64 t3;			/* wire format, once sent */
 	u32 seq;		/* the reply's Seq */
 	bool reserved;		/* stateful: r->seq taken from the session */
@@ -93,24 +93,71 @@ struct tlv_priv {
 	struct stamp_key *key;
 };
 
-/* TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s. */
-static ktime_t tai_offset(void)
+/*
+ * A request's times are kept in the timescale of its reply's format: UTC
+ * for NTP, TAI for PTPv2 (RFC 8762 section 4.2.1). The stack's receive
+ * stamp and the driver's transmit stamps (txts.c) are UTC
+ * (CLOCK_REALTIME), so the usual NTP reply never needs TAI - UTC; it is
+ * read (two seqlock reads) for a PTP reply, or for a NIC stamp, which is
+ * TAI.
+ */
+static bool req_ptp(const struct stamp_req *r)
 {
-	return ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
-			 ktime_mono_to_any(0, TK_OFFS_REAL));
+	return r->cfg->ts_format == STAMP_TS_PTP;
 }
 
-/* NTP format is UTC, PTPv2 format is TAI (RFC 8762 section 4.2.1). */
-static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
+/*
+ * TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s.
+ * Read once per request, and only when needed; when it is really 0 it is
+ * read again at each use, which costs only the reads.
+ */
+static ktime_t req_tai_off(struct stamp_req *r)
 {
-	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
-	struct timespec64 ts;
-	struct stamp_time t;
+	if (!r->tai_off)
+		r->tai_off = ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
+				       ktime_mono_to_any(0, TK_OFFS_REAL));
+	return r->tai_off;
+}
 
-	ts = ktime_to_timespec64(ptp ? tai : ktime_sub(tai, r->tai_off));
-	t.sec = ts.tv_sec;
-	t.nsec = ts.tv_nsec;
-	return stamp_ts_encode(&t, ptp);
+/* Now, in the reply's timescale. */
+static ktime_t fmt_now(const struct stamp_req *r)
+{
+	return req_ptp(r) ? ktime_get_clocktai() : ktime_get_real();
+}
+
+/* A CLOCK_REALTIME time in the reply's timescale. */
+static ktime_t fmt_from_real(struct stamp_req *r, ktime_t real)
+{
+	return req_ptp(r) ? ktime_add(real, req_tai_off(r)) : real;
+}
+
+/* A TAI time in the reply's timescale. */
+static ktime_t fmt_from_tai(struct stamp_req *r, ktime_t tai)
+{
+	return req_ptp(r) ? tai : ktime_sub(tai, req_tai_off(r));
+}
+
+/*
+ * A time in the reply's timescale, in its wire format. Times since 1970
+ * are positive: split with an unsigned division by a constant, which the
+ * compiler makes a multiply (ns_to_timespec64() is a call and a signed
+ * division); the same seconds and nanoseconds.
+ */
+static u64 ts_wire(const struct stamp_req *r, ktime_t t)
+{
+	struct stamp_time st;
+	u32 nsec;
+
+	if (unlikely(t < 0)) {
+		struct timespec64 ts = ktime_to_timespec64(t);
+
+		st.sec = ts.tv_sec;
+		st.nsec = ts.tv_nsec;
+	} else {
+		st.sec = div_u64_rem(t, NSEC_PER_SEC, &nsec);
+		st.nsec = nsec;
+	}
+	return stamp_ts_encode(&st, req_ptp(r));
 }
 
 /*
@@ -137,22 +184,23 @@ static bool hw_ts_agrees(ktime_t hw, ktime_t sys)
 /*
  * T2 as early as the kernel recorded it: the NIC's stamp when it is on
  * TAI (above), else the stack's receive stamp (the module keeps
- * net_enable_timestamp() on), else now. @method says which, for the
- * Timestamp Information TLV (RFC 8972 section 4.3).
+ * net_enable_timestamp() on), else now; in the reply's timescale. @method
+ * says which, for the Timestamp Information TLV (RFC 8972 section 4.3).
  */
-static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off, u8 *method)
+static ktime_t rx_time(struct stamp_req *r, struct sk_buff *skb, u8 *method)
 {
 	ktime_t sw, hw = 0;
 
 	if (stamp_skb_tstamp_is_real(skb))
-		sw = ktime_add(skb->tstamp, tai_off);
+		sw = fmt_from_real(r, skb->tstamp);
 	else
-		sw = ktime_get_clocktai();
+		sw = fmt_now(r);
 	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV))
 		hw = skb_hwtstamps(skb)->hwtstamp;
-	if (hw_ts_agrees(hw, sw)) {
+	/* compared in the reply's timescale: the same difference as in TAI */
+	if (hw && hw_ts_agrees(fmt_from_tai(r, hw), sw)) {
 		*method = STAMP_TSM_HW_ASSIST;
-		return hw;
+		return fmt_from_tai(r, hw);
 	}
 	*method = STAMP_TSM_SW_LOCAL;
 	return sw;
@@ -180,8 +228,8 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->reserved = false;
 	r->fast = false;
 	r->key = NULL;
-	r->tai_off = tai_offset();
-	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
+	r->tai_off = 0;
+	r->t2 = rx_time(r, skb, &r->t2_method);
 	r->link_id = stamp_link_member_id(skb);
 	r->ttl = ttl;
 	r->tos = tos;
@@ -498,8 +546,7 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	 * driver's stamp of it when one came back (txts.c), else its T3,
 	 * both taken in software: SW Local either way.
 	 */
-	env.prev_t3 = r->prev_tx ? ts_wire(r, ktime_add(r->prev_tx,
-							r->tai_off)) :
+	env.prev_t3 = r->prev_tx ? ts_wire(r, fmt_from_real(r, r->prev_tx)) :
 				   r->prev_t3;
 	env.prev_method = STAMP_TSM_SW_LOCAL;
 	/* the member link's own (links.c), else the namespace's */
@@ -960,7 +1007,7 @@ static void path_counted(struct stamp_req *r)
 static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
-	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
+	bool ptp = req_ptp(r);
 	bool auth = r->cfg->auth;
 	u8 *data = (u8 *)(uh + 1);
 	bool deferred = false;
@@ -973,7 +1020,7 @@ static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 	 */
 	egress = !r->fast &&
 		 (!auth || r->key == rcu_dereference(r->sn->default_key));
-	r->t3 = ts_wire(r, ktime_get_clocktai());
+	r->t3 = ts_wire(r, fmt_now(r));
 	stamp_reflect_set_tx_ts(data, r->t3, auth);
 	/*
 	 * Signed once: by the egress hook, over its own T3, when it will see
