@@ -367,6 +367,20 @@ static void reply_unsent(struct stamp_req *r)
 }
 
 /*
+ * The UDP checksum's pseudo-header (RFC 768; RFC 8200 section 8.1) added
+ * to @sum and folded, from the IP header in front of the UDP one.
+ */
+static __sum16 udp_magic(const struct sk_buff *skb, bool v4,
+			 unsigned int len, __wsum sum)
+{
+	if (v4)
+		return csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+					 len, IPPROTO_UDP, sum);
+	return csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+			       len, IPPROTO_UDP, sum);
+}
+
+/*
  * Whether the request's UDP checksum is right (RFC 1122 section 4.1.3.4: a
  * wrong one is silently discarded). What the device or an earlier check
  * found stands; a linear datagram the device did not sum (veth, a packet
@@ -384,11 +398,7 @@ static bool udp_csum_ok(struct sk_buff *skb, unsigned int thoff,
 		return !nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP,
 				    pf);
 	sum = csum_partial(skb->data + thoff, ulen, 0);
-	if (pf == NFPROTO_IPV4)
-		return !csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-					  ulen, IPPROTO_UDP, sum);
-	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
-				ulen, IPPROTO_UDP, sum);
+	return !udp_magic(skb, pf == NFPROTO_IPV4, ulen, sum);
 }
 
 /* Check the UDP header and checksum; sets r->plen and the ports. */
@@ -1130,15 +1140,8 @@ static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 	stamp_tx(r, skb);
 	skb->ip_summed = CHECKSUM_NONE;
 	csum = csum_partial(uh, ntohs(uh->len), 0);
-	if (r->sk.family == AF_INET)
-		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
-					      ip_hdr(skb)->daddr,
-					      ntohs(uh->len), IPPROTO_UDP,
-					      csum);
-	else
-		uh->check = csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
-					    &ipv6_hdr(skb)->daddr,
-					    ntohs(uh->len), IPPROTO_UDP, csum);
+	uh->check = udp_magic(skb, r->sk.family == AF_INET, ntohs(uh->len),
+			      csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
 }
@@ -1160,14 +1163,7 @@ static void reply_csum_partial(struct stamp_req *r, struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct udphdr, check);
-	if (r->sk.family == AF_INET)
-		uh->check = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
-					       ip_hdr(skb)->daddr, len,
-					       IPPROTO_UDP, 0);
-	else
-		uh->check = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
-					     &ipv6_hdr(skb)->daddr, len,
-					     IPPROTO_UDP, 0);
+	uh->check = ~udp_magic(skb, r->sk.family == AF_INET, len, 0);
 }
 
 /* The reply's IP header in front of its UDP header, then out. */
