@@ -1109,14 +1109,28 @@ static void reply_iph(struct stamp_req *r, struct sk_buff *skb,
 		iph->ihl = sizeof(*iph) / 4;
 		/* keep the class of service the sender measures, not its ECN */
 		iph->tos = reply_ds(r);
-		iph->frag_off = 0;
 		iph->ttl = REPLY_TTL;
 		iph->protocol = IPPROTO_UDP;
 		iph->saddr = fl->u.ip4.saddr;
 		iph->daddr = fl->u.ip4.daddr;
 		iph->tot_len = htons(skb->len);
-		ip_select_ident(r->net, skb, NULL);
 		skb->protocol = htons(ETH_P_IP);
+		/*
+		 * The fast path's reply is within the device's MTU (fast_in())
+		 * and leaves by dev_queue_xmit(), never fragmented here: with
+		 * DF it is an atomic datagram, whose ID "has no meaning; thus,
+		 * it can be set to an arbitrary value" (RFC 6864 section 4.1),
+		 * 0 as a Linux UDP socket's, with no ip_select_ident() (a hash
+		 * and an atomic per reply). The default path's may be
+		 * fragmented by ip_local_out(): no DF, a real ID.
+		 */
+		if (r->fast) {
+			iph->frag_off = htons(IP_DF);
+			iph->id = 0;
+			return;
+		}
+		iph->frag_off = 0;
+		ip_select_ident(r->net, skb, NULL);
 		return;
 	}
 	ip6h = skb_push(skb, sizeof(*ip6h));

@@ -263,6 +263,11 @@ static void fast_csum_check(struct kunit *test, struct stamp_req *r,
 	reply_iph(r, skb, &fl);
 	reply_csum_partial(r, skb);
 	rcu_read_unlock();
+	/* an atomic datagram (RFC 6864 section 4): DF, ID 0 */
+	if (pf == NFPROTO_IPV4) {
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->frag_off, htons(IP_DF));
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->id, 0);
+	}
 	KUNIT_ASSERT_TRUE(test, skb->ip_summed == CHECKSUM_PARTIAL);
 	KUNIT_ASSERT_EQ(test, skb_checksum_help(skb), 0);
 	KUNIT_EXPECT_NE(test, udp_hdr(skb)->check, 0);
