@@ -64,8 +64,8 @@ struct stamp_req {
 	struct stamp_session *dm;	/* stateless: its Direct Measurement's */
 	struct stamp_key *key;		/* the session's key, else the default */
 	struct stamp_session_key sk;	/* family, addresses and ports too */
-	ktime_t tai_off;	/* TAI - UTC, whole seconds */
-	ktime_t t2;		/* TAI */
+	ktime_t tai_off;	/* TAI - UTC, whole seconds; 0: not read yet */
+	ktime_t t2;		/* in the reply's timescale (fmt_now()) */
 	u64 t3;			/* wire format, once sent */
 	u32 seq;		/* the reply's Seq */
 	bool reserved;		/* stateful: r->seq taken from the session */
@@ -92,24 +92,71 @@ struct tlv_priv {
 	struct stamp_key *key;
 };
 
-/* TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s. */
-static ktime_t tai_offset(void)
+/*
+ * A request's times are kept in the timescale of its reply's format: UTC
+ * for NTP, TAI for PTPv2 (RFC 8762 section 4.2.1). The stack's receive
+ * stamp and the driver's transmit stamps (txts.c) are UTC
+ * (CLOCK_REALTIME), so the usual NTP reply never needs TAI - UTC; it is
+ * read (two seqlock reads) for a PTP reply, or for a NIC stamp, which is
+ * TAI.
+ */
+static bool req_ptp(const struct stamp_req *r)
 {
-	return ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
-			 ktime_mono_to_any(0, TK_OFFS_REAL));
+	return r->cfg->ts_format == STAMP_TS_PTP;
 }
 
-/* NTP format is UTC, PTPv2 format is TAI (RFC 8762 section 4.2.1). */
-static u64 ts_wire(const struct stamp_req *r, ktime_t tai)
+/*
+ * TAI - UTC as the kernel knows it: 0 until someone sets it, often 37 s.
+ * Read once per request, and only when needed; when it is really 0 it is
+ * read again at each use, which costs only the reads.
+ */
+static ktime_t req_tai_off(struct stamp_req *r)
 {
-	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
-	struct timespec64 ts;
-	struct stamp_time t;
+	if (!r->tai_off)
+		r->tai_off = ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
+				       ktime_mono_to_any(0, TK_OFFS_REAL));
+	return r->tai_off;
+}
 
-	ts = ktime_to_timespec64(ptp ? tai : ktime_sub(tai, r->tai_off));
-	t.sec = ts.tv_sec;
-	t.nsec = ts.tv_nsec;
-	return stamp_ts_encode(&t, ptp);
+/* Now, in the reply's timescale. */
+static ktime_t fmt_now(const struct stamp_req *r)
+{
+	return req_ptp(r) ? ktime_get_clocktai() : ktime_get_real();
+}
+
+/* A CLOCK_REALTIME time in the reply's timescale. */
+static ktime_t fmt_from_real(struct stamp_req *r, ktime_t real)
+{
+	return req_ptp(r) ? ktime_add(real, req_tai_off(r)) : real;
+}
+
+/* A TAI time in the reply's timescale. */
+static ktime_t fmt_from_tai(struct stamp_req *r, ktime_t tai)
+{
+	return req_ptp(r) ? tai : ktime_sub(tai, req_tai_off(r));
+}
+
+/*
+ * A time in the reply's timescale, in its wire format. Times since 1970
+ * are positive: split with an unsigned division by a constant, which the
+ * compiler makes a multiply (ns_to_timespec64() is a call and a signed
+ * division); the same seconds and nanoseconds.
+ */
+static u64 ts_wire(const struct stamp_req *r, ktime_t t)
+{
+	struct stamp_time st;
+	u32 nsec;
+
+	if (unlikely(t < 0)) {
+		struct timespec64 ts = ktime_to_timespec64(t);
+
+		st.sec = ts.tv_sec;
+		st.nsec = ts.tv_nsec;
+	} else {
+		st.sec = div_u64_rem(t, NSEC_PER_SEC, &nsec);
+		st.nsec = nsec;
+	}
+	return stamp_ts_encode(&st, req_ptp(r));
 }
 
 /*
@@ -136,22 +183,23 @@ static bool hw_ts_agrees(ktime_t hw, ktime_t sys)
 /*
  * T2 as early as the kernel recorded it: the NIC's stamp when it is on
  * TAI (above), else the stack's receive stamp (the module keeps
- * net_enable_timestamp() on), else now. @method says which, for the
- * Timestamp Information TLV (RFC 8972 section 4.3).
+ * net_enable_timestamp() on), else now; in the reply's timescale. @method
+ * says which, for the Timestamp Information TLV (RFC 8972 section 4.3).
  */
-static ktime_t rx_time(struct sk_buff *skb, ktime_t tai_off, u8 *method)
+static ktime_t rx_time(struct stamp_req *r, struct sk_buff *skb, u8 *method)
 {
 	ktime_t sw, hw = 0;
 
 	if (stamp_skb_tstamp_is_real(skb))
-		sw = ktime_add(skb->tstamp, tai_off);
+		sw = fmt_from_real(r, skb->tstamp);
 	else
-		sw = ktime_get_clocktai();
+		sw = fmt_now(r);
 	if (!(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP_NETDEV))
 		hw = skb_hwtstamps(skb)->hwtstamp;
-	if (hw_ts_agrees(hw, sw)) {
+	/* compared in the reply's timescale: the same difference as in TAI */
+	if (hw && hw_ts_agrees(fmt_from_tai(r, hw), sw)) {
 		*method = STAMP_TSM_HW_ASSIST;
-		return hw;
+		return fmt_from_tai(r, hw);
 	}
 	*method = STAMP_TSM_SW_LOCAL;
 	return sw;
@@ -179,8 +227,8 @@ static void req_init(struct stamp_req *r, struct net *net,
 	r->reserved = false;
 	r->fast = false;
 	r->key = NULL;
-	r->tai_off = tai_offset();
-	r->t2 = rx_time(skb, r->tai_off, &r->t2_method);
+	r->tai_off = 0;
+	r->t2 = rx_time(r, skb, &r->t2_method);
 	r->link_id = stamp_link_member_id(skb);
 	r->ttl = ttl;
 	r->tos = tos;
@@ -318,6 +366,20 @@ static void reply_unsent(struct stamp_req *r)
 }
 
 /*
+ * The UDP checksum's pseudo-header (RFC 768; RFC 8200 section 8.1) added
+ * to @sum and folded, from the IP header in front of the UDP one.
+ */
+static __sum16 udp_magic(const struct sk_buff *skb, bool v4,
+			 unsigned int len, __wsum sum)
+{
+	if (v4)
+		return csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+					 len, IPPROTO_UDP, sum);
+	return csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
+			       len, IPPROTO_UDP, sum);
+}
+
+/*
  * Whether the request's UDP checksum is right (RFC 1122 section 4.1.3.4: a
  * wrong one is silently discarded). What the device or an earlier check
  * found stands; a linear datagram the device did not sum (veth, a packet
@@ -335,11 +397,7 @@ static bool udp_csum_ok(struct sk_buff *skb, unsigned int thoff,
 		return !nf_checksum(skb, NF_INET_LOCAL_IN, thoff, IPPROTO_UDP,
 				    pf);
 	sum = csum_partial(skb->data + thoff, ulen, 0);
-	if (pf == NFPROTO_IPV4)
-		return !csum_tcpudp_magic(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-					  ulen, IPPROTO_UDP, sum);
-	return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr,
-				ulen, IPPROTO_UDP, sum);
+	return !udp_magic(skb, pf == NFPROTO_IPV4, ulen, sum);
 }
 
 /* Check the UDP header and checksum; sets r->plen and the ports. */
@@ -497,8 +555,7 @@ static bool answer_tlvs(struct stamp_req *r, struct sk_buff *skb, u8 *data,
 	 * driver's stamp of it when one came back (txts.c), else its T3,
 	 * both taken in software: SW Local either way.
 	 */
-	env.prev_t3 = r->prev_tx ? ts_wire(r, ktime_add(r->prev_tx,
-							r->tai_off)) :
+	env.prev_t3 = r->prev_tx ? ts_wire(r, fmt_from_real(r, r->prev_tx)) :
 				   r->prev_t3;
 	env.prev_method = STAMP_TSM_SW_LOCAL;
 	/* the member link's own (links.c), else the namespace's */
@@ -922,6 +979,55 @@ static void reply_reset(struct sk_buff *skb, struct dst_entry *dst, u32 mark)
 }
 
 /*
+ * The fast path's reset (fast_xmit()): the same outcome as reply_reset()
+ * with no route and no mark, inline, for an skb that comes from its
+ * device's netdev ingress hook. There it has been through the driver, GRO
+ * and the device's tc ingress only, never IP input or the inet hooks, and
+ * fast_in() has checked it (PACKET_HOST, no VLAN tag), so:
+ * - skb_scrub_packet()'s pkt_type (PACKET_HOST already) and ipvs_property
+ *   (set only by IPVS at the inet hooks, and cleared by the scrub of a
+ *   veth peer's dev_forward_skb()) need no store; the VLAN tag is absent;
+ * - what it may carry is still cleared: a socket (a veth peer's sender's:
+ *   dev_forward_skb() does not orphan), a route (a tunnel's metadata dst,
+ *   or one a tc program set), extensions (a secpath from IPsec offload, a
+ *   tc chain's), conntrack (tc's act_ct: moved to the reply as in
+ *   reply_reset()), the netdev chain's trace bit, switchdev's forwarding
+ *   marks, the input interface, the receive stamp and the driver's
+ *   hardware stamp and flags, tc's redirect bit, the hash, the
+ *   encapsulation bit, the priority, the mark and the control block (GRO's
+ *   and tc's).
+ */
+static void fast_reply_reset(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	unsigned long nfct = skb->_nfct;
+#endif
+
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	skb_ext_reset(skb);
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	skb->_nfct = ct_reply(nfct);
+#endif
+	nf_reset_trace(skb);
+#ifdef CONFIG_NET_SWITCHDEV
+	skb->offload_fwd_mark = 0;
+	skb->offload_l3_fwd_mark = 0;
+#endif
+	skb->skb_iif = 0;
+	skb->ignore_df = 0;
+	skb->mark = 0;
+	skb_set_delivery_time(skb, 0, false);
+	skb_hwtstamps(skb)->hwtstamp = 0;
+	skb_shinfo(skb)->tx_flags = 0;
+	skb_reset_redirect(skb);
+	skb_clear_hash(skb);
+	skb->encapsulation = 0;
+	skb->priority = 0;
+	memset(skb->cb, 0, sizeof(skb->cb));
+}
+
+/*
  * A reply whose session asks for Follow-Up Telemetry is owned by the
  * namespace's stamp socket, so that the driver's transmit stamp of it
  * comes back (txts.c); both paths, after reply_reset() orphaned it.
@@ -958,7 +1064,7 @@ static void path_counted(struct stamp_req *r)
 static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 {
 	struct udphdr *uh = udp_hdr(skb);
-	bool ptp = r->cfg->ts_format == STAMP_TS_PTP;
+	bool ptp = req_ptp(r);
 	bool auth = r->cfg->auth;
 	u8 *data = (u8 *)(uh + 1);
 	bool deferred = false;
@@ -971,7 +1077,7 @@ static void stamp_tx(struct stamp_req *r, struct sk_buff *skb)
 	 */
 	egress = !r->fast &&
 		 (!auth || r->key == rcu_dereference(r->sn->default_key));
-	r->t3 = ts_wire(r, ktime_get_clocktai());
+	r->t3 = ts_wire(r, fmt_now(r));
 	stamp_reflect_set_tx_ts(data, r->t3, auth);
 	/*
 	 * Signed once: by the egress hook, over its own T3, when it will see
@@ -1001,14 +1107,28 @@ static void reply_iph(struct stamp_req *r, struct sk_buff *skb,
 		iph->ihl = sizeof(*iph) / 4;
 		/* keep the class of service the sender measures, not its ECN */
 		iph->tos = reply_ds(r);
-		iph->frag_off = 0;
 		iph->ttl = REPLY_TTL;
 		iph->protocol = IPPROTO_UDP;
 		iph->saddr = fl->u.ip4.saddr;
 		iph->daddr = fl->u.ip4.daddr;
 		iph->tot_len = htons(skb->len);
-		ip_select_ident(r->net, skb, NULL);
 		skb->protocol = htons(ETH_P_IP);
+		/*
+		 * The fast path's reply is within the device's MTU (fast_in())
+		 * and leaves by dev_queue_xmit(), never fragmented here: with
+		 * DF it is an atomic datagram, whose ID "has no meaning; thus,
+		 * it can be set to an arbitrary value" (RFC 6864 section 4.1),
+		 * 0 as a Linux UDP socket's, with no ip_select_ident() (a hash
+		 * and an atomic per reply). The default path's may be
+		 * fragmented by ip_local_out(): no DF, a real ID.
+		 */
+		if (r->fast) {
+			iph->frag_off = htons(IP_DF);
+			iph->id = 0;
+			return;
+		}
+		iph->frag_off = 0;
+		ip_select_ident(r->net, skb, NULL);
 		return;
 	}
 	ip6h = skb_push(skb, sizeof(*ip6h));
@@ -1032,15 +1152,8 @@ static void reply_csum(struct stamp_req *r, struct sk_buff *skb)
 	stamp_tx(r, skb);
 	skb->ip_summed = CHECKSUM_NONE;
 	csum = csum_partial(uh, ntohs(uh->len), 0);
-	if (r->sk.family == AF_INET)
-		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
-					      ip_hdr(skb)->daddr,
-					      ntohs(uh->len), IPPROTO_UDP,
-					      csum);
-	else
-		uh->check = csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
-					    &ipv6_hdr(skb)->daddr,
-					    ntohs(uh->len), IPPROTO_UDP, csum);
+	uh->check = udp_magic(skb, r->sk.family == AF_INET, ntohs(uh->len),
+			      csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
 }
@@ -1062,14 +1175,7 @@ static void reply_csum_partial(struct stamp_req *r, struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct udphdr, check);
-	if (r->sk.family == AF_INET)
-		uh->check = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
-					       ip_hdr(skb)->daddr, len,
-					       IPPROTO_UDP, 0);
-	else
-		uh->check = ~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
-					     &ipv6_hdr(skb)->daddr, len,
-					     IPPROTO_UDP, 0);
+	uh->check = ~udp_magic(skb, r->sk.family == AF_INET, len, 0);
 }
 
 /* The reply's IP header in front of its UDP header, then out. */
@@ -1242,7 +1348,7 @@ static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 		memcpy(&fl.u.ip6.saddr, r->sk.daddr, sizeof(fl.u.ip6.saddr));
 		memcpy(&fl.u.ip6.daddr, r->sk.saddr, sizeof(fl.u.ip6.daddr));
 	}
-	reply_reset(skb, NULL, 0);
+	fast_reply_reset(skb);
 	reply_own(r, skb);
 	skb->dev = dev;
 	reply_iph(r, skb, &fl);

@@ -33,6 +33,8 @@ struct skb_case {
 #define T2_TAI_NS (1000ULL * NSEC_PER_SEC + NSEC_PER_SEC / 2)
 #define TAI_OFF_S 37
 #define T2_NTP (((963ULL + 2208988800ULL) << 32) | 0x80000000ULL)
+/* r->t2 is kept in the reply's timescale: UTC for the NTP format */
+#define T2_UTC_NS (T2_TAI_NS - TAI_OFF_S * NSEC_PER_SEC)
 
 static const struct skb_case skb_cases[] = {
 	{ NFPROTO_IPV4, SHAPE_LINEAR, 44, REQ_OK, -1 },
@@ -261,6 +263,11 @@ static void fast_csum_check(struct kunit *test, struct stamp_req *r,
 	reply_iph(r, skb, &fl);
 	reply_csum_partial(r, skb);
 	rcu_read_unlock();
+	/* an atomic datagram (RFC 6864 section 4): DF, ID 0 */
+	if (pf == NFPROTO_IPV4) {
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->frag_off, htons(IP_DF));
+		KUNIT_EXPECT_EQ(test, ip_hdr(skb)->id, 0);
+	}
 	KUNIT_ASSERT_TRUE(test, skb->ip_summed == CHECKSUM_PARTIAL);
 	KUNIT_ASSERT_EQ(test, skb_checksum_help(skb), 0);
 	KUNIT_EXPECT_NE(test, udp_hdr(skb)->check, 0);
@@ -324,7 +331,7 @@ static void stamp_reflect_skb(struct kunit *test)
 		c->defect == REQ_ZERO_ERREST_DISCARD;
 	r.net = &init_net;
 	r.tai_off = ktime_set(TAI_OFF_S, 0);
-	r.t2 = ns_to_ktime(T2_TAI_NS);
+	r.t2 = ns_to_ktime(T2_UTC_NS);
 	r.ttl = 61;
 	skb = shape_skb_tap(test, c, pkt, len, thoff, &tap);
 
@@ -460,7 +467,7 @@ static void stamp_reflect_tlv(struct kunit *test)
 	r.net = &init_net;
 	r.tos = 0x28 << 2 | 1;
 	r.tai_off = ktime_set(TAI_OFF_S, 0);
-	r.t2 = ns_to_ktime(T2_TAI_NS);
+	r.t2 = ns_to_ktime(T2_UTC_NS);
 	r.ttl = 61;
 	skb = shape_skb(test, &sc, pkt, len, thoff);
 	req_addrs_v4(&r, skb);
@@ -599,6 +606,95 @@ static void stamp_reflect_hw_t2(struct kunit *test)
 }
 
 /*
+ * T2 and T3 in either format, bit for bit, from the stack's receive stamp
+ * (UTC) or a NIC's (TAI), as req_init() and stamp_tx() take them: the
+ * NTP format is UTC (seconds since 1900, a binary fraction), the PTPv2
+ * truncated format TAI (seconds since 1970, nanoseconds), RFC 8762
+ * section 4.2.1. TAI - UTC is the request's (37 s), so NTP's need not
+ * read it and PTP's add it.
+ */
+struct time_case {
+	const char *name;
+	bool ptp;
+	bool hw;		/* a NIC stamp 250 us after the stack's */
+	u64 real_ns;		/* the stack's stamp, CLOCK_REALTIME */
+	u64 want;		/* T2 on the wire */
+	u8 method;
+};
+
+#define TC_REAL (1796000000ULL * NSEC_PER_SEC + 999999999ULL)
+#define TC_HW_NS (TC_REAL + 250000ULL + TAI_OFF_S * NSEC_PER_SEC)
+
+static const struct time_case time_cases[] = {
+	/* 0.999999999 s: the fraction 0xfffffffb */
+	{ "ntp sw", false, false, TC_REAL,
+	  (1796000000ULL + 2208988800ULL) << 32 | 0xfffffffbULL,
+	  STAMP_TSM_SW_LOCAL },
+	{ "ptp sw", true, false, TC_REAL,
+	  (1796000000ULL + TAI_OFF_S) << 32 | 999999999ULL,
+	  STAMP_TSM_SW_LOCAL },
+	/* 1796000001.000249999 s UTC */
+	{ "ntp hw", false, true, TC_REAL,
+	  (1796000001ULL + 2208988800ULL) << 32 | 0x00106249ULL,
+	  STAMP_TSM_HW_ASSIST },
+	{ "ptp hw", true, true, TC_REAL,
+	  (1796000001ULL + TAI_OFF_S) << 32 | 249999ULL,
+	  STAMP_TSM_HW_ASSIST },
+	{ "ntp half", false, false, T2_UTC_NS, T2_NTP, STAMP_TSM_SW_LOCAL },
+};
+
+static void time_case_desc(const struct time_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(time, time_cases, time_case_desc);
+
+static void stamp_reflect_times(struct kunit *test)
+{
+	const struct time_case *c = test->param_value;
+	struct stamp_cfg *cfg;
+	struct stamp_req r = {};
+	struct timespec64 ts;
+	struct stamp_time st;
+	struct sk_buff *skb;
+	ktime_t t2, now, back;
+	u64 t3;
+	u8 method;
+
+	cfg = stamp_cfg_alloc(NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	cfg->ts_format = c->ptp ? STAMP_TS_PTP : STAMP_TS_NTP;
+	skb = alloc_skb(64, GFP_KERNEL);
+	if (!skb)
+		kfree(cfg);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	__net_timestamp(skb);
+	skb->tstamp = ns_to_ktime(c->real_ns);
+	if (c->hw)
+		skb_hwtstamps(skb)->hwtstamp = ns_to_ktime(TC_HW_NS);
+	r.cfg = cfg;
+	r.tai_off = ktime_set(TAI_OFF_S, 0);
+	t2 = rx_time(&r, skb, &method);
+	KUNIT_EXPECT_EQ(test, method, c->method);
+	KUNIT_EXPECT_EQ(test, ts_wire(&r, t2), c->want);
+
+	/* T3: now, in the format's own clock, within the time it takes */
+	now = c->ptp ? ktime_get_clocktai() : ktime_get_real();
+	t3 = ts_wire(&r, fmt_now(&r));
+	back = c->ptp ? ktime_get_clocktai() : ktime_get_real();
+	KUNIT_EXPECT_GE(test, t3, ts_wire(&r, now));
+	KUNIT_EXPECT_LE(test, t3, ts_wire(&r, back));
+	/* ts_wire()'s split, against the kernel's */
+	ts = ktime_to_timespec64(t2);
+	st.sec = ts.tv_sec;
+	st.nsec = ts.tv_nsec;
+	KUNIT_EXPECT_EQ(test, ts_wire(&r, t2), stamp_ts_encode(&st, c->ptp));
+	kfree_skb(skb);
+	kfree(cfg);
+}
+
+/*
  * Stateful Seq counts replies transmitted (RFC 8762 section 4.3.1): a
  * Return Path "no reply" or another reflector's Micro-session ID between
  * two answered requests leaves no gap, and neither does a reply the IP
@@ -632,7 +728,7 @@ static struct sk_buff *stateful_one(struct kunit *test, struct stamp_req *r,
 	r->sn = sn;
 	r->net = &init_net;
 	r->tai_off = ktime_set(TAI_OFF_S, 0);
-	r->t2 = ns_to_ktime(T2_TAI_NS);
+	r->t2 = ns_to_ktime(T2_UTC_NS);
 	r->ttl = 61;
 	skb = shape_skb(test, &sc, pkt, len, thoff);
 	req_addrs_v4(r, skb);
@@ -759,7 +855,7 @@ static struct sk_buff *dm_one(struct kunit *test, struct stamp_req *r,
 	r->sn = sn;
 	r->net = &init_net;
 	r->tai_off = ktime_set(TAI_OFF_S, 0);
-	r->t2 = ns_to_ktime(T2_TAI_NS);
+	r->t2 = ns_to_ktime(T2_UTC_NS);
 	r->ttl = 61;
 	skb = shape_skb(test, &sc, pkt, len, thoff);
 	req_addrs_v4(r, skb);
@@ -842,6 +938,7 @@ static struct kunit_case stamp_reflect_cases[] = {
 	KUNIT_CASE_PARAM(stamp_reflect_tlv, tlv_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_loop_rule, reply_gen_params),
 	KUNIT_CASE_PARAM(stamp_reflect_hw_t2, hw_gen_params),
+	KUNIT_CASE_PARAM(stamp_reflect_times, time_gen_params),
 	KUNIT_CASE(stamp_reflect_stateful_seq),
 	KUNIT_CASE(stamp_reflect_stateless_dm),
 	{}

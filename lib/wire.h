@@ -103,10 +103,61 @@ static inline bool stamp_errest_is_synced(__u16 errest)
 	return errest & STAMP_ERREST_S;
 }
 
+/*
+ * Inline, what the reflector calls for every request (stamp_refl.ko's hot
+ * path): a call each would cost more than the function.
+ */
+
+/* 2^31 * 2^32 / 10^9, rounded up: ns * K >> 31 == ns * 2^32 / 10^9 */
+#define STAMP_NS_TO_FRAC_K 9223372037ULL
+
+/* Binary fraction of a second (units of 2^-32 s) for ns < 2^30. */
+static inline __u64 stamp_ns_to_frac(__u64 ns)
+{
+	return (ns * STAMP_NS_TO_FRAC_K) >> 31;
+}
+
+/**
+ * stamp_ts_encode() - time to a 64-bit STAMP timestamp
+ * @t: seconds and nanoseconds since 1970; UTC for NTP, TAI for PTP
+ * @ptp: PTPv2 truncated format instead of NTP
+ *
+ * Return: the timestamp as it goes on the wire (host order).
+ */
+static inline __u64 stamp_ts_encode(const struct stamp_time *t, bool ptp)
+{
+	__u32 nsec = t->nsec < STAMP_NSEC_PER_S ? t->nsec : STAMP_NSEC_PER_S - 1;
+
+	if (ptp)
+		return (__u64)(__u32)t->sec << 32 | nsec;
+	return (__u64)(__u32)(t->sec + STAMP_NTP_UNIX_OFFSET) << 32 |
+	       (__u32)stamp_ns_to_frac(nsec);
+}
+
+/**
+ * stamp_base_len() - length of the base packet without TLVs
+ * @auth: authenticated mode
+ *
+ * Return: 44 or 112.
+ */
+static inline unsigned int stamp_base_len(bool auth)
+{
+	return auth ? STAMP_AUTH_BASE_LEN : STAMP_BASE_LEN;
+}
+
+/**
+ * stamp_reflect_set_tx_ts() - write T3 into a reply built by stamp_reflect()
+ * @buf: the reply
+ * @ts: T3, wire format
+ * @auth: authenticated layout
+ */
+static inline void stamp_reflect_set_tx_ts(__u8 *buf, __u64 ts, bool auth)
+{
+	stamp_put64(buf + (auth ? STAMP_AUTH_OFF_TS : STAMP_OFF_TS), ts);
+}
+
 /* both sides (wire.c) */
-__u64 stamp_ts_encode(const struct stamp_time *t, bool ptp);
 __u16 stamp_errest_encode(bool synced, bool ptp, __u64 err_ns);
-unsigned int stamp_base_len(bool auth);
 
 /* Session-Sender (wire_send.c) */
 void stamp_ts_decode(__u64 wire, bool ptp, struct stamp_time *t);
@@ -123,6 +174,5 @@ int stamp_test_decode(const __u8 *buf, size_t len, struct stamp_test *t,
 bool stamp_test_mbz_clear(const __u8 *buf, size_t len, bool auth);
 int stamp_reflect(__u8 *buf, size_t len, size_t cap,
 		  const struct stamp_refl_params *p, bool auth);
-void stamp_reflect_set_tx_ts(__u8 *buf, __u64 ts, bool auth);
 
 #endif /* _STAMP_WIRE_H */

@@ -44,14 +44,26 @@ int stamp_test_decode(const __u8 *buf, size_t len, struct stamp_test *t,
 	return 0;
 }
 
+/*
+ * Eight octets at a time (memcpy() into a word: one load, at any
+ * alignment), OR-ed together: the reflector checks the MBZ octets of every
+ * request, twice, and a loop with a branch per octet cost more than the
+ * rest of the codec's turnaround.
+ */
 static bool zero_range(const __u8 *buf, size_t len, size_t from, size_t to)
 {
-	size_t i;
+	__u64 acc = 0, w;
+	size_t i = from;
 
-	for (i = from; i < to && i < len; i++)
-		if (buf[i])
-			return false;
-	return true;
+	if (to > len)
+		to = len;
+	for (; i + sizeof(w) <= to; i += sizeof(w)) {
+		memcpy(&w, buf + i, sizeof(w));
+		acc |= w;
+	}
+	for (; i < to; i++)
+		acc |= buf[i];
+	return !acc;
 }
 
 /**
@@ -147,15 +159,4 @@ int stamp_reflect(__u8 *buf, size_t len, size_t cap,
 	}
 	stamp_put32(buf + STAMP_OFF_SEQ, p->copy_seq ? t.seq : p->seq);
 	return (int)rlen;
-}
-
-/**
- * stamp_reflect_set_tx_ts() - write T3 into a reply built by stamp_reflect()
- * @buf: the reply
- * @ts: T3, wire format
- * @auth: authenticated layout
- */
-void stamp_reflect_set_tx_ts(__u8 *buf, __u64 ts, bool auth)
-{
-	stamp_put64(buf + (auth ? STAMP_AUTH_OFF_TS : STAMP_OFF_TS), ts);
 }

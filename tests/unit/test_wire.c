@@ -759,6 +759,18 @@ static void test_i21b_mbz_octets(void **state)
 		assert_true(stamp_test_mbz_clear(b, len, true));
 		free(b);
 	}
+	/*
+	 * a request ending inside the range: its last octet is read, at
+	 * every length (a word at a time, then the octets left over)
+	 */
+	memset(src, 0, sizeof(src));
+	for (len = 17; len <= 44; len++) {
+		b = exact_buf(src, len);
+		assert_true(stamp_test_mbz_clear(b, len, false));
+		b[len - 1] = 0x10;
+		assert_false(stamp_test_mbz_clear(b, len, false));
+		free(b);
+	}
 }
 
 /* an authenticated RFC 8972 sender's Seq is no MBZ: its SSID comes back */
