@@ -979,55 +979,6 @@ static void reply_reset(struct sk_buff *skb, struct dst_entry *dst, u32 mark)
 }
 
 /*
- * The fast path's reset (fast_xmit()): the same outcome as reply_reset()
- * with no route and no mark, inline, for an skb that comes from its
- * device's netdev ingress hook. There it has been through the driver, GRO
- * and the device's tc ingress only, never IP input or the inet hooks, and
- * fast_in() has checked it (PACKET_HOST, no VLAN tag), so:
- * - skb_scrub_packet()'s pkt_type (PACKET_HOST already) and ipvs_property
- *   (set only by IPVS at the inet hooks, and cleared by the scrub of a
- *   veth peer's dev_forward_skb()) need no store; the VLAN tag is absent;
- * - what it may carry is still cleared: a socket (a veth peer's sender's:
- *   dev_forward_skb() does not orphan), a route (a tunnel's metadata dst,
- *   or one a tc program set), extensions (a secpath from IPsec offload, a
- *   tc chain's), conntrack (tc's act_ct: moved to the reply as in
- *   reply_reset()), the netdev chain's trace bit, switchdev's forwarding
- *   marks, the input interface, the receive stamp and the driver's
- *   hardware stamp and flags, tc's redirect bit, the hash, the
- *   encapsulation bit, the priority, the mark and the control block (GRO's
- *   and tc's).
- */
-static void fast_reply_reset(struct sk_buff *skb)
-{
-#if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	unsigned long nfct = skb->_nfct;
-#endif
-
-	skb_orphan(skb);
-	skb_dst_drop(skb);
-	skb_ext_reset(skb);
-#if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	skb->_nfct = ct_reply(nfct);
-#endif
-	nf_reset_trace(skb);
-#ifdef CONFIG_NET_SWITCHDEV
-	skb->offload_fwd_mark = 0;
-	skb->offload_l3_fwd_mark = 0;
-#endif
-	skb->skb_iif = 0;
-	skb->ignore_df = 0;
-	skb->mark = 0;
-	skb_set_delivery_time(skb, 0, false);
-	skb_hwtstamps(skb)->hwtstamp = 0;
-	skb_shinfo(skb)->tx_flags = 0;
-	skb_reset_redirect(skb);
-	skb_clear_hash(skb);
-	skb->encapsulation = 0;
-	skb->priority = 0;
-	memset(skb->cb, 0, sizeof(skb->cb));
-}
-
-/*
  * A reply whose session asks for Follow-Up Telemetry is owned by the
  * namespace's stamp socket, so that the driver's transmit stamp of it
  * comes back (txts.c); both paths, after reply_reset() orphaned it.
@@ -1348,7 +1299,7 @@ static int fast_xmit(struct stamp_req *r, struct sk_buff *skb,
 		memcpy(&fl.u.ip6.saddr, r->sk.daddr, sizeof(fl.u.ip6.saddr));
 		memcpy(&fl.u.ip6.daddr, r->sk.saddr, sizeof(fl.u.ip6.daddr));
 	}
-	fast_reply_reset(skb);
+	reply_reset(skb, NULL, 0);
 	reply_own(r, skb);
 	skb->dev = dev;
 	reply_iph(r, skb, &fl);
